@@ -1,0 +1,127 @@
+"""Command line: `r3izzy-desktop [--db URL] [--demo]` opens the app; subcommands do the rest.
+
+    r3izzy-desktop                      open the app on the default database
+    r3izzy-desktop --demo               open the app on a fresh temporary demo database
+    r3izzy-desktop check [--db URL]     integrity check (R14): "OK", exit 0; else the list, exit 1
+    r3izzy-desktop demo --out FILE      write a demo database (--size small|large, --seed N)
+
+Qt is imported only by the commands that open windows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from . import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+# Subcommands register here: name -> (help, add_arguments, run).
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None]):
+    def register(run: Callable[[argparse.Namespace], int]):
+        COMMANDS[name] = (help_text, arguments, run)
+        return run
+
+    return register
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="banco de dados: arquivo SQLite, sqlite:///arquivo ou postgresql://… "
+        "(padrão: R3IZZY_DB ou a pasta de dados do usuário)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="r3izzy-desktop", description=f"{APP_NAME}: gestão de pacotes de sessões."
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    _db_option(parser)
+    parser.add_argument(
+        "--demo", action="store_true", help="abre um banco temporário com dados de demonstração"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMANDO")
+    for name, (help_text, arguments, _run) in COMMANDS.items():
+        child = sub.add_parser(name, help=help_text)
+        _db_option(child)
+        arguments(child)
+    return parser
+
+
+def _no_arguments(_parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+@command("check", "verifica a consistência dos pacotes (R14)", _no_arguments)
+def run_check(args: argparse.Namespace) -> int:
+    from .core import integrity
+    from .core.database import open_database
+
+    open_database(args.db, create=False)
+    problems = integrity.check()
+    if not problems:
+        print("OK")
+        return 0
+    print(f"{len(problems)} inconsistência(s):")
+    for problem in problems:
+        print(f"- {problem}")
+    return 1
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="FILE", help="arquivo a criar")
+    parser.add_argument("--size", choices=("small", "large"), default="small")
+    parser.add_argument("--seed", type=int, default=7)
+
+
+@command("demo", "grava um banco de demonstração", _demo_arguments)
+def run_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core import demo
+    from .core.database import open_database
+
+    out = Path(args.out)
+    if out.exists():
+        print(f"O arquivo já existe: {out}", file=sys.stderr)
+        return 2
+    open_database(str(out))
+    counts = demo.populate(size=args.size, seed=args.seed)
+    print(", ".join(f"{value} {name}" for name, value in counts.items()))
+    return 0
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from .ui.app import run
+
+    return run(db_url=args.db, demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .core.errors import DomainError
+    from .logs import setup_logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(console=args.command is not None)
+    try:
+        if args.command is None:
+            return run_app(args)
+        return COMMANDS[args.command][2](args)
+    except DomainError as exc:
+        print(f"Erro: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

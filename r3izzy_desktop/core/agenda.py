@@ -1,0 +1,464 @@
+"""Sessions (agendamentos): schedule, change, attendance, delete, and the calendar's rows.
+
+Deleting a session or marking it a justified absence credits its package debit back
+(R7, R13) in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from peewee import JOIN
+
+from . import clock
+from .clinic import operator_name
+from .database import operation
+from .errors import NotFound, ValidationError
+from .models import (
+    AGENDADA,
+    ATTENDANCES,
+    FALTA_JUSTIFICADA,
+    Location,
+    Package,
+    Patient,
+    Payment,
+    Professional,
+    Service,
+    Session,
+)
+from .packages import credit_back
+from .ptbr import format_day_month_time
+from .validation import money_value, optional_text, whole_number
+
+MAX_SERIES = 260
+
+ATTENDANCE_LABELS = {
+    "agendada": "Agendada",
+    "realizada": "Realizada",
+    "falta": "Falta",
+    "falta_justificada": "Falta justificada",
+}
+
+
+def _id(value: Any, model) -> int | None:
+    if value is None:
+        return None
+    return value.id if isinstance(value, model) else value
+
+
+def _get(model, value, message: str):
+    row = model.get_or_none(model.id == _id(value, model))
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
+def _start(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError("Informe a data e a hora da sessão.", "starts_at")
+    return value.replace(second=0, microsecond=0)
+
+
+def _duration(value: Any) -> int:
+    return whole_number(value, "Duração (minutos)", low=5, high=600, field="duration_min")
+
+
+def _session_values(
+    patient: Any,
+    service: Any,
+    starts_at: Any,
+    *,
+    price: Any,
+    duration_min: Any,
+    location: Any,
+    professional: Any,
+    notes: Any,
+) -> dict[str, Any]:
+    patient_row = _get(Patient, patient, "Paciente não encontrado.")
+    if not patient_row.active:
+        raise ValidationError("Este paciente está inativo; reative-o para agendar.", "patient")
+    service_row = _get(Service, service, "Serviço não encontrado.")
+    return {
+        "patient": patient_row.id,
+        "service": service_row.id,
+        "starts_at": _start(starts_at),
+        "price": service_row.price
+        if price is None
+        else money_value(price, "Valor", allow_zero=True, field="price"),
+        "duration_min": service_row.duration_min
+        if duration_min is None
+        else _duration(duration_min),
+        "location": _get(Location, location, "Local não encontrado.").id
+        if location is not None
+        else None,
+        "professional": _get(Professional, professional, "Profissional não encontrado.").id
+        if professional is not None
+        else None,
+        "notes": optional_text(notes, "Observações", max_length=2000, field="notes"),
+    }
+
+
+@operation
+def schedule(
+    patient: Patient | int,
+    service: Service | int,
+    starts_at: datetime,
+    *,
+    price: Decimal | str | None = None,
+    duration_min: int | None = None,
+    location: Location | int | None = None,
+    professional: Professional | int | None = None,
+    notes: str = "",
+) -> Session:
+    """A new session; price and duration default to the service's."""
+    values = _session_values(
+        patient,
+        service,
+        starts_at,
+        price=price,
+        duration_min=duration_min,
+        location=location,
+        professional=professional,
+        notes=notes,
+    )
+    return Session.create(**values)
+
+
+def weekly_dates(first: datetime, weekdays: Iterable[int], weeks: int) -> list[datetime]:
+    """The start times of a weekly repetition: on each of `weekdays` (0 = Monday), at
+    `first`'s time, for `weeks` weeks counted from `first`'s week, never before `first`."""
+    days = sorted(set(weekdays))
+    if not days or any(not 0 <= d <= 6 for d in days):
+        raise ValidationError("Escolha ao menos um dia da semana.", "weekdays")
+    weeks = whole_number(weeks, "Número de semanas", low=1, high=104, field="weeks")
+    monday = first - timedelta(days=first.weekday())
+    starts = [
+        monday + timedelta(weeks=w, days=d)
+        for w in range(weeks)
+        for d in days
+        if monday + timedelta(weeks=w, days=d) >= first
+    ]
+    if len(starts) > MAX_SERIES:
+        raise ValidationError(f"No máximo {MAX_SERIES} sessões de uma vez.", "weeks")
+    return starts
+
+
+@operation
+def schedule_weekly(
+    patient: Patient | int,
+    service: Service | int,
+    first_start: datetime,
+    *,
+    weekdays: Iterable[int],
+    weeks: int,
+    price: Decimal | str | None = None,
+    duration_min: int | None = None,
+    location: Location | int | None = None,
+    professional: Professional | int | None = None,
+    notes: str = "",
+) -> list[Session]:
+    """A weekly repetition (e.g. Tuesdays and Thursdays for 10 weeks), in one transaction."""
+    first = _start(first_start)
+    values = _session_values(
+        patient,
+        service,
+        first,
+        price=price,
+        duration_min=duration_min,
+        location=location,
+        professional=professional,
+        notes=notes,
+    )
+    sessions = []
+    for start in weekly_dates(first, weekdays, weeks):
+        sessions.append(Session.create(**{**values, "starts_at": start}))
+    return sessions
+
+
+def _live(session: Session | int) -> Session:
+    row = _get(Session, session, "Sessão não encontrada.")
+    if row.deleted_at is not None:
+        raise ValidationError(f"A sessão de {format_day_month_time(row.starts_at)} foi excluída.")
+    return row
+
+
+def _active_payment(session_id: int) -> Payment | None:
+    return Payment.get_or_none((Payment.session == session_id) & Payment.voided_at.is_null())
+
+
+@operation
+def update_session(session: Session | int, **changes: Any) -> Session:
+    """Change a session: patient, service, starts_at, duration_min, price, location,
+    professional, notes. A paid session keeps its patient and its price (the payment
+    must be undone first)."""
+    row = _live(session)
+    allowed = {
+        "patient",
+        "service",
+        "starts_at",
+        "duration_min",
+        "price",
+        "location",
+        "professional",
+        "notes",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(f"Campo desconhecido: {', '.join(sorted(unknown))}.")
+    current = {
+        "patient": row.patient_id,
+        "service": row.service_id,
+        "starts_at": row.starts_at,
+        "price": row.price,
+        "duration_min": row.duration_min,
+        "location": row.location_id,
+        "professional": row.professional_id,
+        "notes": row.notes,
+    }
+    merged = {**current, **changes}
+    values = _session_values(
+        merged["patient"],
+        merged["service"],
+        merged["starts_at"],
+        price=merged["price"],
+        duration_min=merged["duration_min"],
+        location=merged["location"],
+        professional=merged["professional"],
+        notes=merged["notes"],
+    )
+    payment = _active_payment(row.id)
+    if payment is not None:
+        when = format_day_month_time(row.starts_at)
+        if values["price"] != row.price:
+            raise ValidationError(
+                f"A sessão de {when} já está paga; para mudar o valor, desfaça o pagamento "
+                "antes (reembolso ao pacote ou estorno).",
+                "price",
+            )
+        if values["patient"] != row.patient_id:
+            raise ValidationError(
+                f"A sessão de {when} já está paga; não é possível trocar o paciente.", "patient"
+            )
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.save()
+    if isinstance(session, Session):
+        session.__data__.update(row.__data__)
+    return row
+
+
+@operation
+def set_attendance(
+    session: Session | int, attendance: str, *, void_manual_payment: bool = False
+) -> Session:
+    """Mark realizada / falta / falta_justificada / agendada.
+
+    A justified absence credits a package debit back to its package (R7); a manual
+    payment stays unless `void_manual_payment`. A plain falta keeps the debit.
+    """
+    if attendance not in ATTENDANCES:
+        raise ValidationError(
+            "Presença inválida: use agendada, realizada, falta ou falta_justificada."
+        )
+    row = _live(session)
+    if attendance == FALTA_JUSTIFICADA:
+        payment = _active_payment(row.id)
+        if payment is not None and payment.package_id is not None:
+            credit_back(payment, row, reason="falta justificada", operator=operator_name())
+        elif payment is not None and void_manual_payment:
+            payment.voided_at = clock.now()
+            payment.void_reason = "falta justificada"
+            payment.save(only=[Payment.voided_at, Payment.void_reason])
+    row.attendance = attendance
+    row.save(only=[Session.attendance])
+    if isinstance(session, Session):
+        session.__data__.update(row.__data__)
+    return row
+
+
+@operation
+def delete_session(session: Session | int) -> Session:
+    """R13: soft-delete; a package debit is credited back first, a manual payment voided."""
+    row = _live(session)
+    payment = _active_payment(row.id)
+    if payment is not None and payment.package_id is not None:
+        credit_back(payment, row, reason="sessão excluída", operator=operator_name())
+    elif payment is not None:
+        payment.voided_at = clock.now()
+        payment.void_reason = "sessão excluída"
+        payment.save(only=[Payment.voided_at, Payment.void_reason])
+    row.deleted_at = clock.now()
+    row.save(only=[Session.deleted_at])
+    if isinstance(session, Session):
+        session.__data__.update(row.__data__)
+    return row
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as the calendar and Receitas show it."""
+
+    id: int
+    starts_at: datetime
+    duration_min: int
+    patient_id: int
+    patient_name: str
+    service_id: int
+    service_name: str
+    location_name: str
+    professional_id: int | None
+    professional_name: str
+    professional_color: str
+    price: Decimal
+    attendance: str
+    notes: str
+    paid: bool
+    payment_method: str | None  # "pacote", "pix", ... or None when open
+    payment_amount: Decimal | None
+    payment_date: date | None
+    package_id: int | None
+    package_number: str | None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_min)
+
+
+def sessions_between(
+    start: date,
+    end: date,
+    *,
+    patient: Patient | int | None = None,
+    professional: Professional | int | None = None,
+    location: Location | int | None = None,
+    service: Service | int | None = None,
+) -> list[SessionRow]:
+    """Live sessions from `start` to `end` (inclusive dates), chronologically, with their
+    payment state, in one query."""
+    begin = datetime.combine(start, datetime.min.time())
+    stop = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    query = (
+        Session.select(
+            Session.id,
+            Session.starts_at,
+            Session.duration_min,
+            Session.price,
+            Session.attendance,
+            Session.notes,
+            Session.patient,
+            Session.service,
+            Session.professional,
+            Patient.name.alias("patient_name"),
+            Service.name.alias("service_name"),
+            Location.name.alias("location_name"),
+            Professional.name.alias("professional_name"),
+            Professional.color.alias("professional_color"),
+            Payment.method.alias("payment_method"),
+            Payment.amount.alias("payment_amount"),
+            Payment.paid_on.alias("payment_date"),
+            Package.id.alias("package_id"),
+            Package.number.alias("package_number"),
+        )
+        .join(Patient, on=(Session.patient == Patient.id))
+        .switch(Session)
+        .join(Service, on=(Session.service == Service.id))
+        .switch(Session)
+        .join(Location, JOIN.LEFT_OUTER, on=(Session.location == Location.id))
+        .switch(Session)
+        .join(Professional, JOIN.LEFT_OUTER, on=(Session.professional == Professional.id))
+        .switch(Session)
+        .join(
+            Payment,
+            JOIN.LEFT_OUTER,
+            on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
+        )
+        .join(Package, JOIN.LEFT_OUTER, on=(Payment.package == Package.id))
+        .where(
+            (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
+        )
+        .order_by(Session.starts_at, Session.id)
+    )
+    for value, column in (
+        (patient, Session.patient),
+        (professional, Session.professional),
+        (location, Session.location),
+        (service, Session.service),
+    ):
+        if value is not None:
+            query = query.where(column == (value if isinstance(value, int) else value.id))
+    rows = []
+    for r in query.objects():
+        rows.append(
+            SessionRow(
+                id=r.id,
+                starts_at=r.starts_at,
+                duration_min=r.duration_min,
+                patient_id=r.patient_id,
+                patient_name=r.patient_name,
+                service_id=r.service_id,
+                service_name=r.service_name,
+                location_name=r.location_name or "",
+                professional_id=r.professional_id,
+                professional_name=r.professional_name or "",
+                professional_color=r.professional_color or "#8a8f98",
+                price=r.price,
+                attendance=r.attendance,
+                notes=r.notes,
+                paid=r.payment_method is not None,
+                payment_method=r.payment_method,
+                payment_amount=r.payment_amount,
+                payment_date=r.payment_date,
+                package_id=r.package_id,
+                package_number=r.package_number,
+            )
+        )
+    return rows
+
+
+def overlapping(
+    professional: Professional | int | None,
+    starts_at: datetime,
+    duration_min: int,
+    *,
+    exclude: Session | int | None = None,
+) -> list[Session]:
+    """The professional's live sessions that overlap [starts_at, starts_at + duration)."""
+    if professional is None:
+        return []
+    ends_at = starts_at + timedelta(minutes=duration_min)
+    query = Session.select().where(
+        (Session.professional == _id(professional, Professional))
+        & Session.deleted_at.is_null()
+        & (Session.starts_at < ends_at)
+        & (Session.starts_at >= starts_at - timedelta(hours=12))
+    )
+    if exclude is not None:
+        query = query.where(Session.id != _id(exclude, Session))
+    return [s for s in query if s.starts_at + timedelta(minutes=s.duration_min) > starts_at]
+
+
+def get_session(session: Session | int) -> Session:
+    return _get(Session, session, "Sessão não encontrada.")
+
+
+__all__ = [
+    "AGENDADA",
+    "ATTENDANCE_LABELS",
+    "SessionRow",
+    "delete_session",
+    "get_session",
+    "overlapping",
+    "schedule",
+    "schedule_weekly",
+    "sessions_between",
+    "set_attendance",
+    "update_session",
+    "weekly_dates",
+]

@@ -1,0 +1,248 @@
+"""Demo data: a realistic small clinic, built through the same operations the app uses.
+
+`populate("small")` fills an open, empty database with a dozen patients, services,
+locations, professionals, sessions across last month and next month, packages in
+every status with their history, and manual payments. Reproducible for a given seed
+and day.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from . import agenda, clinic, clock, packages, payments
+from .models import Package, PackageEvent, Patient, Payment, Session
+
+SERVICES = (
+    ("Método Bobath", Decimal("250.00"), 50),
+    ("Método Therasuite", Decimal("300.00"), 60),
+    ("Fisioterapia Motora", Decimal("180.00"), 50),
+    ("Terapia Ocupacional", Decimal("200.00"), 50),
+)
+LOCATIONS = ("Sala 1", "Sala 2")
+PROFESSIONALS = (("Dra. Camila Ribeiro", "#2a9d8f"), ("Dr. Rafael Moreira", "#e76f51"))
+
+FIRST_NAMES = (
+    "Ana",
+    "João",
+    "Maria",
+    "Pedro",
+    "Lúcia",
+    "Gabriel",
+    "Beatriz",
+    "Heitor",
+    "Helena",
+    "Théo",
+    "Valentina",
+    "Davi",
+    "Lívia",
+    "Arthur",
+    "Cecília",
+    "Bernardo",
+    "Sofia",
+    "Miguel",
+    "Alice",
+    "Lorenzo",
+    "Manuela",
+    "Enzo",
+    "Isabela",
+    "Samuel",
+    "Laura",
+    "Benício",
+    "Luíza",
+    "Joaquim",
+    "Antônio",
+    "Clara",
+)
+LAST_NAMES = (
+    "Souza",
+    "Silva",
+    "Oliveira",
+    "Santos",
+    "Pereira",
+    "Costa",
+    "Rodrigues",
+    "Almeida",
+    "Nascimento",
+    "Lima",
+    "Araújo",
+    "Fernandes",
+    "Carvalho",
+    "Gomes",
+    "Martins",
+    "Rocha",
+    "Ribeiro",
+    "Alves",
+    "Monteiro",
+    "Mendes",
+    "Barbosa",
+    "Cardoso",
+    "Teixeira",
+    "Correia",
+)
+GUARDIAN_FIRST = ("Cláudia", "Marcos", "Fernanda", "Ricardo", "Patrícia", "Eduardo", "Juliana")
+
+
+def make_cpf(rng: random.Random) -> str:
+    """A random CPF with valid check digits."""
+    base = [rng.randint(0, 9) for _ in range(9)]
+    while len(set(base)) == 1:
+        base = [rng.randint(0, 9) for _ in range(9)]
+    for size in (9, 10):
+        total = sum(d * w for d, w in zip(base, range(size + 1, 1, -1), strict=False))
+        base.append((total * 10) % 11 % 10)
+    return "".join(map(str, base))
+
+
+def patient_name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def populate(size: str = "small", seed: int = 7) -> dict[str, int]:
+    """Fill the open database with demo data; returns what was created, by kind."""
+    if size == "large":
+        from .demo_large import populate_large
+
+        return populate_large(seed=seed)
+    if size != "small":
+        raise ValueError(f"unknown demo size: {size}")
+    rng = random.Random(seed)
+    today = clock.today()
+    _small_clinic(rng, today)
+    return {
+        "pacientes": Patient.select().count(),
+        "sessões": Session.select().count(),
+        "pacotes": Package.select().count(),
+        "linhas de histórico": PackageEvent.select().count(),
+        "pagamentos": Payment.select().count(),
+    }
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def _small_clinic(rng: random.Random, today: date) -> None:
+    clinic.set_clinic_info(
+        name="Clínica Movimento Terapias Integradas",
+        document="12.345.678/0001-90",
+        address="Rua das Acácias, 120 — Centro, Campinas/SP",
+        phone="(19) 3234-5678",
+    )
+    services = [clinic.add_service(n, price=p, duration_min=d) for n, p, d in SERVICES]
+    locations = [clinic.add_location(n) for n in LOCATIONS]
+    pros = [clinic.add_professional(n, c) for n, c in PROFESSIONALS]
+
+    first_day = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month
+    used_names: set[str] = set()
+    patients = []
+    for index in range(12):
+        name = patient_name(rng)
+        while name in used_names:
+            name = patient_name(rng)
+        used_names.add(name)
+        child = index % 3 != 2
+        birth = today - timedelta(
+            days=rng.randint(3 * 365, 12 * 365) if child else rng.randint(25 * 365, 70 * 365)
+        )
+        guardian = f"{rng.choice(GUARDIAN_FIRST)} {name.split()[-1]}" if child else ""
+        with clock.frozen(_at(first_day - timedelta(days=90 - index), 9)):
+            patients.append(
+                clinic.add_patient(
+                    name,
+                    birth_date=birth,
+                    phone=f"(19) 9{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                    email=f"{name.split()[0].lower()}.{name.split()[-1].lower()}@email.com".encode(
+                        "ascii", "ignore"
+                    ).decode()
+                    if index % 2
+                    else "",
+                    cpf=make_cpf(rng) if index % 4 != 3 else "",
+                    guardian=guardian,
+                    notes="Prefere horários pela manhã." if index == 0 else "",
+                )
+            )
+
+    # Each patient comes once or twice a week, from the start of last month to the end of
+    # next month, with one professional, one service and one room.
+    schedule: dict[int, list[Session]] = {}
+    for index, patient in enumerate(patients):
+        service = services[index % len(services)]
+        pro = pros[index % 2]
+        room = locations[(index // 2) % 2]
+        weekdays = [index % 5] + ([(index + 2) % 5] if index % 3 == 0 else [])
+        hour = 8 + (index * 2) % 9
+        first = _at(first_day, hour, 0 if index % 2 else 30)
+        with clock.frozen(_at(first_day - timedelta(days=3), 10)):
+            schedule[patient.id] = agenda.schedule_weekly(
+                patient,
+                service,
+                first,
+                weekdays=weekdays,
+                weeks=13,
+                location=room,
+                professional=pro,
+            )
+
+    for index, patient in enumerate(patients):
+        _packages_for(rng, index, patient, schedule[patient.id], today)
+
+
+def _packages_for(rng, index, patient, sessions, today) -> None:
+    """A mix of package stories, so every status and every history line appears."""
+    past = [s for s in sessions if s.starts_at.date() < today]
+    future = [s for s in sessions if s.starts_at.date() >= today]
+    price = sessions[0].price
+    story = index % 6
+    paid_on = past[0].starts_at.date() - timedelta(days=2) if past else today
+
+    def create(count: int, total: Decimal, day: date, notes: str = "") -> Package:
+        with clock.frozen(_at(day, 10 + index % 7, (index * 7) % 60)):
+            return packages.create_package(patient, count, total, paid_on=day, notes=notes)
+
+    def pay(pkg: Package, chosen: list[Session], accept: bool = False) -> None:
+        for session in chosen:
+            with clock.frozen(session.starts_at + timedelta(minutes=55)):
+                packages.pay_sessions(pkg, [session], accept_price_adjustment=accept)
+
+    if story == 0:  # finalizado, then a new active package partly used
+        old = create(4, price * 4, paid_on - timedelta(days=30))
+        pay(old, past[:4])
+        new = create(
+            5,
+            price * 5 - Decimal("50.00"),
+            past[4].starts_at.date() if len(past) > 4 else today,
+            "Desconto de fidelidade",
+        )
+        pay(new, past[4:6], accept=True)
+    elif story == 1:  # active, with a refund (justified absence) and a re-debit
+        pkg = create(8, price * 8, paid_on, "Pagamento via Pix")
+        pay(pkg, past[:3])
+        with clock.frozen(past[1].starts_at + timedelta(hours=3)):
+            agenda.set_attendance(past[1], "falta_justificada")
+        pay(pkg, past[3:5])
+    elif story == 2:  # uneven division: R$ 1.000,00 for 3 sessions, finished
+        pkg = create(3, Decimal("1000.00"), paid_on)
+        pay(pkg, past[:3], accept=True)
+    elif story == 3:  # set inactive after a change of values (re-priced debits)
+        pkg = create(6, price * 6, paid_on)
+        pay(pkg, past[:2])
+        with clock.frozen(_at(past[2].starts_at.date(), 18)):
+            packages.edit_package(pkg, sessions=8, total=price * 7)
+            packages.edit_package(pkg, status="inativo", notes="Pausa nas férias escolares")
+    elif story == 4:  # a fresh active package covering next month, nothing used yet
+        create(4, price * 4, today - timedelta(days=1))
+    else:  # no package: paid by hand, one falta
+        for session in past[:3]:
+            with clock.frozen(session.starts_at + timedelta(minutes=50)):
+                payments.pay_manually(
+                    [session], method=rng.choice(["pix", "dinheiro", "cartao_credito"])
+                )
+        if len(past) > 3:
+            agenda.set_attendance(past[3], "falta")
+    for session in past:
+        if session.attendance == "agendada":
+            agenda.set_attendance(session, "realizada")
+    del future  # the next month's sessions stay open: the package offer has work to do

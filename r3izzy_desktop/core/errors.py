@@ -1,0 +1,90 @@
+"""Every failure the core raises is a DomainError whose message can be shown to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+class DomainError(Exception):
+    """A failure with a message fit for the user (Brazilian Portuguese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(DomainError):
+    """Input that breaks a rule; `field` names the form field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(DomainError):
+    """A record that does not exist (any more)."""
+
+
+class PackageNotActive(DomainError):
+    """Sessions can only be paid from an `ativo` package (R6)."""
+
+
+class NotEnoughSessions(DomainError):
+    """More sessions than the package has left: the package must be adjusted first (R6)."""
+
+    def __init__(self, message: str, requested: int, available: int):
+        super().__init__(message)
+        self.requested = requested
+        self.available = available
+
+
+@dataclass(frozen=True)
+class PriceDifference:
+    """One session whose price differs from what the package would debit."""
+
+    session_id: int
+    starts_at: Any  # datetime
+    service_name: str
+    price: Decimal
+    debit_amount: Decimal
+
+
+class PriceMismatch(DomainError):
+    """The sessions' prices differ from the debit amounts; the user must confirm (R6)."""
+
+    def __init__(self, message: str, differences: list[PriceDifference]):
+        super().__init__(message)
+        self.differences = differences
+
+
+class AlreadyPaid(DomainError):
+    """The session already has an active payment (R11)."""
+
+    def __init__(self, message: str, session_id: int | None = None):
+        super().__init__(message)
+        self.session_id = session_id
+
+
+class StaleData(DomainError):
+    """What the screen showed was changed meanwhile (another PC); nothing was done."""
+
+
+class DatabaseBusy(DomainError):
+    """The database stayed locked or in conflict after retries; nothing was done."""
+
+
+class DatabaseProblem(DomainError):
+    """The database file cannot be used: damaged, read-only, newer version, missing...
+
+    `kind` tells which: "newer", "damaged", "locked", "readonly", "missing", "connection".
+    """
+
+    def __init__(self, message: str, kind: str, path: str | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.path = path

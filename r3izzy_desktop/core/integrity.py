@@ -1,0 +1,234 @@
+"""R14: recompute every package from its debits and from its history, and list what disagrees.
+
+Also lists sessions paid twice, debits on deleted sessions, package debits on justified
+absences, and paid sessions whose price differs from their debit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+
+from peewee import JOIN, fn
+
+from . import ledger
+from .models import (
+    ATIVO,
+    FALTA_JUSTIFICADA,
+    FINALIZADO,
+    INATIVO,
+    Package,
+    PackageEvent,
+    Payment,
+    Session,
+)
+from .ptbr import format_day_month_time, format_money
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One inconsistency, in words a person can act on."""
+
+    message: str
+    package_number: str | None = None
+    session_id: int | None = None
+
+    def __str__(self) -> str:
+        if self.package_number:
+            return f"Pacote No. {self.package_number}: {self.message}"
+        if self.session_id is not None:
+            return f"Sessão {self.session_id}: {self.message}"
+        return self.message
+
+
+Progress = Callable[[int, int], None]
+
+
+def check(progress: Progress | None = None) -> list[Problem]:
+    """Every inconsistency found; an empty list when the ledger is consistent.
+
+    `progress(done, total)` is called as packages are checked (for a progress bar).
+    """
+    problems: list[Problem] = []
+    problems += _sessions_paid_twice()
+    problems += _debits_on_bad_sessions()
+    problems += _packages(progress)
+    return problems
+
+
+def _sessions_paid_twice() -> list[Problem]:
+    query = (
+        Payment.select(Payment.session, fn.COUNT(Payment.id).alias("n"))
+        .where(Payment.voided_at.is_null())
+        .group_by(Payment.session)
+        .having(fn.COUNT(Payment.id) > 1)
+    )
+    return [
+        Problem(f"paga {row.n} vezes (só pode haver um pagamento ativo)", session_id=row.session_id)
+        for row in query
+    ]
+
+
+def _debits_on_bad_sessions() -> list[Problem]:
+    problems = []
+    query = (
+        Payment.select(
+            Payment,
+            Session,
+            Package.number.alias("number"),
+            Package.patient.alias("package_patient"),
+        )
+        .join(Session)
+        .switch(Payment)
+        .join(Package)
+        .where(Payment.voided_at.is_null())
+        .where(
+            Session.deleted_at.is_null(False)
+            | (Session.attendance == FALTA_JUSTIFICADA)
+            | (Session.patient != Package.patient)
+            | (Session.price != Payment.amount)
+        )
+    )
+    for payment in query.objects():
+        when = format_day_month_time(payment.starts_at)
+        if payment.deleted_at is not None:
+            text = f"débito ativo na sessão excluída de {when}"
+        elif payment.attendance == FALTA_JUSTIFICADA:
+            text = f"débito ativo na falta justificada de {when}"
+        elif payment.patient_id != payment.package_patient:
+            text = f"debita a sessão de {when}, que é de outro paciente"
+        else:
+            text = (
+                f"a sessão de {when} vale {format_money(payment.price)} mas foi debitada em "
+                f"{format_money(payment.amount)}"
+            )
+        problems.append(Problem(text, payment.number, payment.session_id))
+    query = (
+        Payment.select(Payment.session)
+        .join(Session)
+        .where(
+            Payment.voided_at.is_null()
+            & Payment.package.is_null()
+            & Session.deleted_at.is_null(False)
+        )
+    )
+    problems += [
+        Problem("pagamento manual ativo numa sessão excluída", session_id=p.session_id)
+        for p in query
+    ]
+    return problems
+
+
+def _packages(progress: Progress | None) -> list[Problem]:
+    total = Package.select().count()
+    debits: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for package_id, session_id, amount in (
+        Payment.select(Payment.package, Payment.session, Payment.amount)
+        .where(Payment.package.is_null(False) & Payment.voided_at.is_null())
+        .tuples()
+        .iterator()
+    ):
+        debits[package_id][session_id] = amount
+    events = (
+        PackageEvent.select(
+            PackageEvent.package,
+            PackageEvent.kind,
+            PackageEvent.status,
+            PackageEvent.sessions_left,
+            PackageEvent.open_amount,
+            PackageEvent.price_per_session,
+            PackageEvent.sessions_total,
+            PackageEvent.total,
+            PackageEvent.amount,
+            PackageEvent.session,
+            Session.starts_at,
+        )
+        .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
+        .order_by(PackageEvent.package, PackageEvent.id)
+        .tuples()
+    )
+    history = {
+        package_id: [
+            ledger.EventRecord(
+                kind=kind,
+                status=status,
+                sessions_left=left,
+                open_amount=open_amount,
+                price_per_session=price,
+                sessions_total=sessions_total,
+                total=total,
+                amount=amount,
+                session_id=session_id,
+                session_start=start,
+            )
+            for (
+                _,
+                kind,
+                status,
+                left,
+                open_amount,
+                price,
+                sessions_total,
+                total,
+                amount,
+                session_id,
+                start,
+            ) in rows
+        ]
+        for package_id, rows in groupby(events.iterator(), key=lambda row: row[0])
+    }
+    problems: list[Problem] = []
+    for done, package in enumerate(Package.select().order_by(Package.id).iterator(), start=1):
+        problems += _check_package(package, debits.get(package.id, {}), history.get(package.id, []))
+        if progress and (done % 500 == 0 or done == total):
+            progress(done, total)
+    return problems
+
+
+def _check_package(package: Package, debits: dict[int, Decimal], events) -> list[Problem]:
+    found: list[str] = []
+    used = len(debits)
+    open_amount = package.total - sum(debits.values(), ledger.ZERO)
+    left = package.sessions_total - package.sessions_used
+    if package.sessions_used != used:
+        found.append(f"registra {package.sessions_used} sessões usadas, os débitos somam {used}")
+    if package.open_amount != open_amount:
+        found.append(
+            f"registra {format_money(package.open_amount)} em aberto, os débitos dão "
+            f"{format_money(open_amount)}"
+        )
+    if not 0 <= package.sessions_used <= package.sessions_total:
+        found.append("sessões usadas fora do intervalo do pacote")
+    if package.open_amount < 0:
+        found.append("valor em aberto negativo")
+    if (left == 0) != (package.status == FINALIZADO) or package.status not in (
+        ATIVO,
+        INATIVO,
+        FINALIZADO,
+    ):
+        found.append(f"status {package.status} não condiz com {left} sessões restantes")
+    if left == 0 and package.open_amount != 0:
+        found.append("sem sessões restantes mas com valor em aberto")
+    replayed = ledger.replay(events)
+    found += [f"histórico: {text}" for text in replayed.problems]
+    figures = replayed.figures
+    if figures is None:
+        found.append("histórico vazio")
+    else:
+        if (figures.sessions_total, figures.total) != (package.sessions_total, package.total):
+            found.append("o histórico não reproduz o total de sessões e o valor total")
+        if figures.sessions_used != package.sessions_used:
+            found.append("o histórico não reproduz as sessões usadas")
+        if figures.open_amount != package.open_amount:
+            found.append(
+                f"o histórico dá {format_money(figures.open_amount)} em aberto, o pacote "
+                f"registra {format_money(package.open_amount)}"
+            )
+        if figures.status != package.status:
+            found.append(f"o histórico termina em {figures.status}, o pacote está {package.status}")
+        if replayed.debits != debits:
+            found.append("os débitos do histórico não são os débitos ativos do pacote")
+    return [Problem(text, package.number) for text in found]

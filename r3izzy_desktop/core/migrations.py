@@ -1,0 +1,87 @@
+"""Schema version and the linear migration chain.
+
+A new database gets the current schema and `SchemaVersion(version=SCHEMA_VERSION)`.
+An older one is first copied aside (SQLite's online backup), then brought up step by
+step, each step and its version bump in one transaction. A database written by a newer
+version of the app is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+
+from . import clock
+from .database import sqlite_backup
+from .errors import DatabaseProblem
+from .models import ALL_MODELS, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[SchemaMigrator, peewee.Database], None]
+
+# MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
+MIGRATIONS: list[Step] = []
+
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+
+def migrate(database: peewee.Database, path: str | None) -> int:
+    """Create or upgrade the schema of the open `database`; returns the version it is at."""
+    tables = set(database.get_tables())
+    if SchemaVersion._meta.table_name not in tables:
+        known = {model._meta.table_name for model in ALL_MODELS}
+        if tables & known:
+            raise DatabaseProblem(
+                "Este banco de dados não tem versão de esquema; não foi criado pelo R3izzy.",
+                "damaged",
+                path,
+            )
+        with database.atomic():
+            database.create_tables(ALL_MODELS)
+            SchemaVersion.create(version=SCHEMA_VERSION)
+        log.info("schema created at version %s", SCHEMA_VERSION)
+        return SCHEMA_VERSION
+
+    row = SchemaVersion.select().first()
+    version = row.version if row else 0
+    if version > SCHEMA_VERSION:
+        raise DatabaseProblem(
+            f"Este banco de dados foi gravado por uma versão mais nova do R3izzy Desktop "
+            f"(esquema {version}; esta versão conhece até o {SCHEMA_VERSION}).\n\n"
+            "Atualize o programa neste computador antes de abri-lo. Nada foi alterado.",
+            "newer",
+            path,
+        )
+    if version < 1:
+        raise DatabaseProblem("A versão do esquema deste banco é inválida.", "damaged", path)
+    if version == SCHEMA_VERSION:
+        return version
+
+    if path and path != ":memory:":
+        copy = backup_before_migration(database, path, version)
+        log.info("copied %s to %s before migrating", path, copy)
+    migrator = (
+        PostgresqlMigrator(database)
+        if isinstance(database, peewee.PostgresqlDatabase)
+        else SqliteMigrator(database)
+    )
+    for step_version in range(version, SCHEMA_VERSION):
+        step = MIGRATIONS[step_version - 1]
+        with database.atomic():
+            step(migrator, database)
+            SchemaVersion.update(version=step_version + 1).execute()
+        log.info("migrated schema %s -> %s (%s)", step_version, step_version + 1, step.__name__)
+    return SCHEMA_VERSION
+
+
+def backup_before_migration(database: peewee.Database, path: str, version: int) -> Path:
+    """Copy the database aside: `<file>.v<version>-<timestamp>.bak` next to it."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = Path(f"{path}.v{version}-{stamp}.bak")
+    sqlite_backup(database.connection(), target)
+    return target

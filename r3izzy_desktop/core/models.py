@@ -1,0 +1,252 @@
+"""The concepts of SPEC §2 as peewee models.
+
+Money columns are integer centavos read and written as `Decimal` (MoneyField).
+Sessions are soft-deleted. A payment is either a package debit (`package` set) or a
+manual payment; at most one active (not voided) payment per session, enforced by a
+partial unique index (R11).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    ModelIndex,
+    TextField,
+    fn,
+)
+
+from . import clock
+from .database import ONE_ACTIVE_PAYMENT_INDEX, db
+from .ptbr import from_cents, to_cents
+
+# Status of a package.
+ATIVO = "ativo"
+INATIVO = "inativo"
+FINALIZADO = "finalizado"
+PACKAGE_STATUSES = (ATIVO, INATIVO, FINALIZADO)
+
+# Attendance of a session.
+AGENDADA = "agendada"
+REALIZADA = "realizada"
+FALTA = "falta"
+FALTA_JUSTIFICADA = "falta_justificada"
+ATTENDANCES = (AGENDADA, REALIZADA, FALTA, FALTA_JUSTIFICADA)
+
+# Kinds of history line (SPEC §4).
+CRIADO = "criado"
+DEBITADA = "sessão debitada"
+CREDITADA = "sessão creditada"
+ALTERADO = "alterado manualmente"
+EVENT_KINDS = (CRIADO, DEBITADA, CREDITADA, ALTERADO)
+
+# Payment methods: a package debit, or a manual payment.
+PACOTE = "pacote"
+MANUAL_METHODS = ("dinheiro", "pix", "cartao_credito", "cartao_debito", "transferencia", "outro")
+
+
+class MoneyField(BigIntegerField):
+    """Money as integer centavos in the database, `Decimal` in Python (R1)."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return to_cents(value)
+        return value  # an SQL expression
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return from_cents(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version this database is at."""
+
+    version = IntegerField()
+
+
+class Setting(BaseModel):
+    """Clinic data and preferences as key/value text."""
+
+    key = CharField(primary_key=True, max_length=100)
+    value = TextField(default="")
+
+
+class Patient(BaseModel):
+    name = CharField(max_length=200)
+    # Name, phone and CPF folded to lower case without accents, for searching.
+    search_text = CharField(max_length=400, default="", index=True)
+    birth_date = DateField(null=True)
+    phone = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    cpf = CharField(max_length=11, default="")  # digits only
+    guardian = CharField(max_length=200, default="")  # responsável
+    notes = TextField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+
+
+class Service(BaseModel):
+    name = CharField(max_length=120)
+    price = MoneyField(default=0)
+    duration_min = IntegerField(default=50)
+    active = BooleanField(default=True)
+
+
+class Location(BaseModel):
+    name = CharField(max_length=120)
+    active = BooleanField(default=True)
+
+
+class Professional(BaseModel):
+    name = CharField(max_length=200)
+    color = CharField(max_length=9, default="#2a9d8f")
+    active = BooleanField(default=True)
+
+
+class Session(BaseModel):
+    """One appointment (sessão / agendamento). Soft-deleted: `deleted_at` set."""
+
+    patient = ForeignKeyField(Patient, backref="sessions", on_delete="RESTRICT")
+    service = ForeignKeyField(Service, backref="sessions", on_delete="RESTRICT")
+    location = ForeignKeyField(Location, null=True, backref="sessions", on_delete="SET NULL")
+    professional = ForeignKeyField(
+        Professional, null=True, backref="sessions", on_delete="SET NULL"
+    )
+    starts_at = DateTimeField(index=True)
+    duration_min = IntegerField(default=50)
+    price = MoneyField()
+    attendance = CharField(max_length=20, default=AGENDADA)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=clock.now)
+    deleted_at = DateTimeField(null=True)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Package(BaseModel):
+    """A prepaid package of sessions.
+
+    `sessions_used` and `open_amount` are kept by the ledger operations in the same
+    transaction as the debits they sum; the integrity check recomputes them (R14).
+    `version` grows with every change, so a screen can tell its figures are stale.
+    """
+
+    number = CharField(max_length=12, unique=True)
+    patient = ForeignKeyField(Patient, backref="packages", on_delete="RESTRICT")
+    paid_on = DateField()
+    sessions_total = IntegerField()
+    total = MoneyField()
+    notes = TextField(default="")
+    status = CharField(max_length=12, default=ATIVO, index=True)
+    sessions_used = IntegerField(default=0)
+    open_amount = MoneyField()
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=clock.now)
+
+    @property
+    def sessions_left(self) -> int:
+        return self.sessions_total - self.sessions_used
+
+
+class Payment(BaseModel):
+    """How one session was paid: a package debit (`package` set) or a manual payment.
+
+    Voiding (a package credit-back or an estorno) sets `voided_at`; the row stays.
+    """
+
+    session = ForeignKeyField(Session, backref="payments", on_delete="RESTRICT")
+    package = ForeignKeyField(Package, null=True, backref="debits", on_delete="RESTRICT")
+    method = CharField(max_length=20)
+    amount = MoneyField()
+    paid_on = DateField()
+    info = TextField(default="")
+    operator = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=clock.now)
+    voided_at = DateTimeField(null=True)
+    void_reason = CharField(max_length=200, default="")
+
+    @property
+    def is_active(self) -> bool:
+        return self.voided_at is None
+
+    @property
+    def is_package_debit(self) -> bool:
+        return self.package_id is not None
+
+
+Payment.add_index(
+    ModelIndex(
+        Payment,
+        (Payment.session,),
+        unique=True,
+        where=Payment.voided_at.is_null(),
+        name=ONE_ACTIVE_PAYMENT_INDEX,
+    )
+)
+Payment.add_index(Payment.paid_on)
+
+
+def session_is_paid():
+    """SQL condition: the session of the outer query has an active payment."""
+    return fn.EXISTS(
+        Payment.select(Payment.id).where(
+            (Payment.session == Session.id) & Payment.voided_at.is_null()
+        )
+    )
+
+
+class PackageEvent(BaseModel):
+    """One line of a package's history (R9): append-only.
+
+    Besides the figures after the event it keeps what a replay needs: the amount a
+    debit or credit moved and the package's totals after a manual change.
+    """
+
+    package = ForeignKeyField(Package, backref="events", on_delete="RESTRICT")
+    kind = CharField(max_length=24)
+    at = DateTimeField(default=clock.now)
+    status = CharField(max_length=12)
+    note = TextField()
+    sessions_left = IntegerField()
+    open_amount = MoneyField()
+    price_per_session = MoneyField()
+    sessions_total = IntegerField()
+    total = MoneyField()
+    package_date = DateField()
+    amount = MoneyField(default=0)
+    session = ForeignKeyField(Session, null=True, backref="package_events", on_delete="RESTRICT")
+    payment = ForeignKeyField(Payment, null=True, backref="events", on_delete="RESTRICT")
+    operator = CharField(max_length=200, default="")
+
+
+ALL_MODELS = (
+    SchemaVersion,
+    Setting,
+    Patient,
+    Service,
+    Location,
+    Professional,
+    Session,
+    Package,
+    Payment,
+    PackageEvent,
+)

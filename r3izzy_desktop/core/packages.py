@@ -1,0 +1,736 @@
+"""Prepaid session packages: create, pay sessions, credit back, change, read (R2–R10).
+
+Every operation is one transaction (see `database.operation`) that locks the package
+row, re-reads what it needs, and appends the history line(s) of SPEC §4. The caller's
+model instances are refreshed with what was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from . import clock, ledger
+from .clinic import operator_name
+from .database import for_update, operation
+from .errors import (
+    AlreadyPaid,
+    NotEnoughSessions,
+    NotFound,
+    PackageNotActive,
+    PriceDifference,
+    PriceMismatch,
+    StaleData,
+    ValidationError,
+)
+from .models import (
+    ALTERADO,
+    ATIVO,
+    CREDITADA,
+    CRIADO,
+    DEBITADA,
+    FALTA_JUSTIFICADA,
+    FINALIZADO,
+    INATIVO,
+    PACOTE,
+    Package,
+    PackageEvent,
+    Patient,
+    Payment,
+    Service,
+    Session,
+    session_is_paid,
+)
+from .ptbr import format_brl, format_date, format_day_month_time, format_money
+from .validation import a_date, money_value, optional_text, whole_number
+
+MAX_SESSIONS = 999
+MAX_NOTES = 2000
+NUMBER_FORMAT = "%y%m%d%H%M%S"
+
+
+# --- rows the screens and reports read ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    id: int
+    number: str
+    patient_id: int
+    patient_name: str
+    paid_on: date
+    status: str
+    total: Decimal
+    open_amount: Decimal
+    price_per_session: Decimal
+    sessions_total: int
+    sessions_used: int
+    sessions_left: int
+    notes: str
+    version: int
+    created_at: datetime
+
+    @property
+    def next_debit(self) -> Decimal | None:
+        """What the next debit would take (R5), None when no session is left."""
+        if self.sessions_left <= 0:
+            return None
+        return ledger.next_debit(self.open_amount, self.sessions_left)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    kind: str
+    at: datetime
+    status: str
+    note: str
+    sessions_left: int
+    open_amount: Decimal
+    price_per_session: Decimal
+    package_date: date
+    amount: Decimal
+    session_id: int | None
+    operator: str
+
+
+@dataclass(frozen=True)
+class PaidSession:
+    session_id: int
+    payment_id: int
+    starts_at: datetime
+    service_name: str
+    price: Decimal
+    amount: Decimal
+    paid_on: date
+    attendance: str
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _package_id(package: Package | int | str) -> int:
+    if isinstance(package, Package):
+        return package.id
+    if isinstance(package, int) and not isinstance(package, bool):
+        return package
+    if isinstance(package, str):
+        found = Package.get_or_none(Package.number == package.strip())
+        if found is None:
+            raise NotFound(f"Pacote No. {package} não encontrado.")
+        return found.id
+    raise NotFound("Pacote não encontrado.")
+
+
+def get_package(package: Package | int | str) -> Package:
+    """The package by instance, id or number, read fresh from the database."""
+    found = Package.get_or_none(Package.id == _package_id(package))
+    if found is None:
+        raise NotFound("Pacote não encontrado.")
+    return found
+
+
+def _summarize(row: Package, patient_name: str) -> PackageSummary:
+    return PackageSummary(
+        id=row.id,
+        number=row.number,
+        patient_id=row.patient_id,
+        patient_name=patient_name,
+        paid_on=row.paid_on,
+        status=row.status,
+        total=row.total,
+        open_amount=row.open_amount,
+        price_per_session=ledger.price_per_session(row.total, row.sessions_total),
+        sessions_total=row.sessions_total,
+        sessions_used=row.sessions_used,
+        sessions_left=row.sessions_total - row.sessions_used,
+        notes=row.notes,
+        version=row.version,
+        created_at=row.created_at,
+    )
+
+
+def summary(package: Package | int | str) -> PackageSummary:
+    """The package's figures (R4) as they are in the database now."""
+    row = (
+        Package.select(Package, Patient.name)
+        .join(Patient)
+        .where(Package.id == _package_id(package))
+        .objects()
+        .first()
+    )
+    if row is None:
+        raise NotFound("Pacote não encontrado.")
+    return _summarize(row, row.name)
+
+
+def list_packages(patient: Patient | int, status: str | None = None) -> list[PackageSummary]:
+    """A patient's packages, newest payment first; optionally only one status."""
+    patient_id = patient.id if isinstance(patient, Patient) else patient
+    query = (
+        Package.select(Package, Patient.name)
+        .join(Patient)
+        .where(Package.patient == patient_id)
+        .order_by(Package.paid_on.desc(), Package.id.desc())
+    )
+    if status:
+        query = query.where(Package.status == status)
+    return [_summarize(row, row.name) for row in query.objects()]
+
+
+def offerable_packages(patient: Patient | int) -> list[Package]:
+    """R10: the patient's `ativo` packages with sessions left, oldest payment date first."""
+    patient_id = patient.id if isinstance(patient, Patient) else patient
+    return list(
+        Package.select()
+        .where(
+            (Package.patient == patient_id)
+            & (Package.status == ATIVO)
+            & (Package.sessions_used < Package.sessions_total)
+        )
+        .order_by(Package.paid_on, Package.id)
+    )
+
+
+def history(package: Package | int | str) -> list[HistoryRow]:
+    """The package's history, oldest first (R9)."""
+    query = (
+        PackageEvent.select()
+        .where(PackageEvent.package == _package_id(package))
+        .order_by(PackageEvent.id)
+    )
+    return [
+        HistoryRow(
+            id=event.id,
+            kind=event.kind,
+            at=event.at,
+            status=event.status,
+            note=event.note,
+            sessions_left=event.sessions_left,
+            open_amount=event.open_amount,
+            price_per_session=event.price_per_session,
+            package_date=event.package_date,
+            amount=event.amount,
+            session_id=event.session_id,
+            operator=event.operator,
+        )
+        for event in query
+    ]
+
+
+def paid_sessions(package: Package | int | str) -> list[PaidSession]:
+    """The sessions this package pays now (its active debits), in chronological order."""
+    query = (
+        Payment.select(Payment, Session, Service)
+        .join(Session)
+        .join(Service)
+        .where((Payment.package == _package_id(package)) & Payment.voided_at.is_null())
+        .order_by(Session.starts_at, Payment.id)
+    )
+    return [
+        PaidSession(
+            session_id=payment.session.id,
+            payment_id=payment.id,
+            starts_at=payment.session.starts_at,
+            service_name=payment.session.service.name,
+            price=payment.session.price,
+            amount=payment.amount,
+            paid_on=payment.paid_on,
+            attendance=payment.session.attendance,
+        )
+        for payment in query
+    ]
+
+
+def package_of_session(session: Session | int) -> Package | None:
+    """The package whose active debit pays this session, if any."""
+    session_id = session.id if isinstance(session, Session) else session
+    return (
+        Package.select()
+        .join(Payment, on=(Payment.package == Package.id))
+        .where((Payment.session == session_id) & Payment.voided_at.is_null())
+        .first()
+    )
+
+
+# --- writing helpers ---------------------------------------------------------------------
+
+
+def _lock(package: Package | int | str) -> Package:
+    row = for_update(Package.select().where(Package.id == _package_id(package))).first()
+    if row is None:
+        raise NotFound("Pacote não encontrado.")
+    return row
+
+
+def _check_version(row: Package, expected_version: int | None) -> None:
+    if expected_version is not None and row.version != expected_version:
+        raise StaleData(
+            f"O pacote No. {row.number} foi alterado em outro computador enquanto esta tela "
+            "estava aberta. Nada foi feito: confira os números atualizados e tente novamente."
+        )
+
+
+def _record(
+    row: Package,
+    kind: str,
+    note: str,
+    *,
+    session: Session | None = None,
+    payment: Payment | None = None,
+    amount: Decimal = ledger.ZERO,
+    operator: str,
+) -> PackageEvent:
+    return PackageEvent.create(
+        package=row,
+        kind=kind,
+        at=clock.now(),
+        status=row.status,
+        note=note,
+        sessions_left=row.sessions_total - row.sessions_used,
+        open_amount=row.open_amount,
+        price_per_session=ledger.price_per_session(row.total, row.sessions_total),
+        sessions_total=row.sessions_total,
+        total=row.total,
+        package_date=row.paid_on,
+        amount=amount,
+        session=session,
+        payment=payment,
+        operator=operator,
+    )
+
+
+def _sync(target: Any, fresh: Any) -> None:
+    """Refresh the caller's instance with what was written."""
+    if target is not None and target is not fresh and hasattr(target, "__data__"):
+        target.__data__.update(fresh.__data__)
+        target._dirty.clear()
+
+
+def _new_number(at: datetime) -> str:
+    """R2: yyMMddHHmmss of `at`; on a collision, the next free second."""
+    candidate = at.replace(microsecond=0)
+    taken = (
+        Package.select(Package.number)
+        .where(Package.number >= candidate.strftime(NUMBER_FORMAT))
+        .order_by(Package.number)
+        .tuples()
+    )
+    for (number,) in taken.iterator():
+        wanted = candidate.strftime(NUMBER_FORMAT)
+        if number == wanted:
+            candidate += timedelta(seconds=1)
+        elif number > wanted:
+            break
+    return candidate.strftime(NUMBER_FORMAT)
+
+
+def _clean_status(status: Any) -> str | None:
+    if status is None:
+        return None
+    if status == FINALIZADO:
+        raise ValidationError(
+            "O status “finalizado” não pode ser escolhido: o pacote é finalizado "
+            "quando não tem mais sessões restantes.",
+            "status",
+        )
+    if status not in (ATIVO, INATIVO):
+        raise ValidationError("Status inválido: use ativo ou inativo.", "status")
+    return status
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+@operation
+def create_package(
+    patient: Patient | int,
+    sessions: int,
+    total: Decimal | str,
+    paid_on: date | None = None,
+    notes: str = "",
+) -> Package:
+    """R3: a new `ativo` package; its history starts with `criado` / "Pacote criado".
+
+    sessions: whole 1–999; total: > 0,00 and ≤ 9.999.999,99 with at most two decimals
+    (never rounded); paid_on: defaults to today; notes: up to 2.000 characters.
+    """
+    sessions_total = whole_number(
+        sessions, "Número total de sessões", low=1, high=MAX_SESSIONS, field="sessions"
+    )
+    amount = money_value(total, "Total pago", field="total")
+    paid = a_date(paid_on, "Data de pagamento", default_today=True, field="paid_on")
+    text = optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
+    patient_id = patient.id if isinstance(patient, Patient) else patient
+    if Patient.get_or_none(Patient.id == patient_id) is None:
+        raise NotFound("Paciente não encontrado.")
+    now = clock.now()
+    row = Package.create(
+        number=_new_number(now),
+        patient=patient_id,
+        paid_on=paid,
+        sessions_total=sessions_total,
+        total=amount,
+        notes=text,
+        status=ATIVO,
+        sessions_used=0,
+        open_amount=amount,
+        created_at=now,
+    )
+    _record(row, CRIADO, "Pacote criado", operator=operator_name())
+    return row
+
+
+def _fetch_sessions(sessions: Sequence[Session | int]) -> list[Session]:
+    ids = [s.id if isinstance(s, Session) else s for s in sessions]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("A mesma sessão foi selecionada mais de uma vez.")
+    rows = {
+        row.id: row
+        for row in Session.select(Session, Service).join(Service).where(Session.id.in_(ids))
+    }
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise NotFound("Sessão não encontrada (talvez excluída em outro computador).")
+    return [rows[i] for i in ids]
+
+
+def _active_payments(session_ids: Iterable[int]) -> dict[int, Payment]:
+    query = Payment.select().where(
+        Payment.session.in_(list(session_ids)) & Payment.voided_at.is_null()
+    )
+    return {payment.session_id: payment for payment in query}
+
+
+def describe_payment(payment: Payment) -> str:
+    """How a session was paid, in words: "pacote No. 250618170510" or "Pix em 03/07/2025"."""
+    if payment.package_id is not None:
+        number = Package.select(Package.number).where(Package.id == payment.package_id).scalar()
+        return f"pacote No. {number}"
+    from .payments import method_label
+
+    return f"{method_label(payment.method)} em {format_date(payment.paid_on)}"
+
+
+@operation
+def pay_sessions(
+    package: Package | int | str,
+    sessions: Sequence[Session | int],
+    accept_price_adjustment: bool = False,
+    *,
+    expected_version: int | None = None,
+) -> Package:
+    """R6: pay `sessions` by debiting `package`, all or nothing, in chronological order.
+
+    Checks, in order: the package is `ativo` (PackageNotActive); each session is
+    unpaid (AlreadyPaid), of the package's patient, not deleted and not a justified
+    absence (ValidationError); there are enough sessions left (NotEnoughSessions); each
+    price equals its debit amount (PriceMismatch, unless `accept_price_adjustment`, which
+    sets the session's price to the debit amount). The debit that leaves no session
+    turns the package `finalizado`. Returns the package.
+    """
+    row = _lock(package)
+    _check_version(row, expected_version)
+    if row.status != ATIVO:
+        raise PackageNotActive(
+            f"O pacote No. {row.number} está {row.status}; só um pacote ativo pode pagar "
+            "sessões." + (" Altere o status para ativo em Editar." if row.status == INATIVO else "")
+        )
+    if not sessions:
+        raise ValidationError("Selecione ao menos uma sessão para pagar.")
+    rows = _fetch_sessions(sessions)
+    paid = _active_payments(s.id for s in rows)
+    for session in rows:
+        when = format_day_month_time(session.starts_at)
+        if session.id in paid:
+            raise AlreadyPaid(
+                f"A sessão de {when} já está paga ({describe_payment(paid[session.id])}).",
+                session.id,
+            )
+        if session.deleted_at is not None:
+            raise ValidationError(f"A sessão de {when} foi excluída e não pode ser paga.")
+        if session.patient_id != row.patient_id:
+            raise ValidationError(
+                f"A sessão de {when} é de outro paciente; um pacote só paga sessões do "
+                "próprio paciente."
+            )
+        if session.attendance == FALTA_JUSTIFICADA:
+            raise ValidationError(
+                f"A sessão de {when} é uma falta justificada e não pode ser paga com o pacote."
+            )
+    left = row.sessions_total - row.sessions_used
+    if len(rows) > left:
+        raise NotEnoughSessions(
+            f"O pacote No. {row.number} tem {left} "
+            f"{'sessão restante' if left == 1 else 'sessões restantes'} e foram selecionadas "
+            f"{len(rows)}. Ajuste o pacote (Editar: número de sessões e valor total) antes de "
+            "pagar estas sessões. Nada foi pago.",
+            requested=len(rows),
+            available=left,
+        )
+    ordered = sorted(rows, key=lambda s: (s.starts_at, s.id))
+    amounts = []
+    open_amount = row.open_amount
+    for index, _session in enumerate(ordered):
+        amount = ledger.next_debit(open_amount, left - index)
+        amounts.append(amount)
+        open_amount -= amount
+    differences = [
+        PriceDifference(s.id, s.starts_at, s.service.name, s.price, amount)
+        for s, amount in zip(ordered, amounts, strict=True)
+        if s.price != amount
+    ]
+    if differences and not accept_price_adjustment:
+        lines = "\n".join(
+            f"• {format_day_month_time(d.starts_at)} {d.service_name}: "
+            f"{format_brl(d.price)} → {format_brl(d.debit_amount)}"
+            for d in differences
+        )
+        raise PriceMismatch(
+            "O valor da sessão é diferente do valor médio do pacote:\n"
+            f"{lines}\n\nConfirme o ajuste para atualizar o valor e pagar; "
+            "cancele para não pagar nada.",
+            differences,
+        )
+    operator = operator_name()
+    today = clock.today()
+    for session, amount in zip(ordered, amounts, strict=True):
+        if session.price != amount:
+            session.price = amount
+            session.save(only=[Session.price])
+        payment = Payment.create(
+            session=session,
+            package=row,
+            method=PACOTE,
+            amount=amount,
+            paid_on=today,
+            info=f"Pacote No. {row.number}",
+            operator=operator,
+        )
+        row.sessions_used += 1
+        row.open_amount -= amount
+        if row.sessions_used == row.sessions_total:
+            row.status = FINALIZADO
+        _record(
+            row,
+            DEBITADA,
+            f"Debitada pela sessão {format_day_month_time(session.starts_at)}",
+            session=session,
+            payment=payment,
+            amount=amount,
+            operator=operator,
+        )
+    row.version += 1
+    row.save()
+    _sync(package, row)
+    fresh = {s.id: s for s in ordered}
+    for given in sessions:
+        if isinstance(given, Session):
+            _sync(given, fresh[given.id])
+    return row
+
+
+def credit_back(payment: Payment, session: Session, *, reason: str, operator: str) -> Package:
+    """R7 inside a running transaction: void a package debit and give its amount back.
+
+    A `finalizado` package is reopened (`ativo`); an `inativo` one stays `inativo`.
+    """
+    row = _lock(payment.package_id)
+    current = Payment.get_by_id(payment.id)
+    if current.voided_at is not None:
+        raise StaleData("Este pagamento já foi estornado (talvez em outro computador).")
+    current.voided_at = clock.now()
+    current.void_reason = reason
+    current.save(only=[Payment.voided_at, Payment.void_reason])
+    row.sessions_used -= 1
+    row.open_amount += current.amount
+    if row.status == FINALIZADO:
+        row.status = ATIVO
+    row.version += 1
+    row.save()
+    _record(
+        row,
+        CREDITADA,
+        f"Creditada pela sessão {format_day_month_time(session.starts_at)}",
+        session=session,
+        payment=current,
+        amount=current.amount,
+        operator=operator,
+    )
+    _sync(payment, current)
+    return row
+
+
+@operation
+def refund_session(session: Session | int, *, expected_version: int | None = None) -> Package:
+    """R7: remove a paid session from its package; the debited amount goes back.
+
+    Raises ValidationError when no package pays the session. Returns the package.
+    """
+    row = _fetch_sessions([session])[0]
+    payment = _active_payments([row.id]).get(row.id)
+    when = format_day_month_time(row.starts_at)
+    if payment is None:
+        raise ValidationError(f"A sessão de {when} não está paga; não há o que reembolsar.")
+    if payment.package_id is None:
+        raise ValidationError(
+            f"A sessão de {when} foi paga manualmente ({describe_payment(payment)}), não com "
+            "um pacote. Para desfazer, estorne o pagamento."
+        )
+    if expected_version is not None:
+        _check_version(_lock(payment.package_id), expected_version)
+    package = credit_back(payment, row, reason="reembolso", operator=operator_name())
+    _sync(session if isinstance(session, Session) else None, row)
+    return package
+
+
+@operation
+def edit_package(
+    package: Package | int | str,
+    *,
+    sessions: int | None = None,
+    total: Decimal | str | None = None,
+    paid_on: date | None = None,
+    status: str | None = None,
+    notes: str | None = None,
+    expected_version: int | None = None,
+) -> Package:
+    """R8: change sessions, total, payment date, status (ativo/inativo) and notes.
+
+    Sessions may not go below those already used. When sessions or total change, the
+    active debits are re-priced by R5 under the new figures in chronological order of
+    their sessions (ties by debit order), and each paid session's price follows. The
+    status becomes `finalizado` when no session is left, else the one asked for, else
+    the current one (a finalizado package with sessions again becomes ativo). Appends
+    `alterado manualmente` listing the changed fields; no change, no line.
+    """
+    row = _lock(package)
+    _check_version(row, expected_version)
+    new_sessions = row.sessions_total
+    if sessions is not None:
+        new_sessions = whole_number(
+            sessions, "Número total de sessões", low=1, high=MAX_SESSIONS, field="sessions"
+        )
+        if new_sessions < row.sessions_used:
+            raise ValidationError(
+                f"Este pacote já tem {row.sessions_used} "
+                f"{'sessão usada' if row.sessions_used == 1 else 'sessões usadas'}: o número "
+                f"total de sessões não pode ser menor que {row.sessions_used}. Para reduzir "
+                "mais, remova antes sessões pagas.",
+                "sessions",
+            )
+    new_total = row.total if total is None else money_value(total, "Total pago", field="total")
+    new_paid_on = (
+        row.paid_on if paid_on is None else a_date(paid_on, "Data de pagamento", field="paid_on")
+    )
+    new_notes = (
+        row.notes
+        if notes is None
+        else optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
+    )
+    asked = _clean_status(status)
+    new_status = ledger.status_after_change(asked, row.status, new_sessions - row.sessions_used)
+
+    changes = []
+    if new_status != row.status:
+        changes.append(f"status: {new_status},")
+    if new_sessions != row.sessions_total:
+        changes.append(f"sessões: {new_sessions},")
+    if new_total != row.total:
+        changes.append(f"valor total: {format_money(new_total)},")
+    if new_paid_on != row.paid_on:
+        changes.append(f"data de pagamento: {format_date(new_paid_on)},")
+    if new_notes != row.notes:
+        changes.append(f"observações: {new_notes},")
+    if not changes:
+        _sync(package, row)
+        return row
+
+    reprice = (new_sessions, new_total) != (row.sessions_total, row.total)
+    row.sessions_total = new_sessions
+    row.total = new_total
+    row.paid_on = new_paid_on
+    row.notes = new_notes
+    row.status = new_status
+    if reprice:
+        row.open_amount = _reprice_debits(row)
+    row.version += 1
+    row.save()
+    _record(row, ALTERADO, "Pacote alterado: " + " ".join(changes), operator=operator_name())
+    _sync(package, row)
+    return row
+
+
+def _reprice_debits(row: Package) -> Decimal:
+    """Re-price the package's active debits by R5 under its (new) figures; returns the open
+    amount. Each paid session's price follows its new debit amount."""
+    debits = list(
+        Payment.select(Payment, Session)
+        .join(Session)
+        .where((Payment.package == row.id) & Payment.voided_at.is_null())
+        .order_by(Session.starts_at, Payment.id)
+    )
+    amounts = ledger.debit_schedule(row.total, row.sessions_total, len(debits))
+    for payment, amount in zip(debits, amounts, strict=True):
+        if payment.amount != amount:
+            payment.amount = amount
+            payment.save(only=[Payment.amount])
+        if payment.session.price != amount:
+            payment.session.price = amount
+            payment.session.save(only=[Session.price])
+    return row.total - sum(amounts, ledger.ZERO)
+
+
+def debit_preview(
+    package: Package | int | str, sessions: Sequence[Session | int]
+) -> list[tuple[Session, Decimal]]:
+    """What `pay_sessions` would debit for each session, chronologically; writes nothing.
+
+    Only figures: the checks happen when paying. Sessions beyond those left get no line.
+    """
+    row = get_package(package)
+    rows = sorted(_fetch_sessions(sessions), key=lambda s: (s.starts_at, s.id))
+    left = row.sessions_total - row.sessions_used
+    preview = []
+    open_amount = row.open_amount
+    for index, session in enumerate(rows[:left]):
+        amount = ledger.next_debit(open_amount, left - index)
+        preview.append((session, amount))
+        open_amount -= amount
+    return preview
+
+
+def open_sessions_for(
+    package: Package | int | str,
+    start: date | None = None,
+    end: date | None = None,
+    service: Service | int | None = None,
+) -> list[Session]:
+    """The package's patient's sessions that it could pay: not paid, not deleted, not a
+    justified absence; optionally within [start, end] (dates) and of one service."""
+    row = get_package(package)
+    query = (
+        Session.select(Session, Service)
+        .join(Service)
+        .where(
+            (Session.patient == row.patient_id)
+            & Session.deleted_at.is_null()
+            & (Session.attendance != FALTA_JUSTIFICADA)
+            & ~session_is_paid()
+        )
+        .order_by(Session.starts_at, Session.id)
+    )
+    if start is not None:
+        query = query.where(Session.starts_at >= datetime.combine(start, datetime.min.time()))
+    if end is not None:
+        query = query.where(
+            Session.starts_at < datetime.combine(end + timedelta(days=1), datetime.min.time())
+        )
+    if service is not None:
+        query = query.where(
+            Session.service == (service.id if isinstance(service, Service) else service)
+        )
+    return list(query)

@@ -1,0 +1,199 @@
+"""The main window: a navigation rail (Pacientes, Agenda, Receitas, Gestão Financeira,
+Configurações) and one page at a time. It remembers its size and position."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME
+from .widgets import ComingSoonPage, icon, label
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    icon: str
+    factory: Callable[[], QWidget]
+
+
+def _coming(title: str, items: list[str]) -> Callable[[], QWidget]:
+    return lambda: ComingSoonPage(title, items)
+
+
+def default_pages() -> list[PageSpec]:
+    """The app's pages, in navigation order. A page may have `refresh()` (called when it is
+    shown), `focus_search()` and `window_closing()`. Imports are local so that start-up
+    only loads the first page."""
+    return [
+        PageSpec(
+            "patients",
+            "Pacientes",
+            "patients",
+            _coming(
+                "Pacientes",
+                [
+                    "Lista de pacientes com busca por nome, telefone e CPF",
+                    "Página do paciente com o botão Pacotes",
+                ],
+            ),
+        ),
+        PageSpec(
+            "agenda",
+            "Agenda",
+            "agenda",
+            _coming(
+                "Agenda",
+                [
+                    "Calendário geral e por paciente, visão de mês e de semana",
+                    "Bolinha verde nas sessões pagas",
+                    "Ao salvar uma sessão, oferta de débito nos pacotes ativos (ou Pular)",
+                ],
+            ),
+        ),
+        PageSpec(
+            "receitas",
+            "Receitas",
+            "receitas",
+            _coming(
+                "Receitas",
+                [
+                    "Sessões do período com a situação do pagamento",
+                    "Registrar Pgto.: Pular (pagamento manual) ou Selecionar pacote",
+                ],
+            ),
+        ),
+        PageSpec(
+            "finance",
+            "Gestão Financeira",
+            "finance",
+            _coming(
+                "Gestão Financeira",
+                [
+                    "Recebido no período, contas em aberto e crédito de pacotes",
+                    "Relatório de Pacotes com histórico e exportação para Excel",
+                ],
+            ),
+        ),
+        PageSpec(
+            "settings",
+            "Configurações",
+            "settings",
+            _coming(
+                "Configurações",
+                [
+                    "Serviços, locais e profissionais",
+                    "Dados da clínica e backups",
+                ],
+            ),
+        ),
+    ]
+
+
+class MainWindow(QMainWindow):
+    SETTINGS_GEOMETRY = "main_window/geometry"
+
+    def __init__(self, pages: list[PageSpec] | None = None, *, subtitle: str = ""):
+        super().__init__()
+        self.setWindowTitle(f"{APP_NAME} — {subtitle}" if subtitle else APP_NAME)
+        self.setMinimumSize(QSize(1000, 660))
+        self._specs = pages if pages is not None else default_pages()
+        self._pages: dict[str, QWidget] = {}
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+
+        rail = QWidget()
+        rail.setFixedWidth(220)
+        rail.setStyleSheet("background: #ffffff;")
+        rail_layout = QVBoxLayout(rail)
+        rail_layout.setContentsMargins(0, 0, 0, 0)
+        rail_layout.setSpacing(0)
+        rail_layout.addWidget(label("R3izzy", "brand"))
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setAccessibleName("Navegação")
+        for spec in self._specs:
+            item = QListWidgetItem(icon(spec.icon), spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+        rail_layout.addWidget(self.nav, 1)
+        row.addWidget(rail)
+
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.statusBar()
+
+        self.nav.currentRowChanged.connect(self._on_nav)
+        for number, spec in enumerate(self._specs, start=1):
+            shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._find_patient)
+        self._restore_geometry()
+        self.nav.setCurrentRow(0)
+
+    # -- pages ----------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built on first use (nothing waits at start-up)."""
+        if key not in self._pages:
+            spec = next(s for s in self._specs if s.key == key)
+            widget = spec.factory()
+            self._pages[key] = widget
+            self.stack.addWidget(widget)
+        return self._pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        keys = [spec.key for spec in self._specs]
+        if self.nav.currentRow() != keys.index(key):
+            self.nav.setCurrentRow(keys.index(key))
+        return self._pages[key]
+
+    def current_key(self) -> str:
+        return self._specs[self.nav.currentRow()].key
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self.page(self._specs[row].key)
+        self.stack.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _find_patient(self) -> None:
+        page = self.show_page("patients")
+        focus = getattr(page, "focus_search", None)
+        if callable(focus):
+            focus()
+
+    # -- geometry -------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        saved = QSettings().value(self.SETTINGS_GEOMETRY)
+        if isinstance(saved, QByteArray | bytes) and self.restoreGeometry(QByteArray(saved)):
+            return
+        self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue(self.SETTINGS_GEOMETRY, self.saveGeometry())
+        for widget in self._pages.values():
+            closing = getattr(widget, "window_closing", None)
+            if callable(closing):
+                closing()
+        super().closeEvent(event)
