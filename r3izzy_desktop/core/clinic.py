@@ -114,6 +114,21 @@ def _clean_patient(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def patient_errors(**fields: Any) -> dict[str, str]:
+    """Every problem with these patient fields at once: {field: Portuguese message}.
+
+    Reads and writes nothing; a form calls it to show each message under its field
+    before `add_patient` / `update_patient` (which check the same rules again).
+    """
+    errors: dict[str, str] = {}
+    for key, value in fields.items():
+        try:
+            _clean_patient({key: value})
+        except ValidationError as error:
+            errors[error.field or key] = str(error)
+    return errors
+
+
 def _search_text(patient: Patient) -> str:
     return " ".join(
         part for part in (fold(patient.name), digits(patient.phone), patient.cpf) if part

@@ -181,6 +181,25 @@ def list_packages(patient: Patient | int, status: str | None = None) -> list[Pac
     return [_summarize(row, row.name) for row in query.objects()]
 
 
+@dataclass(frozen=True)
+class ActiveTotals:
+    """What a patient's `ativo` packages still hold, added up (the patient page's summary)."""
+
+    packages: int
+    sessions_left: int
+    open_amount: Decimal
+
+
+def active_totals(patient: Patient | int) -> ActiveTotals:
+    """The patient's `ativo` packages: how many, sessions left and open amount, summed."""
+    rows = list_packages(patient, status=ATIVO)
+    return ActiveTotals(
+        packages=len(rows),
+        sessions_left=sum(row.sessions_left for row in rows),
+        open_amount=sum((row.open_amount for row in rows), ledger.ZERO),
+    )
+
+
 def offerable_packages(patient: Patient | int) -> list[Package]:
     """R10: the patient's `ativo` packages with sessions left, oldest payment date first."""
     patient_id = patient.id if isinstance(patient, Patient) else patient
