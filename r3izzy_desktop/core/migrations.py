@@ -24,8 +24,20 @@ log = logging.getLogger(__name__)
 
 Step = Callable[[SchemaMigrator, peewee.Database], None]
 
+
+def add_calendar_and_report_indexes(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """1 -> 2: index one patient's sessions by date (the patient calendar) and packages by
+    payment date (the report's date filter). Same names as the models' indexes."""
+    from playhouse.migrate import migrate as run
+
+    run(
+        migrator.add_index("session", ("patient_id", "starts_at"), False),
+        migrator.add_index("package", ("paid_on",), False),
+    )
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
-MIGRATIONS: list[Step] = []
+MIGRATIONS: list[Step] = [add_calendar_and_report_indexes]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

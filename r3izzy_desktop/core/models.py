@@ -141,6 +141,11 @@ class Session(BaseModel):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    class Meta:
+        # The patient calendar and the patient page read one patient's sessions by date
+        # (schema 2; migrations.py adds it to older databases).
+        indexes = ((("patient", "starts_at"), False),)
+
 
 class Package(BaseModel):
     """A prepaid package of sessions.
@@ -152,7 +157,7 @@ class Package(BaseModel):
 
     number = CharField(max_length=12, unique=True)
     patient = ForeignKeyField(Patient, backref="packages", on_delete="RESTRICT")
-    paid_on = DateField()
+    paid_on = DateField(index=True)  # the report's date filter (schema 2)
     sessions_total = IntegerField()
     total = MoneyField()
     notes = TextField(default="")
