@@ -101,6 +101,36 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate_to_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="postgresql://…", help="banco de destino (vazio)")
+
+
+@command(
+    "migrate-to", "copia o banco SQLite (--db) para um servidor PostgreSQL", _migrate_to_arguments
+)
+def run_migrate_to(args: argparse.Namespace) -> int:
+    from .core import transfer
+    from .core.database import default_database_url, describe_url
+
+    source = args.db or default_database_url()
+    print(f"Copiando {source} para {describe_url(args.target)}…")
+    result = transfer.copy_to(
+        source,
+        args.target,
+        progress=lambda table, done, total: print(f"  {table}: {done}/{total}", end="\r"),
+    )
+    print()
+    for table, count in result.counts.items():
+        print(f"  {table}: {count} linhas")
+    if result.target_problems:
+        print(f"O destino tem {len(result.target_problems)} inconsistência(s):")
+        for problem in result.target_problems:
+            print(f"- {problem}")
+        return 1
+    print("Verificação de consistência na origem e no destino: OK")
+    return 0
+
+
 def run_app(args: argparse.Namespace) -> int:
     from .ui.app import run
 

@@ -1,0 +1,118 @@
+"""Moving a clinic from its SQLite file to a PostgreSQL server (`migrate-to`).
+
+Every row is copied with its id, so history lines keep pointing at their sessions and
+payments; the target must be empty; both sides pass the integrity check before the copy
+is declared done. The source file is only read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import integrity
+from .database import close_database, db, is_postgres, open_database, sqlite_path_of
+from .errors import DomainError, ValidationError
+from .models import ALL_MODELS, SchemaVersion
+
+CHUNK = 2000
+
+Progress = Callable[[str, int, int], None]  # (table, rows copied, rows in table)
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    counts: dict[str, int]
+    source_problems: list[integrity.Problem]
+    target_problems: list[integrity.Problem]
+
+
+def copy_to(source_url: str, target_url: str, progress: Progress | None = None) -> TransferResult:
+    """Copy the SQLite database at `source_url` into the (empty) database at `target_url`.
+
+    The target's schema is created by `open_database`. Raises ValidationError when the
+    source is not a SQLite file, the target is not empty, or either side has
+    inconsistencies before the copy. Leaves the target database bound on success.
+    """
+    path = sqlite_path_of(source_url)
+    if path is None or path == ":memory:" or not Path(path).is_file():
+        raise ValidationError("A origem precisa ser um arquivo SQLite do R3izzy que exista.")
+    open_database(source_url, create=False)  # migrates the source to this version if needed
+    source_problems = integrity.check()
+    if source_problems:
+        close_database()
+        raise ValidationError(
+            f"A origem tem {len(source_problems)} inconsistência(s); resolva antes de migrar "
+            "(r3izzy-desktop check)."
+        )
+    version = SchemaVersion.select().first().version
+    close_database()
+
+    open_database(target_url)
+    try:
+        tables = [m for m in ALL_MODELS if m is not SchemaVersion]
+        filled = [m._meta.table_name for m in tables if m.select().limit(1).exists()]
+        if filled:
+            raise ValidationError(
+                "O banco de destino não está vazio (tabelas com dados: "
+                f"{', '.join(filled)}). Use um banco novo para migrar."
+            )
+        if SchemaVersion.select().first().version != version:
+            raise ValidationError("Origem e destino estão em versões de esquema diferentes.")
+        counts = _copy_rows(path, tables, progress)
+        target_problems = integrity.check()
+    except DomainError:
+        close_database()
+        raise
+    return TransferResult(counts, source_problems, target_problems)
+
+
+def _copy_rows(path: str, tables, progress: Progress | None) -> dict[str, int]:
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    counts: dict[str, int] = {}
+    try:
+        with db.atomic():
+            for model in tables:
+                fields = model._meta.sorted_fields
+                columns = [f.column_name for f in fields]
+                table = model._meta.table_name
+                total = source.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+                cursor = source.execute(
+                    f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} "
+                    f'FROM "{table}" ORDER BY 1'
+                )
+                insert = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+                    table,
+                    ", ".join(f'"{c}"' for c in columns),
+                    ", ".join([db.obj.param] * len(columns)),
+                )
+                done = 0
+                while rows := cursor.fetchmany(CHUNK):
+                    # Each value through its field: SQLite's 0/1 become booleans, text
+                    # dates become dates, centavos stay integers.
+                    converted = [
+                        tuple(
+                            None if v is None else f.db_value(f.python_value(v))
+                            for f, v in zip(fields, row, strict=True)
+                        )
+                        for row in rows
+                    ]
+                    db.cursor().executemany(insert, converted)
+                    done += len(rows)
+                    if progress:
+                        progress(table, done, total)
+                counts[table] = done
+            if is_postgres():
+                for model in tables:
+                    if model._meta.primary_key.column_name != "id":
+                        continue
+                    table = model._meta.table_name
+                    db.execute_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
+                    )
+    finally:
+        source.close()
+    return counts

@@ -1,0 +1,73 @@
+"""`migrate-to`: a SQLite clinic copied into PostgreSQL with ids and history intact."""
+
+import subprocess
+import sys
+
+import pytest
+
+from r3izzy_desktop.core import demo, packages, transfer
+from r3izzy_desktop.core.database import close_database, open_database
+from r3izzy_desktop.core.errors import ValidationError
+from r3izzy_desktop.core.models import ALL_MODELS, Package, Patient
+from tests.pg import fresh_database
+
+pytestmark = pytest.mark.postgres
+
+
+def _dump() -> dict[str, list[tuple]]:
+    """Every row of every table, as Python values, ordered by primary key."""
+    rows = {}
+    for model in ALL_MODELS:
+        rows[model._meta.table_name] = list(
+            model.select().order_by(model._meta.primary_key).tuples()
+        )
+    return rows
+
+
+@pytest.fixture
+def clinic_file(tmp_path):
+    path = tmp_path / "clinica.db"
+    open_database(str(path))
+    demo.populate("small", seed=11)
+    close_database()
+    return str(path)
+
+
+def test_copy_keeps_every_row_and_id(clinic_file):
+    open_database(clinic_file)
+    before = _dump()
+    close_database()
+    with fresh_database() as url:
+        result = transfer.copy_to(clinic_file, url)
+        assert result.target_problems == [] and result.source_problems == []
+        assert result.counts["package_event"] == len(before["package_event"])
+        assert _dump() == before
+        # New rows continue after the copied ids (sequences moved on).
+        newcomer = Patient.create(name="Depois da migração")
+        assert newcomer.id == max(p[0] for p in before["patient"]) + 1
+        first = Package.select().order_by(Package.id).first()
+        assert packages.history(first)[0].note == "Pacote criado"
+
+
+def test_refuses_a_target_that_is_not_empty(clinic_file):
+    with fresh_database() as url:
+        transfer.copy_to(clinic_file, url)
+        with pytest.raises(ValidationError, match="não está vazio"):
+            transfer.copy_to(clinic_file, url)
+
+
+def test_refuses_a_source_that_is_not_a_file(tmp_path):
+    with fresh_database() as url, pytest.raises(ValidationError):
+        transfer.copy_to(str(tmp_path / "nao-existe.db"), url)
+
+
+def test_command_line(clinic_file):
+    with fresh_database() as url:
+        done = subprocess.run(
+            [sys.executable, "-m", "r3izzy_desktop", "migrate-to", url, "--db", clinic_file],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "OK" in done.stdout and "package_event" in done.stdout
