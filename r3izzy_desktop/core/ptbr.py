@@ -80,13 +80,20 @@ def format_money(value: Decimal | None, *, blank: str = "—") -> str:
 
 
 def format_brl(value: Decimal | None, *, blank: str = "—") -> str:
-    """`R$ 1.000,00` with a plain space; `blank` when there is no value."""
+    """`R$ 1.000,00` with a plain space, `-R$ 1.000,00` when negative (pt-BR usage);
+    `blank` when there is no value."""
     if value is None:
         return blank
-    return f"R$ {format_money(value)}"
+    text = format_money(value)
+    if text.startswith("-"):
+        return f"-R$ {text[1:]}"
+    return f"R$ {text}"
 
 
-_MONEY_CHARS = re.compile(r"^[0-9.,]+$")
+_MONEY_CHARS = re.compile(r"[0-9.,]+")
+# More integer digits than any amount the app accepts (9.999.999,99 has 7): refuse early,
+# before Decimal's 28-digit context could fail on an absurdly long number.
+_MAX_INTEGER_DIGITS = 15
 
 
 def parse_money(text: str | None, *, field: str | None = None) -> Decimal:
@@ -109,7 +116,7 @@ def parse_money(text: str | None, *, field: str | None = None) -> Decimal:
         raise ValidationError("O valor não pode ser negativo.", field)
     if raw.startswith("+"):
         raw = raw[1:]
-    if not _MONEY_CHARS.match(raw):
+    if not _MONEY_CHARS.fullmatch(raw):
         raise ValidationError(
             f"Valor inválido: “{str(text).strip()}”. Digite um valor como 1.000,00.", field
         )
@@ -118,11 +125,13 @@ def parse_money(text: str | None, *, field: str | None = None) -> Decimal:
         raise ValidationError(
             "O valor tem mais de duas casas decimais; use centavos (ex.: 10,50).", field
         )
+    if len(whole.lstrip("0")) > _MAX_INTEGER_DIGITS:
+        raise ValidationError("O valor é grande demais.", field)
     try:
         value = Decimal(f"{whole or '0'}.{frac or '0'}")
-    except InvalidOperation:  # pragma: no cover - the regex above rules this out
+        return value.quantize(CENT)
+    except InvalidOperation:  # pragma: no cover - the checks above rule this out
         raise ValidationError("Valor inválido.", field) from None
-    return value.quantize(CENT)
 
 
 def _split_decimal(raw: str, field: str | None, shown: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import clock
 from .errors import ValidationError
-from .ptbr import CENT, MAX_MONEY, format_money, parse_money
+from .ptbr import CENT, MAX_MONEY, format_money, parse_date, parse_money
 
 # Control characters other than tab and newline never belong in stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -43,9 +43,10 @@ def whole_number(value: Any, label: str, *, low: int, high: int, field: str | No
         number = None
     elif isinstance(value, int):
         number = value
-    elif isinstance(value, Decimal) and value == value.to_integral_value():
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        # ASCII only: "²" or "٥" pass str.isdigit() but are not what a person typed as a count.
         number = int(value.strip())
     if number is None:
         raise ValidationError(f"{label}: informe um número inteiro.", field)
@@ -93,4 +94,6 @@ def a_date(
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, str) and value.strip():
+        return parse_date(value, field=field)
     raise ValidationError(f"Informe {label.lower()}.", field)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from r3izzy_desktop.core import agenda, clinic
+from r3izzy_desktop.core import agenda, clinic, packages
 from r3izzy_desktop.core.database import close_database, open_database
 
 
@@ -41,3 +41,20 @@ def make_session(patient, service):
 
 
 PAID_ON = date(2025, 5, 2)
+
+
+@pytest.fixture
+def other_patient(db):
+    return clinic.add_patient("Bruno Lima")
+
+
+@pytest.fixture
+def make_package(patient):
+    """make_package(sessions=4, total="1000.00", paid_on=PAID_ON, **kw) -> a new package."""
+
+    def make(sessions=4, total="1000.00", paid_on=PAID_ON, *, who=None, **kwargs):
+        return packages.create_package(
+            who or patient, sessions=sessions, total=Decimal(total), paid_on=paid_on, **kwargs
+        )
+
+    return make
