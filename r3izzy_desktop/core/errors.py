@@ -81,7 +81,8 @@ class DatabaseBusy(DomainError):
 class DatabaseProblem(DomainError):
     """The database file cannot be used: damaged, read-only, newer version, missing...
 
-    `kind` tells which: "newer", "damaged", "locked", "readonly", "missing", "connection".
+    `kind` tells which: "newer", "damaged", "locked", "readonly", "missing", "connection",
+    "migration" (an upgrade step failed; the database stays at its old version).
     """
 
     def __init__(self, message: str, kind: str, path: str | None = None):

@@ -74,6 +74,7 @@ def migrate(database: peewee.Database, path: str | None) -> int:
     if version == SCHEMA_VERSION:
         return version
 
+    copy = None
     if path and path != ":memory:":
         copy = backup_before_migration(database, path, version)
         log.info("copied %s to %s before migrating", path, copy)
@@ -84,9 +85,21 @@ def migrate(database: peewee.Database, path: str | None) -> int:
     )
     for step_version in range(version, SCHEMA_VERSION):
         step = MIGRATIONS[step_version - 1]
-        with database.atomic():
-            step(migrator, database)
-            SchemaVersion.update(version=step_version + 1).execute()
+        try:
+            with database.atomic():
+                step(migrator, database)
+                SchemaVersion.update(version=step_version + 1).execute()
+        except Exception as exc:
+            # The step and its version bump rolled back together, so the database is still
+            # a consistent `step_version` one: tell the user so, never a traceback.
+            log.exception("migration %s -> %s failed", step_version, step_version + 1)
+            where = f"\nUma cópia de antes da atualização está em:\n{copy}" if copy else ""
+            raise DatabaseProblem(
+                f"Não foi possível atualizar o banco de dados (esquema {step_version} para "
+                f"{step_version + 1}): {exc}\nO banco continua na versão {step_version}.{where}",
+                "migration",
+                path,
+            ) from exc
         log.info("migrated schema %s -> %s (%s)", step_version, step_version + 1, step.__name__)
     return SCHEMA_VERSION
 
