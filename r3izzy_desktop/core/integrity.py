@@ -74,10 +74,16 @@ def _sessions_paid_twice() -> list[Problem]:
 
 def _debits_on_bad_sessions() -> list[Problem]:
     problems = []
+    # Explicit aliases: Payment and Session share column names (id, created_at...).
     query = (
         Payment.select(
-            Payment,
-            Session,
+            Payment.session.alias("session_id"),
+            Payment.amount.alias("amount"),
+            Session.starts_at.alias("starts_at"),
+            Session.deleted_at.alias("deleted_at"),
+            Session.attendance.alias("attendance"),
+            Session.patient.alias("session_patient"),
+            Session.price.alias("price"),
             Package.number.alias("number"),
             Package.patient.alias("package_patient"),
         )
@@ -91,21 +97,22 @@ def _debits_on_bad_sessions() -> list[Problem]:
             | (Session.patient != Package.patient)
             | (Session.price != Payment.amount)
         )
+        .order_by(Payment.id)
     )
-    for payment in query.objects():
-        when = format_day_month_time(payment.starts_at)
-        if payment.deleted_at is not None:
+    for debit in query.dicts():
+        when = format_day_month_time(debit["starts_at"])
+        if debit["deleted_at"] is not None:
             text = f"débito ativo na sessão excluída de {when}"
-        elif payment.attendance == FALTA_JUSTIFICADA:
+        elif debit["attendance"] == FALTA_JUSTIFICADA:
             text = f"débito ativo na falta justificada de {when}"
-        elif payment.patient_id != payment.package_patient:
+        elif debit["session_patient"] != debit["package_patient"]:
             text = f"debita a sessão de {when}, que é de outro paciente"
         else:
             text = (
-                f"a sessão de {when} vale {format_money(payment.price)} mas foi debitada em "
-                f"{format_money(payment.amount)}"
+                f"a sessão de {when} vale {format_money(debit['price'])} mas foi debitada em "
+                f"{format_money(debit['amount'])}"
             )
-        problems.append(Problem(text, payment.number, payment.session_id))
+        problems.append(Problem(text, debit["number"], debit["session_id"]))
     query = (
         Payment.select(Payment.session)
         .join(Session)
@@ -145,6 +152,7 @@ def _packages(progress: Progress | None) -> list[Problem]:
             PackageEvent.amount,
             PackageEvent.session,
             Session.starts_at,
+            PackageEvent.note,
         )
         .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
         .order_by(PackageEvent.package, PackageEvent.id)
@@ -163,6 +171,7 @@ def _packages(progress: Progress | None) -> list[Problem]:
                 amount=amount,
                 session_id=session_id,
                 session_start=start,
+                note=note,
             )
             for (
                 _,
@@ -176,6 +185,7 @@ def _packages(progress: Progress | None) -> list[Problem]:
                 amount,
                 session_id,
                 start,
+                note,
             ) in rows
         ]
         for package_id, rows in groupby(events.iterator(), key=lambda row: row[0])

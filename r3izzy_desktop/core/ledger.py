@@ -73,6 +73,17 @@ class EventRecord:
     amount: Decimal = ZERO
     session_id: int | None = None
     session_start: datetime | None = None
+    note: str | None = None  # checked against the kind's words (SPEC §4) when given
+
+
+# The words each kind of history line starts with (SPEC §4). Only the start: a debit's
+# note names the session's time when it was debited, which may have been moved since.
+NOTE_STARTS = {
+    CRIADO: "Pacote criado",
+    DEBITADA: "Debitada pela sessão ",
+    CREDITADA: "Creditada pela sessão ",
+    ALTERADO: "Pacote alterado: ",
+}
 
 
 @dataclass
@@ -135,6 +146,8 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
         else:
             result.problems.append(f"{where}: tipo desconhecido")
             continue
+        if event.note is not None and not event.note.startswith(NOTE_STARTS[event.kind]):
+            result.problems.append(f"{where}: observação alterada: “{event.note}”")
         _compare_line(figures, event, where, result.problems)
     result.figures = figures
     result.debits = {session: debit.amount for session, debit in debits.items()}
