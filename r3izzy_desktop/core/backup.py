@@ -1,0 +1,468 @@
+"""Backups of the SQLite database: automatic (first start of the day, closing), on demand,
+and restoring one safely. No Qt.
+
+Every copy goes through SQLite's online backup API (`database.sqlite_backup`), never a
+raw copy of a live file, so a backup taken while the app writes is still consistent.
+Automatic backups live in `<data folder>/backups/` as `<name>-<yyyy-mm-dd_HHMMSS>-<why>.db`
+and are rotated: the newest of each of the last 14 days that have one, then the newest of
+each of the 8 weeks before those. Copies taken before a restore are kept apart (the last
+10), so restoring twice never rotates away the database the first restore replaced.
+
+A PostgreSQL database is backed up on the server (pg_dump); these functions say so with a
+BackupError instead of trying.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from . import clock
+from . import database as _database
+from .database import (
+    SQLITE_HEADER,
+    close_database,
+    current_url,
+    data_dir,
+    default_database_url,
+    open_database,
+    sqlite_backup,
+    sqlite_path_of,
+)
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+BACKUP_DIR_NAME = "backups"
+AT_START = "inicio"  # the first start of the day
+AT_CLOSE = "fechamento"
+BEFORE_RESTORE = "antes-de-restaurar"
+ROTATED = (AT_START, AT_CLOSE)
+KEEP_DAILY = 14
+KEEP_WEEKLY = 8
+KEEP_BEFORE_RESTORE = 10
+
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<day>\d{4}-\d{2}-\d{2})_(?P<time>\d{6})-(?P<reason>[a-z-]+)\.db$"
+)
+# Tables a backup must have to be ours (besides schema_version).
+_REQUIRED_TABLES = ("patient", "session", "package", "payment", "package_event")
+
+POSTGRES_HINT = (
+    "Os backups do programa são para bancos SQLite (um computador só). Este computador usa "
+    "um servidor PostgreSQL: o backup é feito no servidor, com o pg_dump — por exemplo "
+    "`pg_dump -Fc -f r3izzy.dump NOME_DO_BANCO` — e restaurado com o pg_restore."
+)
+
+
+class BackupError(DomainError):
+    """A backup or restore that could not be done; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One automatic backup in the backups folder."""
+
+    path: Path
+    made_at: datetime
+    reason: str  # AT_START, AT_CLOSE or BEFORE_RESTORE
+    size: int
+
+    @property
+    def reason_label(self) -> str:
+        return {
+            AT_START: "início do dia",
+            AT_CLOSE: "ao fechar",
+            BEFORE_RESTORE: "antes de restaurar",
+        }.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a validated backup file holds."""
+
+    path: Path
+    schema_version: int
+    patients: int
+    packages: int
+    sessions: int
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    info: BackupInfo
+    database: Path  # the database now holding the backup's data
+    safety_copy: Path | None  # the previous database, backed up first
+    set_aside: Path | None  # a damaged previous file, renamed instead
+
+
+# --- where -------------------------------------------------------------------------------
+
+
+def backups_dir() -> Path:
+    """`<data folder>/backups` (created on demand)."""
+    folder = data_dir() / BACKUP_DIR_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def database_file(url: str | None = None) -> Path:
+    """The SQLite file of `url` (default: the open database, else the default one).
+
+    Raises BackupError for a PostgreSQL or an in-memory database.
+    """
+    url = url or current_url() or default_database_url()
+    path = sqlite_path_of(url)
+    if path is None:
+        raise BackupError(POSTGRES_HINT)
+    if path == ":memory:":
+        raise BackupError("Este banco de dados é temporário (em memória); não há o que copiar.")
+    return Path(path).resolve()
+
+
+def _stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d_%H%M%S")
+
+
+# --- making backups ----------------------------------------------------------------------
+
+
+def _copy(source: Path | str, target: Path) -> None:
+    """Online-backup `source` into `target`; a failure leaves no partial file behind."""
+    try:
+        sqlite_backup(str(source), target)
+    except sqlite3.Error as exc:
+        Path(f"{target}.partial").unlink(missing_ok=True)
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise BackupError(
+                "O banco de dados está bloqueado por outro programa; o backup não foi feito. "
+                "Tente novamente em instantes."
+            ) from exc
+        raise BackupError(f"Não foi possível copiar o banco de dados:\n{source}\n\n{exc}") from exc
+    except OSError as exc:
+        Path(f"{target}.partial").unlink(missing_ok=True)
+        raise BackupError(f"Não foi possível gravar o backup em:\n{target}\n\n{exc}") from exc
+
+
+def backup_now(target: Path | str, url: str | None = None) -> Path:
+    """Copy the database (the open one, or `url`) into the file `target`, replacing it.
+
+    Safe while the app is writing: the copy is one consistent moment of the database.
+    Raises BackupError (PostgreSQL, a missing database, a locked one, a folder that cannot
+    be written).
+    """
+    source = database_file(url)
+    target = Path(target).resolve()
+    if not source.exists():
+        raise BackupError(f"O banco de dados não foi encontrado:\n{source}")
+    if target == source:
+        raise BackupError("Escolha um arquivo diferente do próprio banco de dados.")
+    _copy(source, target)
+    log.info("backup of %s written to %s", source, target)
+    return target
+
+
+def list_backups(url: str | None = None, folder: Path | None = None) -> list[BackupFile]:
+    """The automatic backups of the database (by its file name), newest first."""
+    folder = folder or backups_dir()
+    stem = database_file(url).stem
+    found = []
+    for path in folder.glob(f"{stem}-*.db"):
+        match = _NAME.match(path.name)
+        if not match or match["stem"] != stem:
+            continue
+        try:
+            made_at = datetime.strptime(f"{match['day']}_{match['time']}", "%Y-%m-%d_%H%M%S")
+            size = path.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(BackupFile(path, made_at, match["reason"], size))
+    found.sort(key=lambda b: (b.made_at, b.path.name), reverse=True)
+    return found
+
+
+def automatic_backup(reason: str, url: str | None = None, *, now: datetime | None = None) -> Path:
+    """Back up into the backups folder (`reason`: AT_START, AT_CLOSE, BEFORE_RESTORE), then
+    rotate the folder. Returns the new file."""
+    at = now or clock.now()
+    source = database_file(url)
+    target = backups_dir() / f"{source.stem}-{_stamp(at)}-{reason}.db"
+    backup_now(target, str(source))
+    rotate(url=str(source))
+    return target
+
+
+def daily_backup_due(url: str | None = None, *, today: date | None = None) -> bool:
+    """True when the database has no automatic backup from today yet."""
+    today = today or clock.today()
+    return not any(b.made_at.date() == today and b.reason in ROTATED for b in list_backups(url))
+
+
+def backup_at_start(url: str | None = None, *, now: datetime | None = None) -> Path | None:
+    """The first start of each day backs the database up; later starts do nothing."""
+    at = now or clock.now()
+    if not daily_backup_due(url, today=at.date()):
+        return None
+    return automatic_backup(AT_START, url, now=at)
+
+
+def backup_at_close(url: str | None = None, *, now: datetime | None = None) -> Path:
+    return automatic_backup(AT_CLOSE, url, now=now)
+
+
+def backups_to_remove(
+    backups: list[BackupFile], keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY
+) -> list[BackupFile]:
+    """The rotation rule, without touching files: of the rotated backups keep the newest of
+    each of the last `keep_daily` days that have one, then the newest of each of the
+    `keep_weekly` weeks before those; of the copies taken before a restore keep the last
+    KEEP_BEFORE_RESTORE."""
+    rotated = sorted(
+        (b for b in backups if b.reason in ROTATED), key=lambda b: b.made_at, reverse=True
+    )
+    keep: set[Path] = set()
+    days: list[date] = []
+    for backup in rotated:
+        day = backup.made_at.date()
+        if day in days:
+            continue
+        if len(days) == keep_daily:
+            break
+        days.append(day)
+        keep.add(backup.path)
+    oldest_daily = days[-1] if days else None
+    weeks: list[tuple[int, int]] = []
+    for backup in rotated:
+        day = backup.made_at.date()
+        if oldest_daily is not None and day >= oldest_daily:
+            continue
+        week = day.isocalendar()[:2]
+        if week in weeks:
+            continue
+        if len(weeks) == keep_weekly:
+            break
+        weeks.append(week)
+        keep.add(backup.path)
+    before_restore = sorted(
+        (b for b in backups if b.reason == BEFORE_RESTORE), key=lambda b: b.made_at, reverse=True
+    )
+    keep.update(b.path for b in before_restore[:KEEP_BEFORE_RESTORE])
+    return [b for b in backups if b.path not in keep]
+
+
+def rotate(url: str | None = None, folder: Path | None = None) -> list[Path]:
+    """Delete the automatic backups the rotation rule no longer keeps; returns them."""
+    removed = []
+    for backup in backups_to_remove(list_backups(url, folder)):
+        try:
+            backup.path.unlink()
+            removed.append(backup.path)
+        except OSError:
+            log.warning("could not remove old backup %s", backup.path, exc_info=True)
+    if removed:
+        log.info("rotation removed %d old backup(s)", len(removed))
+    return removed
+
+
+# --- validating and restoring ------------------------------------------------------------
+
+
+def _not_a_backup(path: Path, why: str) -> BackupError:
+    return BackupError(f"Este arquivo não é um backup válido do R3izzy Desktop:\n{path}\n\n{why}")
+
+
+def validate(file: Path | str, staging: Path | None = None) -> BackupInfo:
+    """Check that `file` is a sound backup of ours: an SQLite file, `integrity_check` ok,
+    our schema_version table at a version this program knows. The check runs on a copy
+    (`staging`, or a temporary file removed afterwards); the file itself is only read.
+    Raises BackupError saying what is wrong."""
+    from .migrations import SCHEMA_VERSION
+
+    path = Path(file).resolve()
+    if not path.is_file():
+        raise BackupError(f"O arquivo não foi encontrado:\n{path}")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise BackupError(f"Não foi possível ler o arquivo:\n{path}\n\n{exc}") from exc
+    if header != SQLITE_HEADER:
+        raise _not_a_backup(path, "Ele não é um banco de dados SQLite.")
+    own_staging = staging is None
+    if staging is None:
+        handle, name = tempfile.mkstemp(prefix="r3izzy-verificando-", suffix=".db")
+        os.close(handle)
+        staging = Path(name)
+    copy = staging
+    try:
+        try:
+            _copy(path, copy)
+        except BackupError as exc:
+            raise _not_a_backup(path, "Ele está danificado e não pôde ser lido.") from exc
+        return _inspect(path, copy, SCHEMA_VERSION)
+    finally:
+        if own_staging:
+            copy.unlink(missing_ok=True)
+
+
+def _inspect(path: Path, copy: Path, known_version: int) -> BackupInfo:
+    con = sqlite3.connect(copy)
+    try:
+        try:
+            result = [row[0] for row in con.execute("PRAGMA integrity_check").fetchall()]
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            raise _not_a_backup(path, "Ele está danificado.") from exc
+        if result != ["ok"]:
+            log.warning("backup %s fails integrity_check: %s", path, result[:5])
+            raise _not_a_backup(path, "Ele está danificado (falhou na verificação do SQLite).")
+        if "schema_version" not in tables or not set(_REQUIRED_TABLES) <= tables:
+            raise _not_a_backup(path, "Ele não tem as tabelas do R3izzy Desktop.")
+        row = con.execute("SELECT version FROM schema_version").fetchone()
+        version = row[0] if row else None
+        if not isinstance(version, int) or version < 1:
+            raise _not_a_backup(path, "A versão do esquema dele é inválida.")
+        if version > known_version:
+            raise BackupError(
+                f"Este backup foi feito por uma versão mais nova do R3izzy Desktop "
+                f"(esquema {version}; esta versão conhece até o {known_version}).\n"
+                f"{path}\n\nAtualize o programa antes de restaurá-lo."
+            )
+
+        def count(table: str) -> int:
+            return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+        return BackupInfo(path, version, count("patient"), count("package"), count("session"))
+    finally:
+        con.close()
+
+
+def _usable(path: Path) -> bool:
+    """The file is an SQLite database SQLite can read; False when it is damaged.
+
+    Raises BackupError when it is locked by another program: a locked database is
+    perfectly good and must never be taken for a damaged one and set aside.
+    """
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return False
+        con = sqlite3.connect(path, timeout=_database.BUSY_TIMEOUT_S)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise BackupError(
+                "O banco de dados está em uso por outro programa (outra cópia do R3izzy?). "
+                "Feche-o e tente restaurar de novo. Nada foi alterado."
+            ) from exc
+        return False
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
+def restore(file: Path | str, url: str | None = None) -> RestoreResult:
+    """Replace the database (the open one, or `url`) with the backup `file`, safely.
+
+    1. The backup is validated on a copy next to the database (see `validate`).
+    2. The current database is backed up first (BEFORE_RESTORE); if it is missing or
+       damaged beyond reading, it is renamed aside (`.danificado-<date>`) instead.
+    3. The connection is closed and the copy is written into the database file with the
+       backup API (one transaction: a crash leaves the old database) — or, when there was
+       no usable database, renamed into place.
+    4. The database is reopened with `open_database` (which migrates an older backup).
+    Raises BackupError when anything fails before step 3; the database is then unchanged.
+    """
+    live = database_file(url)
+    if Path(file).resolve() == live:
+        raise BackupError("Este arquivo é o próprio banco de dados em uso.")
+    staging = live.with_name(f"{live.name}.restaurando")
+    is_open = _is_open(live)
+    safety, aside = None, None
+    try:
+        info = validate(file, staging)
+        if live.exists() and _usable(live):
+            safety = automatic_backup(BEFORE_RESTORE, str(live))
+            if is_open:
+                close_database()
+            _write_into(staging, live)
+        else:
+            if is_open:
+                close_database()
+            try:
+                if live.exists():
+                    aside = _set_aside(live)
+                os.replace(staging, live)
+            except OSError as exc:
+                raise BackupError(
+                    f"Não foi possível gravar o banco de dados restaurado:\n{live}\n\n{exc}"
+                ) from exc
+    except BaseException:
+        if is_open and current_url() is None:
+            _reopen(live)  # back to where we were
+        raise
+    finally:
+        staging.unlink(missing_ok=True)
+    log.info("restored %s into %s (safety copy %s, set aside %s)", file, live, safety, aside)
+    if is_open:
+        open_database(str(live), create=False)
+    return RestoreResult(info, live, safety, aside)
+
+
+def _reopen(live: Path) -> None:
+    try:
+        open_database(str(live), create=False)
+    except DomainError:
+        log.exception("could not reopen %s after a failed restore", live)
+
+
+def _is_open(live: Path) -> bool:
+    url = current_url()
+    path = sqlite_path_of(url) if url else None
+    return path not in (None, ":memory:") and Path(path).resolve() == live
+
+
+def _write_into(staging: Path, live: Path) -> None:
+    src = sqlite3.connect(staging)
+    try:
+        dst = sqlite3.connect(live, timeout=_database.BUSY_TIMEOUT_S)
+        try:
+            page_size = dst.execute("PRAGMA page_size").fetchone()[0]
+            if src.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                # A WAL database cannot change its page size through the backup API.
+                src.execute(f"PRAGMA page_size = {int(page_size)}")
+                src.execute("VACUUM")
+            src.backup(dst)
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise BackupError(
+                "O banco de dados está em uso por outro programa (outra cópia do R3izzy?). "
+                "Feche-o e tente restaurar de novo. Nada foi alterado."
+            ) from exc
+        raise BackupError(f"Não foi possível restaurar o backup:\n{exc}") from exc
+    finally:
+        src.close()
+
+
+def _set_aside(live: Path) -> Path:
+    """Rename a damaged database (and its WAL files, which belong to it) out of the way."""
+    stamp = _stamp(clock.now())
+    aside = live.with_name(f"{live.name}.danificado-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{live}{suffix}")
+        if part.exists():
+            os.replace(part, Path(f"{aside}{suffix}"))
+    return aside
