@@ -131,6 +131,30 @@ def run_migrate_to(args: argparse.Namespace) -> int:
     return 0
 
 
+def _screenshots_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("outdir", metavar="OUTDIR", help="pasta onde gravar os PNG")
+    parser.add_argument(
+        "--only", nargs="+", metavar="NOME", help="só estas telas (ex.: patients.png)"
+    )
+
+
+@command(
+    "screenshots",
+    "grava em PNG cada tela e diálogo, com dados de demonstração",
+    _screenshots_arguments,
+)
+def run_screenshots(args: argparse.Namespace) -> int:
+    import os
+
+    # Before Qt is imported: render offscreen, never on the user's display.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from .ui.screenshots import run
+
+    for path in run(args.outdir, names=args.only):
+        print(path)
+    return 0
+
+
 def run_app(args: argparse.Namespace) -> int:
     from .ui.app import run
 

@@ -34,23 +34,24 @@ def _coming(title: str, items: list[str]) -> Callable[[], QWidget]:
     return lambda: ComingSoonPage(title, items)
 
 
+def _patients_page() -> QWidget:
+    from .patients.area import PatientsArea
+
+    return PatientsArea()
+
+
+def _settings_page() -> QWidget:
+    from .settings.page import SettingsPage
+
+    return SettingsPage()
+
+
 def default_pages() -> list[PageSpec]:
     """The app's pages, in navigation order. A page may have `refresh()` (called when it is
     shown), `focus_search()` and `window_closing()`. Imports are local so that start-up
     only loads the first page."""
     return [
-        PageSpec(
-            "patients",
-            "Pacientes",
-            "patients",
-            _coming(
-                "Pacientes",
-                [
-                    "Lista de pacientes com busca por nome, telefone e CPF",
-                    "Página do paciente com o botão Pacotes",
-                ],
-            ),
-        ),
+        PageSpec("patients", "Pacientes", "patients", _patients_page),
         PageSpec(
             "agenda",
             "Agenda",
@@ -88,18 +89,7 @@ def default_pages() -> list[PageSpec]:
                 ],
             ),
         ),
-        PageSpec(
-            "settings",
-            "Configurações",
-            "settings",
-            _coming(
-                "Configurações",
-                [
-                    "Serviços, locais e profissionais",
-                    "Dados da clínica e backups",
-                ],
-            ),
-        ),
+        PageSpec("settings", "Configurações", "settings", _settings_page),
     ]
 
 

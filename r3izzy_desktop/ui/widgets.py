@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QDir, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,6 +22,9 @@ from ..core.ptbr import parse_money
 from ..resources import resource_path
 
 STATUS_LABELS = {"ativo": "ativo", "inativo": "inativo", "finalizado": "finalizado"}
+
+# The stylesheet names its images "icons:name.svg" (e.g. the combo box arrow).
+QDir.addSearchPath("icons", str(resource_path("icons")))
 
 
 def icon(name: str) -> QIcon:
@@ -198,3 +201,33 @@ class ComingSoonPage(QWidget):
 
     def refresh(self) -> None:
         return None
+
+
+class FormField(QWidget):
+    """One form field as the dialogs lay them out: a label above, the editor, and an inline
+    error message below (hidden while there is none). `set_error(None)` clears it."""
+
+    def __init__(
+        self, title: str, editor: QWidget, *, hint: str = "", parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.editor = editor
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.title = label(title, "fieldLabel")
+        self.title.setBuddy(editor)
+        layout.addWidget(self.title)
+        layout.addWidget(editor)
+        self.hint = label(hint, "muted", wrap=True)
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
+        self.error_label = label("", "fieldError", wrap=True)
+        self.error_label.setVisible(False)
+        layout.addWidget(self.error_label)
+
+    def set_error(self, message: str | None) -> None:
+        set_field_error(self.editor, self.error_label, message)
+
+    def error(self) -> str:
+        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""

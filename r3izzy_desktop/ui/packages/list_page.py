@@ -1,0 +1,220 @@
+"""A patient's package list (manual 1 and 2): one card per package, a status filter, the
+page's Exportar, and the round floating + (Ctrl+N) that creates a package.
+
+A patient has tens of packages at most, so a scroll area of cards is enough; the cards
+are rebuilt from `packages.list_packages` after every change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import clinic, packages
+from ...core.errors import DomainError
+from .. import messages
+from ..widgets import Card, FloatingButton, PageHeader, label
+from .card import PackageCard
+from .form import PackageFormDialog
+from .history import HistoryDialog
+from .paid_sessions import PaidSessionsDialog
+from .pay_sessions import PaySessionsDialog
+
+STATUS_FILTERS = (
+    ("Todos", None),
+    ("ativo", "ativo"),
+    ("inativo", "inativo"),
+    ("finalizado", "finalizado"),
+)
+
+
+class PackageListPage(QWidget):
+    """The packages of one patient (`show_patient`)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.patient_id: int | None = None
+        self.cards: list[PackageCard] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 12, 32, 0)
+        layout.setSpacing(14)
+        self.header = PageHeader(self.tr("Pacotes"))
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName(self.tr("Filtrar por status"))
+        for text, value in STATUS_FILTERS:
+            self.status_filter.addItem(self.tr(text), value)
+        self.status_filter.setMinimumWidth(150)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.header.actions.addWidget(label(self.tr("Status:"), "muted"))
+        self.header.actions.addWidget(self.status_filter)
+        self.export_button = QPushButton(self.tr("Exportar"))
+        self.export_button.setToolTip(self.tr("Exportar os pacotes deste paciente para Excel"))
+        self.export_button.clicked.connect(self.export)
+        self.header.actions.addWidget(self.export_button)
+        layout.addWidget(self.header)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.container = QWidget()
+        self.container.setObjectName("page")
+        self.cards_layout = QVBoxLayout(self.container)
+        # Room at the bottom so the floating + never hides the last card's buttons.
+        self.cards_layout.setContentsMargins(
+            0, 0, 0, FloatingButton.SIZE + 2 * FloatingButton.MARGIN
+        )
+        self.cards_layout.setSpacing(14)
+        self.cards_layout.addStretch(1)
+        self.scroll.setWidget(self.container)
+        layout.addWidget(self.scroll, 1)
+
+        self.empty = Card()
+        self.empty_title = label("", "sectionTitle")
+        self.empty_text = label("", "muted", wrap=True)
+        self.empty.body.addWidget(self.empty_title)
+        self.empty.body.addWidget(self.empty_text)
+        self.empty.setVisible(False)
+        self.cards_layout.insertWidget(0, self.empty)
+
+        self.add_button = FloatingButton(self, self.tr("Novo pacote (Ctrl+N)"))
+        self.add_button.clicked.connect(self.new_package)
+        # Only while this page is visible (a hidden widget's shortcut does not fire).
+        self.new_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_shortcut.activated.connect(self.new_package)
+
+    # -- showing ------------------------------------------------------------------------------
+    def show_patient(self, patient_id: int) -> None:
+        if patient_id != self.patient_id:
+            self.status_filter.blockSignals(True)
+            self.status_filter.setCurrentIndex(0)
+            self.status_filter.blockSignals(False)
+        self.patient_id = patient_id
+        self.reload()
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def status(self) -> str | None:
+        return self.status_filter.currentData()
+
+    def reload(self) -> None:
+        """Rebuild the cards from the database (after any change, here or elsewhere)."""
+        if self.patient_id is None:
+            return
+        patient = clinic.get_patient(self.patient_id)
+        rows = packages.list_packages(self.patient_id, status=self.status())
+        self.header.title.setText(self.tr("Pacotes de {0}").format(patient.name))
+        self.header.set_subtitle(
+            self.tr("Nenhum pacote")
+            if not rows
+            else self.tr("1 pacote")
+            if len(rows) == 1
+            else self.tr("{0} pacotes").format(len(rows))
+        )
+        self.container.setUpdatesEnabled(False)
+        for card in self.cards:
+            self.cards_layout.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        for position, summary in enumerate(rows, start=1):
+            card = PackageCard(summary)
+            card.edit_requested.connect(self.edit_package)
+            card.history_requested.connect(self.show_history)
+            card.pay_requested.connect(self.pay_sessions)
+            card.paid_sessions_requested.connect(self.show_paid_sessions)
+            card.receipt_requested.connect(self.receipt)
+            self.cards_layout.insertWidget(position, card)
+            self.cards.append(card)
+        self.empty.setVisible(not rows)
+        if not rows:
+            if self.status() is None:
+                self.empty_title.setText(self.tr("Nenhum pacote ainda"))
+                self.empty_text.setText(
+                    self.tr(
+                        "Clique no botão + no canto inferior direito (ou Ctrl+N) para criar o "
+                        "primeiro pacote deste paciente."
+                    )
+                )
+            else:
+                self.empty_title.setText(self.tr("Nenhum pacote {0}").format(self.status()))
+                self.empty_text.setText(self.tr("Escolha “Todos” no filtro de status."))
+        self.container.setUpdatesEnabled(True)
+        self.add_button.raise_()
+
+    def card_for(self, package_id: int) -> PackageCard | None:
+        return next((c for c in self.cards if c.summary.id == package_id), None)
+
+    def _version(self, package_id: int) -> int | None:
+        card = self.card_for(package_id)
+        return card.summary.version if card is not None else None
+
+    # -- actions ------------------------------------------------------------------------------
+    def new_package(self) -> None:
+        if self.patient_id is None or not self.isVisible():
+            return
+        created = PackageFormDialog.ask(self, self.patient_id)
+        if created is not None:
+            if self.status() not in (None, "ativo"):
+                self.status_filter.setCurrentIndex(0)  # reloads
+            else:
+                self.reload()
+
+    def edit_package(self, package_id: int) -> None:
+        PackageFormDialog.ask(self, self.patient_id, package_id)
+        # Reload either way: a refused (stale) edit means the figures moved elsewhere.
+        self.reload()
+
+    def show_history(self, package_id: int) -> None:
+        HistoryDialog.tell(self, package_id)
+
+    def pay_sessions(self, package_id: int) -> None:
+        PaySessionsDialog.ask(self, package_id, expected_version=self._version(package_id))
+        self.reload()
+
+    def show_paid_sessions(self, package_id: int) -> None:
+        PaidSessionsDialog.ask(self, package_id)
+        self.reload()
+
+    def export(self) -> None:
+        """All this patient's packages to Excel (the reports module writes the file)."""
+        if self.patient_id is None:
+            return
+        try:
+            from ..exports import export_patient_packages
+        except ImportError:
+            messages.inform(
+                self,
+                self.tr("Exportar"),
+                self.tr("A exportação para Excel chega numa próxima versão."),
+            )
+            return
+        try:
+            export_patient_packages(self, self.patient_id)
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+
+    def receipt(self, package_id: int) -> None:
+        """The package's receipt (the reports module builds it)."""
+        try:
+            from ..receipt import open_receipt
+        except ImportError:
+            messages.inform(
+                self,
+                self.tr("Recibo"),
+                self.tr("O recibo do pacote chega numa próxima versão."),
+            )
+            return
+        try:
+            open_receipt(self, package_id)
+        except DomainError as error:
+            messages.show_domain_error(self, error)

@@ -1,0 +1,186 @@
+"""Sessões pagas (manual 2 and 4): the sessions this package pays, each with "Remover",
+which credits the session back to the package (R7) after saying what will happen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import packages
+from ...core.agenda import ATTENDANCE_LABELS
+from ...core.errors import DomainError
+from ...core.packages import PaidSession
+from ...core.ptbr import format_brl, format_date, format_day_month_time, format_weekday_date
+from .. import messages
+from ..table_model import RIGHT, Column, RowTableModel
+from ..widgets import StatusBadge, label
+
+REMOVE_COLUMN = 5
+
+
+def paid_session_columns() -> list[Column[PaidSession]]:
+    return [
+        Column(
+            "Sessão",
+            lambda r: f"{format_weekday_date(r.starts_at)} {r.starts_at:%H:%M}",
+            sort_key=lambda r: r.starts_at,
+        ),
+        Column("Serviço", lambda r: r.service_name),
+        Column("Presença", lambda r: ATTENDANCE_LABELS.get(r.attendance, r.attendance)),
+        Column("Pago em", lambda r: format_date(r.paid_on), sort_key=lambda r: r.paid_on),
+        Column(
+            "Valor debitado",
+            lambda r: format_brl(r.amount),
+            align=RIGHT,
+            sort_key=lambda r: r.amount,
+        ),
+        Column("", lambda r: ""),  # the row's "Remover" button
+    ]
+
+
+class PaidSessionsDialog(QDialog):
+    """`changed` is True once a session was removed (the list must reload)."""
+
+    def __init__(self, package_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.package_id = package_id
+        self.changed = False
+        self.setWindowTitle(self.tr("Sessões pagas"))
+        self.resize(820, 480)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.setSpacing(12)
+        heading = QHBoxLayout()
+        heading.setSpacing(12)
+        self.title = label("", "sectionTitle")
+        heading.addWidget(self.title)
+        self.badge = StatusBadge()
+        heading.addWidget(self.badge)
+        heading.addStretch(1)
+        layout.addLayout(heading)
+        self.figures = label("", "muted", wrap=True)
+        layout.addWidget(self.figures)
+
+        self.model: RowTableModel[PaidSession] = RowTableModel(paid_session_columns(), parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(42)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(REMOVE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(REMOVE_COLUMN, 124)
+        layout.addWidget(self.table, 1)
+        self.empty = label(self.tr("Nenhuma sessão paga por este pacote."), "muted")
+        layout.addWidget(self.empty)
+        layout.addWidget(
+            label(
+                self.tr("Remover devolve a sessão ao pacote: ela volta a ficar em aberto."),
+                "muted",
+                wrap=True,
+            )
+        )
+        buttons = QDialogButtonBox()
+        close = buttons.addButton(self.tr("Fechar"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        # Keyboard: Delete removes the selected session.
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self._remove_current)
+        self.reload()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, package_id: int) -> bool:
+        """Open the dialog; True when a session was removed."""
+        dialog = cls(package_id, parent)
+        dialog.exec()
+        return dialog.changed
+
+    def reload(self) -> None:
+        self.summary = packages.summary(self.package_id)
+        s = self.summary
+        self.title.setText(self.tr("Sessões pagas — No. {0}").format(s.number))
+        self.badge.set_status(s.status)
+        self.figures.setText(
+            self.tr("{0}  ·  Sessões (saldo) {1} de {2}  ·  Em aberto {3}").format(
+                s.patient_name, s.sessions_left, s.sessions_total, format_brl(s.open_amount)
+            )
+        )
+        self.model.set_rows(packages.paid_sessions(self.package_id))
+        for position, row in enumerate(self.model.rows()):
+            button = QPushButton(self.tr("Remover"))
+            button.setProperty("danger", True)
+            button.setProperty("compact", True)
+            button.setAutoDefault(False)
+            button.setAccessibleName(
+                self.tr("Remover a sessão de {0}").format(format_day_month_time(row.starts_at))
+            )
+            button.clicked.connect(lambda _c=False, sid=row.session_id: self.remove(sid))
+            cell = QWidget()
+            cell.setObjectName("removeCell")
+            cell.button = button  # type: ignore[attr-defined]
+            box = QHBoxLayout(cell)
+            box.setContentsMargins(4, 3, 10, 3)
+            box.addWidget(button)
+            self.table.setIndexWidget(self.model.index(position, REMOVE_COLUMN), cell)
+        self.empty.setVisible(self.model.rowCount() == 0)
+        self.table.setVisible(self.model.rowCount() > 0)
+
+    def remove_buttons(self) -> list[QPushButton]:
+        return [
+            self.table.indexWidget(self.model.index(position, REMOVE_COLUMN)).button
+            for position in range(self.model.rowCount())
+        ]
+
+    def _remove_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.remove(self.model.row_at(index).session_id)
+
+    def remove(self, session_id: int) -> None:
+        """Ask, then credit the session back to the package (R7)."""
+        row = next((r for r in self.model.rows() if r.session_id == session_id), None)
+        if row is None:
+            return
+        when = format_day_month_time(row.starts_at)
+        reopen = (
+            self.tr(" O pacote, hoje finalizado, volta a ficar ativo.")
+            if self.summary.status == "finalizado"
+            else ""
+        )
+        text = self.tr(
+            "A sessão de {0} volta a ficar em aberto e {1} voltam ao pacote No. {2}.{3}"
+        ).format(when, format_brl(row.amount), self.summary.number, reopen)
+        if not messages.confirm(
+            self,
+            self.tr("Remover sessão do pacote"),
+            text,
+            confirm_text=self.tr("Remover"),
+            destructive=True,
+        ):
+            return
+        try:
+            packages.refund_session(session_id, expected_version=self.summary.version)
+            self.changed = True
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+        self.reload()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,352 @@
+"""Pagar sessões existentes (manual 3.1): pick this patient's open sessions and pay them
+from the package.
+
+"Quando" (Mês / De / Até, the current month by default), "Que serviços?" (all or one),
+"Quais sessões?" (a checkable list labelled "17/6 12:00 Método Therasuite"), then
+"Selecionar" → a confirmation of what will be debited (`packages.debit_preview`) → the
+shared `pay_flow.pay_with_package` (price adjustment, not enough sessions).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import clinic, clock, packages
+from ...core.errors import DomainError
+from ...core.ptbr import format_brl, format_month_year, format_session_label
+from .. import messages, pay_flow
+from ..widgets import label
+from .form import PT_BR, from_qdate, to_qdate
+
+SESSION_ROLE = Qt.ItemDataRole.UserRole + 1
+MONTHS_BEFORE, MONTHS_AFTER = 12, 6
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shift_month(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def month_key(year: int, month: int) -> str:
+    """How the Mês list names a month internally: "2025-06"."""
+    return f"{year:04d}-{month:02d}"
+
+
+def session_label(session) -> str:
+    """ "17/6 12:00 Método Therasuite", as the manual lists open sessions."""
+    text = f"{format_session_label(session.starts_at)} {session.service.name}"
+    if session.attendance == "falta":
+        text += " (falta)"
+    return text
+
+
+class PaySessionsDialog(QDialog):
+    """`paid` is True once sessions were paid; the dialog then closes itself."""
+
+    def __init__(
+        self,
+        package_id: int,
+        parent: QWidget | None = None,
+        *,
+        expected_version: int | None = None,
+    ):
+        super().__init__(parent)
+        self.package_id = package_id
+        self.summary = packages.summary(package_id)
+        self.expected_version = (
+            expected_version if expected_version is not None else self.summary.version
+        )
+        self.paid = False
+        self.setWindowTitle(self.tr("Pagar sessões existentes"))
+        self.setMinimumSize(640, 620)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(26, 22, 26, 20)
+        layout.setSpacing(12)
+        layout.addWidget(label(self.tr("Pagar sessões existentes"), "sectionTitle"))
+        self.package_line = label("", "muted", wrap=True)
+        layout.addWidget(self.package_line)
+
+        layout.addWidget(label(self.tr("Quando"), "fieldLabel"))
+        when = QGridLayout()
+        when.setHorizontalSpacing(12)
+        when.setVerticalSpacing(4)
+        self.month = QComboBox()
+        self.month.setAccessibleName(self.tr("Mês"))
+        today = clock.today()
+        for offset in range(-MONTHS_BEFORE, MONTHS_AFTER + 1):
+            year, month = shift_month(today, offset)
+            self.month.addItem(format_month_year(date(year, month, 1)), month_key(year, month))
+        self.month.addItem(self.tr("Período personalizado"), None)
+        self.start = self._date_edit(self.tr("De"))
+        self.end = self._date_edit(self.tr("Até"))
+        for column, (title, widget) in enumerate(
+            ((self.tr("Mês"), self.month), (self.tr("De"), self.start), (self.tr("Até"), self.end))
+        ):
+            when.addWidget(label(title, "muted"), 0, column)
+            when.addWidget(widget, 1, column)
+        when.setColumnStretch(0, 2)
+        when.setColumnStretch(1, 1)
+        when.setColumnStretch(2, 1)
+        layout.addLayout(when)
+
+        layout.addWidget(label(self.tr("Que serviços?"), "fieldLabel"))
+        self.service = QComboBox()
+        self.service.setAccessibleName(self.tr("Que serviços?"))
+        self.service.addItem(self.tr("Todos os serviços"), None)
+        for service in clinic.list_services():
+            self.service.addItem(service.name, service.id)
+        layout.addWidget(self.service)
+
+        sessions_title = QHBoxLayout()
+        sessions_title.addWidget(label(self.tr("Quais sessões?"), "fieldLabel"), 1)
+        self.check_all = QPushButton(self.tr("Marcar todas"))
+        self.check_all.setProperty("flat", True)
+        self.check_all.setAutoDefault(False)
+        self.check_all.clicked.connect(lambda: self._check_every(True))
+        sessions_title.addWidget(self.check_all)
+        layout.addLayout(sessions_title)
+        self.sessions = QListWidget()
+        self.sessions.setObjectName("checkList")
+        self.sessions.setAccessibleName(self.tr("Quais sessões?"))
+        self.sessions.setUniformItemSizes(True)
+        layout.addWidget(self.sessions, 1)
+        self.selection_line = label("", "muted")
+        layout.addWidget(self.selection_line)
+        self.error = label("", "fieldError", wrap=True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+
+        buttons = QHBoxLayout()
+        self.cancel_button = QPushButton(self.tr("Cancelar"))
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        self.select_button = QPushButton(self.tr("Selecionar"))
+        self.select_button.setProperty("primary", True)
+        self.select_button.setDefault(True)
+        self.select_button.clicked.connect(self.select)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.select_button)
+        layout.addLayout(buttons)
+
+        self.set_month(today.year, today.month)
+        self.month.currentIndexChanged.connect(self._month_chosen)
+        self.start.dateChanged.connect(self._dates_changed)
+        self.end.dateChanged.connect(self._dates_changed)
+        self.service.currentIndexChanged.connect(lambda _i: self.reload())
+        self.sessions.itemChanged.connect(lambda _item: self._update_selection())
+        self._show_package()
+        self.reload()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, package_id: int, *, expected_version: int | None = None
+    ) -> bool:
+        """Open the dialog; True when sessions were paid, False when nothing was."""
+        dialog = cls(package_id, parent, expected_version=expected_version)
+        dialog.exec()
+        return dialog.paid
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setLocale(PT_BR)
+        edit.setDisplayFormat("ddd dd/MM/yyyy")
+        edit.setCalendarPopup(True)
+        edit.calendarWidget().setLocale(PT_BR)
+        edit.setAccessibleName(name)
+        edit.setMinimumWidth(175)
+        return edit
+
+    # -- the period -----------------------------------------------------------------------------
+    def set_month(self, year: int, month: int) -> None:
+        """Show one whole month (Mês) and set De / Até to its first and last day."""
+        first, last = month_bounds(year, month)
+        for edit, day in ((self.start, first), (self.end, last)):
+            edit.blockSignals(True)
+            edit.setDate(to_qdate(day))
+            edit.blockSignals(False)
+        index = self.month.findData(month_key(year, month))
+        self.month.blockSignals(True)
+        self.month.setCurrentIndex(index if index >= 0 else self.month.count() - 1)
+        self.month.blockSignals(False)
+
+    def period(self) -> tuple[date, date]:
+        return from_qdate(self.start.date()), from_qdate(self.end.date())
+
+    def _month_chosen(self, _index: int) -> None:
+        chosen = self.month.currentData()
+        if chosen:
+            year, month = (int(part) for part in chosen.split("-"))
+            self.set_month(year, month)
+            self.reload()
+
+    def _dates_changed(self) -> None:
+        start, end = self.period()
+        whole = month_bounds(start.year, start.month)
+        index = (
+            self.month.findData(month_key(start.year, start.month)) if (start, end) == whole else -1
+        )
+        self.month.blockSignals(True)
+        self.month.setCurrentIndex(index if index >= 0 else self.month.count() - 1)
+        self.month.blockSignals(False)
+        self.reload()
+
+    # -- the sessions ---------------------------------------------------------------------------
+    def _show_package(self) -> None:
+        s = self.summary
+        self.package_line.setText(
+            self.tr("Pacote No. {0}  ·  Sessões (saldo) {1} de {2}  ·  Em aberto {3}").format(
+                s.number,
+                s.sessions_left,
+                s.sessions_total,
+                format_brl(s.open_amount).replace(" ", "\u00a0"),
+            )
+        )
+
+    def reload(self) -> None:
+        """List the open sessions of the period and service, keeping what was checked."""
+        checked = set(self.checked_ids())
+        start, end = self.period()
+        self.sessions.blockSignals(True)
+        self.sessions.clear()
+        if start <= end:
+            for session in packages.open_sessions_for(
+                self.package_id, start, end, self.service.currentData()
+            ):
+                item = QListWidgetItem(session_label(session))
+                item.setData(SESSION_ROLE, session.id)
+                item.setToolTip(self.tr("Valor da sessão: {0}").format(format_brl(session.price)))
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    Qt.CheckState.Checked if session.id in checked else Qt.CheckState.Unchecked
+                )
+                self.sessions.addItem(item)
+        self.sessions.blockSignals(False)
+        if self.sessions.count() == 0:
+            empty = QListWidgetItem(
+                self.tr("Nenhuma sessão em aberto neste período.")
+                if start <= end
+                else self.tr("A data inicial é depois da final.")
+            )
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.sessions.addItem(empty)
+        self._update_selection()
+
+    def items(self) -> list[QListWidgetItem]:
+        return [
+            self.sessions.item(i)
+            for i in range(self.sessions.count())
+            if self.sessions.item(i).data(SESSION_ROLE) is not None
+        ]
+
+    def labels(self) -> list[str]:
+        return [item.text() for item in self.items()]
+
+    def checked_ids(self) -> list[int]:
+        return [
+            item.data(SESSION_ROLE)
+            for item in self.items()
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def check(self, text: str) -> None:
+        """Tick the session whose label starts with `text` (as a person clicks it)."""
+        item = next(i for i in self.items() if i.text().startswith(text))
+        item.setCheckState(Qt.CheckState.Checked)
+
+    def _check_every(self, on: bool) -> None:
+        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        for item in self.items():
+            item.setCheckState(state)
+
+    def _update_selection(self) -> None:
+        count = len(self.checked_ids())
+        left = self.summary.sessions_left
+        chosen = (
+            self.tr("Nenhuma sessão selecionada")
+            if count == 0
+            else self.tr("1 sessão selecionada")
+            if count == 1
+            else self.tr("{0} sessões selecionadas").format(count)
+        )
+        room = (
+            self.tr("o pacote tem 1 sessão restante")
+            if left == 1
+            else self.tr("o pacote tem {0} sessões restantes").format(left)
+        )
+        self.selection_line.setText(f"{chosen}  ·  {room}")
+        self.error.setVisible(False)
+
+    # -- paying ---------------------------------------------------------------------------------
+    def select(self) -> None:
+        """Confirm what will be debited, then pay through the shared flow."""
+        ids = self.checked_ids()
+        if not ids:
+            self.error.setText(self.tr("Selecione ao menos uma sessão."))
+            self.error.setVisible(True)
+            return
+        if len(ids) <= self.summary.sessions_left:
+            # More than the package holds goes straight to the core's "not enough" message.
+            try:
+                preview = packages.debit_preview(self.package_id, ids)
+            except DomainError as error:
+                messages.show_domain_error(self, error)
+                return
+            lines = "\n".join(
+                f"•  {session_label(session)}  →  {format_brl(amount)}"
+                for session, amount in preview
+            )
+            left = self.summary.sessions_left - len(ids)
+            text = self.tr(
+                "Debitar {0} do pacote No. {1}:\n\n{2}\n\nDepois disso o pacote terá {3} de {4} "
+                "sessões."
+            ).format(
+                self.tr("1 sessão") if len(ids) == 1 else self.tr("{0} sessões").format(len(ids)),
+                self.summary.number,
+                lines,
+                left,
+                self.summary.sessions_total,
+            )
+            if not messages.confirm(
+                self,
+                self.tr("Confirmar pagamento com o pacote"),
+                text,
+                confirm_text=self.tr("Pagar com o pacote"),
+            ):
+                return
+        if pay_flow.pay_with_package(
+            self, self.package_id, ids, expected_version=self.expected_version
+        ):
+            self.paid = True
+            self.accept()
+            return
+        # Nothing was paid: show the figures as they are now and keep the choice.
+        try:
+            self.summary = packages.summary(self.package_id)
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+            self.reject()
+            return
+        self.expected_version = self.summary.version
+        self._show_package()
+        self.reload()

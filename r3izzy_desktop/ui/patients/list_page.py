@@ -1,0 +1,270 @@
+"""The patients list (SPEC §5.2): a live search over name, phone and CPF, accent- and
+case-insensitive ("joao" finds "João"), in one model/view table that stays fast with
+thousands of patients. Double-click or Enter opens the patient page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import clinic
+from ...core.models import Patient
+from ...core.ptbr import format_date
+from ..table_model import Column, RowTableModel
+from ..widgets import PageHeader, icon, label
+from .form import PatientFormDialog
+
+SEARCH_DELAY_MS = 150  # typing pauses this long before the list is filtered
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """A patient as the list shows it."""
+
+    id: int
+    name: str
+    phone: str
+    cpf: str  # formatted 000.000.000-00, or ""
+    birth_date: date | None
+    guardian: str
+    active: bool
+
+    @classmethod
+    def of(cls, patient: Patient) -> PatientRow:
+        return cls(
+            id=patient.id,
+            name=patient.name,
+            phone=patient.phone,
+            cpf=clinic.format_cpf(patient.cpf) if patient.cpf else "",
+            birth_date=patient.birth_date,
+            guardian=patient.guardian,
+            active=patient.active,
+        )
+
+
+def patient_columns() -> list[Column[PatientRow]]:
+    return [
+        Column(
+            "Nome",
+            lambda r: r.name if r.active else f"{r.name} (inativo)",
+            sort_key=lambda r: clinic.fold(r.name),
+            color=lambda r: None if r.active else "#8a8f98",
+        ),
+        Column("Telefone", lambda r: r.phone),
+        Column("CPF", lambda r: r.cpf),
+        Column(
+            "Data de nascimento",
+            lambda r: format_date(r.birth_date, blank=""),
+            sort_key=lambda r: r.birth_date or date.min,
+        ),
+        Column("Responsável", lambda r: r.guardian, sort_key=lambda r: clinic.fold(r.guardian)),
+    ]
+
+
+class _SearchEdit(QLineEdit):
+    """The search field: Down moves into the table, Enter opens the highlighted patient."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class _PatientsTable(QTableView):
+    """Enter opens the highlighted patient (double-click does too)."""
+
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class PatientsListPage(QWidget):
+    """Emits `patient_opened(id)` when the user opens a patient (double-click, Enter, or
+    after creating one)."""
+
+    patient_opened = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(14)
+
+        self.header = PageHeader(self.tr("Pacientes"))
+        self.new_button = QPushButton(icon("plus"), self.tr("Novo paciente"))
+        self.new_button.setProperty("primary", True)
+        self.new_button.setToolTip(self.tr("Cadastrar um novo paciente"))
+        self.new_button.clicked.connect(self.new_patient)
+        self.header.actions.addWidget(self.new_button)
+        layout.addWidget(self.header)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(12)
+        self.search = _SearchEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("Buscar por nome, telefone ou CPF  (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setAccessibleName(self.tr("Buscar paciente"))
+        bar.addWidget(self.search, 1)
+        self.show_inactive = QCheckBox(self.tr("Mostrar inativos"))
+        bar.addWidget(self.show_inactive)
+        layout.addLayout(bar)
+
+        self.model: RowTableModel[PatientRow] = RowTableModel(patient_columns(), parent=self)
+        self.table = _PatientsTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(38)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        for column, width in ((1, 170), (2, 150), (3, 190), (4, 240)):
+            header.resizeSection(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setAccessibleName(self.tr("Lista de pacientes"))
+        layout.addWidget(self.table, 1)
+
+        self.empty = label("", "muted", wrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setVisible(False)
+        layout.addWidget(self.empty)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.search.returnPressed.connect(self._open_from_search)
+        self.search.down_pressed.connect(self._focus_table)
+        self.show_inactive.toggled.connect(lambda _on: self.apply_search())
+        # Mouse: double-click; keyboard: Enter on the highlighted row.
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.enter_pressed.connect(lambda: self._open_index(self.table.currentIndex()))
+        self._loaded = False
+
+    # -- the page's contract with the main window -----------------------------------------
+    def refresh(self) -> None:
+        """Reload from the database, keeping the search text and the selected patient."""
+        self.apply_search()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- searching --------------------------------------------------------------------------
+    def apply_search(self) -> None:
+        """Filter the list now with the search text (the core folds case and accents)."""
+        self._timer.stop()
+        selected = self.selected_patient_id()
+        query = self.search.text()
+        found = clinic.find_patients(query, include_inactive=self.show_inactive.isChecked())
+        self.model.set_rows([PatientRow.of(p) for p in found])
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._loaded = True
+        count = self.model.rowCount()
+        if query.strip():
+            self.header.set_subtitle(
+                (
+                    self.tr("1 paciente encontrado")
+                    if count == 1
+                    else self.tr("{0} pacientes encontrados").format(count)
+                )
+                if count
+                else self.tr("Nenhum paciente encontrado")
+            )
+        else:
+            self.header.set_subtitle(
+                self.tr("1 paciente cadastrado")
+                if count == 1
+                else self.tr("{0} pacientes cadastrados").format(count)
+            )
+        self.empty.setVisible(count == 0)
+        self.empty.setText(
+            self.tr("Nenhum paciente encontrado para “{0}”.").format(query.strip())
+            if query.strip()
+            else self.tr("Nenhum paciente cadastrado. Clique em “Novo paciente” para começar.")
+        )
+        self.select_patient(selected if selected is not None else None)
+
+    def rows(self) -> list[PatientRow]:
+        return self.model.rows()
+
+    # -- selection and opening --------------------------------------------------------------
+    def selected_patient_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self._loaded:
+            return None
+        return self.model.row_at(index).id
+
+    def select_patient(self, patient_id: int | None) -> None:
+        """Highlight the patient's row (the first row when absent)."""
+        rows = self.model.rows()
+        if not rows:
+            return
+        position = next((i for i, r in enumerate(rows) if r.id == patient_id), 0)
+        index = self.model.index(position, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.select_patient(None)
+
+    def _open_from_search(self) -> None:
+        if self._timer.isActive():
+            self.apply_search()
+        patient_id = self.selected_patient_id()
+        if patient_id is not None:
+            self.patient_opened.emit(patient_id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.patient_opened.emit(self.model.row_at(index).id)
+
+    # -- actions ----------------------------------------------------------------------------
+    def new_patient(self) -> None:
+        patient_id = PatientFormDialog.ask(self)
+        if patient_id is None:
+            return
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_search()
+        self.select_patient(patient_id)
+        self.patient_opened.emit(patient_id)

@@ -1,0 +1,1 @@
+"""Configurações: services, locations, professionals and the clinic's data, one tab each."""

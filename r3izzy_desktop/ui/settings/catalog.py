@@ -1,0 +1,205 @@
+"""A Configurações tab for a short catalogue (services, locations, professionals): the
+list on the left, the selected item's form on the right, "Novo", "Salvar" and
+"Desativar" / "Reativar". Items are never deleted: sessions keep referring to them.
+
+A subclass says what its rows are, how its form looks and which core functions save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import DomainError, ValidationError
+from .. import messages
+from ..table_model import Column, RowTableModel
+from ..widgets import Card, FormField, icon, label
+
+
+class CatalogTab(QWidget):
+    """Rows are frozen dataclasses with at least `id`, `name` and `active`."""
+
+    noun = "item"  # "serviço", used in titles: "Novo serviço"
+    new_title = "Novo item"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.current_id: int | None = None
+        row = QHBoxLayout(self)
+        row.setContentsMargins(18, 18, 18, 18)
+        row.setSpacing(18)
+
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        bar = QHBoxLayout()
+        self.new_button = QPushButton(icon("plus"), self.tr(self.new_title))
+        self.new_button.setProperty("primary", True)
+        self.new_button.clicked.connect(self.start_new)
+        bar.addWidget(self.new_button)
+        bar.addStretch(1)
+        self.show_inactive = QCheckBox(self.tr("Mostrar inativos"))
+        self.show_inactive.toggled.connect(lambda _on: self.reload())
+        bar.addWidget(self.show_inactive)
+        left.addLayout(bar)
+        self.model: RowTableModel[Any] = RowTableModel(self.columns(), parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        left.addWidget(self.table, 1)
+        row.addLayout(left, 3)
+
+        self.form_card = Card()
+        self.form_card.setMinimumWidth(340)
+        self.form_title = label("", "sectionTitle")
+        self.form_card.body.addWidget(self.form_title)
+        self.fields: dict[str, FormField] = self.build_fields()
+        for field in self.fields.values():
+            self.form_card.body.addWidget(field)
+        self.general_error = label("", "fieldError", wrap=True)
+        self.general_error.setVisible(False)
+        self.form_card.body.addWidget(self.general_error)
+        self.form_card.body.addSpacing(6)
+        buttons = QHBoxLayout()
+        self.toggle_button = QPushButton()
+        self.toggle_button.clicked.connect(self.toggle_active)
+        self.save_button = QPushButton(self.tr("Salvar"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.toggle_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        self.form_card.body.addLayout(buttons)
+        self.form_card.body.addStretch(1)
+        row.addWidget(self.form_card, 2, Qt.AlignmentFlag.AlignTop)
+        self.reload()
+        if self.model.rowCount():
+            self.reload(select_id=self.model.row_at(0).id)
+
+    # -- what a subclass provides -------------------------------------------------------------
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def load_rows(self, include_inactive: bool) -> list[Any]:
+        raise NotImplementedError
+
+    def build_fields(self) -> dict[str, FormField]:
+        raise NotImplementedError
+
+    def fill(self, row: Any | None) -> None:
+        """Put the row's values in the form (None: the empty form of a new item)."""
+        raise NotImplementedError
+
+    def write(self, item_id: int | None) -> int:
+        """Create (None) or update the item through the core; returns its id."""
+        raise NotImplementedError
+
+    def write_active(self, item_id: int, active: bool) -> None:
+        raise NotImplementedError
+
+    # -- behaviour ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        wanted = select_id if select_id is not None else self.current_id
+        self.model.set_rows(self.load_rows(self.show_inactive.isChecked()))
+        rows = self.model.rows()
+        position = next((i for i, r in enumerate(rows) if r.id == wanted), None)
+        if position is None:
+            self.start_new()
+            return
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(position, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._edit(rows[position])
+
+    def _row_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self._edit(self.model.row_at(current))
+
+    def _edit(self, row: Any) -> None:
+        self.current_id = row.id
+        self.form_title.setText(row.name)
+        self._clear_errors()
+        self.fill(row)
+        self.toggle_button.setVisible(True)
+        self.toggle_button.setText(self.tr("Desativar") if row.active else self.tr("Reativar"))
+        self.toggle_button.setProperty("danger", row.active)
+        self.toggle_button.style().unpolish(self.toggle_button)
+        self.toggle_button.style().polish(self.toggle_button)
+        self.save_button.setText(self.tr("Salvar alterações"))
+
+    def start_new(self) -> None:
+        """An empty form: "Salvar" creates a new item."""
+        self.current_id = None
+        self.table.selectionModel().clearSelection()
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(-1, -1), QItemSelectionModel.SelectionFlag.NoUpdate
+        )
+        self.form_title.setText(self.tr(self.new_title))
+        self._clear_errors()
+        self.fill(None)
+        self.toggle_button.setVisible(False)
+        self.save_button.setText(self.tr("Salvar"))
+        first = next(iter(self.fields.values()))
+        first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> None:
+        self._clear_errors()
+        try:
+            saved = self.write(self.current_id)
+        except ValidationError as error:
+            field = self.fields.get(error.field or "")
+            if field is not None:
+                field.set_error(str(error))
+                field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                self.general_error.setText(str(error))
+                self.general_error.setVisible(True)
+            return
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+            return
+        self.reload(select_id=saved)
+
+    def toggle_active(self) -> None:
+        if self.current_id is None:
+            return
+        row = next(r for r in self.model.rows() if r.id == self.current_id)
+        try:
+            self.write_active(row.id, not row.active)
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+            return
+        if row.active and not self.show_inactive.isChecked():
+            self.current_id = None
+        self.reload()
+
+    def _clear_errors(self) -> None:
+        for field in self.fields.values():
+            field.set_error(None)
+        self.general_error.setVisible(False)

@@ -1,0 +1,105 @@
+"""The Clínica tab: the clinic's data (name, CNPJ/CPF, address, phone) that receipts and
+reports print, and the operator's name the package history records."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ...core import clinic
+from ...core.errors import DomainError
+from .. import messages
+from ..widgets import Card, FormField, label
+
+OPERATOR_KEY = "operator_name"
+
+
+class ClinicTab(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 18, 18, 18)
+        outer.setSpacing(16)
+
+        card = Card()
+        card.body.addWidget(label(self.tr("Dados da clínica"), "sectionTitle"))
+        card.body.addWidget(
+            label(self.tr("Aparecem nos recibos e relatórios."), "muted", wrap=True)
+        )
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("Nome da clínica"))
+        self.document = QLineEdit()
+        self.document.setPlaceholderText(self.tr("00.000.000/0000-00"))
+        self.address = QLineEdit()
+        self.address.setPlaceholderText(self.tr("Rua, número — bairro, cidade/UF"))
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("(11) 3333-4444"))
+        self.operator = QLineEdit()
+        self.operator.setPlaceholderText(clinic.operator_name())
+        self.fields = {
+            "name": FormField(self.tr("Nome da clínica"), self.name),
+            "document": FormField(self.tr("CNPJ ou CPF"), self.document),
+            "address": FormField(self.tr("Endereço"), self.address),
+            "phone": FormField(self.tr("Telefone"), self.phone),
+            "operator": FormField(
+                self.tr("Operador deste computador"),
+                self.operator,
+                hint=self.tr("Nome gravado no histórico dos pacotes. Vazio: o usuário do sistema."),
+            ),
+        }
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(10)
+        grid.addWidget(self.fields["name"], 0, 0, 1, 2)
+        grid.addWidget(self.fields["document"], 1, 0)
+        grid.addWidget(self.fields["phone"], 1, 1)
+        grid.addWidget(self.fields["address"], 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        card.body.addLayout(grid)
+        outer.addWidget(card)
+
+        operator_card = Card()
+        operator_card.body.addWidget(label(self.tr("Operador"), "sectionTitle"))
+        operator_card.body.addWidget(self.fields["operator"])
+        outer.addWidget(operator_card)
+
+        buttons = QHBoxLayout()
+        self.saved_note = label("", "muted")
+        buttons.addWidget(self.saved_note, 1)
+        self.save_button = QPushButton(self.tr("Salvar"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        outer.addStretch(1)
+        for editor in (self.name, self.document, self.address, self.phone, self.operator):
+            editor.textEdited.connect(lambda _t: self.saved_note.setText(""))
+        self.refresh()
+
+    def refresh(self) -> None:
+        info = clinic.clinic_info()
+        self.name.setText(info.name)
+        self.document.setText(info.document)
+        self.address.setText(info.address)
+        self.phone.setText(info.phone)
+        self.operator.setText(clinic.get_setting(OPERATOR_KEY))
+        self.saved_note.setText("")
+
+    def save(self) -> None:
+        for field in self.fields.values():
+            field.set_error(None)
+        try:
+            clinic.set_clinic_info(
+                name=self.name.text(),
+                document=self.document.text(),
+                address=self.address.text(),
+                phone=self.phone.text(),
+            )
+            clinic.set_setting(OPERATOR_KEY, self.operator.text())
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+            return
+        self.refresh()
+        self.saved_note.setText(self.tr("Dados salvos."))
+        self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,95 @@
+"""Configurações (SPEC §5.10): one tab per subject. Other areas add their own tabs with
+`register_tab(title, factory)` (module level, before the page is built) or
+`SettingsPage.add_tab(widget, title)` (on a built page)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ..widgets import ComingSoonPage, PageHeader
+
+log = logging.getLogger(__name__)
+TabFactory = Callable[[], QWidget]
+
+_EXTRA_TABS: list[tuple[str, TabFactory]] = []
+
+
+def register_tab(title: str, factory: TabFactory) -> None:
+    """Add a tab to every Configurações page built from now on (e.g. "Backups")."""
+    _EXTRA_TABS.append((title, factory))
+
+
+def default_tabs() -> list[tuple[str, TabFactory]]:
+    from .catalog_tabs import LocationsTab, ProfessionalsTab, ServicesTab
+    from .clinic_tab import ClinicTab
+
+    return [
+        ("Serviços", ServicesTab),
+        ("Locais", LocationsTab),
+        ("Profissionais", ProfessionalsTab),
+        ("Clínica", ClinicTab),
+        *_EXTRA_TABS,
+    ]
+
+
+def _built(factory: TabFactory, title: str) -> QWidget:
+    """The tab's widget; a tab that fails to build is logged and says so, so one broken
+    tab never takes the other settings away."""
+    try:
+        return factory()
+    except Exception:
+        log.exception("the settings tab %r could not be built", title)
+        return ComingSoonPage(
+            title, ["Esta aba não pôde ser carregada; os detalhes foram gravados no log."]
+        )
+
+
+class SettingsPage(QWidget):
+    """Implements the main window's page contract (`refresh()` reloads the current tab)."""
+
+    def __init__(
+        self, tabs: list[tuple[str, TabFactory]] | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.setObjectName("page")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(16)
+        layout.addWidget(
+            PageHeader(
+                self.tr("Configurações"),
+                self.tr("Serviços, locais, profissionais e os dados da clínica."),
+            )
+        )
+        self.tab_widget = QTabWidget()
+        self.tab_widget.setDocumentMode(False)
+        layout.addWidget(self.tab_widget, 1)
+        for title, factory in tabs if tabs is not None else default_tabs():
+            self.add_tab(_built(factory, title), self.tr(title))
+        self.tab_widget.currentChanged.connect(lambda _i: self.refresh())
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Append a tab; a tab with `refresh()` is reloaded whenever it is shown."""
+        return self.tab_widget.addTab(widget, title)
+
+    def tabs(self) -> list[tuple[str, QWidget]]:
+        return [
+            (self.tab_widget.tabText(i), self.tab_widget.widget(i))
+            for i in range(self.tab_widget.count())
+        ]
+
+    def tab(self, title: str) -> QWidget:
+        return next(widget for text, widget in self.tabs() if text == title)
+
+    def show_tab(self, title: str) -> QWidget:
+        widget = self.tab(title)
+        self.tab_widget.setCurrentWidget(widget)
+        return widget
+
+    def refresh(self) -> None:
+        refresh = getattr(self.tab_widget.currentWidget(), "refresh", None)
+        if callable(refresh):
+            refresh()

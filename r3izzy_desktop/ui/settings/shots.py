@@ -1,0 +1,14 @@
+"""Screenshot of Configurações."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ..screenshots import ShotContext, shot
+
+
+@shot("settings.png")
+def settings(ctx: ShotContext) -> QWidget:
+    page = ctx.show_page("settings")
+    page.show_tab("Serviços")
+    return ctx.window
