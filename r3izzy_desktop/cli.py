@@ -4,6 +4,10 @@
     r3izzy-desktop --demo               open the app on a fresh temporary demo database
     r3izzy-desktop check [--db URL]     integrity check (R14): "OK", exit 0; else the list, exit 1
     r3izzy-desktop demo --out FILE      write a demo database (--size small|large, --seed N)
+    r3izzy-desktop backup --out FILE    back the SQLite database up into FILE (online copy)
+    r3izzy-desktop restore FILE         replace the database with a backup (checked first;
+                                        the current database is backed up before)
+    r3izzy-desktop --smoke              offscreen self-test of the installed app, exit 0 if OK
 
 Qt is imported only by the commands that open windows.
 """
@@ -49,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(parser)
     parser.add_argument(
         "--demo", action="store_true", help="abre um banco temporário com dados de demonstração"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="teste rápido do programa instalado, sem janela (pasta temporária); sai com 0 se OK",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMANDO")
     for name, (help_text, arguments, _run) in COMMANDS.items():
@@ -98,6 +107,44 @@ def run_demo(args: argparse.Namespace) -> int:
     open_database(str(out))
     counts = demo.populate(size=args.size, seed=args.seed)
     print(", ".join(f"{value} {name}" for name, value in counts.items()))
+    return 0
+
+
+def _backup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="FILE", help="arquivo do backup")
+
+
+@command("backup", "grava um backup do banco SQLite num arquivo", _backup_arguments)
+def run_backup(args: argparse.Namespace) -> int:
+    from .core import backup
+
+    target = backup.backup_now(args.out, args.db)
+    info = backup.validate(target)
+    print(
+        f"Backup gravado em {target}: {info.patients} pacientes, {info.packages} pacotes, "
+        f"{info.sessions} sessões."
+    )
+    return 0
+
+
+def _restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="o backup a restaurar")
+
+
+@command("restore", "substitui o banco SQLite por um backup (confere antes)", _restore_arguments)
+def run_restore(args: argparse.Namespace) -> int:
+    from .core import backup
+
+    result = backup.restore(args.file, args.db)
+    info = result.info
+    print(
+        f"Backup restaurado em {result.database}: {info.patients} pacientes, "
+        f"{info.packages} pacotes, {info.sessions} sessões."
+    )
+    if result.safety_copy:
+        print(f"O banco anterior foi guardado em {result.safety_copy}")
+    if result.set_aside:
+        print(f"O arquivo danificado foi guardado como {result.set_aside}")
     return 0
 
 
@@ -167,6 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.smoke:
+        from .ui.smoke import run_smoke  # sets up its own temporary folder and log
+
+        return run_smoke()
     setup_logging(console=args.command is not None)
     try:
         if args.command is None:

@@ -73,6 +73,7 @@ class BackupFile:
     made_at: datetime
     reason: str  # AT_START, AT_CLOSE or BEFORE_RESTORE
     size: int
+    written_ns: int = 0  # the file's modification time: orders two backups of one second
 
     @property
     def reason_label(self) -> str:
@@ -138,7 +139,7 @@ def _copy(source: Path | str, target: Path) -> None:
     try:
         sqlite_backup(str(source), target)
     except sqlite3.Error as exc:
-        Path(f"{target}.partial").unlink(missing_ok=True)
+        _discard(Path(f"{target}.partial"))
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
             raise BackupError(
@@ -147,8 +148,15 @@ def _copy(source: Path | str, target: Path) -> None:
             ) from exc
         raise BackupError(f"Não foi possível copiar o banco de dados:\n{source}\n\n{exc}") from exc
     except OSError as exc:
-        Path(f"{target}.partial").unlink(missing_ok=True)
+        _discard(Path(f"{target}.partial"))
         raise BackupError(f"Não foi possível gravar o backup em:\n{target}\n\n{exc}") from exc
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not remove %s", path, exc_info=True)
 
 
 def backup_now(target: Path | str, url: str | None = None) -> Path:
@@ -180,12 +188,16 @@ def list_backups(url: str | None = None, folder: Path | None = None) -> list[Bac
             continue
         try:
             made_at = datetime.strptime(f"{match['day']}_{match['time']}", "%Y-%m-%d_%H%M%S")
-            size = path.stat().st_size
+            stat = path.stat()
         except (ValueError, OSError):
             continue
-        found.append(BackupFile(path, made_at, match["reason"], size))
-    found.sort(key=lambda b: (b.made_at, b.path.name), reverse=True)
+        found.append(BackupFile(path, made_at, match["reason"], stat.st_size, stat.st_mtime_ns))
+    found.sort(key=_newest, reverse=True)
     return found
+
+
+def _newest(backup: BackupFile) -> tuple[datetime, int]:
+    return backup.made_at, backup.written_ns
 
 
 def automatic_backup(reason: str, url: str | None = None, *, now: datetime | None = None) -> Path:
@@ -224,9 +236,7 @@ def backups_to_remove(
     each of the last `keep_daily` days that have one, then the newest of each of the
     `keep_weekly` weeks before those; of the copies taken before a restore keep the last
     KEEP_BEFORE_RESTORE."""
-    rotated = sorted(
-        (b for b in backups if b.reason in ROTATED), key=lambda b: b.made_at, reverse=True
-    )
+    rotated = sorted((b for b in backups if b.reason in ROTATED), key=_newest, reverse=True)
     keep: set[Path] = set()
     days: list[date] = []
     for backup in rotated:
@@ -251,7 +261,7 @@ def backups_to_remove(
         weeks.append(week)
         keep.add(backup.path)
     before_restore = sorted(
-        (b for b in backups if b.reason == BEFORE_RESTORE), key=lambda b: b.made_at, reverse=True
+        (b for b in backups if b.reason == BEFORE_RESTORE), key=_newest, reverse=True
     )
     keep.update(b.path for b in before_restore[:KEEP_BEFORE_RESTORE])
     return [b for b in backups if b.path not in keep]

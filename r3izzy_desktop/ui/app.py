@@ -1,14 +1,31 @@
-"""Start the desktop app: QApplication in pt-BR, the stylesheet, the database, the window."""
+"""Start the desktop app: QApplication in pt-BR, the stylesheet, the database, the window.
+
+The start-up never makes things worse: a database opened before is opened with
+`create=False` (a missing one is reported, never silently replaced by an empty one);
+any problem opening it gets a dialog with what can be done (startup.py); the first start
+of the day backs the database up and the integrity check runs off the UI thread after the
+window shows; closing the app backs it up again.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,11 +37,13 @@ from . import messages
 log = logging.getLogger(__name__)
 
 ORGANIZATION = "R3izzy"
+SETTINGS_LAST_URL = "database/last_url"
+SETTINGS_KNOWN_URLS = "database/known_urls"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, configured once: names, pt-BR locale and Qt's own pt-BR
-    translations, the app icon, the stylesheet."""
+    translations, the app icon, the stylesheet, the Backups tab of Configurações."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -41,13 +60,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
             if translator.load("qtbase_pt_BR", folder):
                 app.installTranslator(translator)
                 break
+        else:
+            log.warning("Qt's pt_BR translation (qtbase_pt_BR.qm) not found")
         app._r3izzy_translator = translator  # type: ignore[attr-defined]
-    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    app.setWindowIcon(app_icon())
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.5))
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
+    register_settings_tabs()
     return app
+
+
+def app_icon() -> QIcon:
+    """The app icon: the SVG, with the PNG rendering as a fallback for every size."""
+    icon = QIcon(str(resource_path("icons", "app.png")))
+    icon.addFile(str(resource_path("icons", "app.svg")))
+    return icon
 
 
 def load_stylesheet() -> str:
@@ -58,9 +87,35 @@ def load_stylesheet() -> str:
         return ""
 
 
+_tabs_registered = False
+
+
+def register_settings_tabs() -> None:
+    """Put the Backups section into Configurações (its documented hook), once."""
+    global _tabs_registered
+    if _tabs_registered:
+        return
+    try:
+        from .settings.page import register_tab
+    except ImportError:  # pragma: no cover - the settings page is another area's
+        return
+
+    def backups_tab() -> QWidget:
+        from .settings_backup import BackupsSection
+
+        return BackupsSection()
+
+    register_tab("Backups", backups_tab)
+    _tabs_registered = True
+
+
+# --- errors and logs ---------------------------------------------------------------------
+
+
 def install_excepthook(parent_getter=lambda: None) -> None:
     """An unexpected exception is logged with its traceback and shown as a friendly dialog;
-    a DomainError that escaped a screen is shown as its message."""
+    a DomainError that escaped a screen is shown as its message. Exceptions in other
+    threads and Qt's own warnings go to the log too."""
 
     def hook(kind, value, tb):
         if isinstance(value, DomainError):
@@ -75,7 +130,68 @@ def install_excepthook(parent_getter=lambda: None) -> None:
             path = None
         messages.show_unexpected(parent_getter(), path)
 
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        log.error(
+            "unexpected error in thread %s:\n%s",
+            getattr(args.thread, "name", "?"),
+            "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)),
+        )
+
+    def qt_messages(kind: QtMsgType, _context, text: str) -> None:
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            log.error("Qt: %s", text)
+        elif kind == QtMsgType.QtWarningMsg:
+            log.warning("Qt: %s", text)
+
     sys.excepthook = hook
+    threading.excepthook = thread_hook
+    qInstallMessageHandler(qt_messages)
+
+
+# --- which database ----------------------------------------------------------------------
+
+
+def normalized_url(url: str) -> str:
+    """A file path made absolute (so it is remembered the same way from any folder)."""
+    from ..core.database import sqlite_path_of
+
+    path = sqlite_path_of(url)
+    if path is None or path == ":memory:" or url.startswith("sqlite:"):
+        return url
+    return str(Path(path).expanduser().resolve())
+
+
+def _known_urls() -> list[str]:
+    value = QSettings().value(SETTINGS_KNOWN_URLS, [])
+    if isinstance(value, str):  # an INI list of one comes back as a plain string
+        return [value] if value else []
+    return [str(v) for v in value or []]
+
+
+def remembered_url() -> str | None:
+    value = QSettings().value(SETTINGS_LAST_URL)
+    return str(value) if value else None
+
+
+def remember_url(url: str) -> None:
+    """This database opened fine: open it next time, and never create it again."""
+    settings = QSettings()
+    settings.setValue(SETTINGS_LAST_URL, url)
+    known = _known_urls()
+    if url not in known:
+        settings.setValue(SETTINGS_KNOWN_URLS, [*known, url][-20:])
+    settings.sync()
+
+
+def database_to_open(explicit: str | None) -> tuple[str, bool]:
+    """(url, create): `--db`, else R3IZZY_DB, else the one used last, else the default
+    file. Only a database never opened before may be created."""
+    from ..core.database import ENV_DB, default_database_url
+
+    url = normalized_url(
+        explicit or os.environ.get(ENV_DB) or remembered_url() or default_database_url()
+    )
+    return url, url not in _known_urls()
 
 
 def demo_database() -> str:
@@ -90,23 +206,139 @@ def demo_database() -> str:
     return str(path)
 
 
-def run(db_url: str | None = None, demo: bool = False) -> int:
-    """Open the app; returns the process exit code."""
-    from ..core.database import open_database
-    from .main_window import MainWindow
+# --- the running app ---------------------------------------------------------------------
+
+
+class AppSession(QObject):
+    """The open database and its main window: the checks after start-up, the backups,
+    and a fresh window after a restore replaced the data under the old one."""
+
+    def __init__(self, url: str, *, demo: bool = False, parent: QObject | None = None):
+        super().__init__(parent)
+        self.url = url
+        self.demo = demo
+        self.window = None
+        self.tasks: list = []
+        self.notice = None
+
+    @property
+    def backs_up(self) -> bool:
+        from ..core.database import sqlite_path_of
+
+        path = sqlite_path_of(self.url)
+        return not self.demo and path is not None and path != ":memory:"
+
+    def open_window(self):
+        from .main_window import MainWindow
+
+        self.window = MainWindow(subtitle="demonstração" if self.demo else "")
+        self.window.show()
+        self.start_checks()
+        return self.window
+
+    def replace_window(self) -> None:
+        """After a restore: the pages hold data that no longer exists; build them anew."""
+        old = self.window
+        self.open_window()  # first, so closing the old one is never "the last window"
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def start_checks(self) -> None:
+        """Off the UI thread: the day's first backup, then the integrity check."""
+        from ..core import backup, integrity
+        from .background import Task
+
+        backs_up = self.backs_up
+        url = self.url
+
+        def work():
+            made, failure = None, None
+            if backs_up:
+                try:
+                    made = backup.backup_at_start(url)
+                except DomainError as exc:
+                    failure = str(exc)
+            return made, failure, integrity.check()
+
+        task = Task(work, self)
+        task.succeeded.connect(self._checks_done)
+        task.failed.connect(self._checks_failed)
+        self.tasks.append(task)
+        task.start()
+
+    def _checks_done(self, result) -> None:
+        from .startup import IntegrityNotice
+
+        made, failure, problems = result
+        if made:
+            log.info("backup of the day: %s", made)
+        window = self.window
+        if window is None:
+            return
+        if failure:
+            log.warning("automatic backup failed: %s", failure)
+            window.statusBar().showMessage(f"O backup automático não foi feito: {failure}")
+        if problems:
+            log.warning("integrity check: %d problem(s)", len(problems))
+            self.notice = IntegrityNotice(problems, window)
+            window.statusBar().addPermanentWidget(self.notice)
+
+    def _checks_failed(self, error) -> None:
+        log.error("start-up checks failed: %s", error)
+        if self.window is not None:
+            self.window.statusBar().showMessage(f"A verificação dos pacotes falhou: {error}")
+
+    def wait_for_tasks(self) -> None:
+        for task in self.tasks:
+            task.wait()
+        self.tasks.clear()
+
+    def closing(self) -> None:
+        """The app is quitting: let background work finish, then back up."""
+        from ..core import backup
+
+        self.wait_for_tasks()
+        if not self.backs_up:
+            return
+        try:
+            made = backup.backup_at_close(self.url)
+            log.info("closing backup: %s", made)
+        except DomainError as exc:
+            log.warning("closing backup failed: %s", exc)
+
+
+def current_session() -> AppSession | None:
+    app = QApplication.instance()
+    return getattr(app, "_r3izzy_session", None) if app else None
+
+
+def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
+    """Everything before the event loop: the database (asking the user what to do while it
+    cannot be opened), then the window. None when the user chose to quit."""
+    from .startup import open_with_recovery
 
     app = create_application()
-    window_ref: list[QWidget] = []
-    install_excepthook(lambda: window_ref[0] if window_ref else None)
-    try:
-        if demo:
-            demo_database()
-        else:
-            open_database(db_url)
-    except DomainError as exc:
-        messages.show_error(None, str(exc), "Não foi possível abrir o banco de dados")
+    log.info("%s %s starting (frozen: %s)", APP_NAME, __version__, getattr(sys, "frozen", False))
+    install_excepthook(lambda: current_session().window if current_session() else None)
+    if demo:
+        url = demo_database()
+    else:
+        wanted, create = database_to_open(db_url)
+        url = open_with_recovery(wanted, create=create)
+        if url is None:
+            log.info("the user quit at start-up")
+            return None
+        remember_url(normalized_url(url))
+    session = AppSession(url, demo=demo)
+    app._r3izzy_session = session  # type: ignore[attr-defined]
+    app.aboutToQuit.connect(session.closing)
+    session.open_window()
+    return session
+
+
+def run(db_url: str | None = None, demo: bool = False) -> int:
+    """Open the app; returns the process exit code (1 when the user quit at start-up)."""
+    if start(db_url, demo) is None:
         return 1
-    window = MainWindow(subtitle="demonstração" if demo else "")
-    window_ref.append(window)
-    window.show()
-    return app.exec()
+    return QApplication.instance().exec()

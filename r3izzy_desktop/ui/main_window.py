@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,12 @@ def _patients_page() -> QWidget:
     from .patients.area import PatientsArea
 
     return PatientsArea()
+
+
+def _finance_page() -> QWidget:
+    from .finance.page import FinancePage
+
+    return FinancePage()
 
 
 def _settings_page() -> QWidget:
@@ -77,18 +84,7 @@ def default_pages() -> list[PageSpec]:
                 ],
             ),
         ),
-        PageSpec(
-            "finance",
-            "Gestão Financeira",
-            "finance",
-            _coming(
-                "Gestão Financeira",
-                [
-                    "Recebido no período, contas em aberto e crédito de pacotes",
-                    "Relatório de Pacotes com histórico e exportação para Excel",
-                ],
-            ),
-        ),
+        PageSpec("finance", "Gestão Financeira", "finance", _finance_page),
         PageSpec("settings", "Configurações", "settings", _settings_page),
     ]
 
@@ -124,6 +120,11 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
         rail_layout.addWidget(self.nav, 1)
+        self.about_button = QPushButton("Sobre o programa")
+        self.about_button.setObjectName("railLink")
+        self.about_button.setToolTip("Versão, pasta de dados, banco de dados em uso (F1)")
+        self.about_button.clicked.connect(self.show_about)
+        rail_layout.addWidget(self.about_button)
         row.addWidget(rail)
 
         self.stack = QStackedWidget()
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._find_patient)
+        QShortcut(QKeySequence("F1"), self, activated=self.show_about)
         self._restore_geometry()
         self.nav.setCurrentRow(0)
 
@@ -166,6 +168,11 @@ class MainWindow(QMainWindow):
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):
             refresh()
+
+    def show_about(self) -> None:
+        from .about import AboutDialog
+
+        AboutDialog.tell(self)
 
     def _find_patient(self) -> None:
         page = self.show_page("patients")
