@@ -41,12 +41,6 @@ def _patients_page() -> QWidget:
     return PatientsArea()
 
 
-def _finance_page() -> QWidget:
-    from .finance.page import FinancePage
-
-    return FinancePage()
-
-
 def _settings_page() -> QWidget:
     from .settings.page import SettingsPage
 
@@ -84,7 +78,18 @@ def default_pages() -> list[PageSpec]:
                 ],
             ),
         ),
-        PageSpec("finance", "Gestão Financeira", "finance", _finance_page),
+        PageSpec(
+            "finance",
+            "Gestão Financeira",
+            "finance",
+            _coming(
+                "Gestão Financeira",
+                [
+                    "Recebido no período, contas em aberto e crédito de pacotes",
+                    "Relatório de Pacotes com histórico e exportação para Excel",
+                ],
+            ),
+        ),
         PageSpec("settings", "Configurações", "settings", _settings_page),
     ]
 
