@@ -39,7 +39,7 @@ def test_registry_collects_shots_from_the_listed_modules(monkeypatch):
     def mine(ctx):
         return QLabel("x")
 
-    assert screenshots._SHOTS == {"mine.png": mine}
+    assert screenshots.registered()["mine.png"] is mine
 
 
 def test_screenshots_command_writes_every_file(qtbot, tmp_path, capsys, demo_clinic_closed_after):

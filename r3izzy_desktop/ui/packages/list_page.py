@@ -7,7 +7,7 @@ are rebuilt from `packages.list_packages` after every change.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,9 @@ from .history import HistoryDialog
 from .paid_sessions import PaidSessionsDialog
 from .pay_sessions import PaySessionsDialog
 
+FIRST_BATCH = 10  # cards built before the page shows (more than a screenful)
+LATER_BATCH = 15
+
 STATUS_FILTERS = (
     ("Todos", None),
     ("ativo", "ativo"),
@@ -43,6 +46,8 @@ class PackageListPage(QWidget):
         self.setObjectName("page")
         self.patient_id: int | None = None
         self.cards: list[PackageCard] = []
+        self._pending: list = []  # summaries whose cards are still to be built
+        self._generation = 0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 12, 32, 0)
@@ -124,17 +129,16 @@ class PackageListPage(QWidget):
         self.container.setUpdatesEnabled(False)
         for card in self.cards:
             self.cards_layout.removeWidget(card)
+            card.hide()
             card.deleteLater()
         self.cards = []
-        for position, summary in enumerate(rows, start=1):
-            card = PackageCard(summary)
-            card.edit_requested.connect(self.edit_package)
-            card.history_requested.connect(self.show_history)
-            card.pay_requested.connect(self.pay_sessions)
-            card.paid_sessions_requested.connect(self.show_paid_sessions)
-            card.receipt_requested.connect(self.receipt)
-            self.cards_layout.insertWidget(position, card)
-            self.cards.append(card)
+        self._pending = list(rows)
+        self._generation += 1
+        self._add_cards(FIRST_BATCH)
+        if self._pending:
+            # The first screenful shows at once; the rest follows on the next event loop turns.
+            generation = self._generation
+            QTimer.singleShot(0, lambda: self._add_remaining(generation))
         self.empty.setVisible(not rows)
         if not rows:
             if self.status() is None:
@@ -150,6 +154,29 @@ class PackageListPage(QWidget):
                 self.empty_text.setText(self.tr("Escolha “Todos” no filtro de status."))
         self.container.setUpdatesEnabled(True)
         self.add_button.raise_()
+
+    def _add_cards(self, count: int) -> None:
+        batch, self._pending = self._pending[:count], self._pending[count:]
+        for summary in batch:
+            card = PackageCard(summary)
+            card.edit_requested.connect(self.edit_package)
+            card.history_requested.connect(self.show_history)
+            card.pay_requested.connect(self.pay_sessions)
+            card.paid_sessions_requested.connect(self.show_paid_sessions)
+            card.receipt_requested.connect(self.receipt)
+            self.cards_layout.insertWidget(len(self.cards) + 1, card)
+            self.cards.append(card)
+
+    def _add_remaining(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer reload replaced these rows
+        self._add_cards(LATER_BATCH)
+        if self._pending:
+            QTimer.singleShot(0, lambda: self._add_remaining(generation))
+        self.add_button.raise_()
+
+    def fully_loaded(self) -> bool:
+        return not self._pending
 
     def card_for(self, package_id: int) -> PackageCard | None:
         return next((c for c in self.cards if c.summary.id == package_id), None)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_date
-from ..widgets import Card, PageHeader, StatusBadge, label
+from ..widgets import Card, PageHeader, StatusBadge, icon, label
 from .form import PatientFormDialog
 
 
@@ -85,7 +85,7 @@ class PatientPage(QWidget):
 
         self.packages_card = Card()
         title_row = QHBoxLayout()
-        title_row.addWidget(label(self.tr("Pacotes ativos"), "sectionTitle"), 1)
+        title_row.addWidget(label(self.tr("Resumo dos pacotes"), "sectionTitle"), 1)
         self.packages_card.body.addLayout(title_row)
         figures = QHBoxLayout()
         figures.setSpacing(24)
@@ -105,7 +105,16 @@ class PatientPage(QWidget):
         self.agenda_card.setObjectName("card")
         self.agenda_card.setAccessibleName(self.tr("Agenda do paciente"))
         self.agenda_card.body.addWidget(label(self.tr("Agenda do paciente"), "sectionTitle"))
-        self.calendar_note = label(
+        # Until the calendar plugs in: say what is coming there, centred in the area.
+        self.calendar_note = QWidget()
+        note = QVBoxLayout(self.calendar_note)
+        note.setSpacing(8)
+        note.addStretch(1)
+        picture = QLabel()
+        picture.setPixmap(icon("agenda").pixmap(40, 40))
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.addWidget(picture)
+        text = label(
             self.tr(
                 "Em preparação: aqui aparecerá o calendário deste paciente, em visão de mês e "
                 "de semana, com a bolinha verde nas sessões pagas e o atalho Registrar Pgto."
@@ -113,8 +122,11 @@ class PatientPage(QWidget):
             "muted",
             wrap=True,
         )
-        self.agenda_card.body.addWidget(self.calendar_note)
-        self.agenda_card.body.addStretch(1)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.addWidget(text)
+        note.addStretch(1)
+        self.agenda_card.body.addWidget(self.calendar_note, 1)
+        self.agenda_card.body.addStretch(0)
         layout.addWidget(self.agenda_card, 1)
 
     @staticmethod
