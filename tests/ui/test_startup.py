@@ -102,8 +102,10 @@ def damage_pages(path: Path) -> None:
 
 
 def make_newer(path: Path) -> None:
-    with sqlite3.connect(path) as con:
-        con.execute("UPDATE schema_version SET version = 99")
+    con = sqlite3.connect(path)
+    con.execute("UPDATE schema_version SET version = 99")
+    con.commit()
+    con.close()  # the last connection checkpoints: the whole database is in the file
 
 
 def fake_readonly(monkeypatch, path: Path) -> None:
