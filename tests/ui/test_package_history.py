@@ -91,3 +91,19 @@ def test_historico_button_opens_the_packages_history(qtbot, monkeypatch, patient
     monkeypatch.setattr(HistoryDialog, "tell", classmethod(look))
     qtbot.mouseClick(page.card_for(pkg.id).history_button, Qt.MouseButton.LeftButton)
     assert opened == [1]
+
+
+def test_a_dialog_that_cannot_open_is_explained(qtbot, monkeypatch, dialogs, patient):
+    from r3izzy_desktop.core.errors import NotFound
+
+    pkg = packages.create_package(patient, 2, Decimal("500.00"))
+    page = PackageListPage()
+    qtbot.addWidget(page)
+    page.show_patient(patient.id)
+
+    def gone(cls, parent, package_id):
+        raise NotFound("Pacote não encontrado.")
+
+    monkeypatch.setattr(HistoryDialog, "tell", classmethod(gone))
+    qtbot.mouseClick(page.card_for(pkg.id).history_button, Qt.MouseButton.LeftButton)
+    assert dialogs.told == [("", "Pacote não encontrado.")]

@@ -127,12 +127,13 @@ class PackageFormDialog(QDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(10)
-        grid.addWidget(self.fields["paid_on"], 0, 0)
-        grid.addWidget(self.fields["sessions"], 0, 1)
-        grid.addWidget(self.fields["total"], 1, 0)
-        grid.addWidget(self.fields["price"], 1, 1)
+        top = Qt.AlignmentFlag.AlignTop  # a message under one field never shifts its neighbour
+        grid.addWidget(self.fields["paid_on"], 0, 0, top)
+        grid.addWidget(self.fields["sessions"], 0, 1, top)
+        grid.addWidget(self.fields["total"], 1, 0, top)
+        grid.addWidget(self.fields["price"], 1, 1, top)
         if editing:
-            grid.addWidget(self.fields["status"], 2, 0)
+            grid.addWidget(self.fields["status"], 2, 0, top)
         else:
             self.fields["status"].setVisible(False)
         grid.addWidget(self.fields["notes"], 3, 0, 1, 2)

@@ -189,7 +189,7 @@ class PackageListPage(QWidget):
     def new_package(self) -> None:
         if self.patient_id is None or not self.isVisible():
             return
-        created = PackageFormDialog.ask(self, self.patient_id)
+        created = self._open(lambda: PackageFormDialog.ask(self, self.patient_id))
         if created is not None:
             if self.status() not in (None, "ativo"):
                 self.status_filter.setCurrentIndex(0)  # reloads
@@ -197,20 +197,29 @@ class PackageListPage(QWidget):
                 self.reload()
 
     def edit_package(self, package_id: int) -> None:
-        PackageFormDialog.ask(self, self.patient_id, package_id)
+        self._open(lambda: PackageFormDialog.ask(self, self.patient_id, package_id))
         # Reload either way: a refused (stale) edit means the figures moved elsewhere.
         self.reload()
 
     def show_history(self, package_id: int) -> None:
-        HistoryDialog.tell(self, package_id)
+        self._open(lambda: HistoryDialog.tell(self, package_id))
 
     def pay_sessions(self, package_id: int) -> None:
-        PaySessionsDialog.ask(self, package_id, expected_version=self._version(package_id))
+        version = self._version(package_id)
+        self._open(lambda: PaySessionsDialog.ask(self, package_id, expected_version=version))
         self.reload()
 
     def show_paid_sessions(self, package_id: int) -> None:
-        PaidSessionsDialog.ask(self, package_id)
+        self._open(lambda: PaidSessionsDialog.ask(self, package_id))
         self.reload()
+
+    def _open(self, show):
+        """Run a dialog; a package gone meanwhile (another PC) is explained, not a crash."""
+        try:
+            return show()
+        except DomainError as error:
+            messages.show_domain_error(self, error)
+            return None
 
     def export(self) -> None:
         """All this patient's packages to Excel (the reports module writes the file)."""

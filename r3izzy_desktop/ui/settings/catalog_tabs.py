@@ -10,9 +10,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -161,14 +163,29 @@ class ColorField(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(8)
+        first = QHBoxLayout()
+        first.setSpacing(8)
+        self.preview = QLabel()
+        self.preview.setObjectName("colorPreview")
+        self.preview.setFixedSize(30, 30)
+        first.addWidget(self.preview)
         self.text = QLineEdit()
         self.text.setMaxLength(7)
-        self.text.setFixedWidth(96)
+        self.text.setFixedWidth(110)
         self.text.setPlaceholderText("#2a9d8f")
-        row.addWidget(self.text)
+        self.text.setAccessibleName(self.tr("Cor em #RRGGBB"))
+        first.addWidget(self.text)
+        self.more = QPushButton(self.tr("Outra cor…"))
+        self.more.setProperty("compact", True)
+        self.more.clicked.connect(self._pick)
+        first.addWidget(self.more)
+        first.addStretch(1)
+        rows.addLayout(first)
+        palette = QHBoxLayout()
+        palette.setSpacing(6)
         self.swatches: list[QPushButton] = []
         for color in PALETTE:
             swatch = QPushButton()
@@ -178,14 +195,20 @@ class ColorField(QWidget):
             swatch.setAccessibleName(self.tr("Cor {0}").format(color))
             swatch.setStyleSheet(f"QPushButton#swatch {{ background: {color}; }}")
             swatch.clicked.connect(lambda _c=False, color=color: self.set_color(color))
-            row.addWidget(swatch)
+            palette.addWidget(swatch)
             self.swatches.append(swatch)
-        self.more = QPushButton(self.tr("Outra…"))
-        self.more.setProperty("compact", True)
-        self.more.clicked.connect(self._pick)
-        row.addWidget(self.more)
-        row.addStretch(1)
+        palette.addStretch(1)
+        rows.addLayout(palette)
+        self.text.textChanged.connect(self._show)
         self.text.textChanged.connect(self.changed.emit)
+
+    def _show(self, text: str) -> None:
+        color = QColor(text.strip())
+        valid = len(text.strip()) == 7 and color.isValid()
+        self.preview.setStyleSheet(
+            f"QLabel#colorPreview {{ background: {color.name() if valid else '#ffffff'}; "
+            "border: 1px solid #cbd5e1; border-radius: 6px; }"
+        )
 
     def color(self) -> str:
         return self.text.text().strip()

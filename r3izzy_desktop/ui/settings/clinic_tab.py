@@ -42,18 +42,22 @@ class ClinicTab(QWidget):
             "address": FormField(self.tr("Endereço"), self.address),
             "phone": FormField(self.tr("Telefone"), self.phone),
             "operator": FormField(
-                self.tr("Operador deste computador"),
+                self.tr("Nome do operador"),
                 self.operator,
-                hint=self.tr("Nome gravado no histórico dos pacotes. Vazio: o usuário do sistema."),
+                hint=self.tr(
+                    "Gravado em cada linha do histórico dos pacotes. Vazio: o nome do usuário "
+                    "do sistema."
+                ),
             ),
         }
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(10)
-        grid.addWidget(self.fields["name"], 0, 0, 1, 2)
-        grid.addWidget(self.fields["document"], 1, 0)
-        grid.addWidget(self.fields["phone"], 1, 1)
-        grid.addWidget(self.fields["address"], 2, 0, 1, 2)
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.fields["name"], 0, 0, 1, 2, top)
+        grid.addWidget(self.fields["document"], 1, 0, top)
+        grid.addWidget(self.fields["phone"], 1, 1, top)
+        grid.addWidget(self.fields["address"], 2, 0, 1, 2, top)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         card.body.addLayout(grid)
