@@ -41,6 +41,12 @@ def _patients_page() -> QWidget:
     return PatientsArea()
 
 
+def _finance_page() -> QWidget:
+    from .finance.page import FinancePage
+
+    return FinancePage()
+
+
 def _settings_page() -> QWidget:
     from .settings.page import SettingsPage
 
@@ -78,18 +84,7 @@ def default_pages() -> list[PageSpec]:
                 ],
             ),
         ),
-        PageSpec(
-            "finance",
-            "Gestão Financeira",
-            "finance",
-            _coming(
-                "Gestão Financeira",
-                [
-                    "Recebido no período, contas em aberto e crédito de pacotes",
-                    "Relatório de Pacotes com histórico e exportação para Excel",
-                ],
-            ),
-        ),
+        PageSpec("finance", "Gestão Financeira", "finance", _finance_page),
         PageSpec("settings", "Configurações", "settings", _settings_page),
     ]
 

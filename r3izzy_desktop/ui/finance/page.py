@@ -1,0 +1,319 @@
+"""Gestão Financeira (SPEC §5.8, manual 2.1): the period's figures as cards, two charts,
+and the button that opens the Relatório de Pacotes.
+
+The figures come from `reports.finance_summary` (see core/finance.py for what counts
+as received, open, and package credit). They load off the UI thread, since over a big
+clinic they take a few hundred milliseconds; a newer request supersedes an older one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import reports
+from ...core.errors import DomainError
+from ...core.finance import FinanceSummary
+from ...core.ptbr import MONTHS, format_brl
+from .. import messages
+from ..widgets import Card, PageHeader, label
+from .chart import BarChart, Series
+from .jobs import Job
+from .period import PeriodPicker
+
+RECEIVED_COLOR = "#0f8b8d"
+SOLD_COLOR = "#2f6fdd"
+CONSUMED_COLOR = "#f59e0b"
+
+
+def month_label(first_day) -> str:
+    """ "jul/25"."""
+    return f"{MONTHS[first_day.month - 1][:3]}/{first_day.year % 100:02d}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+class SummaryCard(Card):
+    """A title, a big amount, and a few detail lines under it."""
+
+    def __init__(self, title: str, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setProperty("summary", name)
+        self.title = label(title, "fieldLabel", wrap=True)
+        self.amount = label("—", "bigNumber")
+        self.amount.setAccessibleName(title)
+        self.amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QVBoxLayout()
+        self.details.setSpacing(3)
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.amount)
+        self.body.addLayout(self.details)
+        self.body.addStretch(1)
+        self.setMinimumWidth(220)
+
+    def set_figures(self, amount: str, lines: list[tuple[str, str]]) -> None:
+        """The amount, and detail lines as (left text, right text)."""
+        self.amount.setText(amount)
+        while self.details.count():
+            item = self.details.takeAt(0)
+            if item.layout() is not None:
+                while item.layout().count():
+                    child = item.layout().takeAt(0).widget()
+                    if child is not None:
+                        child.deleteLater()
+            elif item.widget() is not None:
+                item.widget().deleteLater()
+        for left, right in lines:
+            row = QHBoxLayout()
+            row.setSpacing(12)
+            row.addWidget(label(left, "muted", wrap=True), 1)
+            if right:
+                value = label(right, "cardDetailValue")
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                row.addWidget(value)
+            self.details.addLayout(row)
+
+    def detail_texts(self) -> list[str]:
+        """What the detail lines say (for tests)."""
+        texts = []
+        for index in range(self.details.count()):
+            row = self.details.itemAt(index).layout()
+            parts = [row.itemAt(i).widget().text() for i in range(row.count())]
+            texts.append("  ".join(parts))
+        return texts
+
+
+class FinancePage(QWidget):
+    """The Gestão Financeira page."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.summary: FinanceSummary | None = None
+        self._job: Job | None = None
+        self._generation = 0
+        self._report_window = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        content = QWidget()
+        content.setObjectName("page")
+        scroll.setWidget(content)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(32, 28, 32, 28)
+        layout.setSpacing(16)
+
+        header = PageHeader(
+            self.tr("Gestão Financeira"),
+            self.tr("Recebimentos, valores em aberto e crédito de pacotes"),
+        )
+        self.report_button = QPushButton(self.tr("Relatório de Pacotes"))
+        self.report_button.setProperty("primary", True)
+        self.report_button.setShortcut("Ctrl+R")
+        self.report_button.setToolTip(self.tr("Todos os pacotes, com filtros e histórico (Ctrl+R)"))
+        header.actions.addWidget(self.report_button)
+        layout.addWidget(header)
+
+        controls = QHBoxLayout()
+        self.period = PeriodPicker(title=self.tr("Período"))
+        controls.addWidget(self.period)
+        controls.addStretch(1)
+        self.status = label("", "muted")
+        controls.addWidget(self.status)
+        layout.addLayout(controls)
+
+        cards = QGridLayout()
+        cards.setHorizontalSpacing(14)
+        cards.setVerticalSpacing(14)
+        self.received_card = SummaryCard(self.tr("Recebido no período"), "received")
+        self.open_card = SummaryCard(self.tr("Em aberto (a receber)"), "open")
+        self.credit_card = SummaryCard(self.tr("Crédito de pacotes em aberto"), "credit")
+        self.flow_card = SummaryCard(self.tr("Crédito de pacotes no período"), "flow")
+        for column, card in enumerate(
+            (self.received_card, self.open_card, self.credit_card, self.flow_card)
+        ):
+            cards.addWidget(card, 0, column)
+            cards.setColumnStretch(column, 1)
+        layout.addLayout(cards)
+
+        charts = QHBoxLayout()
+        charts.setSpacing(14)
+        self.received_chart = BarChart(self.tr("Recebido por mês"))
+        self.credit_chart = BarChart(self.tr("Crédito de pacotes: vendido e consumido"))
+        for chart, title in (
+            (self.received_chart, self.tr("Recebido por mês — últimos 12 meses")),
+            (self.credit_chart, self.tr("Crédito de pacotes — vendido × consumido")),
+        ):
+            card = Card()
+            card.body.addWidget(label(title, "sectionTitle"))
+            card.body.addWidget(chart, 1)
+            card.setMinimumHeight(300)
+            charts.addWidget(card, 1)
+        layout.addLayout(charts, 1)
+        note = label(
+            self.tr(
+                "Recebido: pagamentos manuais pela data do pagamento e pacotes vendidos pela "
+                "data de pagamento do pacote (o débito de uma sessão no pacote não é "
+                "dinheiro novo: consome o crédito já pago). Crédito em aberto: saldo dos "
+                "pacotes ativos e inativos, hoje."
+            ),
+            "muted",
+            wrap=True,
+        )
+        layout.addWidget(note)
+
+        self.period.changed.connect(self.refresh)
+        self.report_button.clicked.connect(self.open_report)
+
+    # -- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the figures of the chosen period (off the UI thread)."""
+        start, end = self.period.period()
+        if start is None or end is None:
+            return
+        if start > end:
+            self.status.setText(self.tr("A data inicial é posterior à final."))
+            return
+        self._generation += 1
+        generation = self._generation
+        self.status.setText(self.tr("Carregando…"))
+        job = Job(lambda _progress: (generation, reports.finance_summary(start, end)), "finanças")
+        job.succeeded.connect(self._loaded)
+        job.failed.connect(self._failed)
+        self._job = job
+        job.start()
+
+    def is_loading(self) -> bool:
+        return self._job is not None and self._job.is_running()
+
+    @Slot(object)
+    def _loaded(self, result) -> None:
+        generation, summary = result
+        if generation != self._generation:
+            return  # a newer period was asked for meanwhile
+        self.summary = summary
+        self.status.setText("")
+        self._show(summary)
+
+    @Slot(object)
+    def _failed(self, error: Exception) -> None:
+        self.status.setText("")
+        if isinstance(error, DomainError):
+            messages.show_domain_error(self, error)
+        else:
+            from ...logs import log_file
+
+            messages.show_unexpected(self, str(log_file()))
+
+    def _show(self, summary: FinanceSummary) -> None:
+        self.received_card.set_figures(
+            format_brl(summary.received_total),
+            [
+                (f"{item.label} ({item.count})", format_brl(item.amount))
+                for item in summary.received_by_method
+            ]
+            or [(self.tr("Nada recebido no período"), "")],
+        )
+        self.open_card.set_figures(
+            format_brl(summary.open_receivables),
+            [
+                (
+                    self.tr("{0} sem pagamento no período").format(
+                        plural(summary.open_sessions, self.tr("sessão"), self.tr("sessões"))
+                    ),
+                    "",
+                )
+            ],
+        )
+        self.credit_card.set_figures(
+            format_brl(summary.package_credit_open),
+            [
+                (
+                    self.tr("{0} em {1} (ativos e inativos)").format(
+                        plural(
+                            summary.package_sessions_open, self.tr("sessão"), self.tr("sessões")
+                        ),
+                        plural(summary.packages_open, self.tr("pacote"), self.tr("pacotes")),
+                    ),
+                    "",
+                )
+            ],
+        )
+        self.flow_card.set_figures(
+            format_brl(summary.credit_sold),
+            [
+                (
+                    self.tr("Vendido ({0})").format(
+                        plural(summary.packages_sold, self.tr("pacote"), self.tr("pacotes"))
+                    ),
+                    format_brl(summary.credit_sold),
+                ),
+                (
+                    self.tr("Consumido ({0})").format(
+                        plural(summary.sessions_consumed, self.tr("sessão"), self.tr("sessões"))
+                    ),
+                    format_brl(summary.credit_consumed),
+                ),
+            ],
+        )
+        labels = [month_label(m.month) for m in summary.months]
+        self.received_chart.set_data(
+            labels,
+            [
+                Series(
+                    self.tr("Recebido"),
+                    RECEIVED_COLOR,
+                    tuple(m.received for m in summary.months),
+                )
+            ],
+        )
+        self.credit_chart.set_data(
+            labels,
+            [
+                Series(
+                    self.tr("Vendido"), SOLD_COLOR, tuple(m.credit_sold for m in summary.months)
+                ),
+                Series(
+                    self.tr("Consumido"),
+                    CONSUMED_COLOR,
+                    tuple(m.credit_consumed for m in summary.months),
+                ),
+            ],
+        )
+
+    # -- the report ----------------------------------------------------------------------------
+    def open_report(self) -> QWidget:
+        """Open (or bring forward) the Relatório de Pacotes window."""
+        from .report_window import PackageReportWindow
+
+        window = self._report_window
+        if window is None or not window.isVisible():
+            window = PackageReportWindow(self.window())
+            window.destroyed.connect(self._report_closed)
+            self._report_window = window
+            window.show()
+            window.load()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    @Slot()
+    def _report_closed(self) -> None:
+        self._report_window = None
+
+    def window_closing(self) -> None:
+        if self._report_window is not None:
+            self._report_window.close()

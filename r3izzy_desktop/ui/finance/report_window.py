@@ -1,0 +1,456 @@
+"""Relatório de Pacotes (manual 2.1): every package with its figures, filters, a totals
+row, the selected package's history, and "Exportar Excel".
+
+The report loads off the UI thread (over a whole clinic it reads tens of thousands of
+packages); while it loads, the last figures stay on screen. The export runs in the
+background too, with its progress and "Cancelar" at the bottom of the window; closing
+the window during an export asks first and then cancels it, leaving no file.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import reports
+from ...core.errors import DomainError
+from ...core.models import PACKAGE_STATUSES
+from .. import exports, messages
+from ..exports import ExportRun
+from ..table_model import RowTableModel
+from ..widgets import Card, PageHeader, icon, label
+from .jobs import Job
+from .period import PeriodPicker
+from .report_columns import ReportTableModel, history_columns, package_columns, totals_columns
+
+FILTER_DELAY_MS = 250
+# Each column is as wide as its header or this sample of its widest value (None stretches).
+PACKAGE_SAMPLES = (
+    None,
+    "000000000000",
+    "00/00/0000",
+    "finalizado",
+    "R$ 00.000,00",
+    "R$ 00.000,00",
+    "R$ 00.000,00",
+    "000",
+    "000",
+    "000",
+)
+HISTORY_SAMPLES = (
+    "alterado manualmente",
+    "00/00/0000 00:00",
+    "00/00/0000",
+    "finalizado",
+    None,
+    "000",
+    "R$ 00.000,00",
+    "R$ 00.000,00",
+)
+CELL_PADDING = 30  # the stylesheet's item padding, the grid line and some air
+
+
+def size_columns(table: QTableView, samples: tuple[str | None, ...]) -> None:
+    """Fit each column to its header (every line of it, in bold) and its sample value; the
+    column without a sample takes the remaining width."""
+    metrics = table.fontMetrics()
+    bold = QFont(table.font())
+    bold.setBold(True)
+    header_metrics = QFontMetrics(bold)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    model = table.model()
+    for column, sample in enumerate(samples):
+        if sample is None:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            continue
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        widest = max(
+            [metrics.horizontalAdvance(sample)]
+            + [header_metrics.horizontalAdvance(line) for line in title.splitlines()]
+        )
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        table.setColumnWidth(column, widest + CELL_PADDING)
+
+
+def make_table(model: RowTableModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(30)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    return table
+
+
+class PackageReportWindow(QWidget):
+    """The report window; `load()` (re)reads the report with the current filters."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("page")
+        self.setWindowTitle(self.tr("Relatório de Pacotes"))
+        self.resize(1240, 800)
+        self.report: reports.PackageReport | None = None
+        self.export_run: ExportRun | None = None
+        self._job: Job | None = None
+        self._generation = 0
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+        layout.addWidget(
+            PageHeader(
+                self.tr("Relatório de Pacotes"),
+                self.tr(
+                    "Todos os pacotes e seus saldos. Selecione um pacote para ver o histórico."
+                ),
+            )
+        )
+        layout.addWidget(self._filters())
+
+        self.model = ReportTableModel(package_columns(), parent=self, wide=(0,))
+        self.table = make_table(self.model, "packageReport")
+        self.table.setAccessibleName(self.tr("Pacotes"))
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the report's own order
+        self.table.setSortingEnabled(True)
+        header.setSectionsMovable(False)
+        size_columns(self.table, PACKAGE_SAMPLES)
+
+        self.totals_model = ReportTableModel(totals_columns(), parent=self)
+        self.totals = make_table(self.totals_model, "totalsFooter")
+        self.totals.setAccessibleName(self.tr("Totais"))
+        self.totals.horizontalHeader().setVisible(False)
+        self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.totals.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.totals.setFixedHeight(34)  # its widths follow the table's (_sync_totals_width)
+        header.sectionResized.connect(self._sync_totals_width)
+        self.table.horizontalScrollBar().valueChanged.connect(
+            self.totals.horizontalScrollBar().setValue
+        )
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addWidget(self.totals)
+
+        self.history_model = ReportTableModel(history_columns(), parent=self, wide=(4,))
+        self.history = make_table(self.history_model, "packageHistory")
+        self.history.setAccessibleName(self.tr("Histórico do pacote"))
+        self.history.setSortingEnabled(False)
+        size_columns(self.history, HISTORY_SAMPLES)
+        self.history_title = label(self.tr("Histórico"), "sectionTitle")
+        bottom = Card()
+        bottom.body.addWidget(self.history_title)
+        bottom.body.addWidget(self.history, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(self._footer())
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FILTER_DELAY_MS)
+        self._timer.timeout.connect(self.load)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self._show_history(None)
+
+    # -- building --------------------------------------------------------------------------
+    def _filters(self) -> QWidget:
+        card = Card()
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        self.period = PeriodPicker(allow_all=True, title=self.tr("Data de pagamento"))
+        row.addWidget(self.period)
+        status_label = label(self.tr("Status"), "fieldLabel")
+        self.status = QComboBox()
+        self.status.addItem(self.tr("Todos"), None)
+        for status in PACKAGE_STATUSES:
+            self.status.addItem(status, status)
+        self.status.setAccessibleName(self.tr("Status"))
+        status_label.setBuddy(self.status)
+        row.addWidget(status_label)
+        row.addWidget(self.status)
+        patient_label = label(self.tr("Paciente"), "fieldLabel")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Nome, telefone ou CPF"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setAccessibleName(self.tr("Buscar paciente"))
+        self.search.setMinimumWidth(220)
+        patient_label.setBuddy(self.search)
+        row.addWidget(patient_label)
+        row.addWidget(self.search, 1)
+        self.clear_button = QPushButton(self.tr("Limpar filtros"))
+        row.addWidget(self.clear_button)
+        card.body.addLayout(row)
+        self.period.changed.connect(self.schedule_load)
+        self.status.currentIndexChanged.connect(self.schedule_load)
+        self.search.textChanged.connect(self.schedule_load)
+        self.clear_button.clicked.connect(self.clear_filters)
+        return card
+
+    def _footer(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.count_label = label("", "muted")
+        row.addWidget(self.count_label)
+        row.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setFixedWidth(220)
+        self.progress.setVisible(False)
+        self.progress.setAccessibleName(self.tr("Progresso da exportação"))
+        self.cancel_button = QPushButton(self.tr("Cancelar"))
+        self.cancel_button.setVisible(False)
+        self.include_history = QCheckBox(self.tr("Incluir o histórico na planilha"))
+        self.include_history.setChecked(True)
+        self.export_button = QPushButton(self.tr("Exportar Excel"))
+        self.export_button.setProperty("primary", True)
+        self.export_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_button.setToolTip(self.tr("Salvar o relatório filtrado em Excel (Ctrl+E)"))
+        self.close_button = QPushButton(self.tr("Fechar"))
+        for widget in (
+            self.progress,
+            self.cancel_button,
+            self.include_history,
+            self.export_button,
+            self.close_button,
+        ):
+            row.addWidget(widget)
+        self.export_button.clicked.connect(self.export)
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.close_button.clicked.connect(self.close)
+        return row
+
+    # -- filters and loading ---------------------------------------------------------------
+    def filters(self) -> dict:
+        """The filters as `reports.package_report` takes them."""
+        paid_from, paid_to = self.period.period()
+        return {
+            "paid_from": paid_from,
+            "paid_to": paid_to,
+            "status": self.status.currentData(),
+            "patient": self.search.text().strip() or None,
+        }
+
+    def clear_filters(self) -> None:
+        self.period.set_preset("all")
+        self.status.setCurrentIndex(0)
+        self.search.clear()
+
+    @Slot()
+    def schedule_load(self) -> None:
+        self._timer.start()
+
+    def is_loading(self) -> bool:
+        return self._timer.isActive() or (self._job is not None and self._job.is_running())
+
+    @Slot()
+    def load(self) -> None:
+        """Read the report with the current filters, off the UI thread."""
+        self._timer.stop()
+        filters = self.filters()
+        if (
+            filters["paid_from"]
+            and filters["paid_to"]
+            and filters["paid_from"] > filters["paid_to"]
+        ):
+            self.count_label.setText(self.tr("A data inicial é posterior à final."))
+            return
+        self._generation += 1
+        generation = self._generation
+        self.count_label.setText(self.tr("Carregando…"))
+        job = Job(lambda _p: (generation, reports.package_report(**filters)), "relatório")
+        job.succeeded.connect(self._loaded)
+        job.failed.connect(self._load_failed)
+        self._job = job
+        job.start()
+
+    @Slot(object)
+    def _loaded(self, result) -> None:
+        generation, report = result
+        if generation != self._generation:
+            return  # filters changed meanwhile; a newer load is on its way
+        selected = self.selected_package_id()
+        self.report = report
+        self.model.set_rows(report.rows)
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() >= 0:
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.totals_model.set_rows([report.totals])
+        self._fit_to_totals()
+        count = report.totals.packages
+        self.count_label.setText(
+            self.tr("1 pacote") if count == 1 else self.tr("{0} pacotes").format(count)
+        )
+        self._reselect(selected)
+
+    @Slot(object)
+    def _load_failed(self, error: Exception) -> None:
+        self.count_label.setText("")
+        if isinstance(error, DomainError):
+            messages.show_domain_error(self, error)
+        else:
+            from ...logs import log_file
+
+            messages.show_unexpected(self, str(log_file()))
+
+    def _reselect(self, package_id: int | None) -> None:
+        rows = self.model.rows()
+        position = next((i for i, r in enumerate(rows) if r.package_id == package_id), 0)
+        if not rows:
+            self._show_history(None)
+            return
+        index = self.model.index(position, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        self._show_history(rows[position])
+
+    # -- selection and history ----------------------------------------------------------------
+    def selected_package_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(index).package_id
+
+    @Slot(QModelIndex, QModelIndex)
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_history(self.model.row_at(current) if current.isValid() else None)
+
+    def _show_history(self, row: reports.PackageReportRow | None) -> None:
+        if row is None:
+            self.history_model.set_rows([])
+            self.history_title.setText(self.tr("Histórico — selecione um pacote"))
+            return
+        try:
+            lines = reports.history_rows(row.package_id)
+        except DomainError as error:  # deleted meanwhile on another PC
+            messages.show_domain_error(self, error)
+            lines = []
+        self.history_model.set_rows(lines)
+        self.history_title.setText(
+            self.tr("Histórico do pacote No. {0} — {1}").format(row.number, row.patient_name)
+        )
+
+    def _fit_to_totals(self) -> None:
+        """Widen a column whose total does not fit (a whole clinic's Valor Total)."""
+        metrics = self.totals.fontMetrics()
+        for column in range(self.totals_model.columnCount()):
+            text = self.totals_model.index(0, column).data() or ""
+            needed = metrics.horizontalAdvance(text) + CELL_PADDING + 8
+            mode = self.table.horizontalHeader().sectionResizeMode(column)
+            stretch = mode == QHeaderView.ResizeMode.Stretch
+            if not stretch and self.table.columnWidth(column) < needed:
+                self.table.setColumnWidth(column, needed)
+
+    def _sync_totals_width(self, column: int, _old: int, new: int) -> None:
+        self.totals.setColumnWidth(column, new)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._copy_widths)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._copy_widths()
+
+    def _copy_widths(self) -> None:
+        for column in range(self.model.columnCount()):
+            self.totals.setColumnWidth(column, self.table.columnWidth(column))
+
+    # -- export ----------------------------------------------------------------------------
+    def is_exporting(self) -> bool:
+        return self.export_run is not None
+
+    @Slot()
+    def export(self) -> None:
+        """ "Exportar Excel": the report with the filters on screen."""
+        if self.is_exporting():
+            return
+        run = exports.export_package_report(
+            self,
+            progress_dialog=False,
+            include_history=self.include_history.isChecked(),
+            **self.filters(),
+        )
+        if run is None:
+            return
+        self.export_run = run
+        self.progress.setRange(0, 0)  # busy until the first report of progress
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.export_button.setEnabled(False)
+        run.job.progressed.connect(self._export_progressed)
+        run.finished.connect(self._export_finished)
+
+    @Slot(int, int)
+    def _export_progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, total))
+
+    @Slot(object)
+    def _export_finished(self, _path) -> None:
+        self.export_run = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.export_button.setEnabled(True)
+
+    @Slot()
+    def cancel_export(self) -> None:
+        if self.export_run is not None:
+            self.export_run.job.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_exporting():
+            if not messages.confirm(
+                self,
+                self.tr("Exportação em andamento"),
+                self.tr(
+                    "A exportação ainda não terminou. Fechar a janela cancela a exportação "
+                    "e nenhum arquivo é gravado."
+                ),
+                confirm_text=self.tr("Cancelar exportação e fechar"),
+                cancel_text=self.tr("Continuar exportando"),
+            ):
+                event.ignore()
+                return
+            self.export_run.job.cancel()
+        self._timer.stop()
+        super().closeEvent(event)

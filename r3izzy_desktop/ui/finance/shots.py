@@ -1,0 +1,63 @@
+"""Screenshots of Gestão Financeira: the page, the Relatório de Pacotes window, and the
+package receipt's PDF page (rendered with the same painter code the PDF writer uses)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ...core import reports
+from ..receipt import receipt_image
+from ..screenshots import ShotContext, shot
+from . import jobs
+
+RECEIPT_DPI = 110
+
+
+def _settle(ctx: ShotContext) -> None:
+    ctx.settle()
+    jobs.wait_for_all()
+    ctx.settle(6)
+
+
+@shot("finance.png")
+def finance(ctx: ShotContext) -> QWidget:
+    ctx.show_page("finance")
+    _settle(ctx)
+    return ctx.window
+
+
+@shot("package_report.png")
+def package_report(ctx: ShotContext) -> QWidget:
+    page = ctx.show_page("finance")
+    _settle(ctx)
+    window = page.open_report()
+    window.resize(1320, 820)
+    ctx.opened.append(window)
+    _settle(ctx)
+    # Select the package with the richest history, so the lower table shows its story.
+    rows = window.model.rows()
+    if rows:
+        busiest = max(rows, key=lambda row: (len(reports.history_rows(row.package_id)), row.number))
+        window._reselect(busiest.package_id)
+    ctx.settle()
+    return window
+
+
+def receipt_example() -> reports.PackageReceipt:
+    """A child's package (guardian on the receipt), partly used, if the clinic has one."""
+    rows = reports.package_report().rows
+    candidates = [r for r in rows if r.status == "ativo" and r.sessions_used > 0]
+    candidates = candidates or list(rows)
+    receipts = [reports.package_receipt(r.package_id) for r in candidates]
+    with_guardian = [r for r in receipts if r.guardian]
+    return (with_guardian or receipts)[0]
+
+
+@shot("receipt.png")
+def receipt(ctx: ShotContext) -> QWidget:
+    page = QLabel()
+    page.setPixmap(QPixmap.fromImage(receipt_image(receipt_example(), RECEIPT_DPI)))
+    page.resize(page.pixmap().size())
+    ctx.opened.append(page)
+    return page
