@@ -16,6 +16,7 @@ from .models import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, IN
 from .ptbr import format_money, round_money
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def price_per_session(total: Decimal, sessions_total: int) -> Decimal:

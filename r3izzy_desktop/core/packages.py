@@ -347,6 +347,18 @@ def _new_number(at: datetime) -> str:
     return candidate.strftime(NUMBER_FORMAT)
 
 
+def _check_cent_per_session(total: Decimal, sessions_total: int) -> None:
+    """At least R$ 0,01 per session. Below that R5 debits some sessions 0,00 and the open
+    amount reaches 0,00 while sessions are still left, which R4/R5 rule out (open amount
+    0,00 exactly when no session is left)."""
+    if total < ledger.CENT * sessions_total:
+        raise ValidationError(
+            f"Total pago: pelo menos R$ 0,01 por sessão (R$ "
+            f"{format_money(ledger.CENT * sessions_total)} para {sessions_total} sessões).",
+            "total",
+        )
+
+
 def _clean_status(status: Any) -> str | None:
     if status is None:
         return None
@@ -375,12 +387,14 @@ def create_package(
     """R3: a new `ativo` package; its history starts with `criado` / "Pacote criado".
 
     sessions: whole 1–999; total: > 0,00 and ≤ 9.999.999,99 with at most two decimals
-    (never rounded); paid_on: defaults to today; notes: up to 2.000 characters.
+    (never rounded) and at least 0,01 per session; paid_on: defaults to today; notes: up
+    to 2.000 characters.
     """
     sessions_total = whole_number(
         sessions, "Número total de sessões", low=1, high=MAX_SESSIONS, field="sessions"
     )
     amount = money_value(total, "Total pago", field="total")
+    _check_cent_per_session(amount, sessions_total)
     paid = a_date(paid_on, "Data de pagamento", default_today=True, field="paid_on")
     text = optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
     patient_id = patient.id if isinstance(patient, Patient) else patient
@@ -650,6 +664,8 @@ def edit_package(
         if notes is None
         else optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
     )
+    if (new_sessions, new_total) != (row.sessions_total, row.total):
+        _check_cent_per_session(new_total, new_sessions)
     asked = _clean_status(status)
     new_status = ledger.status_after_change(asked, row.status, new_sessions - row.sessions_used)
 

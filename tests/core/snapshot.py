@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from r3izzy_desktop.core import models
+from r3izzy_desktop.core.database import db
 
 
 def db_snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """{table name: all its rows as tuples, in primary-key order} for every model."""
-    snapshot = {}
-    for model in models.ALL_MODELS:
-        query = model.select().order_by(model._meta.primary_key).tuples()
-        snapshot[model._meta.table_name] = list(query)
-    return snapshot
+    """{table name: all its rows as stored, ordered by the first column} for every model.
+
+    Plain SQL on purpose: it reads what is stored (centavos, text dates), with no field
+    conversion in between, and it is fast enough to run before every step of a state machine.
+    """
+    return {
+        model._meta.table_name: db.execute_sql(
+            f'SELECT * FROM "{model._meta.table_name}" ORDER BY 1'
+        ).fetchall()
+        for model in models.ALL_MODELS
+    }

@@ -157,7 +157,7 @@ def test_sessions_refused(patient, sessions):
     ],
 )
 def test_total_accepted(patient, total, stored):
-    pkg = create(patient, total=total)
+    pkg = create(patient, sessions=1, total=total)
     assert packages.summary(pkg).total == Decimal(stored)
     assert packages.summary(pkg).open_amount == Decimal(stored)
 
@@ -189,6 +189,21 @@ def test_total_refused_never_rounded(patient, total, words):
         create(patient, total=total)
     assert caught.value.field == "total"
     assert words in caught.value.message
+    assert db_snapshot() == before
+
+
+def test_at_least_one_centavo_per_session(patient):
+    """Below R$ 0,01 a session, R5 would debit 0,00 and the open amount would reach 0,00
+    with sessions left; such a package is refused (the total must cover 0,01 each)."""
+    pkg = create(patient, sessions=5, total=Decimal("0.05"))
+    assert packages.summary(pkg).price_per_session == Decimal("0.01")
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as caught:
+        create(patient, sessions=5, total=Decimal("0.04"))
+    assert caught.value.field == "total"
+    assert caught.value.message == (
+        "Total pago: pelo menos R$ 0,01 por sessão (R$ 0,05 para 5 sessões)."
+    )
     assert db_snapshot() == before
 
 

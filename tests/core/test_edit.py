@@ -144,6 +144,21 @@ def test_invalid_changes_are_refused_and_change_nothing(make_package, change, fi
     assert db_snapshot() == before
 
 
+@pytest.mark.parametrize(
+    "change", [{"sessions": 11}, {"total": D("0.09")}, {"sessions": 20, "total": D("0.19")}]
+)
+def test_at_least_one_centavo_per_session_after_a_change(make_package, change):
+    pkg = make_package(sessions=10, total="0.10")
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as caught:
+        packages.edit_package(pkg, **change)
+    assert caught.value.field == "total"
+    assert "pelo menos R$ 0,01 por sessão" in caught.value.message
+    assert db_snapshot() == before
+    packages.edit_package(pkg, sessions=11, total=D("0.11"))
+    assert packages.summary(pkg).price_per_session == D("0.01")
+
+
 def test_finalizado_cannot_be_asked_for(make_package):
     pkg = make_package()
     with pytest.raises(ValidationError) as caught:
