@@ -1,0 +1,18 @@
+"""The agenda: the calendar (month and week), the session form, the payment dialogs and
+the session detail. `AgendaPage` is the main window's page; `patient_calendar` is the
+same calendar limited to one patient, for the patient page."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from .page import AgendaPage
+from .panel import AgendaPanel
+
+
+def patient_calendar(patient_id: int, parent: QWidget | None = None) -> AgendaPanel:
+    """The calendar of one patient, with the same flows as the Agenda page."""
+    return AgendaPanel(parent, patient_id=patient_id)
+
+
+__all__ = ["AgendaPage", "AgendaPanel", "patient_calendar"]

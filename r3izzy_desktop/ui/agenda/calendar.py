@@ -1,0 +1,338 @@
+"""The calendar: month and week views, previous / next / today, filters by professional
+and location, optionally limited to one patient. One query per visible range.
+
+It shows and navigates; what happens on a double-click or Enter (new session, session
+detail) is the `AgendaPanel`'s business, told through signals.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QLocale, QPoint, Signal
+from PySide6.QtGui import QColor, QCursor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import agenda, clinic, clock
+from ...core.agenda import SessionRow
+from ...core.ptbr import MONTHS, format_month_year
+from ..widgets import icon, label
+from . import paint
+from .month_view import MonthView
+from .week_view import WeekView
+
+MONTH, WEEK = "month", "week"
+DEFAULT_HOUR = 9
+
+
+def week_title(start: date) -> str:
+    """ "29 de junho – 5 de julho de 2025", "7 – 13 de julho de 2025"."""
+    end = start + timedelta(days=6)
+    if start.month == end.month:
+        return f"{start.day} – {end.day} de {MONTHS[end.month - 1]} de {end.year}"
+    head = f"{start.day} de {MONTHS[start.month - 1]}"
+    if start.year != end.year:
+        head += f" de {start.year}"
+    return f"{head} – {end.day} de {MONTHS[end.month - 1]} de {end.year}"
+
+
+def color_swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class CalendarWidget(QWidget):
+    """Signals: `session_activated(id)` (double-click or menu), `new_session_requested(
+    datetime)` (the "+" button, Ctrl+N, a double-clicked day or time slot)."""
+
+    session_activated = Signal(int)
+    new_session_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, patient_id: int | None = None):
+        super().__init__(parent)
+        self.patient_id = patient_id
+        self._view = MONTH
+        self._anchor = clock.today()
+        self._rows: list[SessionRow] = []
+        first = QLocale().firstDayOfWeek().value  # Qt: 1 = Monday … 7 = Sunday
+        self.first_weekday = (first - 1) % 7
+
+        self.month_view = MonthView()
+        self.month_view.set_first_weekday(self.first_weekday)
+        self.week_view = WeekView()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("calendarSurface")
+        self.stack.addWidget(self.month_view)
+        self.stack.addWidget(self.week_view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addLayout(self._navigation_bar())
+        layout.addLayout(self._filter_bar())
+        layout.addWidget(self.stack, 1)
+        self._connect_views()
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.request_new_session)
+        QShortcut(QKeySequence("Alt+Left"), self, activated=self.go_previous)
+        QShortcut(QKeySequence("Alt+Right"), self, activated=self.go_next)
+        QShortcut(QKeySequence("Alt+Home"), self, activated=self.go_today)
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------
+    def _navigation_bar(self) -> QHBoxLayout:
+        """Hoje ‹ › and the period's title; the view switch and "Nova sessão"."""
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.today_button = QPushButton(self.tr("Hoje"))
+        self.today_button.setToolTip(self.tr("Ir para hoje (Alt+Home)"))
+        self.previous_button = _arrow("‹", self.tr("Anterior"), self.tr("Anterior (Alt+←)"))
+        self.next_button = _arrow("›", self.tr("Próximo"), self.tr("Próximo (Alt+→)"))
+        self.title = label("", "calendarTitle")
+        self.today_button.clicked.connect(self.go_today)
+        self.previous_button.clicked.connect(self.go_previous)
+        self.next_button.clicked.connect(self.go_next)
+        for widget in (self.today_button, self.previous_button, self.next_button):
+            bar.addWidget(widget)
+        bar.addSpacing(6)
+        bar.addWidget(self.title)
+        self.count_label = label("", "muted")
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.count_label, 1)
+
+        self.month_button = QPushButton(self.tr("Mês"))
+        self.week_button = QPushButton(self.tr("Semana"))
+        self.view_group = QButtonGroup(self)
+        for position, button in enumerate((self.month_button, self.week_button)):
+            button.setCheckable(True)
+            button.setProperty("segment", "left" if position == 0 else "right")
+            self.view_group.addButton(button)
+        self.month_button.setChecked(True)
+        self.month_button.setToolTip(self.tr("Visão do mês"))
+        self.week_button.setToolTip(self.tr("Visão da semana, por horário"))
+        self.month_button.clicked.connect(lambda: self.set_view(MONTH))
+        self.week_button.clicked.connect(lambda: self.set_view(WEEK))
+        segments = QHBoxLayout()
+        segments.setSpacing(0)
+        segments.addWidget(self.month_button)
+        segments.addWidget(self.week_button)
+        bar.addLayout(segments)
+        bar.addSpacing(6)
+        self.new_button = QPushButton(icon("plus"), self.tr("Nova sessão"))
+        self.new_button.setProperty("primary", True)
+        self.new_button.setToolTip(self.tr("Agendar uma sessão (Ctrl+N)"))
+        self.new_button.clicked.connect(self.request_new_session)
+        bar.addWidget(self.new_button)
+        return bar
+
+    def _filter_bar(self) -> QHBoxLayout:
+        """Filters by professional (their calendar colours) and location; the legend."""
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.professional_filter = QComboBox()
+        self.professional_filter.setAccessibleName(self.tr("Filtrar por profissional"))
+        self.professional_filter.setToolTip(
+            self.tr("Na semana, cada sessão tem a cor do seu profissional.")
+        )
+        self.location_filter = QComboBox()
+        self.location_filter.setAccessibleName(self.tr("Filtrar por local"))
+        for combo in (self.professional_filter, self.location_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._fill_filters()
+        self.professional_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.location_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        bar.addWidget(self.professional_filter)
+        bar.addWidget(self.location_filter)
+        bar.addStretch(1)
+        for mark, name, text in (
+            ("●", "legendPaid", self.tr("Pago")),
+            ("●", "legendOpen", self.tr("Em aberto")),
+            ("F", "legendPill", self.tr("Falta")),
+            ("FJ", "legendPill", self.tr("Falta justificada")),
+        ):
+            bar.addWidget(_legend_item(mark, name, text))
+            bar.addSpacing(6)
+        return bar
+
+    def _fill_filters(self) -> None:
+        for combo, everything, items in (
+            (
+                self.professional_filter,
+                self.tr("Todos os profissionais"),
+                [(p.id, p.name, p.color) for p in clinic.list_professionals()],
+            ),
+            (
+                self.location_filter,
+                self.tr("Todos os locais"),
+                [(loc.id, loc.name, None) for loc in clinic.list_locations()],
+            ),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for item_id, name, colour in items:
+                if colour:
+                    combo.addItem(color_swatch(colour), name, item_id)
+                else:
+                    combo.addItem(name, item_id)
+            found = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(0, found))
+            combo.blockSignals(False)
+
+    def _connect_views(self) -> None:
+        month, grid = self.month_view, self.week_view.grid
+        month.session_activated.connect(self.session_activated)
+        grid.session_activated.connect(self.session_activated)
+        month.day_activated.connect(
+            lambda day: self.new_session_requested.emit(self._default_start(day))
+        )
+        grid.slot_activated.connect(self.new_session_requested)
+        month.day_menu_requested.connect(self._show_day_menu)
+        grid.day_menu_requested.connect(self._show_day_menu)
+        month.left_month.connect(self.set_date)
+        grid.left_week.connect(self.set_date)
+
+    # -- navigation ---------------------------------------------------------------------
+    def view(self) -> str:
+        return self._view
+
+    def anchor(self) -> date:
+        return self._anchor
+
+    def set_view(self, view: str) -> None:
+        self._view = view
+        (self.month_button if view == MONTH else self.week_button).setChecked(True)
+        self.stack.setCurrentWidget(self.month_view if view == MONTH else self.week_view)
+        self.refresh()
+
+    def set_date(self, day: date) -> None:
+        self._anchor = day
+        self.month_view.select_day(day)
+        self.week_view.grid.select_day(day)
+        self.refresh()
+
+    def go_today(self) -> None:
+        self.set_date(clock.today())
+
+    def go_previous(self) -> None:
+        self._step(-1)
+
+    def go_next(self) -> None:
+        self._step(1)
+
+    def _step(self, direction: int) -> None:
+        if self._view == WEEK:
+            self.set_date(self._anchor + timedelta(weeks=direction))
+            return
+        first = self._anchor.replace(day=1)
+        target = (
+            (first + timedelta(days=32)).replace(day=1)
+            if direction > 0
+            else (first - timedelta(days=1)).replace(day=1)
+        )
+        self.set_date(target)
+
+    def visible_range(self) -> tuple[date, date]:
+        if self._view == MONTH:
+            return self.month_view.grid_range(self._anchor)
+        start = paint.week_start(self._anchor, self.first_weekday)
+        return start, start + timedelta(days=6)
+
+    def selected_day(self) -> date:
+        view = self.month_view if self._view == MONTH else self.week_view.grid
+        return view.selected_day()
+
+    # -- data ---------------------------------------------------------------------------
+    def filters(self) -> dict[str, int | None]:
+        return {
+            "patient": self.patient_id,
+            "professional": self.professional_filter.currentData(),
+            "location": self.location_filter.currentData(),
+        }
+
+    def refresh(self) -> None:
+        """Read the visible range again (one query) and redraw."""
+        start, end = self.visible_range()
+        self._rows = agenda.sessions_between(start, end, **self.filters())
+        if self._view == MONTH:
+            self.month_view.set_month(self._anchor, self._rows)
+            self.title.setText(format_month_year(self._anchor).capitalize())
+        else:
+            self.week_view.set_week(start, self._rows)
+            self.title.setText(week_title(start))
+        open_count = sum(1 for row in self._rows if not row.paid)
+        self.count_label.setText(
+            self.tr("{0} sessões · {1} em aberto").format(len(self._rows), open_count)
+        )
+
+    def reload_filters(self) -> None:
+        """Professionals or locations may have changed in Configurações."""
+        self._fill_filters()
+
+    def rows(self) -> list[SessionRow]:
+        """The sessions of the visible range, as shown."""
+        return list(self._rows)
+
+    def row(self, session_id: int) -> SessionRow | None:
+        return next((row for row in self._rows if row.id == session_id), None)
+
+    # -- actions ------------------------------------------------------------------------
+    def _default_start(self, day: date) -> datetime:
+        return datetime.combine(day, time(DEFAULT_HOUR))
+
+    def request_new_session(self) -> None:
+        self.new_session_requested.emit(self._default_start(self.selected_day()))
+
+    def day_menu(self, day: date) -> QMenu:
+        """The day's sessions (choosing one opens it) and "Nova sessão neste dia"."""
+        menu = QMenu(self)
+        for row in (r for r in self._rows if r.starts_at.date() == day):
+            state = self.tr("pago") if row.paid else self.tr("em aberto")
+            action = menu.addAction(
+                f"{row.starts_at:%H:%M}  {row.patient_name} · {row.service_name}  ({state})"
+            )
+            action.setIcon(color_swatch(paint.dot_color(row).name()))
+            action.triggered.connect(lambda _c=False, i=row.id: self.session_activated.emit(i))
+        if menu.actions():
+            menu.addSeparator()
+        new = menu.addAction(self.tr("Nova sessão neste dia"))
+        new.triggered.connect(lambda: self.new_session_requested.emit(self._default_start(day)))
+        return menu
+
+    def _show_day_menu(self, day: date, where: QPoint | None) -> None:
+        menu = self.day_menu(day)
+        menu.popup(where if where is not None else QCursor.pos())
+
+
+def _arrow(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setObjectName("navArrow")
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(name)
+    return button
+
+
+def _legend_item(mark: str, name: str, text: str) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    row.addWidget(label(mark, name))
+    row.addWidget(label(text, "muted"))
+    return box
+
+
+__all__ = ["MONTH", "WEEK", "CalendarWidget", "week_title"]

@@ -1,0 +1,214 @@
+""" "Pagar com pacote" (manual 3.2, 3.3): the patient's offerable packages (R10: ativo with
+sessions left, oldest payment date first, the first preselected), each with its number,
+sessions left ("3 de 5"), open amount and average price; "Pular" or "Pagar com este
+pacote". `ChoosePackageDialog.ask` returns the package id, SKIP, or None (Esc)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import clinic, packages, receitas
+from ...core.packages import PackageSummary
+from ...core.ptbr import format_brl, format_date, format_weekday_date
+from ..widgets import Card, StatusBadge, label
+
+SKIP = "skip"
+
+
+def sessions_phrase(rows: Sequence, count: int) -> str:
+    """ "a sessão de qui. 03/07 10:00 · Método Bobath" or "as 10 sessões (ter. 01/07 a …)"."""
+    if count == 1 and rows:
+        row = rows[0]
+        return (
+            f"a sessão de {format_weekday_date(row.starts_at)} {row.starts_at:%H:%M} · "
+            f"{row.service_name}"
+        )
+    if rows:
+        first, last = rows[0].starts_at, rows[-1].starts_at
+        return f"as {count} sessões ({format_weekday_date(first)} a {format_weekday_date(last)})"
+    return f"as {count} sessões"
+
+
+class PackageCard(Card):
+    """One package to choose: a radio, its number and date, its figures."""
+
+    def __init__(self, figures: PackageSummary, count: int, partial: bool):
+        super().__init__(clickable=True)
+        self.package_id = figures.id
+        self.radio = QRadioButton(f"No. {figures.number}")
+        self.radio.setObjectName("packageRadio")
+        self.radio.setAccessibleName(f"Pacote No. {figures.number}")
+        top = QHBoxLayout()
+        top.addWidget(self.radio)
+        top.addWidget(label(f"pago em {format_date(figures.paid_on)}", "muted"))
+        top.addStretch(1)
+        top.addWidget(StatusBadge(figures.status))
+        self.body.addLayout(top)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(22)
+        grid.setContentsMargins(26, 0, 0, 0)
+        for column, (title, value) in enumerate(
+            (
+                ("Sessões (saldo)", f"{figures.sessions_left} de {figures.sessions_total}"),
+                ("Em aberto", format_brl(figures.open_amount)),
+                ("Valor médio", format_brl(figures.price_per_session)),
+                ("Próximo débito", format_brl(figures.next_debit)),
+            )
+        ):
+            grid.addWidget(label(title, "fieldLabel"), 0, column)
+            grid.addWidget(label(value, "valueText"), 1, column)
+        grid.setColumnStretch(4, 1)
+        self.body.addLayout(grid)
+        self.hint = ""
+        if count > figures.sessions_left:
+            if partial:
+                rest = count - figures.sessions_left
+                self.hint = (
+                    f"Paga as {figures.sessions_left} primeiras sessões; "
+                    f"{'a outra fica' if rest == 1 else f'as outras {rest} ficam'} em aberto."
+                )
+            else:
+                self.hint = (
+                    f"Este pacote tem só {figures.sessions_left} "
+                    f"{'sessão restante' if figures.sessions_left == 1 else 'sessões restantes'}"
+                    f" para {count} selecionadas: ajuste o pacote antes."
+                )
+        if self.hint:
+            hint = label(self.hint, "warning", wrap=True)
+            hint.setContentsMargins(26, 0, 0, 0)
+            self.body.addWidget(hint)
+        self.clicked.connect(lambda: self.radio.setChecked(True))
+        self.radio.toggled.connect(self.set_selected)
+
+
+class ChoosePackageDialog(QDialog):
+    """Choose the package that pays `session_ids`, or "Pular" (manual payment)."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        patient_id: int,
+        session_ids: Sequence[int],
+        *,
+        partial: bool = False,
+    ):
+        super().__init__(parent)
+        self.choice: int | str | None = None
+        self.setWindowTitle(self.tr("Pagar com pacote"))
+        self.setMinimumWidth(680)
+        rows = receitas.rows_by_id(session_ids)
+        count = len(session_ids)
+        patient = clinic.get_patient(patient_id)
+        offered = [packages.summary(p.id) for p in packages.offerable_packages(patient_id)]
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(label(self.tr("Pagar com pacote"), "sectionTitle"))
+        layout.addWidget(
+            label(
+                self.tr("{0} tem pacote ativo. Pagar {1} com um pacote?").format(
+                    patient.name, sessions_phrase(rows, count)
+                ),
+                wrap=True,
+            )
+        )
+        if partial and count > 1:
+            layout.addWidget(
+                label(
+                    self.tr(
+                        "O pacote paga as primeiras sessões, em ordem de data, até o saldo "
+                        "dele; as demais ficam em aberto."
+                    ),
+                    "muted",
+                    wrap=True,
+                )
+            )
+        self.group = QButtonGroup(self)
+        self.cards: list[PackageCard] = []
+        holder = QWidget()
+        holder.setObjectName("page")
+        cards = QVBoxLayout(holder)
+        cards.setContentsMargins(0, 0, 0, 0)
+        cards.setSpacing(8)
+        for figures in offered:
+            card = PackageCard(figures, count, partial)
+            self.group.addButton(card.radio)
+            self.cards.append(card)
+            cards.addWidget(card)
+        cards.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(min(3, max(1, len(offered))) * 128)
+        layout.addWidget(scroll, 1)
+        if self.cards:
+            self.cards[0].radio.setChecked(True)
+        layout.addWidget(
+            label(
+                self.tr(
+                    "Pular: vai para o pagamento manual (one-click) e nada é debitado do pacote."
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
+        buttons = QDialogButtonBox()
+        self.skip_button = QPushButton(self.tr("Pular"))
+        self.pay_button = QPushButton(self.tr("Pagar com este pacote"))
+        self.pay_button.setProperty("primary", True)
+        self.pay_button.setDefault(True)
+        self.pay_button.setEnabled(bool(self.cards))
+        buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.pay_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.skip_button.clicked.connect(self._skip)
+        buttons.accepted.connect(self._pay)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(self.sizeHint())
+
+    def selected_package(self) -> int | None:
+        return next((card.package_id for card in self.cards if card.radio.isChecked()), None)
+
+    def _pay(self) -> None:
+        chosen = self.selected_package()
+        if chosen is not None:
+            self.choice = chosen
+            self.accept()
+
+    def _skip(self) -> None:
+        self.choice = SKIP
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        patient_id: int,
+        session_ids: Sequence[int],
+        *,
+        partial: bool = False,
+    ) -> int | str | None:
+        """The chosen package's id, SKIP ("Pular"), or None (Esc: nothing to do).
+
+        `partial`: the caller pays only the first sessions the package can (a repetition);
+        the dialog says so instead of warning about too few sessions."""
+        dialog = cls(parent, patient_id, session_ids, partial=partial)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.choice
+        return None

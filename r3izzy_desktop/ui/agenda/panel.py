@@ -1,0 +1,60 @@
+"""The calendar with its flows: a new session (the form, then the package offer of
+manual 3.2) and a session's detail. The Agenda page shows it for every patient; the
+patient page shows it limited to one patient (`patient_calendar`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ...core import receitas
+from .calendar import CalendarWidget
+from .payment_offer import offer_after_create
+from .session_detail import SessionDetailDialog
+from .session_form import SessionFormDialog
+
+
+class AgendaPanel(QWidget):
+    """`patient_id`: only that patient's sessions, and new sessions are theirs."""
+
+    def __init__(self, parent: QWidget | None = None, *, patient_id: int | None = None):
+        super().__init__(parent)
+        self.patient_id = patient_id
+        self.calendar = CalendarWidget(patient_id=patient_id)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.calendar)
+        self.calendar.new_session_requested.connect(self.new_session)
+        self.calendar.session_activated.connect(self.open_session)
+        self.setFocusProxy(self.calendar.month_view)
+
+    def set_patient(self, patient_id: int | None) -> None:
+        """Show another patient's sessions (the patient page reuses its calendar)."""
+        self.patient_id = patient_id
+        self.calendar.patient_id = patient_id
+        self.calendar.refresh()
+
+    def refresh(self) -> None:
+        self.calendar.reload_filters()
+        self.calendar.refresh()
+
+    def new_session(self, start: datetime | None = None) -> list[int]:
+        """The session form; on save, the package offer. Returns the new sessions' ids."""
+        saved = SessionFormDialog.ask(self, start=start, patient_id=self.patient_id)
+        if not saved:
+            return []
+        self.calendar.refresh()
+        patient_id = self._patient_of(saved[0])
+        if patient_id is not None:
+            offer_after_create(self, patient_id, saved)
+        self.calendar.refresh()
+        return saved
+
+    def _patient_of(self, session_id: int) -> int | None:
+        rows = receitas.rows_by_id([session_id])
+        return rows[0].patient_id if rows else None
+
+    def open_session(self, session_id: int) -> None:
+        if SessionDetailDialog.show_for(self, session_id):
+            self.calendar.refresh()

@@ -1,0 +1,146 @@
+"""How the screens pay sessions (manual 3.2, 3.3): offer the patient's packages, pay from
+the chosen one through `pay_flow.pay_with_package`, or "Pular" to the one-click manual
+payment. Used by the agenda (after saving a session, and "Registrar Pgto." in the
+session's detail) and by Receitas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from ...core import packages, payments, receitas
+from ...core.agenda import SessionRow
+from ...core.errors import DomainError
+from .. import messages, pay_flow
+from .choose_package import SKIP, ChoosePackageDialog
+from .manual_payment import ManualPaymentDialog
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("payment_offer", text)
+
+
+def pay_by_hand(parent: QWidget | None, session_ids: Sequence[int]) -> bool:
+    """The one-click manual payment of the sessions (R12); True when paid."""
+    rows = receitas.rows_by_id(session_ids)
+    if not rows:
+        return False
+    answer = ManualPaymentDialog.ask(parent, rows)
+    if answer is None:
+        return False
+    method, paid_on = answer
+    try:
+        payments.pay_manually([row.id for row in rows], method=method, paid_on=paid_on)
+    except DomainError as error:
+        messages.show_domain_error(parent, error)
+        return False
+    return True
+
+
+def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Sequence[int]) -> bool:
+    """Manual 3.2: on saving new sessions, offer the patient's offerable packages.
+
+    No package to offer: nothing is asked (the sessions stay open). A package chosen:
+    it pays the first sessions, chronologically, up to what it has left (a repetition
+    may be longer than the package). "Pular": the manual payment. True when paid.
+    """
+    if not session_ids or not packages.offerable_packages(patient_id):
+        return False
+    ordered = [row.id for row in receitas.rows_by_id(session_ids)]
+    choice = ChoosePackageDialog.ask(parent, patient_id, ordered, partial=len(ordered) > 1)
+    if choice is None:
+        return False
+    if choice == SKIP:
+        return pay_by_hand(parent, ordered)
+    try:
+        figures = packages.summary(choice)
+    except DomainError as error:
+        messages.show_domain_error(parent, error)
+        return False
+    chosen = ordered[: figures.sessions_left]
+    if not chosen:
+        return False
+    return pay_flow.pay_with_package(parent, choice, chosen, expected_version=figures.version)
+
+
+def register_payment(parent: QWidget | None, row: SessionRow) -> bool:
+    """ "Registrar Pgto." of one open session: the package offer when the patient has a
+    package to offer (with "Pular"), else the manual payment straight away."""
+    if not packages.offerable_packages(row.patient_id):
+        return pay_by_hand(parent, [row.id])
+    choice = ChoosePackageDialog.ask(parent, row.patient_id, [row.id])
+    if choice is None:
+        return False
+    if choice == SKIP:
+        return pay_by_hand(parent, [row.id])
+    return pay_flow.pay_with_package(parent, choice, [row.id])
+
+
+SELECT_PACKAGE, SKIP_CHOICE = 0, 1
+
+
+def register_payments(parent: QWidget | None, rows: Sequence[SessionRow]) -> bool:
+    """Receitas (manual 3.3): "Selecionar pacote" (all selected sessions debited at once,
+    all or nothing; they must be one patient's) or "Pular" (manual payment of them all)."""
+    if not rows:
+        messages.show_error(parent, tr("Selecione ao menos uma sessão."))
+        return False
+    paid = [row for row in rows if row.paid]
+    if paid:
+        listed = ", ".join(f"{row.starts_at:%d/%m %H:%M}" for row in paid[:5])
+        messages.show_error(
+            parent,
+            tr(
+                "Entre as selecionadas há sessões já pagas ({0}). Selecione só sessões em aberto."
+            ).format(listed),
+        )
+        return False
+    count = len(rows)
+    which = (
+        tr("a sessão selecionada")
+        if count == 1
+        else tr("as {0} sessões selecionadas").format(count)
+    )
+    choice = messages.choose(
+        parent,
+        tr("Registrar Pgto."),
+        tr(
+            "Como pagar {0}?\n\nSelecionar pacote: debitar de um pacote do paciente.\n"
+            "Pular: pagamento manual (Pix, dinheiro, cartão…)."
+        ).format(which),
+        [tr("Selecionar pacote"), tr("Pular")],
+    )
+    if choice is None:
+        return False
+    ids = [row.id for row in rows]
+    if choice == SKIP_CHOICE:
+        return pay_by_hand(parent, ids)
+    patients = {row.patient_id for row in rows}
+    if len(patients) > 1:
+        messages.show_error(
+            parent,
+            tr(
+                "As sessões selecionadas são de mais de um paciente. Um pacote só paga sessões "
+                "do próprio paciente: selecione sessões de um paciente só."
+            ),
+        )
+        return False
+    patient_id = rows[0].patient_id
+    if not packages.offerable_packages(patient_id):
+        messages.show_error(
+            parent,
+            tr(
+                "{0} não tem pacote ativo com sessões restantes. Crie um pacote na página do "
+                "paciente, ou use Pular (pagamento manual)."
+            ).format(rows[0].patient_name),
+        )
+        return False
+    package = ChoosePackageDialog.ask(parent, patient_id, ids)
+    if package is None:
+        return False
+    if package == SKIP:
+        return pay_by_hand(parent, ids)
+    return pay_flow.pay_with_package(parent, package, ids)

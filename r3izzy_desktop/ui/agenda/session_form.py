@@ -1,0 +1,461 @@
+"""Create or edit a session: patient, service (fills price and duration), location,
+professional, date, time, duration, price, notes, and for a new session an optional
+weekly repetition (e.g. Tuesdays and Thursdays for 10 weeks), saved in one transaction.
+
+Before saving, the professional's overlapping sessions are shown and the user confirms
+(`messages.confirm`). `SessionFormDialog.ask` returns the saved sessions' ids.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import agenda, clinic, clock, payments
+from ...core.errors import DomainError, ValidationError
+from ...core.ptbr import WEEKDAYS_SHORT, format_money, format_weekday_date
+from .. import messages
+from ..widgets import MoneyEdit, label, set_field_error
+from .calendar import color_swatch
+from .patient_picker import PatientPicker
+
+MAX_LISTED_CONFLICTS = 5
+
+
+class SessionFormDialog(QDialog):
+    """The session form. After `save()` succeeds, `saved_ids` holds the sessions written
+    (one, or the whole repetition, chronologically) and the dialog is accepted."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        session_id: int | None = None,
+        start: datetime | None = None,
+        patient_id: int | None = None,
+    ):
+        super().__init__(parent)
+        self.session_id = session_id
+        self.saved_ids: list[int] = []
+        self._paid = False
+        self.setWindowTitle(self.tr("Editar sessão") if session_id else self.tr("Nova sessão"))
+        self.setMinimumWidth(620)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 18)
+        outer.setSpacing(14)
+        outer.addWidget(label(self.windowTitle(), "sectionTitle"))
+        outer.addLayout(self._fields())
+        if session_id is None:
+            outer.addWidget(self._repetition())
+        self.overlap_label = label("", "warning", wrap=True)
+        self.overlap_label.setVisible(False)
+        outer.addWidget(self.overlap_label)
+        self.error_label = label("", "fieldError", wrap=True)
+        self.error_label.setVisible(False)
+        outer.addWidget(self.error_label)
+        buttons = QDialogButtonBox()
+        self.cancel_button = buttons.addButton(
+            self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.save_button = QPushButton(self.tr("Salvar"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.setDefault(True)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        outer.addWidget(buttons)
+        self.resize(self.sizeHint())
+
+        if session_id is not None:
+            self._load(session_id)
+        else:
+            moment = start or datetime.combine(clock.today(), time(9))
+            self.date_edit.setDate(QDate(moment.year, moment.month, moment.day))
+            self.time_edit.setTime(QTime(moment.hour, moment.minute))
+            self._service_changed()
+            if patient_id is not None:
+                self.patient.set_patient(patient_id, clinic.get_patient(patient_id).name)
+            self._default_weekday()
+        for signal in (
+            self.date_edit.dateChanged,
+            self.time_edit.timeChanged,
+            self.duration.valueChanged,
+            self.professional.currentIndexChanged,
+        ):
+            signal.connect(self._update_hints)
+        self._update_hints()
+
+    # -- building -----------------------------------------------------------------------
+    def _fields(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(4)
+        self.patient = PatientPicker()
+        self.patient_error = _error_label()
+        self.service = QComboBox()
+        for service in clinic.list_services():
+            self.service.addItem(service.name, (service.id, service.price, service.duration_min))
+        self.service.activated.connect(lambda _i: self._service_changed())
+        self.location = QComboBox()
+        self.location.addItem(self.tr("— sem local —"), None)
+        for location in clinic.list_locations():
+            self.location.addItem(location.name, location.id)
+        self.professional = QComboBox()
+        self.professional.addItem(self.tr("— sem profissional —"), None)
+        for professional in clinic.list_professionals():
+            self.professional.addItem(
+                color_swatch(professional.color), professional.name, professional.id
+            )
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.time_edit = QTimeEdit()
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 600)
+        self.duration.setSingleStep(5)
+        self.duration.setSuffix(" min")
+        self.duration.setProperty("plain", True)
+        self.time_edit.setProperty("plain", True)
+        self.price = MoneyEdit()
+        self.price_error = _error_label()
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText(self.tr("Observações (opcional)"))
+        self.notes.setFixedHeight(64)
+        self.paid_note = label("", "muted", wrap=True)
+        self.paid_note.setVisible(False)
+
+        def field(row: int, column: int, title: str, widget: QWidget, span: int = 1) -> None:
+            grid.addWidget(label(title, "fieldLabel"), row, column, 1, span)
+            grid.addWidget(widget, row + 1, column, 1, span)
+
+        field(0, 0, self.tr("Paciente"), self.patient, 3)
+        grid.addWidget(self.patient_error, 2, 0, 1, 3)
+        field(3, 0, self.tr("Serviço"), self.service, 2)
+        field(3, 2, self.tr("Valor (R$)"), self.price)
+        grid.addWidget(self.price_error, 5, 2)
+        field(6, 0, self.tr("Local"), self.location)
+        field(6, 1, self.tr("Profissional"), self.professional, 2)
+        field(9, 0, self.tr("Data"), self.date_edit)
+        field(9, 1, self.tr("Horário"), self.time_edit)
+        field(9, 2, self.tr("Duração"), self.duration)
+        for row in (5, 8, 11):
+            grid.setRowMinimumHeight(row, 8)
+        field(12, 0, self.tr("Observações"), self.notes, 3)
+        grid.addWidget(self.paid_note, 14, 0, 1, 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        return grid
+
+    def _repetition(self) -> QWidget:
+        box = QFrame()
+        box.setObjectName("card")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(14, 10, 14, 12)
+        layout.setSpacing(8)
+        self.repeat = QCheckBox(self.tr("Repetir toda semana"))
+        layout.addWidget(self.repeat)
+        days = QHBoxLayout()
+        days.setSpacing(6)
+        self.weekday_buttons: dict[int, QPushButton] = {}
+        first = _first_weekday()
+        for offset in range(7):
+            weekday = (first + offset) % 7
+            button = QPushButton(WEEKDAYS_SHORT[weekday])
+            button.setCheckable(True)
+            button.setProperty("chip", True)
+            button.setAccessibleName(self.tr("Repetir em {0}").format(WEEKDAYS_SHORT[weekday]))
+            button.toggled.connect(self._update_hints)
+            self.weekday_buttons[weekday] = button
+            days.addWidget(button)
+        days.addSpacing(12)
+        days.addWidget(label(self.tr("por"), "muted"))
+        self.weeks = QSpinBox()
+        self.weeks.setRange(1, 104)
+        self.weeks.setValue(10)
+        self.weeks.setSuffix(self.tr(" semanas"))
+        self.weeks.setProperty("plain", True)
+        self.weeks.setMinimumWidth(110)
+        self.weeks.valueChanged.connect(self._update_hints)
+        days.addWidget(self.weeks)
+        days.addStretch(1)
+        layout.addLayout(days)
+        self.repeat_summary = label("", "muted", wrap=True)
+        layout.addWidget(self.repeat_summary)
+        self.repeat.toggled.connect(self._repeat_toggled)
+        for button in self.weekday_buttons.values():
+            button.setEnabled(False)
+        self.weeks.setEnabled(False)
+        return box
+
+    def _repeat_toggled(self, on: bool) -> None:
+        for button in self.weekday_buttons.values():
+            button.setEnabled(on)
+        self.weeks.setEnabled(on)
+        self._update_hints()
+
+    def _default_weekday(self) -> None:
+        if self.session_id is None and not self.repeat.isChecked():
+            weekday = self.start().weekday()
+            for day, button in self.weekday_buttons.items():
+                button.blockSignals(True)
+                button.setChecked(day == weekday)
+                button.blockSignals(False)
+
+    def _load(self, session_id: int) -> None:
+        session = agenda.get_session(session_id)
+        self.patient.set_patient(session.patient_id, clinic.get_patient(session.patient_id).name)
+        index = _find_service(self.service, session.service_id)
+        if index < 0:  # an inactive service: keep it choosable for this session
+            service = session.service
+            self.service.addItem(service.name, (service.id, service.price, service.duration_min))
+            index = self.service.count() - 1
+        self.service.setCurrentIndex(index)
+        self.location.setCurrentIndex(max(0, self.location.findData(session.location_id)))
+        self.professional.setCurrentIndex(
+            max(0, self.professional.findData(session.professional_id))
+        )
+        start = session.starts_at
+        self.date_edit.setDate(QDate(start.year, start.month, start.day))
+        self.time_edit.setTime(QTime(start.hour, start.minute))
+        self.duration.setValue(session.duration_min)
+        self.price.setText(format_money(session.price))
+        self.notes.setPlainText(session.notes)
+        info = payments.payment_info(session_id)
+        if info.paid:
+            self._paid = True
+            self.price.setReadOnly(True)
+            self.patient.setReadOnly(True)
+            self.paid_note.setText(
+                self.tr(
+                    "Sessão paga ({0}). Para mudar o valor ou o paciente, desfaça o pagamento "
+                    "antes (no detalhe da sessão)."
+                ).format(info.text)
+            )
+            self.paid_note.setVisible(True)
+
+    # -- reading the form ---------------------------------------------------------------
+    def _service_changed(self) -> None:
+        data = self.service.currentData()
+        if data is None:
+            return
+        _service_id, price, duration = data
+        self.price.setText(format_money(price))
+        self.duration.setValue(duration)
+
+    def start(self) -> datetime:
+        day = self.date_edit.date()
+        moment = self.time_edit.time()
+        return datetime(day.year(), day.month(), day.day(), moment.hour(), moment.minute())
+
+    def weekdays(self) -> list[int]:
+        return sorted(day for day, button in self.weekday_buttons.items() if button.isChecked())
+
+    def repeating(self) -> bool:
+        return self.session_id is None and self.repeat.isChecked()
+
+    def starts(self) -> list[datetime]:
+        """Every start the form would schedule (raises ValidationError for a bad repetition)."""
+        if not self.repeating():
+            return [self.start()]
+        return agenda.weekly_dates(self.start(), self.weekdays(), self.weeks.value())
+
+    def conflicts(self) -> list[tuple[datetime, int]]:
+        """(start, how many of the professional's sessions overlap it) for each start."""
+        professional = self.professional.currentData()
+        if professional is None:
+            return []
+        found = []
+        for start in self.starts():
+            clash = agenda.overlapping(
+                professional, start, self.duration.value(), exclude=self.session_id
+            )
+            if clash:
+                found.append((start, len(clash)))
+        return found
+
+    def _update_hints(self, *_args) -> None:
+        if self.session_id is None:
+            self._default_weekday()
+        if hasattr(self, "repeat_summary"):
+            self.repeat_summary.setText(self._repeat_text())
+        try:
+            conflicts = self.conflicts()
+        except ValidationError:
+            conflicts = []
+        if conflicts:
+            first = conflicts[0][0]
+            text = self.tr("⚠ {0} já tem sessão em {1} às {2}").format(
+                self.professional.currentText(), format_weekday_date(first), f"{first:%H:%M}"
+            )
+            if len(conflicts) > 1:
+                text += self.tr(" e em mais {0} data(s) da repetição").format(len(conflicts) - 1)
+            self.overlap_label.setText(text + ".")
+        self.overlap_label.setVisible(bool(conflicts))
+
+    def _repeat_text(self) -> str:
+        if not self.repeat.isChecked():
+            return self.tr("Só esta sessão.")
+        try:
+            starts = self.starts()
+        except ValidationError as error:
+            return str(error)
+        if not starts:
+            return self.tr("Nenhuma data a partir do dia escolhido.")
+        return self.tr("{0} sessões, de {1} a {2}.").format(
+            len(starts), format_weekday_date(starts[0]), format_weekday_date(starts[-1])
+        )
+
+    # -- saving -------------------------------------------------------------------------
+    def _show_error(self, error: DomainError) -> None:
+        field = getattr(error, "field", None)
+        targets = {
+            "patient": (self.patient, self.patient_error),
+            "price": (self.price, self.price_error),
+        }
+        if field in targets:
+            set_field_error(*targets[field], str(error))
+            targets[field][0].setFocus()
+        else:
+            self.error_label.setText(str(error))
+            self.error_label.setVisible(True)
+
+    def _clear_errors(self) -> None:
+        set_field_error(self.patient, self.patient_error, None)
+        set_field_error(self.price, self.price_error, None)
+        self.error_label.setVisible(False)
+
+    def save(self) -> bool:
+        """Validate, confirm overlaps, write; True (and accepted) when saved."""
+        self._clear_errors()
+        self.patient.resolve()
+        patient_id = self.patient.patient_id()
+        if patient_id is None:
+            self._show_error(
+                ValidationError(self.tr("Escolha o paciente na lista de sugestões."), "patient")
+            )
+            return False
+        if self.service.currentData() is None:
+            self._show_error(
+                ValidationError(self.tr("Cadastre um serviço em Configurações antes de agendar."))
+            )
+            return False
+        price = self.price.value()
+        if price is None:
+            self._show_error(ValidationError(self.price.error() or "", "price"))
+            return False
+        try:
+            conflicts = self.conflicts()
+        except DomainError as error:
+            self._show_error(error)
+            return False
+        if conflicts and not self._confirm_overlap(conflicts):
+            return False
+        values = {
+            "price": price,
+            "duration_min": self.duration.value(),
+            "location": self.location.currentData(),
+            "professional": self.professional.currentData(),
+            "notes": self.notes.toPlainText(),
+        }
+        service_id = self.service.currentData()[0]
+        try:
+            if self.session_id is not None:
+                agenda.update_session(
+                    self.session_id,
+                    patient=patient_id,
+                    service=service_id,
+                    starts_at=self.start(),
+                    **values,
+                )
+                self.saved_ids = [self.session_id]
+            elif self.repeating():
+                created = agenda.schedule_weekly(
+                    patient_id,
+                    service_id,
+                    self.start(),
+                    weekdays=self.weekdays(),
+                    weeks=self.weeks.value(),
+                    **values,
+                )
+                self.saved_ids = [s.id for s in created]
+            else:
+                self.saved_ids = [
+                    agenda.schedule(patient_id, service_id, self.start(), **values).id
+                ]
+        except DomainError as error:
+            self._show_error(error)
+            return False
+        self.accept()
+        return True
+
+    def _confirm_overlap(self, conflicts: list[tuple[datetime, int]]) -> bool:
+        lines = [f"• {format_weekday_date(start)} {start:%H:%M}" for start, _n in conflicts][
+            :MAX_LISTED_CONFLICTS
+        ]
+        if len(conflicts) > MAX_LISTED_CONFLICTS:
+            lines.append(self.tr("• e mais {0}").format(len(conflicts) - MAX_LISTED_CONFLICTS))
+        text = self.tr("{0} já tem sessão que se sobrepõe a este horário:\n{1}\n\n").format(
+            self.professional.currentText(), "\n".join(lines)
+        ) + self.tr("Agendar mesmo assim?")
+        return messages.confirm(
+            self,
+            self.tr("Horário ocupado"),
+            text,
+            confirm_text=self.tr("Agendar mesmo assim"),
+            cancel_text=self.tr("Voltar"),
+        )
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        *,
+        session_id: int | None = None,
+        start: datetime | None = None,
+        patient_id: int | None = None,
+    ) -> list[int] | None:
+        """Open the form; the saved sessions' ids, or None when cancelled."""
+        dialog = cls(parent, session_id=session_id, start=start, patient_id=patient_id)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.saved_ids
+        return None
+
+
+def _error_label() -> QLabel:
+    widget = label("", "fieldError", wrap=True)
+    widget.setVisible(False)
+    return widget
+
+
+def _first_weekday() -> int:
+    return (QLocale().firstDayOfWeek().value - 1) % 7
+
+
+def _find_service(combo: QComboBox, service_id: int) -> int:
+    for index in range(combo.count()):
+        data = combo.itemData(index)
+        if data is not None and data[0] == service_id:
+            return index
+    return -1
+
+
+__all__ = ["SessionFormDialog"]

@@ -1,0 +1,68 @@
+"""The Receitas table's columns over `SessionRow`: date and time, patient, service, price,
+situation (Pago / Em aberto, with an absence marked), how it was paid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from ...core import receitas
+from ...core.agenda import ATTENDANCE_LABELS, SessionRow
+from ...core.models import FALTA, FALTA_JUSTIFICADA
+from ...core.ptbr import format_brl, format_datetime, format_weekday_date
+from ..table_model import LEFT, RIGHT, Column
+
+PAID_COLOR = "#2e9e5b"
+OPEN_COLOR = "#64748b"
+FALTA_COLOR = "#b45309"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("receitas", text)
+
+
+ABSENCE_MARKS = {FALTA: "falta", FALTA_JUSTIFICADA: "falta just."}
+
+
+def _situation(row: SessionRow) -> str:
+    """ "Pago" / "Em aberto"; an absence is added ("Em aberto · falta just.")."""
+    text = receitas.SITUATION_LABELS[receitas.situation_of(row)]
+    mark = ABSENCE_MARKS.get(row.attendance)
+    return f"{text} · {tr(mark)}" if mark else text
+
+
+def _situation_color(row: SessionRow) -> str:
+    if row.attendance in ABSENCE_MARKS:
+        return FALTA_COLOR
+    return PAID_COLOR if row.paid else OPEN_COLOR
+
+
+PATIENT_COLUMN = 1
+COLUMN_CAPS = {2: 190, 5: 215}  # service, payment: long texts are elided (tooltip has all)
+
+
+def receitas_columns() -> list[Column[SessionRow]]:
+    return [
+        Column(
+            tr("Data e hora"),
+            lambda r: format_datetime(r.starts_at),
+            LEFT,
+            sort_key=lambda r: (r.starts_at, r.id),
+            tooltip=lambda r: f"{format_weekday_date(r.starts_at)}/{r.starts_at:%Y}",
+        ),
+        Column(tr("Paciente"), lambda r: r.patient_name, LEFT),
+        Column(tr("Serviço"), lambda r: r.service_name, LEFT),
+        Column(tr("Valor"), lambda r: format_brl(r.price), RIGHT, sort_key=lambda r: r.price),
+        Column(
+            tr("Situação"),
+            _situation,
+            LEFT,
+            color=_situation_color,
+            tooltip=lambda r: ATTENDANCE_LABELS[r.attendance],
+        ),
+        Column(
+            tr("Pagamento"),
+            lambda r: receitas.payment_text(r) or "—",
+            LEFT,
+            tooltip=lambda r: receitas.payment_text(r) or tr("Em aberto"),
+        ),
+    ]

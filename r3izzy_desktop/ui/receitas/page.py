@@ -1,0 +1,310 @@
+"""Receitas (manual 3.3, SPEC §5.7): the sessions of a period with their payment state;
+select one or many and "Registrar Pgto." → "Selecionar pacote" or "Pular". The footer
+totals what was received and what is open for the filtered period."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import clinic, clock, receitas
+from ...core.agenda import SessionRow
+from ...core.errors import DomainError
+from ...core.ptbr import format_brl, format_month_year
+from .. import messages
+from ..agenda.patient_picker import PatientPicker
+from ..agenda.payment_offer import register_payments
+from ..agenda.session_detail import SessionDetailDialog
+from ..table_model import RowTableModel
+from ..widgets import Card, PageHeader, label
+from .columns import COLUMN_CAPS, PATIENT_COLUMN, receitas_columns
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+class ReceitasPage(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setSpacing(14)
+        self.header = PageHeader(
+            self.tr("Receitas"),
+            self.tr(
+                "Sessões do período e seus pagamentos. Selecione uma ou mais sessões em aberto "
+                "e clique em Registrar Pgto."
+            ),
+        )
+        self.register_button = QPushButton(self.tr("Registrar Pgto."))
+        self.register_button.setProperty("primary", True)
+        self.register_button.setToolTip(
+            self.tr("Pagar as sessões selecionadas: com pacote ou manual (Ctrl+R)")
+        )
+        self.register_button.clicked.connect(self.register_payment)
+        self.header.actions.addWidget(self.register_button)
+        layout.addWidget(self.header)
+        layout.addWidget(self._filters())
+
+        self.model: RowTableModel[SessionRow] = RowTableModel(receitas_columns(), parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAccessibleName(self.tr("Sessões do período"))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PATIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setHighlightSections(False)
+        self.table.doubleClicked.connect(self._open_session)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._footer())
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.register_payment)
+        self.set_month(clock.today())
+
+    # -- building -----------------------------------------------------------------------
+    def _filters(self) -> QWidget:
+        card = Card()
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        card.body.addLayout(row)
+        second = QHBoxLayout()
+        second.setSpacing(8)
+        card.body.addLayout(second)
+        self.previous_month = QToolButton()
+        self.previous_month.setObjectName("navArrow")
+        self.previous_month.setText("‹")
+        self.previous_month.setToolTip(self.tr("Mês anterior"))
+        self.previous_month.setAccessibleName(self.tr("Mês anterior"))
+        self.next_month = QToolButton()
+        self.next_month.setObjectName("navArrow")
+        self.next_month.setText("›")
+        self.next_month.setToolTip(self.tr("Próximo mês"))
+        self.next_month.setAccessibleName(self.tr("Próximo mês"))
+        self.month_label = label("", "sectionTitle")
+        self.month_label.setMinimumWidth(180)
+        self.previous_month.clicked.connect(lambda: self._shift_month(-1))
+        self.next_month.clicked.connect(lambda: self._shift_month(1))
+        self.start_edit = _date_edit()
+        self.end_edit = _date_edit()
+        self.start_edit.setAccessibleName(self.tr("De"))
+        self.end_edit.setAccessibleName(self.tr("Até"))
+        self.start_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.end_edit.dateChanged.connect(lambda _d: self.refresh())
+        row.addWidget(label(self.tr("Quando"), "fieldLabel"))
+        row.addWidget(self.previous_month)
+        row.addWidget(self.month_label)
+        row.addWidget(self.next_month)
+        row.addSpacing(8)
+        row.addWidget(label(self.tr("De"), "fieldLabel"))
+        row.addWidget(self.start_edit)
+        row.addWidget(label(self.tr("Até"), "fieldLabel"))
+        row.addWidget(self.end_edit)
+        row.addStretch(1)
+        self.patient_filter = PatientPicker()
+        self.patient_filter.setPlaceholderText(self.tr("Todos os pacientes"))
+        self.patient_filter.patient_changed.connect(lambda _p: self.refresh())
+        self.patient_filter.textChanged.connect(self._patient_text_changed)
+        self.service_filter = QComboBox()
+        self.service_filter.setAccessibleName(self.tr("Serviço"))
+        self.situation_filter = QComboBox()
+        self.situation_filter.setAccessibleName(self.tr("Situação"))
+        self.situation_filter.addItem(self.tr("Todas as situações"), None)
+        for key in receitas.SITUATIONS:
+            self.situation_filter.addItem(receitas.SITUATION_LABELS[key], key)
+        self._fill_services()
+        self.service_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.situation_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        second.addWidget(label(self.tr("Filtrar"), "fieldLabel"))
+        second.addWidget(self.patient_filter, 2)
+        second.addWidget(self.service_filter, 1)
+        second.addWidget(self.situation_filter, 1)
+        return card
+
+    def _footer(self) -> QWidget:
+        card = Card()
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        card.body.addLayout(row)
+        row.addWidget(label(self.tr("Recebido"), "fieldLabel"))
+        self.received_label = label("", "totalReceived")
+        row.addWidget(self.received_label)
+        self.received_count = label("", "muted")
+        row.addWidget(self.received_count)
+        row.addSpacing(28)
+        row.addWidget(label(self.tr("Em aberto"), "fieldLabel"))
+        self.open_label = label("", "totalOpen")
+        self.open_label.setToolTip(
+            self.tr("Faltas justificadas não pagas não entram no valor em aberto.")
+        )
+        row.addWidget(self.open_label)
+        self.open_count = label("", "muted")
+        row.addWidget(self.open_count)
+        row.addStretch(1)
+        self.selection_label = label("", "muted")
+        row.addWidget(self.selection_label)
+        return card
+
+    def _fill_services(self) -> None:
+        current = self.service_filter.currentData()
+        self.service_filter.blockSignals(True)
+        self.service_filter.clear()
+        self.service_filter.addItem(self.tr("Todos os serviços"), None)
+        for service in clinic.list_services(include_inactive=True):
+            self.service_filter.addItem(service.name, service.id)
+        self.service_filter.setCurrentIndex(
+            max(0, self.service_filter.findData(current)) if current is not None else 0
+        )
+        self.service_filter.blockSignals(False)
+
+    # -- period -------------------------------------------------------------------------
+    def period(self) -> tuple[date, date]:
+        return _to_date(self.start_edit.date()), _to_date(self.end_edit.date())
+
+    def set_period(self, start: date, end: date) -> None:
+        for edit, value in ((self.start_edit, start), (self.end_edit, end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(value.year, value.month, value.day))
+            edit.blockSignals(False)
+        self.refresh()
+
+    def set_month(self, day: date) -> None:
+        self.set_period(*month_bounds(day))
+
+    def _shift_month(self, direction: int) -> None:
+        start, _end = self.period()
+        first = start.replace(day=1)
+        target = (
+            (first + timedelta(days=32)).replace(day=1)
+            if direction > 0
+            else (first - timedelta(days=1)).replace(day=1)
+        )
+        self.set_month(target)
+
+    def _patient_text_changed(self, text: str) -> None:
+        if not text.strip() and self.patient_filter.patient_id() is None:
+            self.refresh()
+
+    # -- data ---------------------------------------------------------------------------
+    def filters(self) -> dict:
+        return {
+            "patient": self.patient_filter.patient_id(),
+            "service": self.service_filter.currentData(),
+            "situation": self.situation_filter.currentData(),
+        }
+
+    def refresh(self) -> None:
+        """Read the period again with the filters: the rows and the footer totals."""
+        start, end = self.period()
+        whole_month = (start, end) == month_bounds(start)
+        self.month_label.setText(
+            format_month_year(start).capitalize() if whole_month else self.tr("Período")
+        )
+        try:
+            rows = receitas.sessions(start, end, **self.filters())
+            totals = receitas.totals(start, end, **self.filters())
+        except DomainError as error:
+            self.model.set_rows([])
+            self.received_label.setText("—")
+            self.open_label.setText("—")
+            self.selection_label.setText(str(error))
+            return
+        header = self.table.horizontalHeader()
+        self.model.set_rows(rows)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._fit_columns()
+        self.received_label.setText(format_brl(totals.received))
+        self.received_count.setText(_count(totals.paid_count))
+        self.open_label.setText(format_brl(totals.open_amount))
+        self.open_count.setText(_count(totals.open_count))
+        self._selection_changed()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its contents, up to a cap; the patient takes the rest."""
+        for column in range(self.model.columnCount()):
+            if column == PATIENT_COLUMN:
+                continue
+            self.table.resizeColumnToContents(column)
+            cap = COLUMN_CAPS.get(column)
+            if cap is not None and self.table.columnWidth(column) > cap:
+                self.table.setColumnWidth(column, cap)
+
+    def selected_rows(self) -> list[SessionRow]:
+        indexes = self.table.selectionModel().selectedRows()
+        return sorted(
+            (self.model.row_at(index) for index in indexes), key=lambda r: (r.starts_at, r.id)
+        )
+
+    def select_sessions(self, session_ids: list[int]) -> None:
+        """Select the rows of these sessions (as a person would with Ctrl+click)."""
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        wanted = set(session_ids)
+        for position, row in enumerate(self.model.rows()):
+            if row.id in wanted:
+                selection.select(
+                    self.model.index(position, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.selection_label.setText(self.tr("{0} selecionada(s)").format(count) if count else "")
+        self.register_button.setEnabled(True)
+
+    # -- actions ------------------------------------------------------------------------
+    def register_payment(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            messages.show_error(self, self.tr("Selecione na lista a sessão ou as sessões a pagar."))
+            return
+        if register_payments(self, rows):
+            self.refresh()
+
+    def _open_session(self, index) -> None:
+        row = self.model.row_at(index)
+        if SessionDetailDialog.show_for(self, row.id):
+            self.refresh()
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit
+
+
+def _to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _count(number: int) -> str:
+    return f"({number} {'sessão' if number == 1 else 'sessões'})"
