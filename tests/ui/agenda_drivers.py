@@ -25,6 +25,13 @@ def type_patient(qtbot, dialog: SessionFormDialog, text: str) -> None:
     qtbot.keyClick(popup, Qt.Key.Key_Return)
 
 
+def own(qtbot, dialog, parent) -> None:
+    """Show a dialog built in a test; qtbot closes it unless its parent owns it."""
+    if parent is None:
+        qtbot.addWidget(dialog)
+    dialog.show()
+
+
 def click_box(qtbot, box) -> None:
     """Click a check box or radio on its indicator (where a person clicks)."""
     qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
@@ -49,8 +56,7 @@ def patch_form(monkeypatch, qtbot, fill: Callable[[SessionFormDialog], None]) ->
 
     def ask(cls, parent, **kwargs):
         dialog = cls(parent, **kwargs)
-        qtbot.addWidget(dialog)
-        dialog.show()
+        own(qtbot, dialog, parent)
         built.append(dialog)
         fill(dialog)
         qtbot.mouseClick(dialog.save_button, LEFT)
@@ -67,8 +73,7 @@ def patch_choose_package(monkeypatch, qtbot, action: str, package_index: int = 0
 
     def ask(cls, parent, patient_id, session_ids, **kwargs):
         dialog = cls(parent, patient_id, session_ids, **kwargs)
-        qtbot.addWidget(dialog)
-        dialog.show()
+        own(qtbot, dialog, parent)
         seen.append(dialog)
         if action == "pay":
             click_box(qtbot, dialog.cards[package_index].radio)
@@ -88,8 +93,7 @@ def patch_manual_payment(monkeypatch, qtbot, method_label: str | None, day=None)
 
     def ask(cls, parent, sessions):
         dialog = cls(parent, sessions)
-        qtbot.addWidget(dialog)
-        dialog.show()
+        own(qtbot, dialog, parent)
         seen.append(dialog)
         if method_label is None:
             qtbot.mouseClick(dialog.leave_open_button, LEFT)

@@ -73,6 +73,7 @@ class ManualPaymentDialog(QDialog):
             button = QPushButton(method_label(method))
             button.setCheckable(True)
             button.setProperty("chip", True)
+            button.setAutoDefault(False)  # Enter confirms the dialog, not this
             self.method_group.addButton(button)
             self.method_buttons[method] = button
             chips.addWidget(button, index // 3, index % 3)

@@ -116,6 +116,7 @@ class SessionDetailDialog(QDialog):
         for position, attendance in enumerate(ATTENDANCES):
             button = QPushButton(session_actions.attendance_label(attendance))
             button.setCheckable(True)
+            button.setAutoDefault(False)  # Enter confirms the dialog, not this
             button.setProperty(
                 "segment",
                 "left" if position == 0 else "right" if position == len(ATTENDANCES) - 1 else "mid",

@@ -182,6 +182,7 @@ class SessionFormDialog(QDialog):
             button = QPushButton(WEEKDAYS_SHORT[weekday])
             button.setCheckable(True)
             button.setProperty("chip", True)
+            button.setAutoDefault(False)  # Enter confirms the dialog, not this
             button.setAccessibleName(self.tr("Repetir em {0}").format(WEEKDAYS_SHORT[weekday]))
             button.toggled.connect(self._update_hints)
             self.weekday_buttons[weekday] = button

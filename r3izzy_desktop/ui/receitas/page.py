@@ -116,8 +116,8 @@ class ReceitasPage(QWidget):
         self.end_edit = _date_edit()
         self.start_edit.setAccessibleName(self.tr("De"))
         self.end_edit.setAccessibleName(self.tr("Até"))
-        self.start_edit.dateChanged.connect(lambda _d: self.refresh())
-        self.end_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.start_edit.dateChanged.connect(lambda _d: self.reload())
+        self.end_edit.dateChanged.connect(lambda _d: self.reload())
         row.addWidget(label(self.tr("Quando"), "fieldLabel"))
         row.addWidget(self.previous_month)
         row.addWidget(self.month_label)
@@ -130,7 +130,7 @@ class ReceitasPage(QWidget):
         row.addStretch(1)
         self.patient_filter = PatientPicker()
         self.patient_filter.setPlaceholderText(self.tr("Todos os pacientes"))
-        self.patient_filter.patient_changed.connect(lambda _p: self.refresh())
+        self.patient_filter.patient_changed.connect(lambda _p: self.reload())
         self.patient_filter.textChanged.connect(self._patient_text_changed)
         self.service_filter = QComboBox()
         self.service_filter.setAccessibleName(self.tr("Serviço"))
@@ -140,8 +140,8 @@ class ReceitasPage(QWidget):
         for key in receitas.SITUATIONS:
             self.situation_filter.addItem(receitas.SITUATION_LABELS[key], key)
         self._fill_services()
-        self.service_filter.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.situation_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.service_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.situation_filter.currentIndexChanged.connect(lambda _i: self.reload())
         second.addWidget(label(self.tr("Filtrar"), "fieldLabel"))
         second.addWidget(self.patient_filter, 2)
         second.addWidget(self.service_filter, 1)
@@ -193,7 +193,7 @@ class ReceitasPage(QWidget):
             edit.blockSignals(True)
             edit.setDate(QDate(value.year, value.month, value.day))
             edit.blockSignals(False)
-        self.refresh()
+        self.reload()
 
     def set_month(self, day: date) -> None:
         self.set_period(*month_bounds(day))
@@ -209,8 +209,13 @@ class ReceitasPage(QWidget):
         self.set_month(target)
 
     def _patient_text_changed(self, text: str) -> None:
-        if not text.strip() and self.patient_filter.patient_id() is None:
-            self.refresh()
+        """An emptied search means every patient again."""
+        if text.strip():
+            return
+        if self.patient_filter.patient_id() is not None:
+            self.patient_filter.set_patient(None)  # emits patient_changed -> reload
+        else:
+            self.reload()
 
     # -- data ---------------------------------------------------------------------------
     def filters(self) -> dict:
@@ -221,6 +226,11 @@ class ReceitasPage(QWidget):
         }
 
     def refresh(self) -> None:
+        """The page is shown: services may have changed in Configurações; read again."""
+        self._fill_services()
+        self.reload()
+
+    def reload(self) -> None:
         """Read the period again with the filters: the rows and the footer totals."""
         start, end = self.period()
         whole_month = (start, end) == month_bounds(start)
@@ -287,12 +297,12 @@ class ReceitasPage(QWidget):
             messages.show_error(self, self.tr("Selecione na lista a sessão ou as sessões a pagar."))
             return
         if register_payments(self, rows):
-            self.refresh()
+            self.reload()
 
     def _open_session(self, index) -> None:
         row = self.model.row_at(index)
         if SessionDetailDialog.show_for(self, row.id):
-            self.refresh()
+            self.reload()
 
 
 def _date_edit() -> QDateEdit:
