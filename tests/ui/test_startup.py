@@ -27,6 +27,8 @@ from r3izzy_desktop.ui.startup import (
     IntegrityNotice,
 )
 
+INSTALL_EXCEPTHOOK = app_module.install_excepthook
+
 
 @pytest.fixture(autouse=True)
 def data_folder(tmp_path, monkeypatch):
@@ -299,3 +301,24 @@ def test_consistent_database_shows_no_notice(qtbot, tmp_path, ask):
     qtbot.waitUntil(lambda: not any(t.isRunning() for t in session.tasks), timeout=10_000)
     assert session.notice is None
     assert backup.list_backups(str(path))  # the day's backup was made
+
+
+def test_unexpected_errors_are_logged_with_their_traceback(monkeypatch, caplog):
+    import sys
+    import threading
+
+    from r3izzy_desktop.ui import messages
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(app_module, "qInstallMessageHandler", lambda handler: None)
+    told = []
+    monkeypatch.setattr(messages, "show_unexpected", lambda parent, path: told.append(path))
+    INSTALL_EXCEPTHOOK()  # the real one (the fixture stubs it for the other tests)
+    try:
+        raise ZeroDivisionError("um erro de programação")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    record = next(r for r in caplog.records if "unexpected error" in r.getMessage())
+    assert "Traceback" in record.getMessage() and "ZeroDivisionError" in record.getMessage()
+    assert told and told[0].endswith("r3izzy.log")
