@@ -59,7 +59,10 @@ class MoneyField(BigIntegerField):
     def db_value(self, value):
         if value is None:
             return None
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if isinstance(value, float | bool | str):
+            # R1: a float never reaches a money column (nor text, nor True counted as 1).
+            raise TypeError(f"money must be Decimal, not {type(value).__name__}")
+        if isinstance(value, int | Decimal):
             return to_cents(value)
         return value  # an SQL expression
 

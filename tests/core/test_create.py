@@ -241,3 +241,33 @@ def test_a_patient_may_have_any_number_of_packages(patient):
     for _ in range(5):
         create(patient)
     assert len(packages.list_packages(patient)) == 5
+
+
+def test_a_number_taken_meanwhile_by_another_pc_is_retried(patient, monkeypatch):
+    """Two PCs numbering in the same second: the unique column refuses the second, and
+    the operation runs again and takes the next free second."""
+    with clock.frozen(datetime(2025, 6, 18, 17, 5, 10)):
+        first = create(patient)
+        real_new_number = packages._new_number
+        calls = []
+
+        def stale_number(at):
+            calls.append(at)
+            # The first attempt did not see the other PC's package yet.
+            return first.number if len(calls) == 1 else real_new_number(at)
+
+        monkeypatch.setattr(packages, "_new_number", stale_number)
+        second = create(patient)
+    assert len(calls) == 2
+    assert second.number == "250618170511"
+    assert [line.kind for line in packages.history(second)] == ["criado"]
+    assert Package.select().count() == 2
+
+
+def test_history_records_who_did_it(patient, make_session):
+    from r3izzy_desktop.core import clinic
+
+    clinic.set_setting("operator_name", "Recepção — Maria")
+    pkg = create(patient, sessions=2, total=Decimal("500.00"))
+    packages.pay_sessions(pkg, [make_session(1, 10)])
+    assert {line.operator for line in packages.history(pkg)} == {"Recepção — Maria"}
