@@ -29,6 +29,7 @@ class BackupsSection(QWidget):
         super().__init__(parent)
         self.task: Task | None = None
         self._restoring: Path | None = None
+        self._made_at: str | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 18, 18, 18)
         outer.setSpacing(16)
