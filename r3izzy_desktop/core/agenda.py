@@ -260,6 +260,9 @@ def set_attendance(
     A justified absence credits a package debit back to its package (R7); a manual
     payment stays unless `void_manual_payment`. A plain falta keeps the debit.
     """
+    if isinstance(attendance, str):
+        # "falta justificada" (as the screens and the SPEC's prose say it) is the same.
+        attendance = attendance.strip().lower().replace(" ", "_")
     if attendance not in ATTENDANCES:
         raise ValidationError(
             "Presença inválida: use agendada, realizada, falta ou falta_justificada."

@@ -246,3 +246,15 @@ def test_a_deleted_session_cannot_get_an_attendance(patient, make_session):
     agenda.delete_session(session)
     with pytest.raises(ValidationError):
         agenda.set_attendance(session, "falta_justificada")
+
+
+@pytest.mark.parametrize(
+    "spelled", ["falta justificada", "Falta Justificada", " falta_justificada "]
+)
+def test_falta_justificada_as_people_write_it(patient, make_session, make_package, spelled):
+    pkg = make_package()
+    session = make_session(1, 10)
+    packages.pay_sessions(pkg, [session])
+    agenda.set_attendance(session, spelled)
+    assert agenda.get_session(session).attendance == "falta_justificada"
+    assert packages.summary(pkg).sessions_used == 0
