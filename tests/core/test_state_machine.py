@@ -454,8 +454,8 @@ def test_random_operation_sequences_keep_every_rule():
     run_state_machine_as_test(
         PackageMachine,
         settings=settings(
-            max_examples=120,
-            stateful_step_count=40,
+            max_examples=100,
+            stateful_step_count=35,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
