@@ -36,9 +36,28 @@ def _coming(title: str, items: list[str]) -> Callable[[], QWidget]:
 
 
 def _patients_page() -> QWidget:
+    from .agenda import patient_calendar
     from .patients.area import PatientsArea
 
-    return PatientsArea()
+    area = PatientsArea()
+    # "Agenda do paciente": the agenda's calendar, told which patient the page shows;
+    # what it pays shows at once in the page's package summary.
+    calendar = patient_calendar()
+    calendar.changed.connect(area.patient_page.refresh)
+    area.patient_page.set_calendar(calendar)
+    return area
+
+
+def _agenda_page() -> QWidget:
+    from .agenda import AgendaPage
+
+    return AgendaPage()
+
+
+def _receitas_page() -> QWidget:
+    from .receitas import ReceitasPage
+
+    return ReceitasPage()
 
 
 def _finance_page() -> QWidget:
@@ -59,31 +78,8 @@ def default_pages() -> list[PageSpec]:
     only loads the first page."""
     return [
         PageSpec("patients", "Pacientes", "patients", _patients_page),
-        PageSpec(
-            "agenda",
-            "Agenda",
-            "agenda",
-            _coming(
-                "Agenda",
-                [
-                    "Calendário geral e por paciente, visão de mês e de semana",
-                    "Bolinha verde nas sessões pagas",
-                    "Ao salvar uma sessão, oferta de débito nos pacotes ativos (ou Pular)",
-                ],
-            ),
-        ),
-        PageSpec(
-            "receitas",
-            "Receitas",
-            "receitas",
-            _coming(
-                "Receitas",
-                [
-                    "Sessões do período com a situação do pagamento",
-                    "Registrar Pgto.: Pular (pagamento manual) ou Selecionar pacote",
-                ],
-            ),
-        ),
+        PageSpec("agenda", "Agenda", "agenda", _agenda_page),
+        PageSpec("receitas", "Receitas", "receitas", _receitas_page),
         PageSpec("finance", "Gestão Financeira", "finance", _finance_page),
         PageSpec("settings", "Configurações", "settings", _settings_page),
     ]

@@ -34,6 +34,7 @@ SHOT_MODULES: list[str] = [
     "r3izzy_desktop.ui.packages.shots",
     "r3izzy_desktop.ui.settings.shots",
     "r3izzy_desktop.ui.finance.shots",
+    "r3izzy_desktop.ui.agenda.shots",
 ]
 
 WINDOW_SIZE = (1280, 800)

@@ -280,3 +280,23 @@ def test_session_count_in_the_toolbar(page, make_session):
     payments.pay_manually([paid], method="pix", paid_on=date(2025, 4, 2))
     page.refresh()
     assert page.calendar.count_label.text() == "2 sessões · 1 em aberto"
+
+
+def test_patient_page_gets_the_patient_calendar(qtbot, patient, make_session, opened):
+    from r3izzy_desktop.ui.main_window import MainWindow
+
+    other = clinic.add_patient("Bruno Lima")
+    mine = make_session(1, 10)
+    make_session(1, 11, patient=other)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    area = window.show_page("patients")
+    area.open_patient(patient.id)
+    calendar = area.patient_page.calendar().calendar
+    calendar.set_date(date(2025, 4, 1))
+    assert [r.id for r in calendar.rows()] == [mine.id]
+    area.open_patient(other.id)
+    assert [r.patient_name for r in calendar.rows()] == ["Bruno Lima"]
+    page = window.show_page("agenda")
+    assert page.calendar.patient_only is False
+    assert window.show_page("receitas").model is not None

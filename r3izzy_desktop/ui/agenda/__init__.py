@@ -10,9 +10,10 @@ from .page import AgendaPage
 from .panel import AgendaPanel
 
 
-def patient_calendar(patient_id: int, parent: QWidget | None = None) -> AgendaPanel:
-    """The calendar of one patient, with the same flows as the Agenda page."""
-    return AgendaPanel(parent, patient_id=patient_id)
+def patient_calendar(patient_id: int | None = None, parent: QWidget | None = None) -> AgendaPanel:
+    """The calendar of one patient, with the same flows as the Agenda page. Without a
+    patient it stays empty until `set_patient(id)` (the patient page calls it)."""
+    return AgendaPanel(parent, patient_id=patient_id, patient_only=True)
 
 
 __all__ = ["AgendaPage", "AgendaPanel", "patient_calendar"]

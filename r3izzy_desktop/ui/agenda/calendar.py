@@ -60,9 +60,16 @@ class CalendarWidget(QWidget):
     session_activated = Signal(int)
     new_session_requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, patient_id: int | None = None):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        patient_id: int | None = None,
+        patient_only: bool = False,
+    ):
         super().__init__(parent)
         self.patient_id = patient_id
+        self.patient_only = patient_only or patient_id is not None
         self._view = MONTH
         self._anchor = clock.today()
         self._rows: list[SessionRow] = []
@@ -72,6 +79,7 @@ class CalendarWidget(QWidget):
         self.month_view = MonthView()
         self.month_view.set_first_weekday(self.first_weekday)
         self.week_view = WeekView()
+        self._set_show_patient()
         self.stack = QStackedWidget()
         self.stack.setObjectName("calendarSurface")
         self.stack.addWidget(self.month_view)
@@ -204,6 +212,17 @@ class CalendarWidget(QWidget):
         month.left_month.connect(self.set_date)
         grid.left_week.connect(self.set_date)
 
+    def _set_show_patient(self) -> None:
+        """In one patient's calendar the entries say the service, not the known name."""
+        self.month_view.show_patient = not self.patient_only
+        self.week_view.grid.show_patient = not self.patient_only
+
+    def set_patient(self, patient_id: int | None) -> None:
+        """Limit the calendar to one patient (None: everyone) and read again."""
+        self.patient_id = patient_id
+        self._set_show_patient()
+        self.refresh()
+
     # -- navigation ---------------------------------------------------------------------
     def view(self) -> str:
         return self._view
@@ -265,7 +284,10 @@ class CalendarWidget(QWidget):
     def refresh(self) -> None:
         """Read the visible range again (one query) and redraw."""
         start, end = self.visible_range()
-        self._rows = agenda.sessions_between(start, end, **self.filters())
+        if self.patient_only and self.patient_id is None:
+            self._rows = []  # one patient's calendar, before it is told which
+        else:
+            self._rows = agenda.sessions_between(start, end, **self.filters())
         if self._view == MONTH:
             self.month_view.set_month(self._anchor, self._rows)
             self.title.setText(format_month_year(self._anchor).capitalize())

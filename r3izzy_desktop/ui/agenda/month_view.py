@@ -61,6 +61,7 @@ class MonthView(QWidget):
         self._selected_session: int | None = None
         self._cells: list[DayCell] = []
         self._dirty = True
+        self.show_patient = True  # False in one patient's calendar
 
     # -- data ---------------------------------------------------------------------------
     def set_first_weekday(self, weekday: int) -> None:
@@ -135,12 +136,15 @@ class MonthView(QWidget):
             cell = DayCell(day, rect)
             rows = self._rows_by_day.get(day, [])
             room = max(0, int((cell_h - DAY_LABEL_HEIGHT - 4) // line))
-            if len(rows) > room:
+            # A quiet day gives each session two lines (the service below); a busy one, one.
+            step = 2 * line if rows and 2 * len(rows) <= room else line
+            if len(rows) * step > room * line:
                 room = max(0, room - 1)  # the last line says "+N mais"
+            fits = int(room * line // step)
             top = rect.top() + DAY_LABEL_HEIGHT
-            for row in rows[:room]:
-                cell.shown.append((QRectF(rect.left() + 4, top, cell_w - 8, line - 2), row))
-                top += line
+            for row in rows[:fits]:
+                cell.shown.append((QRectF(rect.left() + 4, top, cell_w - 8, step - 2), row))
+                top += step
             cell.hidden = len(rows) - len(cell.shown)
             if cell.hidden:
                 cell.more_rect = QRectF(rect.left() + 4, top, cell_w - 8, line - 2)
@@ -234,6 +238,22 @@ class MonthView(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(paint.tint(paint.ACCENT, 0.22))
             painter.drawRoundedRect(rect, 4, 4)
+        primary, secondary = paint.texts(row, self.show_patient)
+        two_lines = rect.height() > 1.5 * self._line_height()
+        if two_lines:  # the service on the second line
+            service = QRectF(
+                rect.left() + 14, rect.center().y(), rect.width() - 14, rect.height() / 2
+            )
+            painter.setFont(base)
+            painter.setPen(paint.MUTED)
+            painter.drawText(
+                service,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                painter.fontMetrics().elidedText(
+                    secondary, Qt.TextElideMode.ElideRight, int(service.width())
+                ),
+            )
+            rect = QRectF(rect.left(), rect.top(), rect.width(), rect.height() / 2)
         x = rect.left() + 2
         paint.draw_dot(painter, QPointF(x + 4, rect.center().y()), row)
         x += 12
@@ -255,7 +275,7 @@ class MonthView(QWidget):
         body_font = QFont(base)
         body_font.setStrikeOut(struck)
         painter.setFont(body_font)
-        text = f"{row.patient_name} · {row.service_name}"
+        text = primary if two_lines or not secondary else f"{primary} · {secondary}"
         elided = painter.fontMetrics().elidedText(
             text, Qt.TextElideMode.ElideRight, max(0, int(rect.right() - x))
         )

@@ -85,6 +85,14 @@ def tint(color: QColor, strength: float) -> QColor:
     )
 
 
+def texts(row: SessionRow, show_patient: bool) -> tuple[str, str]:
+    """What a session's entry says: (patient, service) in the general calendar; in one
+    patient's calendar, where the name is known, (service, professional or location)."""
+    if show_patient:
+        return row.patient_name, row.service_name
+    return row.service_name, row.professional_name or row.location_name
+
+
 def session_tooltip(row: SessionRow, payment: str) -> str:
     """What a hover says about a session: time, patient, service, place, payment."""
     lines = [

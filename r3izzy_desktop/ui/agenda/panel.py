@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...core import receitas
@@ -16,12 +17,21 @@ from .session_form import SessionFormDialog
 
 
 class AgendaPanel(QWidget):
-    """`patient_id`: only that patient's sessions, and new sessions are theirs."""
+    """`patient_id`: only that patient's sessions, and new sessions are theirs;
+    `patient_only`: one patient's calendar, empty while no patient is set."""
 
-    def __init__(self, parent: QWidget | None = None, *, patient_id: int | None = None):
+    changed = Signal()  # sessions or payments were written (others may refresh)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        patient_id: int | None = None,
+        patient_only: bool = False,
+    ):
         super().__init__(parent)
         self.patient_id = patient_id
-        self.calendar = CalendarWidget(patient_id=patient_id)
+        self.calendar = CalendarWidget(patient_id=patient_id, patient_only=patient_only)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.calendar)
@@ -32,8 +42,7 @@ class AgendaPanel(QWidget):
     def set_patient(self, patient_id: int | None) -> None:
         """Show another patient's sessions (the patient page reuses its calendar)."""
         self.patient_id = patient_id
-        self.calendar.patient_id = patient_id
-        self.calendar.refresh()
+        self.calendar.set_patient(patient_id)
 
     def refresh(self) -> None:
         self.calendar.reload_filters()
@@ -49,6 +58,7 @@ class AgendaPanel(QWidget):
         if patient_id is not None:
             offer_after_create(self, patient_id, saved)
         self.calendar.refresh()
+        self.changed.emit()
         return saved
 
     def _patient_of(self, session_id: int) -> int | None:
@@ -58,3 +68,4 @@ class AgendaPanel(QWidget):
     def open_session(self, session_id: int) -> None:
         if SessionDetailDialog.show_for(self, session_id):
             self.calendar.refresh()
+            self.changed.emit()

@@ -87,6 +87,7 @@ class WeekGrid(QWidget):
         self._selected_day = clock.today()
         self._selected_session: int | None = None
         self._dirty = True
+        self.show_patient = True  # False in one patient's calendar
 
     def set_week(self, start: date, rows: list[SessionRow]) -> None:
         self._start = start
@@ -231,7 +232,8 @@ class WeekGrid(QWidget):
             x += 4
         painter.setFont(bold)
         painter.setPen(paint.TEXT)
-        title = f"{row.starts_at:%H:%M}" if narrow else f"{row.starts_at:%H:%M} {row.patient_name}"
+        primary, secondary = paint.texts(row, self.show_patient)
+        title = f"{row.starts_at:%H:%M}" if narrow else f"{row.starts_at:%H:%M} {primary}"
         painter.drawText(
             QRectF(x, inner.top(), inner.right() - x, line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -244,8 +246,10 @@ class WeekGrid(QWidget):
         body.setPointSizeF(max(7.0, body.pointSizeF() - 1))
         painter.setFont(body)
         top = inner.top() + line
-        lines = [(row.patient_name, paint.TEXT)] if narrow else []
-        lines += [(row.service_name, paint.MUTED), (row.location_name, paint.MUTED)]
+        lines = [(primary, paint.TEXT)] if narrow else []
+        lines += [(secondary, paint.MUTED)]
+        if row.location_name != secondary:
+            lines.append((row.location_name, paint.MUTED))
         step = painter.fontMetrics().height()
         for text, colour in lines:
             if not text or top + step > inner.bottom() + 2:

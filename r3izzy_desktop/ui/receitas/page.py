@@ -277,13 +277,18 @@ class ReceitasPage(QWidget):
         selection = self.table.selectionModel()
         selection.clearSelection()
         wanted = set(session_ids)
+        first = None
         for position, row in enumerate(self.model.rows()):
             if row.id in wanted:
+                index = self.model.index(position, 0)
+                first = first or index
                 selection.select(
-                    self.model.index(position, 0),
+                    index,
                     QItemSelectionModel.SelectionFlag.Select
                     | QItemSelectionModel.SelectionFlag.Rows,
                 )
+        if first is not None:
+            self.table.scrollTo(first, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
