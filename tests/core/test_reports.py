@@ -229,3 +229,40 @@ def test_history_with_filters(scenario):
 def test_history_of_unknown_package(db):
     with pytest.raises(NotFound):
         reports.history_rows(12345)
+
+
+def count_queries(monkeypatch, database):
+    """Count the SQL statements the database runs from now on."""
+    executed = []
+    original = database.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        executed.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database, "execute_sql", counting)
+    return executed
+
+
+def test_a_clinic_report_is_a_fixed_number_of_queries(db, monkeypatch):
+    from r3izzy_desktop.core.demo_large import populate_large
+
+    populate_large(seed=3, patients=30, sessions=1500, packages=150)
+    executed = count_queries(monkeypatch, db)
+    report = reports.package_report()
+    assert len(report.rows) > 100
+    assert len(executed) == 2  # the rows and the totals: no query per package
+    executed.clear()
+    lines = reports.history_rows()
+    assert len(lines) > len(report.rows) and len(executed) == 1
+    executed.clear()
+    reports.finance_summary(date(2025, 1, 1), date(2025, 12, 31))
+    assert len(executed) <= 8
+    # And every stored figure agrees with the debits themselves.
+    monkeypatch.undo()
+    from_payments = {
+        pid: (used, D(open_cents) / 100)
+        for pid, _count, _total, used, open_cents in db.execute_sql(HAND_WRITTEN_LEDGER)
+    }
+    assert {r.package_id: (r.sessions_used, r.open_amount) for r in report.rows} == from_payments
+    assert report.totals.total == sum((r.total for r in report.rows), D("0.00"))
