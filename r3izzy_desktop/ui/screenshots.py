@@ -104,8 +104,8 @@ class ShotContext:
 def run(outdir: str | Path, names: Iterable[str] | None = None) -> list[Path]:
     """Render the shots (all, or those in `names`) into `outdir` over a fresh demo clinic.
 
-    Needs a QApplication-free process or an offscreen one; touches neither the user's
-    database nor the saved window geometry.
+    Renders offscreen (unless QT_QPA_PLATFORM says otherwise before Qt starts); touches
+    neither the user's database nor the saved window geometry.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings

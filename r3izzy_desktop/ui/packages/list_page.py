@@ -227,7 +227,9 @@ class PackageListPage(QWidget):
             return
         try:
             from ..exports import export_patient_packages
-        except ImportError:
+        except ModuleNotFoundError as missing:
+            if missing.name != "r3izzy_desktop.ui.exports":
+                raise
             messages.inform(
                 self,
                 self.tr("Exportar"),
@@ -243,7 +245,9 @@ class PackageListPage(QWidget):
         """The package's receipt (the reports module builds it)."""
         try:
             from ..receipt import open_receipt
-        except ImportError:
+        except ModuleNotFoundError as missing:
+            if missing.name != "r3izzy_desktop.ui.receipt":
+                raise
             messages.inform(
                 self,
                 self.tr("Recibo"),
