@@ -12,7 +12,7 @@ from r3izzy_desktop.ui.agenda import AgendaPage, paint, patient_calendar
 from r3izzy_desktop.ui.agenda.calendar import MONTH, WEEK, week_title
 from r3izzy_desktop.ui.agenda.session_detail import SessionDetailDialog
 from r3izzy_desktop.ui.agenda.session_form import SessionFormDialog
-from r3izzy_desktop.ui.agenda.week_view import lanes
+from r3izzy_desktop.ui.agenda.week_grid import lanes
 
 from .agenda_drivers import LEFT
 
@@ -224,7 +224,7 @@ def test_double_click_on_a_time_slot_opens_the_form_at_that_time(page, qtbot, ma
     make_session(8, 8)  # the week starts its view at the first session
     page.calendar.set_view(WEEK)
     grid = page.calendar.week_view.grid
-    from r3izzy_desktop.ui.agenda.week_view import GUTTER
+    from r3izzy_desktop.ui.agenda.week_grid import GUTTER
 
     column = (grid.width() - GUTTER) / 7
     x = int(GUTTER + 4 * column + column / 2)  # Thursday 10/04

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,18 +29,42 @@ from ..widgets import Card, StatusBadge, label
 SKIP = "skip"
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("choose_package", text)
+
+
 def sessions_phrase(rows: Sequence, count: int) -> str:
     """ "a sessão de qui. 03/07 10:00 · Método Bobath" or "as 10 sessões (ter. 01/07 a …)"."""
     if count == 1 and rows:
         row = rows[0]
-        return (
-            f"a sessão de {format_weekday_date(row.starts_at)} {row.starts_at:%H:%M} · "
-            f"{row.service_name}"
+        return tr("a sessão de {0} {1} · {2}").format(
+            format_weekday_date(row.starts_at), f"{row.starts_at:%H:%M}", row.service_name
         )
     if rows:
         first, last = rows[0].starts_at, rows[-1].starts_at
-        return f"as {count} sessões ({format_weekday_date(first)} a {format_weekday_date(last)})"
-    return f"as {count} sessões"
+        return tr("as {0} sessões ({1} a {2})").format(
+            count, format_weekday_date(first), format_weekday_date(last)
+        )
+    return tr("as {0} sessões").format(count)
+
+
+def package_hint(figures: PackageSummary, count: int, partial: bool) -> str:
+    """What happens when the package has fewer sessions left than `count`; "" otherwise."""
+    left = figures.sessions_left
+    if count <= left:
+        return ""
+    if partial:
+        rest = count - left
+        tail = (
+            tr("a outra fica em aberto.")
+            if rest == 1
+            else tr("as outras {0} ficam em aberto.").format(rest)
+        )
+        return tr("Paga as {0} primeiras sessões; ").format(left) + tail
+    remaining = tr("sessão restante") if left == 1 else tr("sessões restantes")
+    return tr("Este pacote tem só {0} {1} para {2} selecionadas: ajuste o pacote antes.").format(
+        left, remaining, count
+    )
 
 
 class PackageCard(Card):
@@ -49,12 +73,12 @@ class PackageCard(Card):
     def __init__(self, figures: PackageSummary, count: int, partial: bool):
         super().__init__(clickable=True)
         self.package_id = figures.id
-        self.radio = QRadioButton(f"No. {figures.number}")
+        self.radio = QRadioButton(self.tr("No. {0}").format(figures.number))
         self.radio.setObjectName("packageRadio")
-        self.radio.setAccessibleName(f"Pacote No. {figures.number}")
+        self.radio.setAccessibleName(self.tr("Pacote No. {0}").format(figures.number))
         top = QHBoxLayout()
         top.addWidget(self.radio)
-        top.addWidget(label(f"pago em {format_date(figures.paid_on)}", "muted"))
+        top.addWidget(label(self.tr("pago em {0}").format(format_date(figures.paid_on)), "muted"))
         top.addStretch(1)
         top.addWidget(StatusBadge(figures.status))
         self.body.addLayout(top)
@@ -63,30 +87,20 @@ class PackageCard(Card):
         grid.setContentsMargins(26, 0, 0, 0)
         for column, (title, value) in enumerate(
             (
-                ("Sessões (saldo)", f"{figures.sessions_left} de {figures.sessions_total}"),
-                ("Em aberto", format_brl(figures.open_amount)),
-                ("Valor médio", format_brl(figures.price_per_session)),
-                ("Próximo débito", format_brl(figures.next_debit)),
+                (
+                    self.tr("Sessões (saldo)"),
+                    self.tr("{0} de {1}").format(figures.sessions_left, figures.sessions_total),
+                ),
+                (self.tr("Em aberto"), format_brl(figures.open_amount)),
+                (self.tr("Valor médio"), format_brl(figures.price_per_session)),
+                (self.tr("Próximo débito"), format_brl(figures.next_debit)),
             )
         ):
             grid.addWidget(label(title, "fieldLabel"), 0, column)
             grid.addWidget(label(value, "valueText"), 1, column)
         grid.setColumnStretch(4, 1)
         self.body.addLayout(grid)
-        self.hint = ""
-        if count > figures.sessions_left:
-            if partial:
-                rest = count - figures.sessions_left
-                self.hint = (
-                    f"Paga as {figures.sessions_left} primeiras sessões; "
-                    f"{'a outra fica' if rest == 1 else f'as outras {rest} ficam'} em aberto."
-                )
-            else:
-                self.hint = (
-                    f"Este pacote tem só {figures.sessions_left} "
-                    f"{'sessão restante' if figures.sessions_left == 1 else 'sessões restantes'}"
-                    f" para {count} selecionadas: ajuste o pacote antes."
-                )
+        self.hint = package_hint(figures, count, partial)
         if self.hint:
             hint = label(self.hint, "warning", wrap=True)
             hint.setContentsMargins(26, 0, 0, 0)

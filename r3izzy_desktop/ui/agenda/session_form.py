@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -31,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from ...core import agenda, clinic, clock, payments
 from ...core.errors import DomainError, ValidationError
-from ...core.ptbr import WEEKDAYS_SHORT, format_money, format_weekday_date
+from ...core.ptbr import format_money, format_weekday_date
 from .. import messages
 from ..widgets import MoneyEdit, label, set_field_error
 from .calendar import color_swatch
 from .patient_picker import PatientPicker
+from .repetition import RepetitionBox
 
 MAX_LISTED_CONFLICTS = 5
 
@@ -93,7 +91,6 @@ class SessionFormDialog(QDialog):
             self._service_changed()
             if patient_id is not None:
                 self.patient.set_patient(patient_id, clinic.get_patient(patient_id).name)
-            self._default_weekday()
         for signal in (
             self.date_edit.dateChanged,
             self.time_edit.timeChanged,
@@ -166,60 +163,14 @@ class SessionFormDialog(QDialog):
         return grid
 
     def _repetition(self) -> QWidget:
-        box = QFrame()
-        box.setObjectName("card")
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(8)
-        self.repeat = QCheckBox(self.tr("Repetir toda semana"))
-        layout.addWidget(self.repeat)
-        days = QHBoxLayout()
-        days.setSpacing(6)
-        self.weekday_buttons: dict[int, QPushButton] = {}
-        first = _first_weekday()
-        for offset in range(7):
-            weekday = (first + offset) % 7
-            button = QPushButton(WEEKDAYS_SHORT[weekday])
-            button.setCheckable(True)
-            button.setProperty("chip", True)
-            button.setAutoDefault(False)  # Enter confirms the dialog, not this
-            button.setAccessibleName(self.tr("Repetir em {0}").format(WEEKDAYS_SHORT[weekday]))
-            button.toggled.connect(self._update_hints)
-            self.weekday_buttons[weekday] = button
-            days.addWidget(button)
-        days.addSpacing(12)
-        days.addWidget(label(self.tr("por"), "muted"))
-        self.weeks = QSpinBox()
-        self.weeks.setRange(1, 104)
-        self.weeks.setValue(10)
-        self.weeks.setSuffix(self.tr(" semanas"))
-        self.weeks.setProperty("plain", True)
-        self.weeks.setMinimumWidth(110)
-        self.weeks.valueChanged.connect(self._update_hints)
-        days.addWidget(self.weeks)
-        days.addStretch(1)
-        layout.addLayout(days)
-        self.repeat_summary = label("", "muted", wrap=True)
-        layout.addWidget(self.repeat_summary)
-        self.repeat.toggled.connect(self._repeat_toggled)
-        for button in self.weekday_buttons.values():
-            button.setEnabled(False)
-        self.weeks.setEnabled(False)
-        return box
-
-    def _repeat_toggled(self, on: bool) -> None:
-        for button in self.weekday_buttons.values():
-            button.setEnabled(on)
-        self.weeks.setEnabled(on)
-        self._update_hints()
-
-    def _default_weekday(self) -> None:
-        if self.session_id is None and not self.repeat.isChecked():
-            weekday = self.start().weekday()
-            for day, button in self.weekday_buttons.items():
-                button.blockSignals(True)
-                button.setChecked(day == weekday)
-                button.blockSignals(False)
+        self.repetition = RepetitionBox()
+        # The parts, by name, for the screen's tests and shots.
+        self.repeat = self.repetition.repeat
+        self.weekday_buttons = self.repetition.weekday_buttons
+        self.weeks = self.repetition.weeks
+        self.repeat_summary = self.repetition.summary
+        self.repetition.changed.connect(self._update_hints)
+        return self.repetition
 
     def _load(self, session_id: int) -> None:
         session = agenda.get_session(session_id)
@@ -267,17 +218,14 @@ class SessionFormDialog(QDialog):
         moment = self.time_edit.time()
         return datetime(day.year(), day.month(), day.day(), moment.hour(), moment.minute())
 
-    def weekdays(self) -> list[int]:
-        return sorted(day for day, button in self.weekday_buttons.items() if button.isChecked())
-
     def repeating(self) -> bool:
-        return self.session_id is None and self.repeat.isChecked()
+        return self.session_id is None and self.repetition.is_on()
 
     def starts(self) -> list[datetime]:
         """Every start the form would schedule (raises ValidationError for a bad repetition)."""
-        if not self.repeating():
+        if self.session_id is not None:
             return [self.start()]
-        return agenda.weekly_dates(self.start(), self.weekdays(), self.weeks.value())
+        return self.repetition.starts(self.start())
 
     def conflicts(self) -> list[tuple[datetime, int]]:
         """(start, how many of the professional's sessions overlap it) for each start."""
@@ -295,9 +243,7 @@ class SessionFormDialog(QDialog):
 
     def _update_hints(self, *_args) -> None:
         if self.session_id is None:
-            self._default_weekday()
-        if hasattr(self, "repeat_summary"):
-            self.repeat_summary.setText(self._repeat_text())
+            self.repetition.follow(self.start())
         try:
             conflicts = self.conflicts()
         except ValidationError:
@@ -311,19 +257,6 @@ class SessionFormDialog(QDialog):
                 text += self.tr(" e em mais {0} data(s) da repetição").format(len(conflicts) - 1)
             self.overlap_label.setText(text + ".")
         self.overlap_label.setVisible(bool(conflicts))
-
-    def _repeat_text(self) -> str:
-        if not self.repeat.isChecked():
-            return self.tr("Só esta sessão.")
-        try:
-            starts = self.starts()
-        except ValidationError as error:
-            return str(error)
-        if not starts:
-            return self.tr("Nenhuma data a partir do dia escolhido.")
-        return self.tr("{0} sessões, de {1} a {2}.").format(
-            len(starts), format_weekday_date(starts[0]), format_weekday_date(starts[-1])
-        )
 
     # -- saving -------------------------------------------------------------------------
     def _show_error(self, error: DomainError) -> None:
@@ -393,7 +326,7 @@ class SessionFormDialog(QDialog):
                     patient_id,
                     service_id,
                     self.start(),
-                    weekdays=self.weekdays(),
+                    weekdays=self.repetition.weekdays(),
                     weeks=self.weeks.value(),
                     **values,
                 )
@@ -445,10 +378,6 @@ def _error_label() -> QLabel:
     widget = label("", "fieldError", wrap=True)
     widget.setVisible(False)
     return widget
-
-
-def _first_weekday() -> int:
-    return (QLocale().firstDayOfWeek().value - 1) % 7
 
 
 def _find_service(combo: QComboBox, service_id: int) -> int:
