@@ -192,6 +192,17 @@ def test_sorting_by_clicking_the_headers(qtbot, db, clinic_packages):
     assert cells(window.model, 9) == ["1", "5"]
 
 
+def test_sorting_keeps_the_selected_package_and_its_history(qtbot, db, clinic_packages):
+    window = open_window(qtbot)
+    bruno = clinic_packages["p3"]
+    window._reselect(bruno.id)
+    click_header(qtbot, window.table, 5)  # Saldo Atual: Bruno's row moves
+    row = window.table.selectionModel().currentIndex().row()
+    assert window.model.row_at(row).package_id == bruno.id
+    assert window.table.selectionModel().isRowSelected(row)
+    assert bruno.number in window.history_title.text()
+
+
 def test_selected_package_history(qtbot, db, clinic_packages):
     window = open_window(qtbot)
     # The first package is selected at once; click Bruno's row.

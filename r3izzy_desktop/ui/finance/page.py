@@ -102,6 +102,7 @@ class FinancePage(QWidget):
         self.summary: FinanceSummary | None = None
         self._job: Job | None = None
         self._generation = 0
+        self._pending = False  # figures asked for and not on screen yet
         self._report_window = None
 
         outer = QVBoxLayout(self)
@@ -189,6 +190,7 @@ class FinancePage(QWidget):
             return
         self._generation += 1
         generation = self._generation
+        self._pending = True
         self.status.setText(self.tr("Carregando…"))
         job = Job(lambda _progress: (generation, reports.finance_summary(start, end)), "finanças")
         job.succeeded.connect(self._loaded)
@@ -197,19 +199,22 @@ class FinancePage(QWidget):
         job.start()
 
     def is_loading(self) -> bool:
-        return self._job is not None and self._job.is_running()
+        """True from a refresh until its figures are on screen (or its error told)."""
+        return self._pending
 
     @Slot(object)
     def _loaded(self, result) -> None:
         generation, summary = result
         if generation != self._generation:
             return  # a newer period was asked for meanwhile
+        self._pending = False
         self.summary = summary
         self.status.setText("")
         self._show(summary)
 
     @Slot(object)
     def _failed(self, error: Exception) -> None:
+        self._pending = False
         self.status.setText("")
         if isinstance(error, DomainError):
             messages.show_domain_error(self, error)

@@ -17,6 +17,18 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("package_report", text)
 
 
+def format_count(count: int) -> str:
+    """A whole number with the pt-BR thousands mark: 25.047."""
+    return f"{count:,}".replace(",", ".")
+
+
+def packages_text(count: int) -> str:
+    """ "1 pacote", "25.047 pacotes"."""
+    if count == 1:
+        return tr("1 pacote")
+    return tr("{0} pacotes").format(format_count(count))
+
+
 def _status_color(row) -> str | None:
     return STATUS_COLORS.get(row.status)
 
@@ -90,9 +102,9 @@ def totals_columns() -> list[Column[PackageReportTotals]]:
         Column(tr("Valor Total"), lambda t: format_brl(t.total), RIGHT),
         Column(tr("Saldo Atual"), lambda t: format_brl(t.open_amount), RIGHT),
         Column(tr("Preço por Sessão"), lambda t: "", RIGHT),
-        Column(tr("Total de Sessões"), lambda t: str(t.sessions_total), RIGHT),
-        Column(tr("Sessões Usadas"), lambda t: str(t.sessions_used), RIGHT),
-        Column(tr("Sessões Restantes"), lambda t: str(t.sessions_left), RIGHT),
+        Column(tr("Total de Sessões"), lambda t: format_count(t.sessions_total), RIGHT),
+        Column(tr("Sessões Usadas"), lambda t: format_count(t.sessions_used), RIGHT),
+        Column(tr("Sessões Restantes"), lambda t: format_count(t.sessions_left), RIGHT),
     ]
 
 

@@ -35,7 +35,13 @@ from ..table_model import RowTableModel
 from ..widgets import Card, PageHeader, icon, label
 from .jobs import Job
 from .period import PeriodPicker
-from .report_columns import ReportTableModel, history_columns, package_columns, totals_columns
+from .report_columns import (
+    ReportTableModel,
+    history_columns,
+    package_columns,
+    packages_text,
+    totals_columns,
+)
 
 FILTER_DELAY_MS = 250
 # Each column is as wide as its header or this sample of its widest value (None stretches).
@@ -115,6 +121,7 @@ class PackageReportWindow(QWidget):
         self.export_run: ExportRun | None = None
         self._job: Job | None = None
         self._generation = 0
+        self._pending = False  # a load was asked for and its rows are not on screen yet
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -183,6 +190,10 @@ class PackageReportWindow(QWidget):
         self._timer.setInterval(FILTER_DELAY_MS)
         self._timer.timeout.connect(self.load)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
+        # Sorting moves the rows; keep the selected package selected (and its history).
+        self._sorted_from: int | None = None
+        self.model.layoutAboutToBeChanged.connect(self._before_sort)
+        self.model.layoutChanged.connect(self._after_sort)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self._show_history(None)
@@ -275,7 +286,8 @@ class PackageReportWindow(QWidget):
         self._timer.start()
 
     def is_loading(self) -> bool:
-        return self._timer.isActive() or (self._job is not None and self._job.is_running())
+        """True from a filter change until its rows are on screen (or its error told)."""
+        return self._timer.isActive() or self._pending
 
     @Slot()
     def load(self) -> None:
@@ -291,6 +303,7 @@ class PackageReportWindow(QWidget):
             return
         self._generation += 1
         generation = self._generation
+        self._pending = True
         self.count_label.setText(self.tr("Carregando…"))
         job = Job(lambda _p: (generation, reports.package_report(**filters)), "relatório")
         job.succeeded.connect(self._loaded)
@@ -303,6 +316,7 @@ class PackageReportWindow(QWidget):
         generation, report = result
         if generation != self._generation:
             return  # filters changed meanwhile; a newer load is on its way
+        self._pending = False
         selected = self.selected_package_id()
         self.report = report
         self.model.set_rows(report.rows)
@@ -311,14 +325,12 @@ class PackageReportWindow(QWidget):
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.totals_model.set_rows([report.totals])
         self._fit_to_totals()
-        count = report.totals.packages
-        self.count_label.setText(
-            self.tr("1 pacote") if count == 1 else self.tr("{0} pacotes").format(count)
-        )
+        self.count_label.setText(packages_text(report.totals.packages))
         self._reselect(selected)
 
     @Slot(object)
     def _load_failed(self, error: Exception) -> None:
+        self._pending = False
         self.count_label.setText("")
         if isinstance(error, DomainError):
             messages.show_domain_error(self, error)
@@ -378,6 +390,16 @@ class PackageReportWindow(QWidget):
             stretch = mode == QHeaderView.ResizeMode.Stretch
             if not stretch and self.table.columnWidth(column) < needed:
                 self.table.setColumnWidth(column, needed)
+
+    @Slot()
+    def _before_sort(self) -> None:
+        self._sorted_from = self.selected_package_id()
+
+    @Slot()
+    def _after_sort(self) -> None:
+        if self._sorted_from is not None:
+            self._reselect(self._sorted_from)
+        self._sorted_from = None
 
     def _sync_totals_width(self, column: int, _old: int, new: int) -> None:
         self.totals.setColumnWidth(column, new)
