@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QLocale, QPoint, Signal
-from PySide6.QtGui import QColor, QCursor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QLocale, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QMenu,
     QPushButton,
     QSizePolicy,
@@ -108,6 +109,7 @@ class CalendarWidget(QWidget):
         self.previous_button = _arrow("‹", self.tr("Anterior"), self.tr("Anterior (Alt+←)"))
         self.next_button = _arrow("›", self.tr("Próximo"), self.tr("Próximo (Alt+→)"))
         self.title = label("", "calendarTitle")
+        self.title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.today_button.clicked.connect(self.go_today)
         self.previous_button.clicked.connect(self.go_previous)
         self.next_button.clicked.connect(self.go_next)
@@ -115,8 +117,8 @@ class CalendarWidget(QWidget):
             bar.addWidget(widget)
         bar.addSpacing(6)
         bar.addWidget(self.title)
-        self.count_label = label("", "muted")
-        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.count_label = ElidedLabel()
+        self.count_label.setObjectName("muted")
         bar.addWidget(self.count_label, 1)
 
         self.month_button = QPushButton(self.tr("Mês"))
@@ -336,6 +338,24 @@ class CalendarWidget(QWidget):
     def _show_day_menu(self, day: date, where: QPoint | None) -> None:
         menu = self.day_menu(day)
         menu.popup(where if where is not None else QCursor.pos())
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when narrow instead of being cut mid-word."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text
+        )
+        painter.end()
 
 
 def _arrow(text: str, name: str, tip: str) -> QToolButton:

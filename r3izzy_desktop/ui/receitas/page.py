@@ -79,6 +79,7 @@ class ReceitasPage(QWidget):
         self.table.setAccessibleName(self.tr("Sessões do período"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(120)  # widths from a sample: a busy month stays quick
         header.setSectionResizeMode(PATIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setHighlightSections(False)
