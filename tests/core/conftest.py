@@ -1,22 +1,55 @@
-"""Core tests: no Qt. Each test gets a fresh, empty database."""
+"""Core tests: no Qt. Each test gets a fresh, empty database.
+
+`R3IZZY_TEST_BACKEND=postgres` runs them on PostgreSQL (a fresh schema per test on the
+local server, see tests/pg.py); the default is SQLite in memory. Modules about SQLite
+files by nature (pragmas, file backups and restores, the crash test, start-up with a bad
+file) are marked `sqlite_only` and are skipped, with that reason, in the PostgreSQL run:
+they run in the SQLite run, which CI runs too.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from r3izzy_desktop.core import agenda, clinic, packages
 from r3izzy_desktop.core.database import close_database, open_database
+from tests import pg
+
+# Modules whose subject is the SQLite file itself.
+SQLITE_ONLY_MODULES = {
+    "test_database.py": "URLs, pragmas and locks of SQLite files",
+    "test_migration.py": "schema-1 SQLite files copied aside and upgraded",
+    "test_backup.py": "backups and restores of SQLite files",
+    "test_startup_cli.py": "damaged, locked and read-only SQLite files",
+    "test_crash.py": "a process killed while writing a SQLite file",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        reason = SQLITE_ONLY_MODULES.get(item.path.name) if item.path.parent == here else None
+        if reason is None:
+            continue
+        item.add_marker(pytest.mark.sqlite_only)
+        if pg.backend() == "postgres":
+            item.add_marker(
+                pytest.mark.skip(reason=f"SQLite by nature ({reason}): run by the SQLite run")
+            )
 
 
 @pytest.fixture
 def db():
-    """A fresh in-memory database, bound to the models for the duration of the test."""
-    database = open_database(":memory:")
-    yield database
-    close_database()
+    """A fresh database, bound to the models for the duration of the test: SQLite in
+    memory, or a new schema on PostgreSQL when R3IZZY_TEST_BACKEND=postgres."""
+    with pg.database_for_test() as url:
+        database = open_database(url)
+        yield database
+        close_database()
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def sql(statement: str, *params) -> None:
-    db.execute_sql(statement, params)
+    # "?" is SQLite's placeholder; the same statements run on PostgreSQL with its own.
+    db.execute_sql(statement.replace("?", db.obj.param), params)
 
 
 @pytest.fixture

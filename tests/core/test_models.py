@@ -9,7 +9,7 @@ import pytest
 from peewee import ForeignKeyField
 
 from r3izzy_desktop.core import models, packages
-from r3izzy_desktop.core.database import ONE_ACTIVE_PAYMENT_INDEX, db
+from r3izzy_desktop.core.database import ONE_ACTIVE_PAYMENT_INDEX, db, is_postgres
 from r3izzy_desktop.core.models import MoneyField, Payment
 
 D = Decimal
@@ -35,10 +35,12 @@ def test_money_columns_are_integers(db):
 
 def test_money_is_stored_as_centavos_and_read_as_decimal(patient, make_package):
     pkg = make_package(sessions=3, total="1000.50")
+    # The column's type as the engine reports it: SQLite's typeof, PostgreSQL's pg_typeof.
+    kind, param = ("pg_typeof(total)::text", "%s") if is_postgres() else ("typeof(total)", "?")
     stored = db.execute_sql(
-        "SELECT total, typeof(total), open_amount FROM package WHERE id = ?", (pkg.id,)
+        f"SELECT total, {kind}, open_amount FROM package WHERE id = {param}", (pkg.id,)
     ).fetchone()
-    assert stored == (100050, "integer", 100050)
+    assert stored == (100050, "bigint" if is_postgres() else "integer", 100050)
     assert packages.get_package(pkg.id).total == D("1000.50")
     assert type(packages.get_package(pkg.id).total) is Decimal
 
