@@ -245,4 +245,16 @@ def _packages_for(rng, index, patient, sessions, today) -> None:
     for session in past:
         if session.attendance == "agendada":
             agenda.set_attendance(session, "realizada")
-    del future  # the next month's sessions stay open: the package offer has work to do
+    # Sessions no package paid were mostly paid at the desk; the last week's are the ones
+    # still open, as at any clinic (Receitas has work to do, and so does the package offer
+    # for next month's sessions, which stay open).
+    recent = today - timedelta(days=7)
+    for session in past:
+        if session.attendance == "falta_justificada" or payments.active_payment(session):
+            continue
+        if rng.random() < (0.4 if session.starts_at.date() >= recent else 0.85):
+            with clock.frozen(session.starts_at + timedelta(minutes=50)):
+                payments.pay_manually(
+                    [session], method=rng.choice(["pix", "pix", "dinheiro", "cartao_debito"])
+                )
+    del future
