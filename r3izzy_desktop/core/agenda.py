@@ -30,7 +30,7 @@ from .models import (
     Service,
     Session,
 )
-from .packages import credit_back
+from .packages import credit_back, lock_session_and_package
 from .ptbr import format_day_month_time
 from .validation import money_value, optional_text, whole_number
 
@@ -195,6 +195,7 @@ def update_session(session: Session | int, **changes: Any) -> Session:
     """Change a session: patient, service, starts_at, duration_min, price, location,
     professional, notes. A paid session keeps its patient and its price (the payment
     must be undone first)."""
+    lock_session_and_package(session)
     row = _live(session)
     allowed = {
         "patient",
@@ -267,9 +268,9 @@ def set_attendance(
         raise ValidationError(
             "Presença inválida: use agendada, realizada, falta ou falta_justificada."
         )
+    payment = lock_session_and_package(session)
     row = _live(session)
     if attendance == FALTA_JUSTIFICADA:
-        payment = _active_payment(row.id)
         if payment is not None and payment.package_id is not None:
             credit_back(payment, row, reason="falta justificada", operator=operator_name())
         elif payment is not None and void_manual_payment:
@@ -286,8 +287,8 @@ def set_attendance(
 @operation
 def delete_session(session: Session | int) -> Session:
     """R13: soft-delete; a package debit is credited back first, a manual payment voided."""
+    payment = lock_session_and_package(session)
     row = _live(session)
-    payment = _active_payment(row.id)
     if payment is not None and payment.package_id is not None:
         credit_back(payment, row, reason="sessão excluída", operator=operator_name())
     elif payment is not None:

@@ -281,6 +281,8 @@ def operation(fn: F) -> F:
 
     A transient conflict (SQLite busy past the timeout, a PostgreSQL serialization
     failure or deadlock) rolls back and retries a few times, then raises DatabaseBusy.
+    Each committed operation adds one to this app's change counter (changes.py), in the
+    same transaction, so the other PCs' screens know to refresh.
     A second active payment for a session (R11, enforced by a unique index) becomes
     AlreadyPaid. Called inside another operation, it simply joins that transaction.
     """
@@ -295,7 +297,9 @@ def operation(fn: F) -> F:
         for attempt in range(_RETRIES):
             try:
                 with db.atomic():
-                    return fn(*args, **kwargs)
+                    result = fn(*args, **kwargs)
+                    _count_change()
+                    return result
             except peewee.IntegrityError as exc:
                 if ONE_ACTIVE_PAYMENT_INDEX in str(exc) or "payment.session_id" in str(exc):
                     raise AlreadyPaid(
@@ -321,6 +325,13 @@ def operation(fn: F) -> F:
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper  # type: ignore[return-value]
+
+
+def _count_change() -> None:
+    """The other PCs' screens poll this counter to know they are stale (changes.py)."""
+    from . import changes
+
+    changes.bump()
 
 
 def for_update(query: peewee.ModelSelect) -> peewee.ModelSelect:

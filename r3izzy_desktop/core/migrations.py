@@ -18,7 +18,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from . import clock
 from .database import sqlite_backup
 from .errors import DatabaseProblem
-from .models import ALL_MODELS, SchemaVersion
+from .models import ALL_MODELS, ChangeCounter, SchemaVersion
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,14 @@ def add_calendar_and_report_indexes(migrator: SchemaMigrator, database: peewee.D
     )
 
 
+def add_change_counter(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """2 -> 3: the `change_counter` table the screens poll to see another PC's changes
+    (changes.py). Kept if it is already there."""
+    database.create_tables([ChangeCounter], safe=True)
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
-MIGRATIONS: list[Step] = [add_calendar_and_report_indexes]
+MIGRATIONS: list[Step] = [add_calendar_and_report_indexes, add_change_counter]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

@@ -246,6 +246,19 @@ class PackageEvent(BaseModel):
     operator = CharField(max_length=200, default="")
 
 
+class ChangeCounter(BaseModel):
+    """How many write operations each running app (`client`) has committed (schema 3).
+
+    Every operation adds one to its own client's row in its own transaction, so the sum
+    over the other clients moves exactly when another PC committed a change (changes.py).
+    One row per client: PCs never wait on each other's counter.
+    """
+
+    client = CharField(primary_key=True, max_length=80)
+    value = BigIntegerField(default=0)
+    at = DateTimeField(default=clock.now)
+
+
 ALL_MODELS = (
     SchemaVersion,
     Setting,
@@ -257,4 +270,5 @@ ALL_MODELS = (
     Package,
     Payment,
     PackageEvent,
+    ChangeCounter,
 )

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import clock, ledger
 from .clinic import operator_name
-from .database import for_update, operation
+from .database import for_update, is_postgres, operation
 from .errors import (
     AlreadyPaid,
     NotEnoughSessions,
@@ -285,6 +285,35 @@ def _lock(package: Package | int | str) -> Package:
     return row
 
 
+def lock_sessions(session_ids: Iterable[int]) -> None:
+    """Lock these sessions' rows (`SELECT … FOR UPDATE`, in id order) until the operation
+    ends, so what it checks about them (paid? deleted? a justified absence?) stays true
+    until it commits. Every operation locks in one order: the package first, then its
+    sessions by id, so two PCs never wait on each other in a circle (a deadlock the server
+    would still break; the operation is then retried). On SQLite the IMMEDIATE
+    transaction already holds the only write lock: nothing to do."""
+    ids = sorted({int(i) for i in session_ids})
+    if ids and is_postgres():
+        query = Session.select(Session.id).where(Session.id.in_(ids)).order_by(Session.id)
+        list(for_update(query).tuples())
+
+
+def lock_session_and_package(session: Session | int) -> Payment | None:
+    """Lock the package whose active debit pays `session` (if any), then the session, and
+    return the session's active payment as it is under those locks."""
+    session_id = session.id if isinstance(session, Session) else session
+    seen = _active_payments([session_id]).get(session_id)
+    while True:
+        if seen is not None and seen.package_id is not None:
+            _lock(seen.package_id)
+        lock_sessions([session_id])
+        # Nobody can pay or credit the session while we hold it: this read is final.
+        now = _active_payments([session_id]).get(session_id)
+        if (now and now.id) == (seen and seen.id):
+            return now
+        seen = now  # another PC changed it before we held it: lock its package too
+
+
 def _check_version(row: Package, expected_version: int | None) -> None:
     if expected_version is not None and row.version != expected_version:
         raise StaleData(
@@ -474,6 +503,7 @@ def pay_sessions(
         )
     if not sessions:
         raise ValidationError("Selecione ao menos uma sessão para pagar.")
+    lock_sessions(s.id if isinstance(s, Session) else s for s in sessions)
     rows = _fetch_sessions(sessions)
     paid = _active_payments(s.id for s in rows)
     for session in rows:
@@ -603,8 +633,8 @@ def refund_session(session: Session | int, *, expected_version: int | None = Non
 
     Raises ValidationError when no package pays the session. Returns the package.
     """
+    payment = lock_session_and_package(session)
     row = _fetch_sessions([session])[0]
-    payment = _active_payments([row.id]).get(row.id)
     when = format_day_month_time(row.starts_at)
     if payment is None:
         raise ValidationError(f"A sessão de {when} não está paga; não há o que reembolsar.")

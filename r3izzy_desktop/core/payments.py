@@ -11,6 +11,7 @@ from .clinic import fold, operator_name
 from .database import operation
 from .errors import AlreadyPaid, NotFound, ValidationError
 from .models import MANUAL_METHODS, PACOTE, Package, Payment, Session
+from .packages import lock_sessions
 from .ptbr import format_brl, format_date, format_day_month_time
 from .validation import a_date, optional_text
 
@@ -73,6 +74,7 @@ def pay_manually(
     ids = [s.id if isinstance(s, Session) else s for s in sessions]
     if len(set(ids)) != len(ids):
         raise ValidationError("A mesma sessão foi selecionada mais de uma vez.")
+    lock_sessions(ids)
     rows = {row.id: row for row in Session.select().where(Session.id.in_(ids))}
     operator = operator_name()
     created = []
@@ -112,6 +114,7 @@ def void_payment(session: Session | int, reason: str = "estorno") -> Payment:
     `packages.refund_session` so the package gets its session back.
     """
     session_id = session.id if isinstance(session, Session) else session
+    lock_sessions([session_id])
     row = Session.get_or_none(Session.id == session_id)
     if row is None:
         raise NotFound("Sessão não encontrada.")

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from r3izzy_desktop.core import agenda, backup, clinic, database, demo, integrity, packages
+from r3izzy_desktop.core import (
+    agenda,
+    backup,
+    clinic,
+    database,
+    demo,
+    integrity,
+    migrations,
+    packages,
+)
 from r3izzy_desktop.core.backup import (
     AT_CLOSE,
     AT_START,
@@ -143,7 +152,7 @@ def damage(path: Path) -> None:
 
 def test_validate_accepts_a_backup(good_backup):
     info = backup.validate(good_backup)
-    assert info.schema_version == 2
+    assert info.schema_version == migrations.SCHEMA_VERSION
     assert info.patients > 0 and info.packages > 0 and info.sessions > 0
 
 
@@ -233,7 +242,9 @@ def test_restoring_an_older_schema_migrates_it(clinic_db, tmp_path):
         con.execute("UPDATE schema_version SET version = 1")
     backup.restore(old)
     database_now = database.db.obj
-    assert database_now.execute_sql("SELECT version FROM schema_version").fetchone() == (2,)
+    assert database_now.execute_sql("SELECT version FROM schema_version").fetchone() == (
+        migrations.SCHEMA_VERSION,
+    )
     assert list(clinic_db.parent.glob("r3izzy.db.v1-*.bak"))
 
 
