@@ -29,6 +29,18 @@ from ..widgets import Card, StatusBadge, label
 SKIP = "skip"
 
 
+class ChosenPackage(int):
+    """The chosen package's id, carrying the version of the figures the dialog showed, so
+    paying fails (StaleData) instead of debiting figures another PC changed meanwhile."""
+
+    version: int | None
+
+    def __new__(cls, package_id: int, version: int | None = None) -> ChosenPackage:
+        chosen = super().__new__(cls, package_id)
+        chosen.version = version
+        return chosen
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("choose_package", text)
 
@@ -73,6 +85,7 @@ class PackageCard(Card):
     def __init__(self, figures: PackageSummary, count: int, partial: bool):
         super().__init__(clickable=True)
         self.package_id = figures.id
+        self.version = figures.version
         self.radio = QRadioButton(self.tr("No. {0}").format(figures.number))
         self.radio.setObjectName("packageRadio")
         self.radio.setAccessibleName(self.tr("Pacote No. {0}").format(figures.number))
@@ -202,7 +215,8 @@ class ChoosePackageDialog(QDialog):
     def _pay(self) -> None:
         chosen = self.selected_package()
         if chosen is not None:
-            self.choice = chosen
+            card = next(card for card in self.cards if card.package_id == chosen)
+            self.choice = ChosenPackage(chosen, card.version)
             self.accept()
 
     def _skip(self) -> None:

@@ -63,7 +63,9 @@ def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Seq
     chosen = ordered[: figures.sessions_left]
     if not chosen:
         return False
-    return pay_flow.pay_with_package(parent, choice, chosen, expected_version=figures.version)
+    # The version the dialog showed (a ChosenPackage), so figures changed since fail.
+    shown = getattr(choice, "version", None) or figures.version
+    return pay_flow.pay_with_package(parent, choice, chosen, expected_version=shown)
 
 
 def register_payment(parent: QWidget | None, row: SessionRow) -> bool:
@@ -76,7 +78,9 @@ def register_payment(parent: QWidget | None, row: SessionRow) -> bool:
         return False
     if choice == SKIP:
         return pay_by_hand(parent, [row.id])
-    return pay_flow.pay_with_package(parent, choice, [row.id])
+    return pay_flow.pay_with_package(
+        parent, choice, [row.id], expected_version=getattr(choice, "version", None)
+    )
 
 
 SELECT_PACKAGE, SKIP_CHOICE = 0, 1
@@ -143,4 +147,6 @@ def register_payments(parent: QWidget | None, rows: Sequence[SessionRow]) -> boo
         return False
     if package == SKIP:
         return pay_by_hand(parent, ids)
-    return pay_flow.pay_with_package(parent, package, ids)
+    return pay_flow.pay_with_package(
+        parent, package, ids, expected_version=getattr(package, "version", None)
+    )
