@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
-from playhouse import db_url
 
 from .errors import AlreadyPaid, DatabaseBusy, DatabaseProblem, DomainError
 
@@ -213,17 +212,17 @@ def _check_sqlite_file(file: Path) -> None:
 
 
 def _postgres(url: str) -> PostgresqlDatabase:
+    from .drivers import bind_postgres_driver
+
     try:
-        import psycopg  # noqa: F401
+        bind_postgres_driver()  # loaded only now: a SQLite start never pays for it
     except ImportError:  # pragma: no cover - depends on the installation
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
-            raise DatabaseProblem(
-                "O suporte a PostgreSQL não está instalado "
-                '(pip install "r3izzy-desktop[postgres]").',
-                "connection",
-            ) from None
+        raise DatabaseProblem(
+            'O suporte a PostgreSQL não está instalado (pip install "r3izzy-desktop[postgres]").',
+            "connection",
+        ) from None
+    from playhouse import db_url  # imports the PostgreSQL extensions, hence only here
+
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     params = db_url.parse(url, unquote_password=True, unquote_user=True)

@@ -11,18 +11,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from . import clock
 from .database import sqlite_backup
 from .errors import DatabaseProblem
 from .models import ALL_MODELS, ChangeCounter, SchemaVersion
 
+if TYPE_CHECKING:
+    # playhouse.migrate imports the PostgreSQL extensions (and their driver): only load it
+    # when a database is really upgraded, never on an ordinary start (see drivers.py).
+    from playhouse.migrate import SchemaMigrator
+
 log = logging.getLogger(__name__)
 
-Step = Callable[[SchemaMigrator, peewee.Database], None]
+Step = Callable[["SchemaMigrator", peewee.Database], None]
 
 
 def add_calendar_and_report_indexes(migrator: SchemaMigrator, database: peewee.Database) -> None:
@@ -90,6 +95,8 @@ def migrate(database: peewee.Database, path: str | None) -> int:
     if path and path != ":memory:":
         copy = backup_before_migration(database, path, version)
         log.info("copied %s to %s before migrating", path, copy)
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
     migrator = (
         PostgresqlMigrator(database)
         if isinstance(database, peewee.PostgresqlDatabase)
