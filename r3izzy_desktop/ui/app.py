@@ -91,7 +91,8 @@ _tabs_registered = False
 
 
 def register_settings_tabs() -> None:
-    """Put the Backups section into Configurações (its documented hook), once."""
+    """Put the Backups and Banco de dados sections into Configurações (its documented
+    hook), once."""
     global _tabs_registered
     if _tabs_registered:
         return
@@ -105,7 +106,13 @@ def register_settings_tabs() -> None:
 
         return BackupsSection()
 
+    def database_tab() -> QWidget:
+        from .settings_database import DatabaseSection
+
+        return DatabaseSection()
+
     register_tab("Backups", backups_tab)
+    register_tab("Banco de dados", database_tab)
     _tabs_registered = True
 
 

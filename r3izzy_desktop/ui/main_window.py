@@ -136,6 +136,10 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F1"), self, activated=self.show_about)
         self._restore_geometry()
         self.nav.setCurrentRow(0)
+        # Another PC changed the data: the visible page reloads within seconds.
+        from .live_refresh import LiveRefresh
+
+        self.live_refresh = LiveRefresh(self)
 
     # -- pages ----------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -185,6 +189,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue(self.SETTINGS_GEOMETRY, self.saveGeometry())
+        self.live_refresh.stop()
         for widget in self._pages.values():
             closing = getattr(widget, "window_closing", None)
             if callable(closing):
