@@ -346,6 +346,10 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
 
 def run(db_url: str | None = None, demo: bool = False) -> int:
     """Open the app; returns the process exit code (1 when the user quit at start-up)."""
-    if start(db_url, demo) is None:
+    session = start(db_url, demo)
+    if session is None:
         return 1
+    from . import idle_exit
+
+    idle_exit.install(session.window)  # R3IZZY_EXIT_WHEN_IDLE: the start-up benchmark
     return QApplication.instance().exec()

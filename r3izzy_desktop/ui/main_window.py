@@ -36,15 +36,22 @@ def _coming(title: str, items: list[str]) -> Callable[[], QWidget]:
 
 
 def _patients_page() -> QWidget:
-    from .agenda import patient_calendar
     from .patients.area import PatientsArea
 
     area = PatientsArea()
-    # "Agenda do paciente": the agenda's calendar, told which patient the page shows;
-    # what it pays shows at once in the page's package summary.
-    calendar = patient_calendar()
-    calendar.changed.connect(area.patient_page.refresh)
-    area.patient_page.set_calendar(calendar)
+    page = area.patient_page
+
+    def calendar_for(_patient_id: int) -> QWidget:
+        # "Agenda do paciente": the agenda's calendar, told which patient the page shows;
+        # what it pays shows at once in the page's package summary. Built when the first
+        # patient is opened, so the start-up does not load the agenda.
+        from .agenda import patient_calendar
+
+        calendar = patient_calendar()
+        calendar.changed.connect(page.refresh)
+        return calendar
+
+    page.calendar_factory = calendar_for
     return area
 
 

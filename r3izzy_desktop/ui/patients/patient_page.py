@@ -43,8 +43,9 @@ class PatientPage(QWidget):
 
     The calendar: `set_calendar(widget)` puts a widget in the "Agenda do paciente" area;
     or set the class attribute `calendar_factory` (patient_id -> widget) and each page
-    builds its own. A calendar widget with `set_patient(patient_id)` is told which patient
-    is shown whenever it changes.
+    builds its own (an instance attribute `calendar_factory` serves that page only; the
+    calendar is built when the first patient is shown). A calendar widget with
+    `set_patient(patient_id)` is told which patient is shown whenever it changes.
     """
 
     packages_requested = Signal(int)
@@ -163,8 +164,10 @@ class PatientPage(QWidget):
     # -- showing a patient ----------------------------------------------------------------------
     def show_patient(self, patient_id: int) -> None:
         self.patient_id = patient_id
-        if self._calendar is None and type(self).calendar_factory is not None:
-            self.set_calendar(type(self).calendar_factory(patient_id))
+        # The page's own factory (set on the instance) or the class's.
+        factory = self.calendar_factory
+        if self._calendar is None and factory is not None:
+            self.set_calendar(factory(patient_id))
         self.refresh()
         self._tell_calendar()
 
