@@ -27,6 +27,20 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the value sorting compares
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_SERVED_ROLES = frozenset(
+    {
+        _DISPLAY,
+        _ALIGNMENT,
+        _FOREGROUND,
+        int(Qt.ItemDataRole.ToolTipRole),
+        int(ROW_ROLE),
+        int(SORT_ROLE),
+    }
+)
+
 
 @dataclass(frozen=True)
 class Column(Generic[Row]):
@@ -72,24 +86,32 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Views ask for a dozen roles per painted cell, and a table sized to its contents
+        # asks for every cell: roles no column uses are answered before touching the index.
+        if role not in _SERVED_ROLES:
             return None
-        if not 0 <= index.column() < len(self._columns):
+        position = index.row()
+        if not 0 <= position < len(self._rows):
+            return None  # also an invalid index (row -1)
+        column_index = index.column()
+        if not 0 <= column_index < len(self._columns):
             return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = self._rows[position]
+        column = self._columns[column_index]
+        if role == _DISPLAY:
             return column.text(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return int(column.align)
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
             return (column.sort_key or column.text)(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
+        if role == _FOREGROUND:
+            if column.color is None:
+                return None
             color = column.color(row)
             return QBrush(QColor(color)) if color else None
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+        if column.tooltip is not None:  # the tooltip role: the only one left
             return column.tooltip(row)
         return None
 

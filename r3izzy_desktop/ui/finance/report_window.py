@@ -10,7 +10,7 @@ the window during an export asks first and then cancels it, leaving no file.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +30,7 @@ from ...core import reports
 from ...core.errors import DomainError
 from ...core.models import PACKAGE_STATUSES
 from .. import exports, messages
+from ..column_widths import CELL_PADDING, size_columns
 from ..exports import ExportRun
 from ..table_model import RowTableModel
 from ..widgets import Card, PageHeader, icon, label
@@ -67,30 +68,6 @@ HISTORY_SAMPLES = (
     "R$ 00.000,00",
     "R$ 00.000,00",
 )
-CELL_PADDING = 30  # the stylesheet's item padding, the grid line and some air
-
-
-def size_columns(table: QTableView, samples: tuple[str | None, ...]) -> None:
-    """Fit each column to its header (every line of it, in bold) and its sample value; the
-    column without a sample takes the remaining width."""
-    metrics = table.fontMetrics()
-    bold = QFont(table.font())
-    bold.setBold(True)
-    header_metrics = QFontMetrics(bold)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    model = table.model()
-    for column, sample in enumerate(samples):
-        if sample is None:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            continue
-        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-        widest = max(
-            [metrics.horizontalAdvance(sample)]
-            + [header_metrics.horizontalAdvance(line) for line in title.splitlines()]
-        )
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        table.setColumnWidth(column, widest + CELL_PADDING)
 
 
 def make_table(model: RowTableModel, name: str) -> QTableView:

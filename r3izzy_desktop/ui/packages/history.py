@@ -3,21 +3,24 @@ table model over the core's rows (`packages.history`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core import packages
+from ...core.models import EVENT_KINDS, PACKAGE_STATUSES
 from ...core.packages import HistoryRow
 from ...core.ptbr import format_brl, format_date, format_datetime, format_money
+from ..column_widths import size_columns, two_lines
 from ..table_model import CENTER, RIGHT, Column, RowTableModel
 from ..widgets import StatusBadge, label
 
@@ -62,6 +65,33 @@ def history_columns() -> list[Column[HistoryRow]]:
     ]
 
 
+def history_samples(rows: list[HistoryRow]) -> list:
+    """The widest text each column can show (None: Observação, which stretches)."""
+    return [
+        {r.kind for r in rows} or EVENT_KINDS,
+        "00/00/0000",
+        "00/00/0000 00:00",
+        {r.status for r in rows} or PACKAGE_STATUSES,
+        None,
+        "000",
+        format_money(max((r.open_amount for r in rows), default=Decimal("0.00"))),
+        format_money(max((r.price_per_session for r in rows), default=Decimal("0.00"))),
+        {r.operator for r in rows},
+    ]
+
+
+class HistoryModel(RowTableModel):
+    """The history's rows; long headers of narrow columns on two lines."""
+
+    WIDE = (4,)  # Observação
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        value = super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole and section not in self.WIDE and value:
+            return two_lines(value)
+        return value
+
+
 class HistoryDialog(QDialog):
     """Read-only; Esc or Enter closes it."""
 
@@ -69,7 +99,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         summary = packages.summary(package_id)
         self.setWindowTitle(self.tr("Histórico do pacote No. {0}").format(summary.number))
-        self.resize(1260, 580)
+        self.resize(1320, 580)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
@@ -97,9 +127,7 @@ class HistoryDialog(QDialog):
         )
         layout.addLayout(heading)
 
-        self.model: RowTableModel[HistoryRow] = RowTableModel(
-            history_columns(), packages.history(package_id), parent=self
-        )
+        self.model = HistoryModel(history_columns(), packages.history(package_id), parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -109,11 +137,10 @@ class HistoryDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(34)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Observação takes the room left; a long one is elided, its tooltip shows it whole.
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setHighlightSections(False)
+        # Widths from samples, not from every line (a long history opens at once);
+        # Observação takes the room left, a long one is elided, its tooltip shows it whole.
+        size_columns(self.table, history_samples(self.model.rows()))
         layout.addWidget(self.table, 1)
         if self.model.rowCount():
             # The newest line is where the user looks first.
