@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 from . import APP_NAME, __version__
@@ -161,12 +162,24 @@ def run_migrate_to(args: argparse.Namespace) -> int:
 
     source = args.db or default_database_url()
     print(f"Copiando {source} para {describe_url(args.target)}…")
+    started = time.monotonic()
+    steps: list[tuple[str, float]] = []
+
+    def stage(text: str) -> None:
+        if steps:
+            # "\r" and spaces: over the last progress line, if there was one.
+            print(f"\r  ({time.monotonic() - steps[-1][1]:.1f} s)" + " " * 50)
+        print(f"{text}…")
+        steps.append((text, time.monotonic()))
+
     result = transfer.copy_to(
         source,
         args.target,
-        progress=lambda table, done, total: print(f"  {table}: {done}/{total}", end="\r"),
+        progress=lambda table, done, total: print(f"  {table}: {done}/{total}    ", end="\r"),
+        stage=stage,
     )
-    print()
+    now = time.monotonic()
+    print(f"\r  ({now - steps[-1][1]:.1f} s)" + " " * 50 + f"\nTempo total: {now - started:.1f} s")
     for table, count in result.counts.items():
         print(f"  {table}: {count} linhas")
     if result.target_problems:

@@ -20,6 +20,7 @@ from .models import ALL_MODELS, SchemaVersion
 CHUNK = 2000
 
 Progress = Callable[[str, int, int], None]  # (table, rows copied, rows in table)
+Stage = Callable[[str], None]  # a step starts: "Conferindo a origem", "Copiando"...
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,25 @@ class TransferResult:
     target_problems: list[integrity.Problem]
 
 
-def copy_to(source_url: str, target_url: str, progress: Progress | None = None) -> TransferResult:
+def copy_to(
+    source_url: str,
+    target_url: str,
+    progress: Progress | None = None,
+    stage: Stage | None = None,
+) -> TransferResult:
     """Copy the SQLite database at `source_url` into the (empty) database at `target_url`.
 
     The target's schema is created by `open_database`. Raises ValidationError when the
     source is not a SQLite file, the target is not empty, or either side has
     inconsistencies before the copy. Leaves the target database bound on success.
+    `stage(text)` is told when each step starts (checking the source, opening the
+    target, copying, checking the target); `progress` follows the rows copied.
     """
+    step = stage or (lambda _text: None)
     path = sqlite_path_of(source_url)
     if path is None or path == ":memory:" or not Path(path).is_file():
         raise ValidationError("A origem precisa ser um arquivo SQLite do R3izzy que exista.")
+    step("Conferindo a origem")
     open_database(source_url, create=False)  # migrates the source to this version if needed
     source_problems = integrity.check()
     if source_problems:
@@ -50,6 +60,7 @@ def copy_to(source_url: str, target_url: str, progress: Progress | None = None) 
     version = SchemaVersion.select().first().version
     close_database()
 
+    step("Abrindo o destino")
     open_database(target_url)
     try:
         tables = [m for m in ALL_MODELS if m is not SchemaVersion]
@@ -61,7 +72,9 @@ def copy_to(source_url: str, target_url: str, progress: Progress | None = None) 
             )
         if SchemaVersion.select().first().version != version:
             raise ValidationError("Origem e destino estão em versões de esquema diferentes.")
+        step("Copiando")
         counts = _copy_rows(path, tables, progress)
+        step("Conferindo o destino")
         target_problems = integrity.check()
     except DomainError:
         close_database()
