@@ -310,7 +310,15 @@ def operation(fn: F) -> F:
                     # Two PCs numbered a package in the same second: take the next one.
                     continue
                 raise
-            except (peewee.OperationalError, peewee.InternalError) as exc:
+            except (peewee.OperationalError, peewee.InternalError, peewee.InterfaceError) as exc:
+                if drop_broken_connection():
+                    # The server went away (restart, network): a new connection is made
+                    # at the next use. Not retried: a COMMIT may have reached the server.
+                    raise DatabaseProblem(
+                        "A conexão com o servidor do banco de dados caiu. Confira na tela se "
+                        "a última ação foi registrada antes de repeti-la.",
+                        "connection",
+                    ) from exc
                 if not _is_transient(exc):
                     raise
                 if attempt == _RETRIES - 1:
@@ -324,6 +332,22 @@ def operation(fn: F) -> F:
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper  # type: ignore[return-value]
+
+
+def drop_broken_connection() -> bool:
+    """Close this thread's server connection when it is broken (the server restarted, the
+    network dropped), so the next query connects again. True when it was broken."""
+    database = db.obj
+    if not isinstance(database, PostgresqlDatabase) or database.is_closed():
+        return False
+    if database.is_connection_usable():
+        return False
+    log.warning("the connection to the database server was lost")
+    try:
+        database.close()
+    except peewee.PeeweeException:  # pragma: no cover - closing a dead connection
+        database._state.reset()
+    return True
 
 
 def _count_change() -> None:

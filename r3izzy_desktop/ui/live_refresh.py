@@ -57,9 +57,12 @@ class LiveRefresh(QObject):
         try:
             stamp = changes.others()
         except Exception as exc:  # a server gone for a moment: try again at the next tick
+            from ..core.database import drop_broken_connection
+
             if not self._failed:
                 log.warning("change counter unreadable: %s", exc)
             self._failed = True
+            drop_broken_connection()  # the next tick (and the screens) connect again
             return
         self._failed = False
         if database is not self._database:
