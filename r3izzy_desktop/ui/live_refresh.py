@@ -3,8 +3,8 @@
 `LiveRefresh(window)` polls the change counter (`changes.others()`, one small query) every
 `INTERVAL_MS`. When another PC (or another copy of the app) committed something since the
 last reading, it calls `refresh()` on the page the window shows, keeping the scroll
-position of its lists (the pages keep their own selection and search text), and
-`refresh_from_other_pc()` on any open window that offers it (a read-only package dialog).
+position of its lists (the pages keep their own selection and search text). Any open
+window that defines `refresh_from_other_pc()` (a read-only dialog) is told at once.
 
 While a modal dialog is open (someone is filling in a form or confirming), nothing is
 reloaded under it: the refresh waits until the dialog closes. An action taken on figures
@@ -72,6 +72,7 @@ class LiveRefresh(QObject):
         if stamp != self._seen:
             self._seen = stamp
             self._pending = True
+            self._refresh_dialogs()  # those that say they can, even while modal
         if self._pending and not self._busy():
             self._pending = False
             self.refresh_now()
@@ -84,8 +85,7 @@ class LiveRefresh(QObject):
         )
 
     def refresh_now(self) -> None:
-        """Reload the visible page (keeping its lists' scroll) and the open dialogs that
-        know how to."""
+        """Reload the visible page, keeping its lists' scroll."""
         page = self.window.centralWidget()
         stack = getattr(self.window, "stack", None)
         if stack is not None:
@@ -101,6 +101,11 @@ class LiveRefresh(QObject):
             # Lists that fill in batches on the next turns of the event loop: again then.
             QTimer.singleShot(0, lambda: _restore_scroll(positions))
             QTimer.singleShot(150, lambda: _restore_scroll(positions))
+        self.refreshed.emit()
+
+    def _refresh_dialogs(self) -> None:
+        """Open windows that define `refresh_from_other_pc()` (a read-only dialog) reload
+        at once, modal or not: they promise not to disturb what the user is doing."""
         for widget in QApplication.topLevelWidgets():
             hook = getattr(widget, "refresh_from_other_pc", None)
             if widget is not self.window and widget.isVisible() and callable(hook):
@@ -108,7 +113,6 @@ class LiveRefresh(QObject):
                     hook()
                 except Exception:
                     log.exception("refreshing %s after another PC's change", type(widget))
-        self.refreshed.emit()
 
     def _forget_idle_clients(self) -> None:
         from ..core import changes

@@ -192,3 +192,30 @@ def test_the_package_offer_refuses_a_package_changed_after_it_was_shown(
     assert payment_offer.register_payment(None, rows[0]) is False
     assert "alterado em outro computador" in dialogs.told[-1][1]
     assert packages.paid_sessions(package) == []
+
+
+def test_a_read_only_dialog_that_offers_it_reloads_even_while_open(qtbot, db, window, patient):
+    package = packages.create_package(patient, 4, Decimal("1000.00"))
+    window.live_refresh.stop()
+    window.live_refresh.poll()
+
+    class Figures(QDialog):
+        def __init__(self):
+            super().__init__(window)
+            self.notes = packages.summary(package).notes
+
+        def refresh_from_other_pc(self):
+            self.notes = packages.summary(package).notes
+
+    dialog = Figures()
+    dialog.open()
+    other_pc(
+        db,
+        f"""
+        from r3izzy_desktop.core import packages
+        packages.edit_package({package.id}, notes="visto no diálogo")
+        """,
+    )
+    window.live_refresh.poll()
+    assert dialog.notes == "visto no diálogo"
+    dialog.close()
