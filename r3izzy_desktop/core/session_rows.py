@@ -1,0 +1,211 @@
+"""Sessions as calendar rows (`agenda.SessionRow`), read fast: the Agenda's month of a busy
+clinic is thousands of sessions, and the calendar and Receitas read a whole range at once.
+
+One SQL statement reads the sessions with their active payment and its package; the few
+names (patients, services, locations, professionals) come from small lookups instead of
+four more joins, and the raw values are converted by hand (peewee's per-row model
+conversion cost more than the query). Reading only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from peewee import JOIN
+
+from .database import db
+from .models import Location, Package, Patient, Payment, Professional, Service, Session
+from .ptbr import from_cents
+
+NO_COLOR = "#8a8f98"
+# SessionRow's fields in order (checked against the dataclass by the tests).
+_FIELDS = (
+    "id",
+    "starts_at",
+    "duration_min",
+    "patient_id",
+    "patient_name",
+    "service_id",
+    "service_name",
+    "location_name",
+    "professional_id",
+    "professional_name",
+    "professional_color",
+    "price",
+    "attendance",
+    "notes",
+    "paid",
+    "payment_method",
+    "payment_amount",
+    "payment_date",
+    "package_id",
+    "package_number",
+)
+
+
+def _id(value: Any) -> int | None:
+    if value is None:
+        return None
+    return value if isinstance(value, int) else value.id
+
+
+def _names(query) -> dict[int, tuple]:
+    """{id: (the other selected columns)} of a small lookup query."""
+    return {row[0]: row[1:] for row in db.execute(query).fetchall()}
+
+
+class _Money:
+    """Centavos -> Decimal, remembered: a month repeats the same few prices."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, Decimal] = {}
+
+    def __call__(self, cents: int | None) -> Decimal | None:
+        if cents is None:
+            return None
+        value = self.known.get(cents)
+        if value is None:
+            value = self.known[cents] = from_cents(cents)
+        return value
+
+
+def _datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def sessions_between(
+    start: date,
+    end: date,
+    *,
+    patient: Any = None,
+    professional: Any = None,
+    location: Any = None,
+    service: Any = None,
+) -> list:
+    """Live sessions from `start` to `end` (inclusive dates), chronologically, with their
+    payment state; optionally of one patient, professional, location and service."""
+    from .agenda import SessionRow
+
+    begin = datetime.combine(start, datetime.min.time())
+    stop = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    query = (
+        Session.select(
+            Session.id,
+            Session.starts_at,
+            Session.duration_min,
+            Session.price,
+            Session.attendance,
+            Session.notes,
+            Session.patient,
+            Session.service,
+            Session.location,
+            Session.professional,
+            Payment.method,
+            Payment.amount,
+            Payment.paid_on,
+            Payment.package,
+            Package.number,
+        )
+        .join(
+            Payment,
+            JOIN.LEFT_OUTER,
+            on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
+        )
+        .join(Package, JOIN.LEFT_OUTER, on=(Payment.package == Package.id))
+        .where(
+            (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
+        )
+        .order_by(Session.starts_at, Session.id)
+    )
+    for value, column in (
+        (patient, Session.patient),
+        (professional, Session.professional),
+        (location, Session.location),
+        (service, Session.service),
+    ):
+        if value is not None:
+            query = query.where(column == _id(value))
+    found = db.execute(query).fetchall()
+    if not found:
+        return []
+
+    people = Patient.select(Patient.id, Patient.name)
+    if patient is not None:
+        people = people.where(Patient.id == _id(patient))
+    patients = _names(people)
+    services = _names(Service.select(Service.id, Service.name))
+    locations = _names(Location.select(Location.id, Location.name))
+    professionals = _names(
+        Professional.select(Professional.id, Professional.name, Professional.color)
+    )
+    money = _Money()
+    cents = money.known
+    # SQLite gives dates as text, PostgreSQL as date objects: pick the conversion once.
+    as_datetime = datetime.fromisoformat if isinstance(found[0][1], str) else _datetime
+    nobody = ("", NO_COLOR)
+    no_place = ("",)
+    locations[None] = no_place
+    professionals[None] = nobody
+    fields = _FIELDS
+    new = object.__new__
+    rows = []
+    append = rows.append
+    for (
+        session_id,
+        starts_at,
+        duration,
+        price,
+        attendance,
+        notes,
+        who,
+        what,
+        where,
+        by,
+        method,
+        amount,
+        paid_on,
+        package_id,
+        number,
+    ) in found:
+        professional_name, colour = professionals.get(by, nobody)
+        row = new(SessionRow)
+        # A frozen dataclass: its fields are set once, here, all together (the same as
+        # its __init__ would, without a setattr per field).
+        row.__dict__.update(
+            zip(
+                fields,
+                (
+                    session_id,
+                    as_datetime(starts_at),
+                    duration,
+                    who,
+                    patients[who][0],
+                    what,
+                    services[what][0],
+                    locations.get(where, no_place)[0],
+                    by,
+                    professional_name,
+                    colour or NO_COLOR,
+                    cents.get(price) or money(price),
+                    attendance,
+                    notes,
+                    method is not None,
+                    method,
+                    None if amount is None else cents.get(amount) or money(amount),
+                    None if paid_on is None else _date(paid_on),
+                    package_id,
+                    number,
+                ),
+                strict=True,
+            )
+        )
+        append(row)
+    return rows
