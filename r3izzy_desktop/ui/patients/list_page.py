@@ -42,9 +42,10 @@ class PatientRow:
     birth_date: date | None
     guardian: str
     active: bool
+    sort_text: str = ""  # folded name first: sorts "Álvaro" with the A's
 
     @classmethod
-    def of(cls, patient: Patient) -> PatientRow:
+    def of(cls, patient: Patient | clinic.PatientListing) -> PatientRow:
         return cls(
             id=patient.id,
             name=patient.name,
@@ -53,6 +54,7 @@ class PatientRow:
             birth_date=patient.birth_date,
             guardian=patient.guardian,
             active=patient.active,
+            sort_text=patient.search_text or clinic.fold(patient.name),
         )
 
 
@@ -61,7 +63,7 @@ def patient_columns() -> list[Column[PatientRow]]:
         Column(
             "Nome",
             lambda r: r.name if r.active else f"{r.name} (inativo)",
-            sort_key=lambda r: clinic.fold(r.name),
+            sort_key=lambda r: (r.sort_text, r.id),
             color=lambda r: None if r.active else "#8a8f98",
         ),
         Column("Telefone", lambda r: r.phone),
@@ -187,7 +189,7 @@ class PatientsListPage(QWidget):
         self._timer.stop()
         selected = self.selected_patient_id()
         query = self.search.text()
-        found = clinic.find_patients(query, include_inactive=self.show_inactive.isChecked())
+        found = clinic.list_patients(query, include_inactive=self.show_inactive.isChecked())
         self.model.set_rows([PatientRow.of(p) for p in found])
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
