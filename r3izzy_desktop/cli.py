@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -72,13 +73,29 @@ def _no_arguments(_parser: argparse.ArgumentParser) -> None:
     return None
 
 
-@command("check", "verifica a consistência dos pacotes (R14)", _no_arguments)
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    # The app runs the start-up check as this command in a process of its own, so the
+    # check never competes with the window for the interpreter (ui/check_process.py).
+    parser.add_argument("--json", metavar="FILE", help=argparse.SUPPRESS)
+
+
+@command("check", "verifica a consistência dos pacotes (R14)", _check_arguments)
 def run_check(args: argparse.Namespace) -> int:
     from .core import integrity
     from .core.database import open_database
 
+    if args.json and hasattr(os, "nice"):
+        os.nice(10)  # in the background of the app: the window comes first
     open_database(args.db, create=False)
     problems = integrity.check()
+    if args.json:
+        import json
+        from pathlib import Path
+
+        Path(args.json).write_text(
+            json.dumps([str(problem) for problem in problems], ensure_ascii=False),
+            encoding="utf-8",
+        )
     if not problems:
         print("OK")
         return 0

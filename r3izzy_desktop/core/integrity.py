@@ -6,15 +6,17 @@ absences, and paid sessions whose price differs from their debit.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from itertools import groupby
 
 from peewee import JOIN, fn
 
 from . import ledger
+from .database import db
 from .models import (
     ATIVO,
     FALTA_JUSTIFICADA,
@@ -25,7 +27,7 @@ from .models import (
     Payment,
     Session,
 )
-from .ptbr import format_day_month_time, format_money
+from .ptbr import format_day_month_time, format_money, from_cents
 
 
 @dataclass(frozen=True)
@@ -129,17 +131,76 @@ def _debits_on_bad_sessions() -> list[Problem]:
     return problems
 
 
+CHUNK = 500  # packages checked together: memory stays small whatever the clinic's size
+
+
 def _packages(progress: Progress | None) -> list[Problem]:
+    """Every package against its active debits and its history, a chunk of packages at a
+    time (three range queries per chunk). A clinic's whole ledger is never held at once:
+    that took hundreds of megabytes, and collecting them paused the app's window."""
     total = Package.select().count()
+    problems: list[Problem] = []
+    done = 0
+    last = 0
+    while True:
+        chunk = list(Package.select().where(Package.id > last).order_by(Package.id).limit(CHUNK))
+        if not chunk:
+            break
+        low, high = chunk[0].id, chunk[-1].id
+        debits = _debits(low, high)
+        history = _history(low, high)
+        for package in chunk:
+            problems += _check_package(
+                package, debits.get(package.id, {}), history.get(package.id, [])
+            )
+        done += len(chunk)
+        last = high
+        if progress:
+            progress(done, total)
+        time.sleep(0)  # let the app's window have the interpreter between two chunks
+    return problems
+
+
+class _Cents:
+    """Centavos from a raw row -> Decimal, remembered (a ledger repeats the same amounts)."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, Decimal] = {}
+
+    def __call__(self, cents: int) -> Decimal:
+        value = self.known.get(cents)
+        if value is None:
+            value = self.known[cents] = from_cents(cents)
+        return value
+
+
+_money = _Cents()
+
+
+def _moment(value) -> datetime | None:
+    """A DATETIME column as SQLite (text) or PostgreSQL (datetime) gives it."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _debits(low: int, high: int) -> dict[int, dict[int, Decimal]]:
+    """{package id: {session id: amount}} of the active debits of packages low..high."""
+    query = Payment.select(Payment.package, Payment.session, Payment.amount).where(
+        Payment.package.between(low, high)
+        & Payment.package.is_null(False)
+        & Payment.voided_at.is_null()
+    )
     debits: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for package_id, session_id, amount in (
-        Payment.select(Payment.package, Payment.session, Payment.amount)
-        .where(Payment.package.is_null(False) & Payment.voided_at.is_null())
-        .tuples()
-        .iterator()
-    ):
-        debits[package_id][session_id] = amount
-    events = (
+    for package_id, session_id, cents in db.execute(query).fetchall():
+        debits[package_id][session_id] = _money(cents)
+    return debits
+
+
+def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
+    """{package id: its history lines, oldest first} for packages low..high (raw rows
+    converted here: peewee's per-value conversion was most of the check's time)."""
+    query = (
         PackageEvent.select(
             PackageEvent.package,
             PackageEvent.kind,
@@ -155,47 +216,41 @@ def _packages(progress: Progress | None) -> list[Problem]:
             PackageEvent.note,
         )
         .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
+        .where(PackageEvent.package.between(low, high))
         .order_by(PackageEvent.package, PackageEvent.id)
-        .tuples()
     )
-    history = {
-        package_id: [
+    money = _money
+    history: dict[int, list[ledger.EventRecord]] = defaultdict(list)
+    for (
+        package_id,
+        kind,
+        status,
+        left,
+        open_amount,
+        price,
+        sessions_total,
+        total,
+        amount,
+        session_id,
+        start,
+        note,
+    ) in db.execute(query).fetchall():
+        history[package_id].append(
             ledger.EventRecord(
                 kind=kind,
                 status=status,
                 sessions_left=left,
-                open_amount=open_amount,
-                price_per_session=price,
+                open_amount=money(open_amount),
+                price_per_session=money(price),
                 sessions_total=sessions_total,
-                total=total,
-                amount=amount,
+                total=money(total),
+                amount=money(amount),
                 session_id=session_id,
-                session_start=start,
+                session_start=_moment(start),
                 note=note,
             )
-            for (
-                _,
-                kind,
-                status,
-                left,
-                open_amount,
-                price,
-                sessions_total,
-                total,
-                amount,
-                session_id,
-                start,
-                note,
-            ) in rows
-        ]
-        for package_id, rows in groupby(events.iterator(), key=lambda row: row[0])
-    }
-    problems: list[Problem] = []
-    for done, package in enumerate(Package.select().order_by(Package.id).iterator(), start=1):
-        problems += _check_package(package, debits.get(package.id, {}), history.get(package.id, []))
-        if progress and (done % 500 == 0 or done == total):
-            progress(done, total)
-    return problems
+        )
+    return history
 
 
 def _check_package(package: Package, debits: dict[int, Decimal], events) -> list[Problem]:

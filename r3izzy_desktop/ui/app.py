@@ -9,6 +9,7 @@ window shows; closing the app backs it up again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -226,6 +227,7 @@ class AppSession(QObject):
         self.demo = demo
         self.window = None
         self.tasks: list = []
+        self.checks: list = []  # the integrity checks' processes (stopped when closing)
         self.notice = None
 
     @property
@@ -252,21 +254,27 @@ class AppSession(QObject):
             old.deleteLater()
 
     def start_checks(self) -> None:
-        """Off the UI thread: the day's first backup, then the integrity check."""
-        from ..core import backup, integrity
+        """Off the UI thread: the day's first backup, then the integrity check (in a
+        process of its own, so the window never waits for it: check_process.py)."""
+        from ..core import backup
         from .background import Task
+        from .check_process import CheckProcess, CheckStopped
 
         backs_up = self.backs_up
         url = self.url
+        check = CheckProcess(url)
+        self.checks.append(check)
 
         def work():
-            made, failure = None, None
+            made, failure, problems = None, None, None
             if backs_up:
                 try:
                     made = backup.backup_at_start(url)
                 except DomainError as exc:
                     failure = str(exc)
-            return made, failure, integrity.check()
+            with contextlib.suppress(CheckStopped):  # the app is closing: no report
+                problems = check.run()
+            return made, failure, problems
 
         task = Task(work, self)
         task.succeeded.connect(self._checks_done)
@@ -302,9 +310,12 @@ class AppSession(QObject):
         self.tasks.clear()
 
     def closing(self) -> None:
-        """The app is quitting: let background work finish, then back up."""
+        """The app is quitting: stop the integrity check (it only reads), let the rest of
+        the background work finish, then back up."""
         from ..core import backup
 
+        for check in self.checks:
+            check.stop()
         self.wait_for_tasks()
         if not self.backs_up:
             return
