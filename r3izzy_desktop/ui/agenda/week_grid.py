@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...core import clock, receitas
@@ -22,6 +22,46 @@ HEADER_HEIGHT = 46.0
 FIRST_HOUR, LAST_HOUR = 7, 20  # shown at least; widened to fit the week's sessions
 MIN_HOUR_HEIGHT = 52.0
 SLOT_MINUTES = 30
+
+
+MIN_TEXT_WIDTH = 14.0  # a block narrower than this inside shows its colour and dot only
+
+
+class _Fonts:
+    """The fonts (and their metrics) of the blocks, made once per paint."""
+
+    def __init__(self, base: QFont, small: QFont):
+        self._base = base
+        self._made: dict[tuple, QFont] = {}
+        self._metrics: dict[int, QFontMetrics] = {}
+        self.tag = QFont(base)
+        self.line = QFontMetrics(small).height()  # a title line, as the hours' labels
+
+    def title(self, *, narrow: bool, struck: bool) -> QFont:
+        key = ("title", narrow, struck)
+        if key not in self._made:
+            font = QFont(self._base)
+            font.setBold(True)
+            font.setStrikeOut(struck)
+            if narrow:
+                font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
+            self._made[key] = font
+        return self._made[key]
+
+    def body(self, *, struck: bool) -> QFont:
+        key = ("body", struck)
+        if key not in self._made:
+            font = QFont(self._base)
+            font.setStrikeOut(struck)
+            font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+            self._made[key] = font
+        return self._made[key]
+
+    def metrics(self, font: QFont) -> QFontMetrics:
+        key = id(font)
+        if key not in self._metrics:
+            self._metrics[key] = QFontMetrics(font)
+        return self._metrics[key]
 
 
 @dataclass(frozen=True)
@@ -185,8 +225,13 @@ class WeekGrid(QWidget):
         for index in range(8):
             x = GUTTER + index * column
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        # Only the blocks in the part being painted (the grid is taller than the view),
+        # with the fonts made once for all of them: a busy week has over a thousand.
+        exposed = QRectF(event.rect())
+        fonts = _Fonts(self.font(), small)
         for block in self._blocks:
-            self._paint_block(painter, block)
+            if block.rect.intersects(exposed):
+                self._paint_block(painter, block, fonts)
         now = clock.now()
         if self._start <= today < self._start + timedelta(days=7) and first <= now.hour < last:
             x = GUTTER + (today - self._start).days * column
@@ -197,7 +242,7 @@ class WeekGrid(QWidget):
             painter.drawEllipse(QPointF(x, y), 4, 4)
         painter.end()
 
-    def _paint_block(self, painter: QPainter, block: Block) -> None:
+    def _paint_block(self, painter: QPainter, block: Block, fonts: _Fonts) -> None:
         row, rect = block.row, block.rect
         colour = QColor(row.professional_color)
         struck = row.attendance == FALTA_JUSTIFICADA
@@ -214,16 +259,15 @@ class WeekGrid(QWidget):
         painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 4, rect.height()), 2, 2)
         paint.draw_dot(painter, QPointF(rect.right() - 7, rect.top() + 8), row, 3.5)
         inner = rect.adjusted(8, 3, -11, -2)
+        if inner.width() < MIN_TEXT_WIDTH:  # a sliver among many: no room for any text
+            painter.restore()
+            return
         narrow = inner.width() < 96
-        bold = QFont(self.font())
-        bold.setBold(True)
-        bold.setStrikeOut(struck)
-        if narrow:  # side-by-side blocks: a smaller title keeps the time whole
-            bold.setPointSizeF(max(7.0, bold.pointSizeF() - 1.5))
-        line = painter.fontMetrics().height()
+        # A smaller title in side-by-side blocks keeps the time whole.
+        bold = fonts.title(narrow=narrow, struck=struck)
+        line = fonts.line
         x = inner.left()
-        tag_font = QFont(self.font())
-        x += paint.draw_tag(painter, QRectF(x, inner.top(), 30, line), row.attendance, tag_font)
+        x += paint.draw_tag(painter, QRectF(x, inner.top(), 30, line), row.attendance, fonts.tag)
         if row.attendance in paint.TAGS:
             x += 4
         painter.setFont(bold)
@@ -233,20 +277,19 @@ class WeekGrid(QWidget):
         painter.drawText(
             QRectF(x, inner.top(), inner.right() - x, line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            painter.fontMetrics().elidedText(
+            fonts.metrics(bold).elidedText(
                 title, Qt.TextElideMode.ElideRight, max(0, int(inner.right() - x))
             ),
         )
-        body = QFont(self.font())
-        body.setStrikeOut(struck)
-        body.setPointSizeF(max(7.0, body.pointSizeF() - 1))
+        body = fonts.body(struck=struck)
         painter.setFont(body)
+        metrics = fonts.metrics(body)
         top = inner.top() + line
         lines = [(primary, paint.TEXT)] if narrow else []
         lines += [(secondary, paint.MUTED)]
         if row.location_name != secondary:
             lines.append((row.location_name, paint.MUTED))
-        step = painter.fontMetrics().height()
+        step = metrics.height()
         for text, colour in lines:
             if not text or top + step > inner.bottom() + 2:
                 break
@@ -254,9 +297,7 @@ class WeekGrid(QWidget):
             painter.drawText(
                 QRectF(inner.left(), top, inner.width() + 10, step),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                painter.fontMetrics().elidedText(
-                    text, Qt.TextElideMode.ElideRight, int(inner.width() + 10)
-                ),
+                metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(inner.width() + 10)),
             )
             top += step
         painter.restore()
