@@ -43,6 +43,7 @@ __all__ = [
     "history_rows",
     "package_receipt",
     "package_report",
+    "package_report_preview",
 ]
 
 # --- rows --------------------------------------------------------------------------------
@@ -314,6 +315,25 @@ def package_report(
     filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
     with read_snapshot():
         rows = tuple(_report_row(values) for values in fetch_rows(_report_query(filters)))
+        totals = report_totals(filters)
+    return PackageReport(filters, rows, totals)
+
+
+def package_report_preview(
+    *,
+    limit: int = 100,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+    status: str | None = None,
+    patient: PatientFilter = None,
+) -> PackageReport:
+    """The first `limit` rows of `package_report` (the same order) with the complete
+    totals, in a few milliseconds whatever the clinic's size: what a window shows at once
+    while the whole report loads (`len(rows) < totals.packages` when there is more)."""
+    filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
+    with read_snapshot():
+        query = _report_query(filters).limit(limit)
+        rows = tuple(_report_row(values) for values in fetch_rows(query))
         totals = report_totals(filters)
     return PackageReport(filters, rows, totals)
 

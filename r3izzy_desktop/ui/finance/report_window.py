@@ -45,6 +45,7 @@ from .report_columns import (
 )
 
 FILTER_DELAY_MS = 250
+PREVIEW_ROWS = 100  # shown at once while the rest of the report loads
 # Each column is as wide as its header or this sample of its widest value (None stretches).
 PACKAGE_SAMPLES = (
     None,
@@ -98,7 +99,11 @@ class PackageReportWindow(QWidget):
         self.export_run: ExportRun | None = None
         self._job: Job | None = None
         self._generation = 0
-        self._pending = False  # a load was asked for and its rows are not on screen yet
+        self._pending = False  # a load was asked for and its rows are not all on screen yet
+        self._shown = False  # the current load has rows on screen (its first ones or all)
+        self._selection_to_keep: int | None = None  # selected before a load
+        self._current_package: int | None = None
+        self._reselecting = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -281,12 +286,44 @@ class PackageReportWindow(QWidget):
         self._generation += 1
         generation = self._generation
         self._pending = True
+        self._shown = False
+        self._selection_to_keep = self.selected_package_id()
         self.count_label.setText(self.tr("Carregando…"))
+        # First a screenful and the totals (milliseconds), then every row: a whole clinic
+        # is tens of thousands of packages, and the window shows its data at once.
+        preview = Job(
+            lambda _p: (
+                generation,
+                reports.package_report_preview(limit=PREVIEW_ROWS, **filters),
+            ),
+            "relatório (início)",
+        )
         job = Job(lambda _p: (generation, reports.package_report(**filters)), "relatório")
+        preview.succeeded.connect(self._previewed)
+        preview.ended.connect(job.start)
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._load_failed)
         self._job = job
-        job.start()
+        preview.start()
+
+    def rows_shown(self) -> bool:
+        """True once the current load has rows (its first ones, or all) on screen."""
+        return self._shown
+
+    @Slot(object)
+    def _previewed(self, result) -> None:
+        generation, report = result
+        if generation != self._generation or not self._pending:
+            return  # a newer load, or every row is already here
+        if self.table.horizontalHeader().sortIndicatorSection() >= 0:
+            return  # sorted by a column: its first rows are only known with all of them
+        self._show_report(report)
+        if len(report.rows) < report.totals.packages:
+            self.count_label.setText(
+                self.tr("{0} — carregando o restante…").format(
+                    packages_text(report.totals.packages)
+                )
+            )
 
     @Slot(object)
     def _loaded(self, result) -> None:
@@ -294,8 +331,11 @@ class PackageReportWindow(QWidget):
         if generation != self._generation:
             return  # filters changed meanwhile; a newer load is on its way
         self._pending = False
-        selected = self.selected_package_id()
         self.report = report
+        self._show_report(report)
+
+    def _show_report(self, report: reports.PackageReport) -> None:
+        self._current_package = self.selected_package_id()
         self.model.set_rows(report.rows)
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() >= 0:
@@ -303,7 +343,9 @@ class PackageReportWindow(QWidget):
         self.totals_model.set_rows([report.totals])
         self._fit_to_totals()
         self.count_label.setText(packages_text(report.totals.packages))
-        self._reselect(selected)
+        keep = self._selection_to_keep
+        self._reselect(keep if keep is not None else self._current_package)
+        self._shown = True
 
     @Slot(object)
     def _load_failed(self, error: Exception) -> None:
@@ -323,11 +365,15 @@ class PackageReportWindow(QWidget):
             self._show_history(None)
             return
         index = self.model.index(position, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        self._reselecting = True  # the history is read once, below
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._reselecting = False
         self.table.scrollTo(index)
         self._show_history(rows[position])
 
@@ -340,6 +386,10 @@ class PackageReportWindow(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._reselecting:
+            return
+        # The user chose a package: it is the one to keep selected when more rows arrive.
+        self._selection_to_keep = None
         self._show_history(self.model.row_at(current) if current.isValid() else None)
 
     def _show_history(self, row: reports.PackageReportRow | None) -> None:
