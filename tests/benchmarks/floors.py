@@ -1,0 +1,260 @@
+"""The floors the app's report and export are measured against, written by hand.
+
+- The report floor: one SQL statement over the same database, read with the bare
+  `sqlite3` module, that gives every figure of `reports.package_report()` (each package's
+  row in the report's order, and the totals, summed by window functions in the same
+  statement). The benchmark checks that both give the same figures before timing them.
+- The export floor: bare openpyxl in write-only mode writing exactly the cells the app's
+  export writes for the full report (see `FULL_REPORT`): the same values, types, number
+  formats and styles, from the floor's own query. The benchmark reads both files back and
+  compares every cell of the sheet.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FULL_REPORT = (
+    'The "full report" is the package report over every package (no filter) as the '
+    'report window\'s "Exportar Excel" writes it: the sheet "Pacotes" with the title, the '
+    "export time, the filters, the bold frozen header with its autofilter, one row per "
+    'package and the totals row. The "Histórico" sheet is NOT included (the window\'s '
+    '"Incluir o histórico na planilha" unchecked).'
+)
+
+REPORT_SQL = """
+SELECT k.id, p.name, k.number, k.paid_on, k.status, k.total, k.open_amount,
+       (2 * k.total + k.sessions_total) / (2 * k.sessions_total) AS price_per_session,
+       k.sessions_total, k.sessions_used, k.sessions_total - k.sessions_used AS left,
+       k.notes,
+       count(*) OVER () AS packages, sum(k.total) OVER () AS all_total,
+       sum(k.open_amount) OVER () AS all_open, sum(k.sessions_total) OVER () AS all_sessions,
+       sum(k.sessions_used) OVER () AS all_used
+FROM package k JOIN patient p ON p.id = k.patient_id
+ORDER BY p.search_text, p.id, k.paid_on, k.id
+"""
+# price_per_session: total ÷ sessions half-up to the centavo, in integer centavos (R4).
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def report_floor(connection: sqlite3.Connection) -> list[tuple]:
+    """The floor itself: the statement, every row fetched."""
+    return connection.execute(REPORT_SQL).fetchall()
+
+
+def floor_figures(rows: list[tuple]) -> tuple[list[tuple], tuple]:
+    """(per package: id, patient, number, paid_on, status, centavos and counts; totals)."""
+    packages = [
+        (pid, name, number, str(paid_on)[:10], status, total, open_, price, count, used, left)
+        for (pid, name, number, paid_on, status, total, open_, price, count, used, left, *_) in rows
+    ]
+    totals = tuple(rows[0][12:17]) if rows else (0, 0, 0, 0, 0)
+    return packages, totals
+
+
+def app_figures(report) -> tuple[list[tuple], tuple]:
+    """The same figures from `reports.package_report()`."""
+
+    def cents(value: Decimal) -> int:
+        return int(value * 100)
+
+    packages = [
+        (
+            r.package_id,
+            r.patient_name,
+            r.number,
+            r.paid_on.isoformat(),
+            r.status,
+            cents(r.total),
+            cents(r.open_amount),
+            cents(r.price_per_session),
+            r.sessions_total,
+            r.sessions_used,
+            r.sessions_left,
+        )
+        for r in report.rows
+    ]
+    t = report.totals
+    totals = (t.packages, cents(t.total), cents(t.open_amount), t.sessions_total, t.sessions_used)
+    return packages, totals
+
+
+# --- the export floor ---------------------------------------------------------------------
+
+MONEY = '"R$" #,##0.00'
+DATE = "dd/mm/yyyy"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+TITLES = (
+    ("Paciente", 32),
+    ("No.", 15),
+    ("Data Pgto.", 12),
+    ("Status", 11),
+    ("Valor Total", 15),
+    ("Saldo Atual", 15),
+    ("Preço por Sessão", 17),
+    ("Total de Sessões", 16),
+    ("Sessões Usadas", 15),
+    ("Sessões Restantes", 17),
+    ("Observações", 40),
+)
+
+
+def _text(sheet, value: str):
+    text = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text[:32767]
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    cell = WriteOnlyCell(sheet, value=None)
+    cell.value = text
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _money(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def _rows(connection: sqlite3.Connection) -> Iterator[tuple]:
+    cursor = connection.execute(REPORT_SQL)
+    while batch := cursor.fetchmany(2000):
+        yield from batch
+
+
+def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]) -> dict:
+    """Write the full report's sheet with bare openpyxl (write-only); returns the totals."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "R3izzy Desktop"
+    sheet = workbook.create_sheet("Pacotes")
+    for index, (_title, width) in enumerate(TITLES, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = len(heading) + 2
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for position, line in enumerate(heading):
+        cells = []
+        for value in line:
+            if position == 0:
+                cell = WriteOnlyCell(sheet, value=None)
+                cell.value = value
+                cell.data_type = "s"
+                cell.font = Font(bold=True, size=14)
+                cells.append(cell)
+            else:
+                cells.append(_text(sheet, value) if isinstance(value, str) else value)
+        sheet.append(cells)
+    sheet.append([])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E6F4F4")
+    border = Border(bottom=Side(style="thin", color="0F8B8D"))
+    header = []
+    for title, _width in TITLES:
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value = title
+        cell.data_type = "s"
+        cell.font, cell.fill, cell.border = bold, fill, border
+        header.append(cell)
+    sheet.append(header)
+    money = [WriteOnlyCell(sheet, value=None) for _ in range(3)]
+    for cell in money:
+        cell.number_format = MONEY
+    day = WriteOnlyCell(sheet, value=None)
+    day.number_format = DATE
+    count = 0
+    totals = None
+    for (
+        _pid,
+        name,
+        number,
+        paid_on,
+        status,
+        total,
+        open_,
+        price,
+        sessions,
+        used,
+        left,
+        notes,
+        *sums,
+    ) in _rows(connection):
+        money[0].value, money[1].value, money[2].value = _money(total), _money(open_), _money(price)
+        day.value = date.fromisoformat(str(paid_on)[:10])
+        sheet.append(
+            [
+                _text(sheet, name),
+                _text(sheet, number),
+                day,
+                _text(sheet, status),
+                money[0],
+                money[1],
+                money[2],
+                sessions,
+                used,
+                left,
+                _text(sheet, notes),
+            ]
+        )
+        count += 1
+        totals = sums
+    sheet.auto_filter.ref = f"A{header_row}:K{header_row + count}"
+    packages, all_total, all_open, all_sessions, all_used = totals or (0, 0, 0, 0, 0)
+    top = Border(top=Side(style="thin", color="475569"))
+    line = []
+    # As the app: a text column's empty total is an empty bold cell, a number's is none.
+    for value, kind in (
+        ("Total", "text"),
+        (f"{packages} {'pacote' if packages == 1 else 'pacotes'}", "text"),
+        (None, None),
+        ("", "text"),
+        (_money(all_total), "money"),
+        (_money(all_open), "money"),
+        (None, None),
+        (all_sessions, "int"),
+        (all_used, "int"),
+        (all_sessions - all_used, "int"),
+        ("", "text"),
+    ):
+        if value is None:
+            line.append(None)
+            continue
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value = value
+        if kind == "text":
+            cell.data_type = "s"
+        if kind == "money":
+            cell.number_format = MONEY
+        cell.font = bold
+        cell.border = top
+        line.append(cell)
+    sheet.append(line)
+    workbook.save(path)
+    return {"packages": packages}
+
+
+def sheet_cells(path: Path, sheet: str = "Pacotes") -> list[tuple]:
+    """Every cell of a sheet: (value, number format, bold) row by row, read back."""
+    workbook = load_workbook(path, read_only=True)
+    try:
+        rows = []
+        for row in workbook[sheet].iter_rows():
+            rows.append(
+                tuple(
+                    (cell.value, cell.number_format, bool(cell.font and cell.font.b))
+                    for cell in row
+                    if getattr(cell, "value", None) is not None
+                )
+            )
+        return rows
+    finally:
+        workbook.close()

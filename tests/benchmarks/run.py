@@ -1,0 +1,297 @@
+"""The speed benchmark: the app on a busy clinic's database, measured against the floor.
+
+    python -m r3izzy_desktop demo --size large --out large.db
+    python tests/benchmarks/run.py --db large.db --json result.json
+
+Not part of the test suite (pytest never collects this folder, see conftest.py): it needs
+the large database and a few quiet minutes of the machine. Every time is taken with
+time.perf_counter; medians of `--runs` runs (5 by default) after a warm-up. The
+database file is never changed: `pay_20_sessions_ms` pays on a copy. Settings, logs and
+backups of the app runs go to a scratch folder, never the user's. What is measured:
+
+- startup_s: whole-process start, from spawning the process to the main window painted
+  and idle (startup.py), the app (on the database, Pacientes with its 3,000 patients)
+  against a bare PySide6 process with an empty QMainWindow.
+- screens_ms and peak_rss_mb: each screen in the app's own process, from the user's action
+  to the screen painted with its data (screens.py), and the peak resident memory of that
+  process.
+- pay_20_sessions_ms: one packages.pay_sessions call paying 20 sessions, committed.
+- report: reports.package_report() over every package against one hand-written SQL
+  statement giving the same figures (floors.py); they must be equal.
+- export: the full report to .xlsx (see floors.FULL_REPORT) against bare openpyxl
+  write-only mode writing the same cells; the two sheets must be equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import floors  # noqa: E402
+import startup  # noqa: E402
+
+SECTIONS = ("startup", "screens", "pay", "report", "export")
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+def median_time(fn: Callable[[], object], runs: int, before=None) -> tuple[float, list[float]]:
+    """Median seconds of `fn()` over `runs` runs after one warm-up run."""
+    times = []
+    for run in range(runs + 1):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - started
+        if run:
+            times.append(elapsed)
+    return statistics.median(times), times
+
+
+# --- screens (a child process: the app's own) ------------------------------------------
+
+
+def measure_screens(db: Path, workdir: Path, runs: int) -> dict:
+    out = workdir / "screens.json"
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(workdir / "screens-config"),
+        R3IZZY_DATA_DIR=str(workdir / "screens-data"),
+    )
+    env.pop("R3IZZY_DB", None)
+    command = [sys.executable, str(HERE / "screens.py"), "--db", str(db), "--json", str(out)]
+    done = subprocess.run([*command, "--runs", str(runs)], env=env, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the screens run failed ({done.returncode})")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+# --- paying 20 sessions (on a copy) --------------------------------------------------------
+
+
+def measure_pay(db: Path, workdir: Path, runs: int) -> float:
+    from r3izzy_desktop.core import packages
+    from r3izzy_desktop.core.database import close_database, open_database
+
+    copy = workdir / "copy-for-paying.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    database = open_database(str(copy), create=False)
+    try:
+        patient, open_ids = _most_open_sessions(database, 20 * (runs + 1))
+        batches = [open_ids[i * 20 : (i + 1) * 20] for i in range(runs + 1)]
+        made = []
+
+        def before():
+            ids = batches[len(made)]
+            total = database.execute_sql(
+                f"SELECT sum(price) FROM session WHERE id IN ({','.join(map(str, ids))})"
+            ).fetchone()[0]
+            from decimal import Decimal
+
+            package = packages.create_package(patient, 20, Decimal(total) / 100)
+            made.append((package.id, ids))
+
+        def pay():
+            package_id, ids = made[-1]
+            packages.pay_sessions(package_id, ids, accept_price_adjustment=True)
+
+        seconds, times = median_time(pay, runs, before)
+        for package_id, _ids in made:
+            assert packages.summary(package_id).sessions_used == 20
+        log(f"  pay_sessions with 20 sessions: {[round(t * 1000, 1) for t in times]} ms")
+        return round(seconds * 1000, 1)
+    finally:
+        close_database()
+        copy.unlink(missing_ok=True)
+
+
+def _most_open_sessions(database, wanted: int) -> tuple[int, list[int]]:
+    """The patient with the most open sessions and `wanted` of them (the oldest first)."""
+    (patient,) = database.execute_sql(
+        "SELECT s.patient_id FROM session s WHERE s.deleted_at IS NULL "
+        "AND s.attendance != 'falta_justificada' AND s.price > 0 AND NOT EXISTS "
+        "(SELECT 1 FROM payment p WHERE p.session_id = s.id AND p.voided_at IS NULL) "
+        "GROUP BY s.patient_id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    ids = [
+        row[0]
+        for row in database.execute_sql(
+            "SELECT s.id FROM session s WHERE s.patient_id = ? AND s.deleted_at IS NULL "
+            "AND s.attendance != 'falta_justificada' AND s.price > 0 AND NOT EXISTS "
+            "(SELECT 1 FROM payment p WHERE p.session_id = s.id AND p.voided_at IS NULL) "
+            "ORDER BY s.starts_at, s.id",
+            (patient,),
+        ).fetchall()
+    ]
+    if len(ids) < wanted:
+        raise SystemExit(f"patient {patient} has only {len(ids)} open sessions, {wanted} needed")
+    return patient, ids[:wanted]
+
+
+# --- the report and the export against their floors ----------------------------------------
+
+
+def measure_report(db: Path, runs: int) -> dict:
+    from r3izzy_desktop.core import reports
+    from r3izzy_desktop.core.database import close_database, open_database
+
+    open_database(str(db), create=False)
+    connection = floors.connect(db)
+    try:
+        app, floor = reports.package_report(), floors.report_floor(connection)
+        if floors.app_figures(app) != floors.floor_figures(floor):
+            raise SystemExit("REPORT MISMATCH: the app's report and the SQL floor disagree")
+        log(f"  report: {len(app.rows)} packages, the same figures as the SQL floor")
+        app_times, floor_times = [], []
+        for run in range(runs + 1):  # interleaved: a busy moment hits both
+            started = time.perf_counter()
+            reports.package_report()
+            middle = time.perf_counter()
+            floors.report_floor(connection)
+            ended = time.perf_counter()
+            if run:
+                app_times.append(middle - started)
+                floor_times.append(ended - middle)
+        app_s, floor_s = statistics.median(app_times), statistics.median(floor_times)
+        log(f"  report runs: app {_ms(app_times)}, floor {_ms(floor_times)} ms")
+        return {
+            "app_s": round(app_s, 3),
+            "sql_floor_s": round(floor_s, 3),
+            "ratio": round(app_s / floor_s, 2),
+        }
+    finally:
+        connection.close()
+        close_database()
+
+
+def measure_export(db: Path, workdir: Path, runs: int) -> dict:
+    from r3izzy_desktop.core import clock, export, reports
+    from r3izzy_desktop.core.database import close_database, open_database
+    from r3izzy_desktop.core.ptbr import format_datetime
+
+    log(f"  {floors.FULL_REPORT}")
+    open_database(str(db), create=False)
+    connection = floors.connect(db)
+    app_file, floor_file = workdir / "app.xlsx", workdir / "floor.xlsx"
+
+    def heading() -> list[list]:
+        lines: list[list] = [
+            ["Relatório de Pacotes"],
+            [f"Exportado em {format_datetime(clock.now())}"],
+        ]
+        lines += [[f"{name}:", value] for name, value in reports.make_filters().describe()]
+        return lines
+
+    try:
+        app_times, floor_times = [], []
+        for run in range(runs + 1):
+            started = time.perf_counter()
+            export.package_report_xlsx(app_file, include_history=False)
+            middle = time.perf_counter()
+            floors.export_floor(connection, floor_file, heading())
+            ended = time.perf_counter()
+            if run:
+                app_times.append(middle - started)
+                floor_times.append(ended - middle)
+            log(f"  export run {run}: app {middle - started:.2f} s, floor {ended - middle:.2f} s")
+        app_cells, floor_cells = floors.sheet_cells(app_file), floors.sheet_cells(floor_file)
+        # The second line is the time of the export: it differs by the seconds between.
+        if _without_time(app_cells) != _without_time(floor_cells):
+            raise SystemExit("EXPORT MISMATCH: the app's sheet and the floor's differ")
+        log(f"  export: both sheets hold the same {sum(len(r) for r in app_cells)} cells")
+        app_s, floor_s = statistics.median(app_times), statistics.median(floor_times)
+        return {
+            "app_s": round(app_s, 2),
+            "openpyxl_floor_s": round(floor_s, 2),
+            "ratio": round(app_s / floor_s, 2),
+        }
+    finally:
+        connection.close()
+        close_database()
+
+
+def _without_time(cells: list[tuple]) -> list[tuple]:
+    return [row for index, row in enumerate(cells) if index != 1]
+
+
+def _ms(times: list[float]) -> list[float]:
+    return [round(t * 1000, 1) for t in times]
+
+
+# --- the whole run ---------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, type=Path, help="the large demo database")
+    parser.add_argument("--json", required=True, type=Path, help="where to write the figures")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each (median)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        help="measure only these parts (the JSON then holds only them)",
+    )
+    args = parser.parse_args()
+    wanted = set(args.only or SECTIONS)
+    db = args.db.resolve()
+    if not db.is_file():
+        raise SystemExit(f"no database at {db}")
+    workdir = Path(tempfile.mkdtemp(prefix="r3izzy-bench-"))
+    os.environ["R3IZZY_DATA_DIR"] = str(workdir / "data")
+    try:
+        from r3izzy_desktop.core.database import close_database, open_database
+
+        open_database(str(db), create=False)  # brought to this version's schema, once
+        close_database()
+        log(f"Benchmark on {db} ({args.runs} runs each, medians)")
+        result: dict = {}
+        screens: dict = {}
+        if "startup" in wanted:
+            log("start-up (whole process, to the window painted and idle):")
+            result["startup_s"] = startup.measure(db, workdir / "startup", args.runs, log=log)
+            log(f"  {result['startup_s']}")
+        if "screens" in wanted:
+            log("screens (in the app's process):")
+            screens = measure_screens(db, workdir, args.runs)
+            result["screens_ms"] = screens["screens_ms"]
+        if "pay" in wanted:
+            log("paying 20 sessions (on a copy of the database):")
+            result["pay_20_sessions_ms"] = measure_pay(db, workdir, args.runs)
+        if "report" in wanted:
+            log("report against the SQL floor:")
+            result["report"] = measure_report(db, args.runs)
+            log(f"  {result['report']}")
+        if "export" in wanted:
+            log("export against the openpyxl floor:")
+            result["export"] = measure_export(db, workdir, args.runs)
+            log(f"  {result['export']}")
+        if screens:
+            result["peak_rss_mb"] = screens["peak_rss_mb"]
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        log(json.dumps(result, indent=2))
+        return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

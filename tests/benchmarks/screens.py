@@ -1,0 +1,449 @@
+"""The screens, timed in the app's own process with its real widgets.
+
+Run as a child of run.py: `python screens.py --db FILE --json OUT [--runs N]`. It starts the
+app as a user does (`ui.app.start`: the database, the main window on Pacientes, the
+day's backup and the integrity check), waits for those checks to end, and then times
+each screen: from the user's action (a click in the navigation, opening a patient, a
+dialog) until the screen has its data and has been painted. The clock is set to the
+middle of the busiest month of the database, so the Agenda and Receitas open on it.
+
+A measurement waits for two things: the screen's own "loaded" condition (its rows are
+set; for the report window, its background load ended) and, after that, a paint of the
+widget that shows the data. Each screen runs once to warm up, then `--runs` times; the
+median goes to the JSON with the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+TIMEOUT_S = 60.0
+
+
+class PaintSpy(QObject):
+    """Counts paint events of the watched widgets."""
+
+    def __init__(self):
+        super().__init__()
+        self.paints = 0
+        self.watched: list[QWidget] = []
+
+    def watch(self, widget: QWidget) -> None:
+        widget.installEventFilter(self)
+        self.watched.append(widget)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+    def release(self) -> None:
+        for widget in self.watched:
+            with contextlib.suppress(RuntimeError):  # deleted already
+                widget.removeEventFilter(self)
+        self.watched.clear()
+
+
+def timed(
+    action: Callable[[], object],
+    painted: Callable[[object], list[QWidget]],
+    ready: Callable[[object], bool] = lambda _result: True,
+) -> tuple[float, object]:
+    """Milliseconds from `action()` until `ready(result)` holds and, after that, one of
+    the widgets `painted(result)` was painted. Returns (ms, result)."""
+    app = QApplication.instance()
+    spy = PaintSpy()
+    started = time.perf_counter()
+    result = action()
+    for widget in painted(result):
+        spy.watch(widget)
+    deadline = started + TIMEOUT_S
+    # Wait as the app's event loop does: blocked until an event comes (a busy loop here
+    # would hold the interpreter and slow down the screen's own background work). The
+    # ticker wakes the wait now and then so the conditions are looked at.
+    ticker = QTimer()
+    ticker.start(5)
+    wait = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+    try:
+        while not ready(result):
+            app.processEvents(wait)
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the screen never finished loading")
+        seen = spy.paints
+        while spy.paints == seen:
+            app.processEvents(wait)
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the screen was never painted")
+        elapsed = (time.perf_counter() - started) * 1000
+    finally:
+        ticker.stop()
+        spy.release()
+    return elapsed, result
+
+
+def settle() -> None:
+    """Let every pending event and deferred deletion run (not timed)."""
+    app = QApplication.instance()
+    for _ in range(3):
+        app.processEvents()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+
+
+def _until_complete(window) -> float:
+    """Milliseconds more until the report window has every row (not part of the figure)."""
+    app = QApplication.instance()
+    started = time.perf_counter()
+    ticker = QTimer()
+    ticker.start(5)
+    while window.is_loading():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    ticker.stop()
+    return (time.perf_counter() - started) * 1000
+
+
+def busiest_month() -> date:
+    """The first day of the month with the most live sessions."""
+    from r3izzy_desktop.core.database import db
+
+    (month,) = db.execute_sql(
+        "SELECT substr(starts_at, 1, 7) AS m FROM session WHERE deleted_at IS NULL "
+        "GROUP BY m ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return date.fromisoformat(f"{month}-01")
+
+
+def busiest_week(month: date) -> date:
+    """A day of the month's busiest week (by sessions from Sunday to Saturday)."""
+    from r3izzy_desktop.core import agenda
+
+    rows = agenda.sessions_between(month, month + timedelta(days=30))
+    counts: dict[date, int] = {}
+    for row in rows:
+        day = row.starts_at.date()
+        sunday = day - timedelta(days=(day.weekday() + 1) % 7)
+        counts[sunday] = counts.get(sunday, 0) + 1
+    return max(counts, key=counts.get) + timedelta(days=3)
+
+
+def subjects() -> dict[str, int]:
+    """The patient with the most packages, the package with the most history lines, and an
+    `ativo` package with sessions left whose patient has the most open sessions."""
+    from r3izzy_desktop.core.database import db
+
+    def one(sql: str) -> int:
+        return db.execute_sql(sql).fetchone()[0]
+
+    return {
+        "patient": one(
+            "SELECT patient_id FROM package GROUP BY patient_id ORDER BY count(*) DESC, "
+            "patient_id LIMIT 1"
+        ),
+        "history_package": one(
+            "SELECT package_id FROM package_event GROUP BY package_id "
+            "ORDER BY count(*) DESC, package_id LIMIT 1"
+        ),
+        "pay_package": one(
+            "SELECT k.id FROM package k JOIN session s ON s.patient_id = k.patient_id "
+            "WHERE k.status = 'ativo' AND k.sessions_used < k.sessions_total "
+            "AND s.deleted_at IS NULL AND s.attendance != 'falta_justificada' "
+            "AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.session_id = s.id "
+            "AND p.voided_at IS NULL) GROUP BY k.id ORDER BY count(*) DESC, k.id LIMIT 1"
+        ),
+    }
+
+
+PROFILE: set[str] = set()  # screens to profile (--profile, for investigating)
+ONLY: set[str] = set()  # when set, only these screens are measured (--only)
+
+
+def measure_screens(url: str, runs: int, log: Callable[[str], None]) -> dict:
+    from r3izzy_desktop.core import clock
+    from r3izzy_desktop.core.database import open_database
+
+    open_database(url, create=False)
+    month = busiest_month()
+    week_day = busiest_week(month)
+    who = subjects()
+    # "Today" is the middle of the busiest month: the Agenda and Receitas open on it.
+    with clock.frozen(datetime.combine(month + timedelta(days=14), datetime.min.time())):
+        return _measure(url, runs, month, week_day, who, log)
+
+
+def _measure(url, runs, month, week_day, who, log) -> dict:
+    from r3izzy_desktop.core import packages
+    from r3izzy_desktop.ui import app as app_module
+
+    session = app_module.start(url)
+    if session is None:
+        raise RuntimeError("the app did not open the database")
+    window = session.window
+    window.resize(1280, 800)
+    qt_app = QApplication.instance()
+    qt_app.processEvents()
+    session.wait_for_tasks()  # the day's backup and the integrity check, not timed
+    settle()
+    area = window.page("patients")
+    pay_summary = packages.summary(who["pay_package"])
+    history_count = len(packages.history(who["history_package"]))
+    patient_packages = len(packages.list_packages(who["patient"]))
+    log(
+        f"  busiest month {month:%m/%Y}; patient {who['patient']} with {patient_packages} "
+        f"packages; package {who['history_package']} with {history_count} history lines; "
+        f"pay dialog for package {pay_summary.number}"
+    )
+
+    def go_patients():
+        window.show_page("agenda")
+        settle()
+        area.go_to("list")  # the list level, as after "Pacientes" in the breadcrumb
+        window.show_page("receitas")
+        settle()
+
+    # -- the screens: (name, before (untimed), action, widgets to watch, ready) ---------
+    def patients():
+        return window.show_page("patients")
+
+    def patient_page():
+        area.open_patient(who["patient"])
+        return area.patient_page
+
+    def package_list():
+        area.open_packages(who["patient"])
+        return area.packages_page
+
+    def history_dialog():
+        from r3izzy_desktop.ui.packages.history import HistoryDialog
+
+        dialog = HistoryDialog(who["history_package"], window)
+        dialog.show()
+        return dialog
+
+    def pay_dialog():
+        from r3izzy_desktop.ui.packages.pay_sessions import PaySessionsDialog
+
+        dialog = PaySessionsDialog(who["pay_package"], window)
+        dialog.show()
+        return dialog
+
+    def agenda_month():
+        page = window.show_page("agenda")
+        return page
+
+    def agenda_week():
+        page = window.page("agenda")
+        page.calendar.set_view("week")
+        return page
+
+    def receitas_month():
+        return window.show_page("receitas")
+
+    def report():
+        finance = window.show_page("finance")
+        return finance.open_report()
+
+    def close(widget):
+        widget.close()
+        widget.deleteLater()
+        settle()
+
+    def to_month_view():
+        page = window.show_page("agenda")
+        page.calendar.set_view("month")
+        page.calendar.set_date(week_day)
+        window.show_page("receitas")
+        settle()
+
+    def to_week_month_day():
+        page = window.show_page("agenda")
+        page.calendar.set_view("month")
+        page.calendar.set_date(week_day)
+        settle()
+
+    def leave_for_patients():
+        window.show_page("patients")
+        settle()
+
+    def leave_for_finance():
+        finance = window.show_page("finance")
+        ticker = QTimer()
+        ticker.start(5)
+        while finance.is_loading():  # its figures load in the background: not timed
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        ticker.stop()
+        settle()
+
+    def patient_list_level():
+        window.show_page("patients")
+        area.go_to("list")
+        settle()
+
+    def patient_level():
+        window.show_page("patients")
+        area.open_patient(who["patient"])
+        settle()
+
+    screens = [
+        ("patients", go_patients, patients, lambda a: [a.list_page.table.viewport()], None),
+        (
+            "patient_page",
+            patient_list_level,
+            patient_page,
+            lambda p: [p],
+            None,
+        ),
+        (
+            "package_list",
+            patient_level,
+            package_list,
+            lambda p: [p.container],
+            None,
+        ),
+        ("package_history", settle, history_dialog, lambda d: [d.table.viewport()], None),
+        ("pay_sessions_dialog", settle, pay_dialog, lambda d: [d.sessions.viewport()], None),
+        (
+            "agenda_month",
+            to_month_view,
+            agenda_month,
+            lambda p: [p.calendar.month_view],
+            None,
+        ),
+        (
+            "agenda_week",
+            to_week_month_day,
+            agenda_week,
+            lambda p: [p.calendar.week_view.grid],
+            None,
+        ),
+        (
+            "receitas_month",
+            leave_for_patients,
+            receitas_month,
+            lambda p: [p.table.viewport()],
+            None,
+        ),
+        (
+            "package_report",
+            leave_for_finance,
+            report,
+            lambda w: [w.table.viewport()],
+            # Its first rows and the totals: the rest loads behind (timed apart, below).
+            lambda w: w.rows_shown(),
+        ),
+    ]
+    dialogs = {"package_history", "pay_sessions_dialog", "package_report"}
+    everything_ms: list[float] = []  # the report window until all its rows are in
+    results: dict[str, float] = {}
+    details: dict[str, list[float]] = {}
+    for name, before, action, painted, ready in screens:
+        if ONLY and name not in ONLY:
+            continue
+        times = []
+        for run in range(runs + 1):
+            before()
+            profiler = None
+            if name in PROFILE and run:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            ms, shown = timed(action, painted, ready or (lambda _r: True))
+            if profiler is not None:
+                import pstats
+
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            _check_shown(name, shown, who, month)
+            if name == "package_report":
+                complete = _until_complete(shown)
+                everything_ms.append(ms + complete)
+            if name in dialogs:
+                close(shown)
+            if run:  # the first run warms up
+                times.append(ms)
+        results[name] = round(statistics.median(times), 1)
+        details[name] = [round(t, 1) for t in times]
+        log(f"  {name}: median {results[name]} ms  (runs: {details[name]})")
+    if everything_ms:
+        log(
+            f"  (package_report, until all {packages_count()} rows are in the window: "
+            f"median {statistics.median(everything_ms[1:] or everything_ms):.0f} ms)"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    window.close()
+    settle()
+    return {"screens_ms": results, "peak_rss_mb": round(peak, 1), "runs_ms": details}
+
+
+def packages_count() -> int:
+    from r3izzy_desktop.core.models import Package
+
+    return Package.select().count()
+
+
+def _check_shown(name: str, shown, who: dict[str, int], month: date) -> None:
+    """Fail loudly when a screen did not really show its data."""
+    from r3izzy_desktop.core import packages
+
+    if name == "patients":
+        ok = shown.list_page.model.rowCount() > 1000
+    elif name == "patient_page":
+        ok = shown.patient_id == who["patient"] and shown.header.title.text() != ""
+    elif name == "package_list":
+        ok = len(shown.cards) >= min(10, len(packages.list_packages(who["patient"])))
+    elif name == "package_history":
+        ok = shown.model.rowCount() == len(packages.history(who["history_package"]))
+    elif name == "pay_sessions_dialog":
+        ok = shown.sessions.count() >= 1
+    elif name == "agenda_month":
+        ok = shown.calendar.view() == "month" and len(shown.calendar.rows()) > 1000
+    elif name == "agenda_week":
+        ok = shown.calendar.view() == "week" and len(shown.calendar.rows()) > 100
+    elif name == "receitas_month":
+        ok = shown.model.rowCount() > 1000 and shown.period()[0] == month
+    elif name == "package_report":
+        everything = packages_count()
+        ok = (
+            shown.model.rowCount() >= min(50, everything)
+            and shown.totals_model.row_at(0).packages == everything
+        )
+    else:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"{name}: the screen did not show the expected data")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--json", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=None, help="only these screens")
+    parser.add_argument("--profile", nargs="*", default=[], help="print a profile of these")
+    args = parser.parse_args()
+    PROFILE.update(args.profile)
+    ONLY.update(args.only or [])
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    result = measure_screens(str(Path(args.db).resolve()), args.runs, lambda text: print(text))
+    Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Whole-process start-up: the app against a bare PySide6 window, each as a fresh process.
+
+Both processes run offscreen and, once their window has been painted and their event
+loop goes idle, print the idle mark (`r3izzy: idle`) and quit. A run's time is from just
+before the process is spawned to the moment that line arrives on its standard output,
+so it covers the interpreter, the imports, the database, the first page with its data
+and the first paint, and nothing of the quitting.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+IDLE_MARK = "r3izzy: idle"
+FLOOR_SCRIPT = Path(__file__).with_name("floor_window.py")
+TIMEOUT_S = 120
+
+
+def _env(workdir: Path) -> dict[str, str]:
+    """Offscreen; settings, data folder (log, backups) in a scratch folder, never the
+    user's. The same folder for every run: only the first start of the day backs up."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(workdir / "config"),
+        R3IZZY_DATA_DIR=str(workdir / "data"),
+        R3IZZY_EXIT_WHEN_IDLE="1",
+    )
+    env.pop("R3IZZY_DB", None)
+    return env
+
+
+def time_to_idle(command: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawning `command` to its idle mark; waits for the process to end."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    elapsed = None
+    for line in process.stdout:
+        if line.strip() == IDLE_MARK:
+            elapsed = time.perf_counter() - started
+            break
+    process.stdout.close()
+    code = process.wait(TIMEOUT_S)
+    if elapsed is None:
+        raise RuntimeError(f"{command} ended ({code}) without reaching idle")
+    if code != 0:
+        raise RuntimeError(f"{command} exited with {code}")
+    return elapsed
+
+
+def app_command(db: Path) -> list[str]:
+    return [sys.executable, "-m", "r3izzy_desktop", "--db", str(db)]
+
+
+def floor_command() -> list[str]:
+    return [sys.executable, str(FLOOR_SCRIPT)]
+
+
+def measure(db: Path, workdir: Path, runs: int, log=print) -> dict[str, float]:
+    """Median start-up of the app and of the floor, interleaved run by run (so a busy
+    moment of the machine hits both), after one warm-up of each."""
+    env = _env(workdir)
+    app_times: list[float] = []
+    floor_times: list[float] = []
+    time_to_idle(app_command(db), env)  # warm-up: OS file cache, the day's backup
+    time_to_idle(floor_command(), env)
+    for run in range(runs):
+        app_times.append(time_to_idle(app_command(db), env))
+        floor_times.append(time_to_idle(floor_command(), env))
+        log(f"  start-up run {run + 1}: app {app_times[-1]:.3f} s, floor {floor_times[-1]:.3f} s")
+    app = statistics.median(app_times)
+    floor = statistics.median(floor_times)
+    return {"app": round(app, 3), "floor": round(floor, 3), "ratio": round(app / floor, 2)}
