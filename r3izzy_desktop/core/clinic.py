@@ -6,6 +6,7 @@ import getpass
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -201,6 +202,9 @@ class PatientListing:
     search_text: str
 
 
+_LISTING_FIELDS = tuple(field.name for field in dataclass_fields(PatientListing))
+
+
 def list_patients(query: str = "", *, include_inactive: bool = False) -> list[PatientListing]:
     """The patients `find_patients` finds, in the same order, as frozen rows read straight
     from the query (a clinic has thousands; a model per patient cost most of the time)."""
@@ -221,12 +225,18 @@ def list_patients(query: str = "", *, include_inactive: bool = False) -> list[Pa
         if term:
             select = select.where(Patient.search_text.contains(term))
     rows = []
+    new, fields = object.__new__, _LISTING_FIELDS
     for pid, name, phone, cpf, birth, guardian, active, text in db.execute(
         select.order_by(Patient.search_text, Patient.id)
     ).fetchall():
         if birth is not None and not isinstance(birth, date):
             birth = date.fromisoformat(str(birth)[:10])
-        rows.append(PatientListing(pid, name, phone, cpf, birth, guardian, bool(active), text))
+        row = new(PatientListing)
+        # A frozen dataclass, its fields set once and together (as its __init__ would).
+        row.__dict__.update(
+            zip(fields, (pid, name, phone, cpf, birth, guardian, bool(active), text), strict=True)
+        )
+        rows.append(row)
     return rows
 
 

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "R3izzy"
 SETTINGS_LAST_URL = "database/last_url"
+CHECKS_DELAY_S = 1.0  # the start-up backup and integrity check wait this after the window
 SETTINGS_KNOWN_URLS = "database/known_urls"
 
 
@@ -255,8 +256,9 @@ class AppSession(QObject):
 
     def start_checks(self) -> None:
         """Off the UI thread: the day's first backup, then the integrity check (in a
-        process of its own, so the window never waits for it: check_process.py)."""
-        from ..core import backup
+        process of its own, so the window never waits for it: check_process.py). They
+        begin CHECKS_DELAY_S after the window shows, so its first paint and the user's
+        first clicks do not share the disk and the processor with them."""
         from .background import Task
         from .check_process import CheckProcess, CheckStopped
 
@@ -267,6 +269,10 @@ class AppSession(QObject):
 
         def work():
             made, failure, problems = None, None, None
+            if check.pause(CHECKS_DELAY_S):
+                return made, failure, problems  # the app closed meanwhile
+            from ..core import backup
+
             if backs_up:
                 try:
                     made = backup.backup_at_start(url)

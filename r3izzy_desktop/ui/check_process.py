@@ -99,3 +99,8 @@ class CheckProcess:
 
     def is_stopped(self) -> bool:
         return self._stopped.is_set()
+
+    def pause(self, seconds: float) -> bool:
+        """Wait `seconds` before starting (in the worker thread); True when the check was
+        stopped meanwhile, and then it must not start."""
+        return self._stopped.wait(seconds)

@@ -39,7 +39,6 @@ def _patients_page() -> QWidget:
     from .patients.area import PatientsArea
 
     area = PatientsArea()
-    page = area.patient_page
 
     def calendar_for(_patient_id: int) -> QWidget:
         # "Agenda do paciente": the agenda's calendar, told which patient the page shows;
@@ -48,10 +47,10 @@ def _patients_page() -> QWidget:
         from .agenda import patient_calendar
 
         calendar = patient_calendar()
-        calendar.changed.connect(page.refresh)
+        calendar.changed.connect(area.patient_page.refresh)
         return calendar
 
-    page.calendar_factory = calendar_for
+    area.calendar_factory = calendar_for
     return area
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import DatabaseProblem, DomainError
 from ..core.ptbr import format_datetime
-from . import backup_dialogs, messages
+from . import messages
 from .widgets import Card, icon, label, repolish
 
 log = logging.getLogger(__name__)
@@ -263,6 +263,8 @@ def open_with_recovery(url: str, *, create: bool, parent: QWidget | None = None)
             return None
         if choice == OPEN_OTHER:
             folder = Path(problem.path).parent if problem.path else Path.home()
+            from . import backup_dialogs  # only when it is needed: not at every start
+
             chosen = backup_dialogs.choose_database_file(parent, folder)
             if chosen is not None:
                 url, create = str(chosen.resolve()), False
@@ -275,6 +277,7 @@ def restore_from_backup(parent: QWidget | None, url: str | None = None) -> bool:
     restore it into the database at `url` (default: the open one). True when restored.
     Runs in the calling thread: at start-up there is no window to keep responsive."""
     from ..core import backup
+    from . import backup_dialogs  # only when a dialog is needed: not at start-up
 
     try:
         backups = backup.list_backups(url)

@@ -118,3 +118,25 @@ def test_closing_the_app_stops_the_check_at_once(qtbot, broken_clinic, monkeypat
         session.window.close()
         app_module.QApplication.instance()._r3izzy_session = None
         close_database()
+
+
+def test_the_checks_wait_for_the_window_and_skip_when_closed_first(
+    qtbot, broken_clinic, monkeypatch
+):
+    """The day's backup and the check begin a moment after the window shows; an app
+    closed before that does neither (its closing backup is enough)."""
+    from r3izzy_desktop.core import backup
+    from r3izzy_desktop.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "install_excepthook", lambda *a, **k: None)
+    session = app_module.start(str(broken_clinic))
+    try:
+        [check] = session.checks
+        assert check._process is None  # not yet: the window comes first
+        session.closing()
+        assert check._process is None
+        assert [b.reason for b in backup.list_backups(str(broken_clinic))] == [backup.AT_CLOSE]
+    finally:
+        session.window.close()
+        app_module.QApplication.instance()._r3izzy_session = None
+        close_database()

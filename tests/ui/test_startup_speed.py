@@ -15,6 +15,11 @@ from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.ui import idle_exit
 
 LATER = (
+    "r3izzy_desktop.ui.patients.patient_page",
+    "r3izzy_desktop.ui.patients.form",
+    "r3izzy_desktop.ui.packages",
+    "r3izzy_desktop.ui.backup_dialogs",
+    "r3izzy_desktop.core.backup",
     "r3izzy_desktop.ui.agenda",
     "r3izzy_desktop.ui.receitas",
     "r3izzy_desktop.ui.finance",

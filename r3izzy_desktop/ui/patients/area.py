@@ -3,6 +3,8 @@ time, with a breadcrumb ("Pacientes › Ana Souza › Pacotes") and "← Voltar"
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
@@ -10,10 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLay
 from ...core import clinic
 from ...core.errors import DomainError, NotFound
 from .. import messages
-from ..packages.list_page import PackageListPage
 from ..widgets import label
 from .list_page import PatientsListPage
-from .patient_page import PatientPage
+
+if TYPE_CHECKING:
+    from ..packages.list_page import PackageListPage
+    from .patient_page import PatientPage
 
 LIST, PATIENT, PACKAGES = "list", "patient", "packages"
 
@@ -79,19 +83,42 @@ class PatientsArea(QWidget):
         layout.addWidget(self.stack, 1)
 
         self.list_page = PatientsListPage()
-        self.patient_page = PatientPage()
-        self.packages_page = PackageListPage()
-        for page in (self.list_page, self.patient_page, self.packages_page):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.list_page)
         self.list_page.patient_opened.connect(self.open_patient)
-        self.patient_page.packages_requested.connect(self.open_packages)
-        self.patient_page.patient_changed.connect(lambda _id: self._crumbs())
+        # The patient page and the package list are built when first shown: the start-up
+        # shows the list only (and does not load those screens' modules).
+        self._patient_page: PatientPage | None = None
+        self._packages_page: PackageListPage | None = None
+        self.calendar_factory = None  # patient_id -> calendar, handed to the patient page
         self.patient_id: int | None = None
         self.level = LIST
 
         back = QShortcut(QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left), self)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.back)
+
+    @property
+    def patient_page(self) -> PatientPage:
+        if self._patient_page is None:
+            from .patient_page import PatientPage
+
+            page = PatientPage()
+            if self.calendar_factory is not None:
+                page.calendar_factory = self.calendar_factory
+            page.packages_requested.connect(self.open_packages)
+            page.patient_changed.connect(lambda _id: self._crumbs())
+            self.stack.addWidget(page)
+            self._patient_page = page
+        return self._patient_page
+
+    @property
+    def packages_page(self) -> PackageListPage:
+        if self._packages_page is None:
+            from ..packages.list_page import PackageListPage
+
+            self._packages_page = PackageListPage()
+            self.stack.addWidget(self._packages_page)
+        return self._packages_page
 
     # -- the main window's contract -----------------------------------------------------------
     def refresh(self) -> None:
@@ -107,9 +134,11 @@ class PatientsArea(QWidget):
         self.list_page.focus_search()
 
     def current_page(self) -> QWidget:
-        return {LIST: self.list_page, PATIENT: self.patient_page, PACKAGES: self.packages_page}[
-            self.level
-        ]
+        if self.level == PATIENT:
+            return self.patient_page
+        if self.level == PACKAGES:
+            return self.packages_page
+        return self.list_page
 
     # -- navigation -----------------------------------------------------------------------------
     def open_patient(self, patient_id: int) -> None:

@@ -4,7 +4,6 @@ thousands of patients. Double-click or Enter opens the patient page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -22,40 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import clinic
-from ...core.models import Patient
 from ...core.ptbr import format_date
 from ..table_model import Column, RowTableModel
 from ..widgets import PageHeader, icon, label
-from .form import PatientFormDialog
 
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list is filtered
 
 
-@dataclass(frozen=True)
-class PatientRow:
-    """A patient as the list shows it."""
+# The list's rows are the core's `clinic.PatientListing` as read (a clinic has thousands);
+# the CPF is formatted when a row is painted, not for every patient at each reload.
+PatientRow = clinic.PatientListing
 
-    id: int
-    name: str
-    phone: str
-    cpf: str  # formatted 000.000.000-00, or ""
-    birth_date: date | None
-    guardian: str
-    active: bool
-    sort_text: str = ""  # folded name first: sorts "Álvaro" with the A's
 
-    @classmethod
-    def of(cls, patient: Patient | clinic.PatientListing) -> PatientRow:
-        return cls(
-            id=patient.id,
-            name=patient.name,
-            phone=patient.phone,
-            cpf=clinic.format_cpf(patient.cpf) if patient.cpf else "",
-            birth_date=patient.birth_date,
-            guardian=patient.guardian,
-            active=patient.active,
-            sort_text=patient.search_text or clinic.fold(patient.name),
-        )
+def _cpf(row: PatientRow) -> str:
+    return clinic.format_cpf(row.cpf) if row.cpf else ""
 
 
 def patient_columns() -> list[Column[PatientRow]]:
@@ -63,11 +42,12 @@ def patient_columns() -> list[Column[PatientRow]]:
         Column(
             "Nome",
             lambda r: r.name if r.active else f"{r.name} (inativo)",
-            sort_key=lambda r: (r.sort_text, r.id),
+            # The stored search text starts with the folded name: "Álvaro" with the A's.
+            sort_key=lambda r: (r.search_text, r.id),
             color=lambda r: None if r.active else "#8a8f98",
         ),
         Column("Telefone", lambda r: r.phone),
-        Column("CPF", lambda r: r.cpf),
+        Column("CPF", _cpf, sort_key=lambda r: r.cpf),
         Column(
             "Data de nascimento",
             lambda r: format_date(r.birth_date, blank=""),
@@ -189,8 +169,9 @@ class PatientsListPage(QWidget):
         self._timer.stop()
         selected = self.selected_patient_id()
         query = self.search.text()
-        found = clinic.list_patients(query, include_inactive=self.show_inactive.isChecked())
-        self.model.set_rows([PatientRow.of(p) for p in found])
+        self.model.set_rows(
+            clinic.list_patients(query, include_inactive=self.show_inactive.isChecked())
+        )
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._loaded = True
@@ -261,6 +242,8 @@ class PatientsListPage(QWidget):
 
     # -- actions ----------------------------------------------------------------------------
     def new_patient(self) -> None:
+        from .form import PatientFormDialog  # the form loads when first needed
+
         patient_id = PatientFormDialog.ask(self)
         if patient_id is None:
             return
