@@ -16,7 +16,15 @@ from peewee import JOIN, Case, fn
 from . import agenda
 from .agenda import SessionRow
 from .errors import NotFound, ValidationError
-from .models import FALTA_JUSTIFICADA, PACOTE, Patient, Payment, Service, Session
+from .models import (
+    FALTA_JUSTIFICADA,
+    PACOTE,
+    Patient,
+    Payment,
+    Service,
+    Session,
+    session_is_paid,
+)
 from .ptbr import format_date, from_cents
 
 PAGO = "pago"
@@ -78,6 +86,55 @@ def sessions(
     if wanted is None:
         return rows
     return [row for row in rows if row.paid == (wanted == PAGO)]
+
+
+def first_sessions(
+    start: date,
+    end: date,
+    limit: int,
+    *,
+    patient: Patient | int | None = None,
+    service: Service | int | None = None,
+    situation: str | None = None,
+) -> list[SessionRow]:
+    """The first `limit` rows `sessions()` gives for the same filters (in milliseconds,
+    whatever the period): what the page shows while a long period loads."""
+    _bounds(start, end)
+    wanted = _situation(situation)
+    from .session_rows import sessions_between
+
+    return sessions_between(
+        start,
+        end,
+        patient=patient,
+        service=service,
+        paid=None if wanted is None else wanted == PAGO,
+        limit=limit,
+    )
+
+
+def count(
+    start: date,
+    end: date,
+    *,
+    patient: Patient | int | None = None,
+    service: Service | int | None = None,
+    situation: str | None = None,
+) -> int:
+    """How many rows `sessions()` gives for the same filters (one SQL count)."""
+    begin, stop = _bounds(start, end)
+    wanted = _situation(situation)
+    query = Session.select(fn.COUNT(Session.id)).where(
+        (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
+    )
+    patient_id, service_id = _id(patient, Patient), _id(service, Service)
+    if patient_id is not None:
+        query = query.where(Session.patient == patient_id)
+    if service_id is not None:
+        query = query.where(Session.service == service_id)
+    if wanted is not None:
+        query = query.where(session_is_paid() if wanted == PAGO else ~session_is_paid())
+    return int(query.scalar() or 0)
 
 
 def totals(
@@ -203,6 +260,8 @@ __all__ = [
     "SITUATIONS",
     "SITUATION_LABELS",
     "ReceitasTotals",
+    "count",
+    "first_sessions",
     "payment_text",
     "price_total",
     "rows_by_id",

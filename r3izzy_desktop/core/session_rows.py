@@ -89,9 +89,12 @@ def sessions_between(
     professional: Any = None,
     location: Any = None,
     service: Any = None,
+    paid: bool | None = None,
+    limit: int | None = None,
 ) -> list:
     """Live sessions from `start` to `end` (inclusive dates), chronologically, with their
-    payment state; optionally of one patient, professional, location and service."""
+    payment state; optionally of one patient, professional, location and service, only
+    the paid (`paid=True`) or open (`paid=False`) ones, and only the first `limit`."""
     from .agenda import SessionRow
 
     begin = datetime.combine(start, datetime.min.time())
@@ -133,6 +136,10 @@ def sessions_between(
     ):
         if value is not None:
             query = query.where(column == _id(value))
+    if paid is not None:
+        query = query.where(Payment.id.is_null(not paid))
+    if limit is not None:
+        query = query.limit(limit)
     found = db.execute(query).fetchall()
     if not found:
         return []

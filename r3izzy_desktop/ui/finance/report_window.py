@@ -300,7 +300,9 @@ class PackageReportWindow(QWidget):
         )
         job = Job(lambda _p: (generation, reports.package_report(**filters)), "relatório")
         preview.succeeded.connect(self._previewed)
-        preview.ended.connect(job.start)
+        # Every row is read once the first ones are painted (a zero timer runs after the
+        # pending paint): the two would otherwise share the interpreter.
+        preview.ended.connect(lambda: QTimer.singleShot(0, job.start))
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._load_failed)
         self._job = job

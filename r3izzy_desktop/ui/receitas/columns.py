@@ -66,3 +66,22 @@ def receitas_columns() -> list[Column[SessionRow]]:
             tooltip=lambda r: receitas.payment_text(r) or tr("Em aberto"),
         ),
     ]
+
+
+def column_samples(rows: list[SessionRow], services: list[str]) -> list:
+    """The widest text each column can show, for sizing without measuring every cell
+    (None: the patient, which takes the room left)."""
+    prices = [format_brl(row.price) for row in rows] or ["R$ 000,00"]
+    return [
+        "00/00/0000 00:00",
+        None,
+        services or [row.service_name for row in rows] or [""],
+        [max(prices, key=len)],
+        [_situation_text(paid, mark) for paid in (True, False) for mark in (None, "falta just.")],
+        ["Pacote No. 000000000000", *{receitas.payment_text(row) for row in rows[:200]}],
+    ]
+
+
+def _situation_text(paid: bool, mark: str | None) -> str:
+    text = receitas.SITUATION_LABELS[receitas.PAGO if paid else receitas.ABERTO]
+    return f"{text} · {tr(mark)}" if mark else text

@@ -29,9 +29,11 @@ from .. import messages
 from ..agenda.patient_picker import PatientPicker
 from ..agenda.payment_offer import register_payments
 from ..agenda.session_detail import SessionDetailDialog
+from ..column_widths import size_columns
 from ..table_model import RowTableModel
 from ..widgets import Card, PageHeader, label
-from .columns import COLUMN_CAPS, PATIENT_COLUMN, receitas_columns
+from .columns import COLUMN_CAPS, PATIENT_COLUMN, column_samples, receitas_columns
+from .loading import PeriodLoader, Reading
 
 
 def month_bounds(day: date) -> tuple[date, date]:
@@ -79,7 +81,6 @@ class ReceitasPage(QWidget):
         self.table.setAccessibleName(self.tr("Sessões do período"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(120)  # widths from a sample: a busy month stays quick
         header.setSectionResizeMode(PATIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setHighlightSections(False)
@@ -88,6 +89,11 @@ class ReceitasPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self._footer())
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.register_payment)
+        self._shown = False
+        self._keep: list[int] = []
+        self.loader = PeriodLoader(self)
+        self.loader.read.connect(self._read)
+        self.loader.failed.connect(self._load_failed)
         self.set_month(clock.today())
 
     # -- building -----------------------------------------------------------------------
@@ -169,6 +175,9 @@ class ReceitasPage(QWidget):
         self.open_count = label("", "muted")
         row.addWidget(self.open_count)
         row.addStretch(1)
+        self.loading_label = label("", "muted")
+        self.loading_label.setVisible(False)
+        row.addWidget(self.loading_label)
         self.selection_label = label("", "muted")
         row.addWidget(self.selection_label)
         return card
@@ -232,39 +241,87 @@ class ReceitasPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Read the period again with the filters: the rows and the footer totals."""
+        """Read the period again with the filters: the rows and the footer totals (a busy
+        period: its first rows at once, every row from the background; loading.py)."""
         start, end = self.period()
         whole_month = (start, end) == month_bounds(start)
         self.month_label.setText(
             format_month_year(start).capitalize() if whole_month else self.tr("Período")
         )
+        self._shown = False
+        self._keep = [row.id for row in self.selected_rows()]
         try:
-            rows = receitas.sessions(start, end, **self.filters())
-            totals = receitas.totals(start, end, **self.filters())
+            self.loader.load(start, end, self.filters())
         except DomainError as error:
-            self.model.set_rows([])
-            self.received_label.setText("—")
-            self.open_label.setText("—")
-            self.selection_label.setText(str(error))
-            return
+            self._show_error(error)
+
+    def is_loading(self) -> bool:
+        """True while rows of the period are still being read in the background."""
+        return self.loader.loading
+
+    def rows_shown(self) -> bool:
+        """True once the current reload has rows (the first ones, or all) on screen."""
+        return self._shown
+
+    def _read(self, reading: Reading) -> None:
         header = self.table.horizontalHeader()
-        self.model.set_rows(rows)
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._fit_columns()
-        self.received_label.setText(format_brl(totals.received))
-        self.received_count.setText(_count(totals.paid_count))
-        self.open_label.setText(format_brl(totals.open_amount))
-        self.open_count.setText(_count(totals.open_count))
+        chronological = (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+            0,
+            Qt.SortOrder.AscendingOrder,
+        )
+        first = not self._shown
+        if reading.complete or chronological:  # sorted otherwise: only all rows tell
+            keep = self._keep if first else [row.id for row in self.selected_rows()]
+            self.model.set_rows(reading.rows)
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            if first:
+                self._fit_columns()
+            if keep:
+                self.select_sessions(keep)
+            self._shown = True
+        if reading.totals is not None:
+            totals = reading.totals
+            self.received_label.setText(format_brl(totals.received))
+            self.received_count.setText(_count(totals.paid_count))
+            self.open_label.setText(format_brl(totals.open_amount))
+            self.open_count.setText(_count(totals.open_count))
+        elif first:
+            for text_label in (self.received_label, self.open_label):
+                text_label.setText("…")
+            self.received_count.setText("")
+            self.open_count.setText("")
+        self.loading_label.setVisible(not reading.complete)
+        self.loading_label.setText(
+            self.tr("Carregando as {0} sessões do período…").format(
+                f"{reading.count:,}".replace(",", ".")
+            )
+        )
         self._selection_changed()
 
+    def _show_error(self, error: Exception) -> None:
+        self.model.set_rows([])
+        self.received_label.setText("—")
+        self.open_label.setText("—")
+        self.loading_label.setVisible(False)
+        self.selection_label.setText(str(error))
+
+    def _load_failed(self, error: Exception) -> None:
+        if isinstance(error, DomainError):
+            self._show_error(error)
+        else:
+            from ...logs import log_file
+
+            self._show_error(error)
+            messages.show_unexpected(self, str(log_file()))
+
     def _fit_columns(self) -> None:
-        """Each column as wide as its contents, up to a cap; the patient takes the rest."""
-        for column in range(self.model.columnCount()):
-            if column == PATIENT_COLUMN:
-                continue
-            self.table.resizeColumnToContents(column)
-            cap = COLUMN_CAPS.get(column)
-            if cap is not None and self.table.columnWidth(column) > cap:
+        """Each column as wide as the widest text it can show (from samples: measuring the
+        cells of a busy month took longer than reading it), up to a cap; the patient takes
+        the rest."""
+        services = [self.service_filter.itemText(i) for i in range(1, self.service_filter.count())]
+        size_columns(self.table, column_samples(self.model.rows(), services))
+        for column, cap in COLUMN_CAPS.items():
+            if self.table.columnWidth(column) > cap:
                 self.table.setColumnWidth(column, cap)
 
     def selected_rows(self) -> list[SessionRow]:
