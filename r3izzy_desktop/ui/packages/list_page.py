@@ -27,8 +27,10 @@ from .history import HistoryDialog
 from .paid_sessions import PaidSessionsDialog
 from .pay_sessions import PaySessionsDialog
 
-FIRST_BATCH = 10  # cards built before the page shows (more than a screenful)
-LATER_BATCH = 15
+FIRST_BATCH = 6  # cards built before the page shows (a screenful holds about five)
+LATER_BATCH = 8
+LATER_DELAY_MS = 15  # between two later batches: the first screenful paints first, and
+# clicks and scrolling get through while a patient's 40 packages are being built
 
 STATUS_FILTERS = (
     ("Todos", None),
@@ -138,7 +140,7 @@ class PackageListPage(QWidget):
         if self._pending:
             # The first screenful shows at once; the rest follows on the next event loop turns.
             generation = self._generation
-            QTimer.singleShot(0, lambda: self._add_remaining(generation))
+            QTimer.singleShot(LATER_DELAY_MS, lambda: self._add_remaining(generation))
         self.empty.setVisible(not rows)
         if not rows:
             if self.status() is None:
@@ -172,7 +174,7 @@ class PackageListPage(QWidget):
             return  # a newer reload replaced these rows
         self._add_cards(LATER_BATCH)
         if self._pending:
-            QTimer.singleShot(0, lambda: self._add_remaining(generation))
+            QTimer.singleShot(LATER_DELAY_MS, lambda: self._add_remaining(generation))
         self.add_button.raise_()
 
     def fully_loaded(self) -> bool:
