@@ -9,17 +9,19 @@ conversion cost more than the query). Reading only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, Case, Select, fn
 
 from .database import db
 from .models import Location, Package, Patient, Payment, Professional, Service, Session
 from .ptbr import from_cents
 
 NO_COLOR = "#8a8f98"
+FEW_ROWS = 500  # up to this many rows, only their patients' names are read
 # SessionRow's fields in order (checked against the dataclass by the tests).
 _FIELDS = (
     "id",
@@ -91,6 +93,7 @@ def sessions_between(
     service: Any = None,
     paid: bool | None = None,
     limit: int | None = None,
+    among: Any = None,
 ) -> list:
     """Live sessions from `start` to `end` (inclusive dates), chronologically, with their
     payment state; optionally of one patient, professional, location and service, only
@@ -138,6 +141,8 @@ def sessions_between(
             query = query.where(column == _id(value))
     if paid is not None:
         query = query.where(Payment.id.is_null(not paid))
+    if among is not None:  # a subquery of session ids
+        query = query.where(Session.id.in_(among))
     if limit is not None:
         query = query.limit(limit)
     found = db.execute(query).fetchall()
@@ -147,6 +152,8 @@ def sessions_between(
     people = Patient.select(Patient.id, Patient.name)
     if patient is not None:
         people = people.where(Patient.id == _id(patient))
+    elif len(found) <= FEW_ROWS:  # only the names these rows need, not the whole clinic's
+        people = people.where(Patient.id.in_(sorted({row[6] for row in found})))
     patients = _names(people)
     services = _names(Service.select(Service.id, Service.name))
     locations = _names(Location.select(Location.id, Location.name))
@@ -216,3 +223,72 @@ def sessions_between(
         )
         append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class DaySessions:
+    """A calendar range as a month grid shows it: each day's first sessions (`rows`,
+    chronologically), how many each day has, and the range's totals."""
+
+    rows: list
+    per_day: dict[date, int]
+    total: int
+    open: int  # sessions with no active payment
+
+
+def first_of_each_day(
+    start: date,
+    end: date,
+    per_day: int,
+    *,
+    patient: Any = None,
+    professional: Any = None,
+    location: Any = None,
+    service: Any = None,
+) -> DaySessions:
+    """The first `per_day` sessions of each day from `start` to `end` (what a day of the
+    month grid has room for) and the counts of every day: a busy month of thousands of
+    sessions in a few queries, without reading the ones nobody sees."""
+    begin = datetime.combine(start, datetime.min.time())
+    stop = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    live = (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
+    for value, column in (
+        (patient, Session.patient),
+        (professional, Session.professional),
+        (location, Session.location),
+        (service, Session.service),
+    ):
+        if value is not None:
+            live &= column == _id(value)
+    day = fn.DATE(Session.starts_at)
+    counts = (
+        Session.select(
+            day, fn.COUNT(Session.id), fn.SUM(Case(None, [(Payment.id.is_null(), 1)], 0))
+        )
+        .join(
+            Payment,
+            JOIN.LEFT_OUTER,
+            on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
+        )
+        .where(live)
+        .group_by(day)
+    )
+    per_day_count: dict[date, int] = {}
+    total = open_count = 0
+    for when, count, unpaid in db.execute(counts).fetchall():
+        per_day_count[_date(str(when))] = count
+        total += count
+        open_count += int(unpaid or 0)
+    rank = fn.ROW_NUMBER().over(partition_by=[day], order_by=[Session.starts_at, Session.id])
+    ranked = Session.select(Session.id, rank.alias("place")).where(live).alias("ranked")
+    first = Select(from_list=[ranked], columns=[ranked.c.id]).where(ranked.c.place <= per_day)
+    rows = sessions_between(
+        start,
+        end,
+        patient=patient,
+        professional=professional,
+        location=location,
+        service=service,
+        among=first,
+    )
+    return DaySessions(rows, per_day_count, total, open_count)

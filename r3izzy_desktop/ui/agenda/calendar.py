@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import agenda, clinic, clock
+from ...core import agenda, clinic, clock, session_rows
 from ...core.agenda import SessionRow
 from ...core.ptbr import MONTHS, format_month_year
 from ..widgets import icon, label
@@ -35,6 +35,7 @@ from .week_view import WeekView
 
 MONTH, WEEK = "month", "week"
 DEFAULT_HOUR = 9
+ROWS_PER_DAY = 16  # sessions of a day the month grid reads (more than a day cell shows)
 
 
 def week_title(start: date) -> str:
@@ -73,7 +74,8 @@ class CalendarWidget(QWidget):
         self.patient_only = patient_only or patient_id is not None
         self._view = MONTH
         self._anchor = clock.today()
-        self._rows: list[SessionRow] = []
+        self._rows: list[SessionRow] = []  # what the view shows
+        self._all_rows: list[SessionRow] | None = []  # every session (None: not read yet)
         first = QLocale().firstDayOfWeek().value  # Qt: 1 = Monday … 7 = Sunday
         self.first_weekday = (first - 1) % 7
 
@@ -284,33 +286,55 @@ class CalendarWidget(QWidget):
         }
 
     def refresh(self) -> None:
-        """Read the visible range again (one query) and redraw."""
+        """Read the visible range again and redraw. The month reads only what its days
+        have room for (and how many each has); the week reads every session."""
         start, end = self.visible_range()
+        self._all_rows: list[SessionRow] | None = None
         if self.patient_only and self.patient_id is None:
-            self._rows = []  # one patient's calendar, before it is told which
+            # One patient's calendar, before it is told which.
+            self._rows, total, open_count = [], 0, 0
+            self._all_rows = []
+            if self._view == MONTH:
+                self.month_view.set_month(self._anchor, [])
+        elif self._view == MONTH:
+            month = session_rows.first_of_each_day(start, end, ROWS_PER_DAY, **self.filters())
+            self._rows, total, open_count = month.rows, month.total, month.open
+            if total == len(month.rows):
+                self._all_rows = month.rows
+            self.month_view.set_month(self._anchor, month.rows, month.per_day)
         else:
-            self._rows = agenda.sessions_between(start, end, **self.filters())
+            self._rows = self._all_rows = agenda.sessions_between(start, end, **self.filters())
+            total = len(self._rows)
+            open_count = sum(1 for row in self._rows if not row.paid)
         if self._view == MONTH:
-            self.month_view.set_month(self._anchor, self._rows)
             self.title.setText(format_month_year(self._anchor).capitalize())
         else:
             self.week_view.set_week(start, self._rows)
             self.title.setText(week_title(start))
-        open_count = sum(1 for row in self._rows if not row.paid)
-        self.count_label.setText(
-            self.tr("{0} sessões · {1} em aberto").format(len(self._rows), open_count)
-        )
+        self.count_label.setText(self.tr("{0} sessões · {1} em aberto").format(total, open_count))
 
     def reload_filters(self) -> None:
         """Professionals or locations may have changed in Configurações."""
         self._fill_filters()
 
     def rows(self) -> list[SessionRow]:
-        """The sessions of the visible range, as shown."""
-        return list(self._rows)
+        """Every session of the visible range (read when first asked, in the month)."""
+        if self._all_rows is None:
+            start, end = self.visible_range()
+            self._all_rows = agenda.sessions_between(start, end, **self.filters())
+        return list(self._all_rows)
 
     def row(self, session_id: int) -> SessionRow | None:
-        return next((row for row in self._rows if row.id == session_id), None)
+        shown = next((row for row in self._rows if row.id == session_id), None)
+        if shown is not None:
+            return shown
+        return next((row for row in self.rows() if row.id == session_id), None)
+
+    def rows_of_day(self, day: date) -> list[SessionRow]:
+        """Every session of `day` (a busy day of the month grid shows only its first)."""
+        if self._all_rows is not None:
+            return [row for row in self._all_rows if row.starts_at.date() == day]
+        return agenda.sessions_between(day, day, **self.filters())
 
     # -- actions ------------------------------------------------------------------------
     def _default_start(self, day: date) -> datetime:
@@ -322,7 +346,7 @@ class CalendarWidget(QWidget):
     def day_menu(self, day: date) -> QMenu:
         """The day's sessions (choosing one opens it) and "Nova sessão neste dia"."""
         menu = QMenu(self)
-        for row in (r for r in self._rows if r.starts_at.date() == day):
+        for row in self.rows_of_day(day):
             state = self.tr("pago") if row.paid else self.tr("em aberto")
             action = menu.addAction(
                 f"{row.starts_at:%H:%M}  {row.patient_name} · {row.service_name}  ({state})"

@@ -57,6 +57,7 @@ class MonthView(QWidget):
         self._month = clock.today().replace(day=1)
         self._first_weekday = 6
         self._rows_by_day: dict[date, list[SessionRow]] = {}
+        self._counts: dict[date, int] = {}  # sessions of each day, when not all are in rows
         self._selected_day = clock.today()
         self._selected_session: int | None = None
         self._cells: list[DayCell] = []
@@ -76,13 +77,18 @@ class MonthView(QWidget):
         weeks = -(-((next_month - start).days) // 7)
         return start, start + timedelta(days=weeks * 7 - 1)
 
-    def set_month(self, month: date, rows: list[SessionRow]) -> None:
-        """Show `month` with `rows` (the sessions of `grid_range(month)`)."""
+    def set_month(
+        self, month: date, rows: list[SessionRow], counts: dict[date, int] | None = None
+    ) -> None:
+        """Show `month` with `rows`: the sessions of `grid_range(month)`, or only each day's
+        first ones with `counts` saying how many every day has (a busy month: nobody sees
+        the 200th session of a day, its "+N mais" counts it)."""
         self._month = month.replace(day=1)
         by_day: dict[date, list[SessionRow]] = defaultdict(list)
         for row in rows:
             by_day[row.starts_at.date()].append(row)
         self._rows_by_day = dict(by_day)
+        self._counts = dict(counts) if counts is not None else {}
         start, end = self.grid_range()
         if not start <= self._selected_day <= end:
             self._selected_day = self._month
@@ -135,17 +141,18 @@ class MonthView(QWidget):
             )
             cell = DayCell(day, rect)
             rows = self._rows_by_day.get(day, [])
+            count = self._counts.get(day, len(rows))
             room = max(0, int((cell_h - DAY_LABEL_HEIGHT - 4) // line))
             # A quiet day gives each session two lines (the service below); a busy one, one.
-            step = 2 * line if rows and 2 * len(rows) <= room else line
-            if len(rows) * step > room * line:
+            step = 2 * line if rows and 2 * count <= room else line
+            if count * step > room * line:
                 room = max(0, room - 1)  # the last line says "+N mais"
             fits = int(room * line // step)
             top = rect.top() + DAY_LABEL_HEIGHT
             for row in rows[:fits]:
                 cell.shown.append((QRectF(rect.left() + 4, top, cell_w - 8, step - 2), row))
                 top += step
-            cell.hidden = len(rows) - len(cell.shown)
+            cell.hidden = count - len(cell.shown)
             if cell.hidden:
                 cell.more_rect = QRectF(rect.left() + 4, top, cell_w - 8, line - 2)
             self._cells.append(cell)

@@ -1,0 +1,32 @@
+"""A busy month in the Agenda: the grid reads only the sessions its days have room for and
+how many each day has, yet every session is counted, a day's menu lists all of that day,
+and `rows()` still gives the whole range."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from r3izzy_desktop.core import agenda
+from r3izzy_desktop.ui.agenda import AgendaPage, calendar
+
+
+def test_a_busy_day_shows_its_first_and_counts_the_rest(qtbot, db, patient, service, monkeypatch):
+    monkeypatch.setattr(calendar, "ROWS_PER_DAY", 3)
+    for minutes in range(0, 12 * 30, 30):
+        agenda.schedule(patient, service, datetime(2025, 4, 15, 7) + timedelta(minutes=minutes))
+    agenda.schedule(patient, service, datetime(2025, 4, 16, 9))
+    page = AgendaPage()
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.calendar.set_date(date(2025, 4, 15))
+    assert page.calendar.count_label.text() == "13 sessões · 13 em aberto"
+    cells = {c.day: c for c in page.calendar.month_view.laid_out()}
+    busy = cells[date(2025, 4, 15)]
+    assert len(busy.shown) <= 3 and len(busy.shown) + busy.hidden == 12
+    assert busy.more_rect is not None
+    menu = page.calendar.day_menu(date(2025, 4, 15))
+    assert len([a for a in menu.actions() if a.text().startswith(("0", "1"))]) == 12
+    assert len(page.calendar.rows()) == 13
+    page.grab()  # paints without error
