@@ -253,24 +253,78 @@ def _report_query(filters: ReportFilters):
     )
 
 
-def _report_row(values: tuple) -> PackageReportRow:
-    pid, patient_id, name, number, paid_on, status, total, open_amount, count, used, notes = values
-    total = from_cents(total)
-    return PackageReportRow(
-        package_id=pid,
-        patient_id=patient_id,
-        patient_name=name,
-        number=number,
-        paid_on=_date(paid_on),
-        status=status,
-        total=total,
-        open_amount=from_cents(open_amount),
-        price_per_session=ledger.price_per_session(total, count),
-        sessions_total=count,
-        sessions_used=used,
-        sessions_left=count - used,
-        notes=notes,
+class _RowMaker:
+    """Raw report rows -> PackageReportRow, quickly: a clinic's report is tens of thousands
+    of packages with few distinct amounts and dates, so each conversion is remembered, and
+    the frozen rows get their fields set together (as the dataclass would, one by one)."""
+
+    FIELDS = (
+        "package_id",
+        "patient_id",
+        "patient_name",
+        "number",
+        "paid_on",
+        "status",
+        "total",
+        "open_amount",
+        "price_per_session",
+        "sessions_total",
+        "sessions_used",
+        "sessions_left",
+        "notes",
     )
+
+    def __init__(self) -> None:
+        self.money: dict[int, Decimal] = {}
+        self.prices: dict[tuple[int, int], Decimal] = {}
+        self.days: dict[Any, date] = {}
+
+    def _money(self, cents: int) -> Decimal:
+        value = self.money.get(cents)
+        if value is None:
+            value = self.money[cents] = from_cents(cents)
+        return value
+
+    def __call__(self, values: tuple) -> PackageReportRow:
+        pid, patient_id, name, number, paid_on, status, total, open_amount, count, used, notes = (
+            values
+        )
+        price = self.prices.get((total, count))
+        if price is None:
+            price = self.prices[(total, count)] = ledger.price_per_session(
+                self._money(total), count
+            )
+        day = self.days.get(paid_on)
+        if day is None:
+            day = self.days[paid_on] = _date(paid_on)
+        row = object.__new__(PackageReportRow)
+        row.__dict__.update(
+            zip(
+                self.FIELDS,
+                (
+                    pid,
+                    patient_id,
+                    name,
+                    number,
+                    day,
+                    status,
+                    self._money(total),
+                    self._money(open_amount),
+                    price,
+                    count,
+                    used,
+                    count - used,
+                    notes,
+                ),
+                strict=True,
+            )
+        )
+        return row
+
+
+def _report_row(values: tuple) -> PackageReportRow:
+    """One raw report row as a PackageReportRow."""
+    return _RowMaker()(values)
 
 
 def report_totals(filters: ReportFilters) -> PackageReportTotals:
@@ -314,7 +368,8 @@ def package_report(
     """
     filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
     with read_snapshot():
-        rows = tuple(_report_row(values) for values in fetch_rows(_report_query(filters)))
+        make = _RowMaker()
+        rows = tuple(make(values) for values in fetch_rows(_report_query(filters)))
         totals = report_totals(filters)
     return PackageReport(filters, rows, totals)
 
@@ -333,15 +388,17 @@ def package_report_preview(
     filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
     with read_snapshot():
         query = _report_query(filters).limit(limit)
-        rows = tuple(_report_row(values) for values in fetch_rows(query))
+        make = _RowMaker()
+        rows = tuple(make(values) for values in fetch_rows(query))
         totals = report_totals(filters)
     return PackageReport(filters, rows, totals)
 
 
 def iter_report_rows(filters: ReportFilters) -> Iterator[PackageReportRow]:
     """The report's rows one by one, streamed from the database (for big exports)."""
+    make = _RowMaker()
     for values in fetch_rows(_report_query(filters)):
-        yield _report_row(values)
+        yield make(values)
 
 
 def count_packages(filters: ReportFilters) -> int:
