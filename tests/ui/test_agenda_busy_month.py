@@ -30,3 +30,33 @@ def test_a_busy_day_shows_its_first_and_counts_the_rest(qtbot, db, patient, serv
     assert len([a for a in menu.actions() if a.text().startswith(("0", "1"))]) == 12
     assert len(page.calendar.rows()) == 13
     page.grab()  # paints without error
+
+
+def test_a_crowded_week_paints_slivers_with_their_payment_dots(qtbot, db, patient, service):
+    """Twenty sessions at the same hour sit side by side as slivers, too narrow for text:
+    each still shows its colour and its payment dot (green when paid)."""
+    from r3izzy_desktop.core import payments
+    from r3izzy_desktop.ui.agenda import paint, week_grid
+
+    made = [agenda.schedule(patient, service, datetime(2025, 4, 16, 9)) for _ in range(20)]
+    payments.pay_manually(made[:10], method="pix")
+    page = AgendaPage()
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.calendar.set_date(date(2025, 4, 16))
+    page.calendar.set_view("week")
+    grid = page.calendar.week_view.grid
+    blocks = grid.blocks()
+    assert len(blocks) == 20
+    assert all(b.rect.width() < week_grid.SLIVER_WIDTH for b in blocks)
+    image = grid.grab().toImage()
+    green = paint.PAID.rgb()
+    dots = sum(
+        1
+        for block in blocks
+        if block.row.paid
+        and image.pixel(int(block.rect.center().x() + 1), int(block.rect.top() + 8)) == green
+    )
+    assert dots == 10

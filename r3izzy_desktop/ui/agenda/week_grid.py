@@ -25,6 +25,7 @@ SLOT_MINUTES = 30
 
 
 MIN_TEXT_WIDTH = 14.0  # a block narrower than this inside shows its colour and dot only
+SLIVER_WIDTH = MIN_TEXT_WIDTH + 19  # the block's width then (its inside is 19 px narrower)
 
 
 class _Fonts:
@@ -34,6 +35,7 @@ class _Fonts:
         self._base = base
         self._made: dict[tuple, QFont] = {}
         self._metrics: dict[int, QFontMetrics] = {}
+        self._colours: dict[str, tuple[QColor, QColor]] = {}
         self.tag = QFont(base)
         self.line = QFontMetrics(small).height()  # a title line, as the hours' labels
 
@@ -56,6 +58,13 @@ class _Fonts:
             font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
             self._made[key] = font
         return self._made[key]
+
+    def colours(self, name: str) -> tuple[QColor, QColor]:
+        """A professional's colour and its tint behind a block, made once per paint."""
+        if name not in self._colours:
+            colour = QColor(name)
+            self._colours[name] = (colour, paint.tint(colour, 0.18))
+        return self._colours[name]
 
     def metrics(self, font: QFont) -> QFontMetrics:
         key = id(font)
@@ -244,6 +253,9 @@ class WeekGrid(QWidget):
 
     def _paint_block(self, painter: QPainter, block: Block, fonts: _Fonts) -> None:
         row, rect = block.row, block.rect
+        if rect.width() < SLIVER_WIDTH:
+            self._paint_sliver(painter, block, fonts)
+            return
         colour = QColor(row.professional_color)
         struck = row.attendance == FALTA_JUSTIFICADA
         painter.save()
@@ -301,6 +313,32 @@ class WeekGrid(QWidget):
             )
             top += step
         painter.restore()
+
+    def _paint_sliver(self, painter: QPainter, block: Block, fonts: _Fonts) -> None:
+        """A block among many side by side, too narrow for text or round corners: its
+        tint, the professional's stripe and the payment dot, in plain rectangles (a busy
+        week has a thousand of them)."""
+        row, rect = block.row, block.rect
+        colour, tinted = fonts.colours(row.professional_color)
+        struck = row.attendance == FALTA_JUSTIFICADA
+        if struck:
+            painter.setOpacity(0.6)
+        painter.fillRect(rect, tinted)
+        painter.fillRect(
+            QRectF(rect.left(), rect.top(), min(4.0, rect.width() / 2), rect.height()), colour
+        )
+        # The payment dot ("bolinha verde") even on a sliver: a little wider than it if
+        # need be, as on a wider block.
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(paint.dot_color(row))
+        radius = max(2.5, min(3.5, rect.width() / 2 - 1))
+        painter.drawEllipse(QPointF(rect.center().x() + 1, rect.top() + 8), radius, radius)
+        if row.id == self._selected_session:
+            painter.setPen(QPen(paint.ACCENT, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        if struck:
+            painter.setOpacity(1.0)
 
     # -- interaction --------------------------------------------------------------------
     def block_at(self, pos: QPointF) -> Block | None:
