@@ -161,15 +161,11 @@ def measure_report(db: Path, runs: int) -> dict:
             raise SystemExit("REPORT MISMATCH: the app's report and the SQL floor disagree")
         log(f"  report: {len(app.rows)} packages, the same figures as the SQL floor")
         app_times, floor_times = [], []
-        for run in range(runs + 1):  # interleaved: a busy moment hits both
-            started = time.perf_counter()
-            reports.package_report()
-            middle = time.perf_counter()
-            floors.report_floor(connection)
-            ended = time.perf_counter()
+        for run in range(runs + 1):
+            pair = _pair(run, reports.package_report, lambda: floors.report_floor(connection))
             if run:
-                app_times.append(middle - started)
-                floor_times.append(ended - middle)
+                app_times.append(pair[0])
+                floor_times.append(pair[1])
         app_s, floor_s = statistics.median(app_times), statistics.median(floor_times)
         log(f"  report runs: app {_ms(app_times)}, floor {_ms(floor_times)} ms")
         return {
@@ -203,15 +199,15 @@ def measure_export(db: Path, workdir: Path, runs: int) -> dict:
     try:
         app_times, floor_times = [], []
         for run in range(runs + 1):
-            started = time.perf_counter()
-            export.package_report_xlsx(app_file, include_history=False)
-            middle = time.perf_counter()
-            floors.export_floor(connection, floor_file, heading())
-            ended = time.perf_counter()
+            app_s, floor_s = _pair(
+                run,
+                lambda: export.package_report_xlsx(app_file, include_history=False),
+                lambda: floors.export_floor(connection, floor_file, heading()),
+            )
             if run:
-                app_times.append(middle - started)
-                floor_times.append(ended - middle)
-            log(f"  export run {run}: app {middle - started:.2f} s, floor {ended - middle:.2f} s")
+                app_times.append(app_s)
+                floor_times.append(floor_s)
+            log(f"  export run {run}: app {app_s:.2f} s, floor {floor_s:.2f} s")
         app_cells, floor_cells = floors.sheet_cells(app_file), floors.sheet_cells(floor_file)
         # The second line is the time of the export: it differs by the seconds between.
         if _without_time(app_cells) != _without_time(floor_cells):
@@ -226,6 +222,23 @@ def measure_export(db: Path, workdir: Path, runs: int) -> dict:
     finally:
         connection.close()
         close_database()
+
+
+def _pair(run: int, app: Callable[[], object], floor: Callable[[], object]) -> tuple[float, float]:
+    """Seconds of `app()` and of `floor()`, one right after the other, the app first on
+    even runs and the floor first on odd ones: a slower moment of the machine hits both,
+    and neither always runs second."""
+
+    def timed(fn: Callable[[], object]) -> float:
+        started = time.perf_counter()
+        fn()
+        return time.perf_counter() - started
+
+    if run % 2 == 0:
+        app_s = timed(app)
+        return app_s, timed(floor)
+    floor_s = timed(floor)
+    return timed(app), floor_s
 
 
 def _without_time(cells: list[tuple]) -> list[tuple]:
