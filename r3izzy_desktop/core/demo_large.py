@@ -222,14 +222,16 @@ def _clinic(sim: _Sim, patient_count: int, session_count: int, package_count: in
     # Sessions per patient: uneven, summing to session_count.
     weights = [rng.paretovariate(2.5) for _ in range(patient_count)]
     scale = session_count / sum(weights)
-    quotas = [max(6, int(w * scale)) for w in weights]
+    # No patient comes more than three times a week over the five years.
+    most = 3 * ((horizon - start).days // 7)
+    quotas = [min(most, max(6, int(w * scale))) for w in weights]
     quotas[0], quotas[1] = 220, 470  # the 40-package patient, the 500-line package
     drift = session_count - sum(quotas)
     while drift and patient_count > 2:
         moved = False
         for index in range(2, patient_count):
             step = 1 if drift > 0 else -1
-            if drift and quotas[index] + step >= 6:
+            if drift and 6 <= quotas[index] + step <= most:
                 quotas[index] += step
                 drift -= step
                 moved = True
@@ -283,7 +285,9 @@ def _patient(
     minutes = SERVICES[service_id - 1][2]
     professional_id = rng.randint(1, len(PROFESSIONALS))
     location_id = rng.randint(1, len(LOCATIONS))
+    weeks_available = (horizon - start).days // 7
     per_week = 1 if quota < 40 else rng.choice((1, 2, 2, 3))
+    per_week = max(per_week, -(-quota // weeks_available))  # fit before the horizon
     weekdays = sorted(rng.sample(range(5), per_week))
     hour = rng.randint(7, 18)
     minute = rng.choice((0, 0, 15, 30, 45))
@@ -291,6 +295,8 @@ def _patient(
     latest_first = horizon - timedelta(weeks=weeks_needed)
     span_days = (latest_first - start).days
     first = start + timedelta(days=rng.randint(0, span_days) if span_days > 0 else 0)
+    if index < 2:  # the benchmark's cases: their whole story lies in the past
+        first = start
     monday = first - timedelta(days=first.weekday())
     slots: list[_Slot] = []
     week = 0
