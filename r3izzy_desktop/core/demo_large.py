@@ -493,7 +493,16 @@ def _package_payer(
         _event(sim, pkg, CRIADO, "Pacote criado", created)
         last_at = created
         edited = False
+        # Now and then a family pauses the therapy with sessions left: that package is set
+        # inativo (its credit stays open) and the next one starts when they come back.
+        pause_after = (
+            rng.randint(1, size - 1)
+            if size > 1 and number_in_row < len(sizes) - 1 and rng.random() < 0.04
+            else None
+        )
         while pkg.used < pkg.sessions_total and position < len(queue):
+            if pause_after is not None and pkg.used >= pause_after:
+                break
             slot = queue[position]
             position += 1
             if slot.attendance == FALTA_JUSTIFICADA and slot.starts_at < sim.now:
@@ -522,7 +531,7 @@ def _package_payer(
             pkg.status == ATIVO
             and number_in_row < len(sizes) - 1
             and pkg.used < pkg.sessions_total
-            and rng.random() < 0.3
+            and (pause_after is not None or rng.random() < 0.3)
         ):
             _edit(sim, pkg, last_at + timedelta(days=1), status=INATIVO)
         _write_package(sim, patient_id, pkg, created)
