@@ -20,6 +20,7 @@ from . import clock, ledger
 from .database import db, is_postgres
 from .demo import FIRST_NAMES, GUARDIAN_FIRST, LAST_NAMES, make_cpf
 from .models import (
+    ALL_MODELS,
     ALTERADO,
     ATIVO,
     CREDITADA,
@@ -31,17 +32,19 @@ from .models import (
     INATIVO,
     PACOTE,
     REALIZADA,
+    ChangeCounter,
     Location,
     Package,
     PackageEvent,
     Patient,
     Payment,
     Professional,
+    SchemaVersion,
     Service,
     Session,
     Setting,
 )
-from .ptbr import format_day_month_time, format_money
+from .ptbr import format_day_month_time
 
 SERVICES = (
     ("Método Bobath", 250_00, 50),
@@ -73,7 +76,7 @@ def _cents(value: Decimal) -> int:
 
 
 # Tables in the order their rows may be written (every reference points backwards).
-ORDER = (Setting, Service, Location, Professional, Patient, Session, Package, Payment, PackageEvent)
+ORDER = tuple(m for m in ALL_MODELS if m not in (SchemaVersion, ChangeCounter))
 
 
 @dataclass
@@ -611,14 +614,14 @@ def _edit(
     new_sessions = sessions or pkg.sessions_total
     new_total = total if total is not None else pkg.total
     new_status = ledger.status_after_change(status, pkg.status, new_sessions - pkg.used)
-    changes = []
-    if new_status != pkg.status:
-        changes.append(f"status: {new_status},")
-    if new_sessions != pkg.sessions_total:
-        changes.append(f"sessões: {new_sessions},")
-    if new_total != pkg.total:
-        changes.append(f"valor total: {format_money(new_total)},")
-    if not changes:
+    note = ledger.change_note(
+        status=(pkg.status, new_status),
+        sessions=(pkg.sessions_total, new_sessions),
+        total=(pkg.total, new_total),
+        paid_on=(pkg.paid_on, pkg.paid_on),
+        notes=("", ""),
+    )
+    if note is None:
         return at
     reprice = (new_sessions, new_total) != (pkg.sessions_total, pkg.total)
     pkg.sessions_total, pkg.total, pkg.status = new_sessions, new_total, new_status
@@ -632,7 +635,7 @@ def _edit(
             slot.price = _cents(amount)
         pkg.open_amount = new_total - sum(amounts, Decimal("0"))
     pkg.version += 1
-    _event(sim, pkg, ALTERADO, "Pacote alterado: " + " ".join(changes), at)
+    _event(sim, pkg, ALTERADO, note, at)
     return at
 
 

@@ -61,6 +61,11 @@ class PriceMismatch(DomainError):
         super().__init__(message)
         self.differences = differences
 
+    @property
+    def mismatches(self) -> list[PriceDifference]:
+        """The same list as `differences` (each session, its price, its debit amount)."""
+        return self.differences
+
 
 class AlreadyPaid(DomainError):
     """The session already has an active payment (R11)."""

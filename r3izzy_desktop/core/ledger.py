@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from .models import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, INATIVO
-from .ptbr import format_money, round_money
+from .ptbr import format_date, format_money, round_money
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -58,6 +58,29 @@ def status_after_change(asked: str | None, current: str, sessions_left: int) -> 
     if asked is not None:
         return asked
     return ATIVO if current == FINALIZADO else current
+
+
+def change_note(
+    *,
+    status: tuple[str, str],
+    sessions: tuple[int, int],
+    total: tuple[Decimal, Decimal],
+    paid_on: tuple[date, date],
+    notes: tuple[str, str],
+) -> str | None:
+    """R8's history note for a manual change, from each field's (old, new) value:
+    "Pacote alterado: " then `campo: novo valor,` for each changed field, in the order
+    status, sessões, valor total, data de pagamento, observações. None when nothing changed.
+    """
+    fields = (
+        ("status", status, str),
+        ("sessões", sessions, str),
+        ("valor total", total, format_money),
+        ("data de pagamento", paid_on, format_date),
+        ("observações", notes, str),
+    )
+    changes = [f"{name}: {shown(new)}," for name, (old, new), shown in fields if old != new]
+    return "Pacote alterado: " + " ".join(changes) if changes else None
 
 
 @dataclass(frozen=True)
