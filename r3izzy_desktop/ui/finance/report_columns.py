@@ -4,6 +4,7 @@ footer, and the selected package's history."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ...core.clinic import fold
 from ...core.ptbr import format_brl, format_date, format_datetime
@@ -169,3 +170,42 @@ class ReportTableModel(RowTableModel):
         if wrap and isinstance(value, str):
             return two_lines(value)
         return value
+
+
+# Each column is as wide as its header or this sample of its widest value (None stretches).
+PACKAGE_SAMPLES = (
+    None,
+    "000000000000",
+    "00/00/0000",
+    "finalizado",
+    "R$ 00.000,00",
+    "R$ 00.000,00",
+    "R$ 00.000,00",
+    "000",
+    "000",
+    "000",
+)
+HISTORY_SAMPLES = (
+    "alterado manualmente",
+    "00/00/0000 00:00",
+    "00/00/0000",
+    "finalizado",
+    None,
+    "000",
+    "R$ 00.000,00",
+    "R$ 00.000,00",
+)
+
+
+def make_table(model: RowTableModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(30)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    return table

@@ -14,75 +14,36 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core import reports
 from ...core.errors import DomainError
-from ...core.models import PACKAGE_STATUSES
 from .. import exports, messages
 from ..column_widths import CELL_PADDING, size_columns
 from ..exports import ExportRun
-from ..table_model import RowTableModel
-from ..widgets import Card, PageHeader, icon, label
+from ..widgets import Card, PageHeader, label
 from .jobs import Job
-from .period import PeriodPicker
 from .report_columns import (
+    HISTORY_SAMPLES,
+    PACKAGE_SAMPLES,
     ReportTableModel,
     history_columns,
+    make_table,
     package_columns,
     packages_text,
     totals_columns,
 )
+from .report_filters import ReportFilters
 
 FILTER_DELAY_MS = 250
 PREVIEW_ROWS = 100  # shown at once while the rest of the report loads
-# Each column is as wide as its header or this sample of its widest value (None stretches).
-PACKAGE_SAMPLES = (
-    None,
-    "000000000000",
-    "00/00/0000",
-    "finalizado",
-    "R$ 00.000,00",
-    "R$ 00.000,00",
-    "R$ 00.000,00",
-    "000",
-    "000",
-    "000",
-)
-HISTORY_SAMPLES = (
-    "alterado manualmente",
-    "00/00/0000 00:00",
-    "00/00/0000",
-    "finalizado",
-    None,
-    "000",
-    "R$ 00.000,00",
-    "R$ 00.000,00",
-)
-
-
-def make_table(model: RowTableModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(30)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    return table
 
 
 class PackageReportWindow(QWidget):
@@ -116,7 +77,12 @@ class PackageReportWindow(QWidget):
                 ),
             )
         )
-        layout.addWidget(self._filters())
+        self.filter_bar = ReportFilters()
+        # The filters' widgets, as the window's own (tests and shortcuts reach them here).
+        self.period, self.status = self.filter_bar.period, self.filter_bar.status
+        self.search, self.clear_button = self.filter_bar.search, self.filter_bar.clear_button
+        self.filter_bar.changed.connect(self.schedule_load)
+        layout.addWidget(self.filter_bar)
 
         self.model = ReportTableModel(package_columns(), parent=self, wide=(0,))
         self.table = make_table(self.model, "packageReport")
@@ -181,40 +147,6 @@ class PackageReportWindow(QWidget):
         self._show_history(None)
 
     # -- building --------------------------------------------------------------------------
-    def _filters(self) -> QWidget:
-        card = Card()
-        row = QHBoxLayout()
-        row.setSpacing(14)
-        self.period = PeriodPicker(allow_all=True, title=self.tr("Data de pagamento"))
-        row.addWidget(self.period)
-        status_label = label(self.tr("Status"), "fieldLabel")
-        self.status = QComboBox()
-        self.status.addItem(self.tr("Todos"), None)
-        for status in PACKAGE_STATUSES:
-            self.status.addItem(status, status)
-        self.status.setAccessibleName(self.tr("Status"))
-        status_label.setBuddy(self.status)
-        row.addWidget(status_label)
-        row.addWidget(self.status)
-        patient_label = label(self.tr("Paciente"), "fieldLabel")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Nome, telefone ou CPF"))
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setAccessibleName(self.tr("Buscar paciente"))
-        self.search.setMinimumWidth(220)
-        patient_label.setBuddy(self.search)
-        row.addWidget(patient_label)
-        row.addWidget(self.search, 1)
-        self.clear_button = QPushButton(self.tr("Limpar filtros"))
-        row.addWidget(self.clear_button)
-        card.body.addLayout(row)
-        self.period.changed.connect(self.schedule_load)
-        self.status.currentIndexChanged.connect(self.schedule_load)
-        self.search.textChanged.connect(self.schedule_load)
-        self.clear_button.clicked.connect(self.clear_filters)
-        return card
-
     def _footer(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(10)
@@ -250,18 +182,10 @@ class PackageReportWindow(QWidget):
     # -- filters and loading ---------------------------------------------------------------
     def filters(self) -> dict:
         """The filters as `reports.package_report` takes them."""
-        paid_from, paid_to = self.period.period()
-        return {
-            "paid_from": paid_from,
-            "paid_to": paid_to,
-            "status": self.status.currentData(),
-            "patient": self.search.text().strip() or None,
-        }
+        return self.filter_bar.filters()
 
     def clear_filters(self) -> None:
-        self.period.set_preset("all")
-        self.status.setCurrentIndex(0)
-        self.search.clear()
+        self.filter_bar.clear()
 
     @Slot()
     def schedule_load(self) -> None:

@@ -1,0 +1,65 @@
+"""The filter bar of the Relatório de Pacotes (manual 2.1): payment period, status and
+patient. It says `changed` on every change; the window decides when to reload."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from ...core.models import PACKAGE_STATUSES
+from ..widgets import Card, icon, label
+from .period import PeriodPicker
+
+
+class ReportFilters(Card):
+    """Período (data de pagamento), Status, Paciente and "Limpar filtros"."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        self.period = PeriodPicker(allow_all=True, title=self.tr("Data de pagamento"))
+        row.addWidget(self.period)
+        status_label = label(self.tr("Status"), "fieldLabel")
+        self.status = QComboBox()
+        self.status.addItem(self.tr("Todos"), None)
+        for status in PACKAGE_STATUSES:
+            self.status.addItem(status, status)
+        self.status.setAccessibleName(self.tr("Status"))
+        status_label.setBuddy(self.status)
+        row.addWidget(status_label)
+        row.addWidget(self.status)
+        patient_label = label(self.tr("Paciente"), "fieldLabel")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Nome, telefone ou CPF"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setAccessibleName(self.tr("Buscar paciente"))
+        self.search.setMinimumWidth(220)
+        patient_label.setBuddy(self.search)
+        row.addWidget(patient_label)
+        row.addWidget(self.search, 1)
+        self.clear_button = QPushButton(self.tr("Limpar filtros"))
+        row.addWidget(self.clear_button)
+        self.body.addLayout(row)
+        self.period.changed.connect(self.changed)
+        self.status.currentIndexChanged.connect(self.changed)
+        self.search.textChanged.connect(self.changed)
+        self.clear_button.clicked.connect(self.clear)
+
+    def filters(self) -> dict:
+        """The filters as `reports.package_report` takes them."""
+        paid_from, paid_to = self.period.period()
+        return {
+            "paid_from": paid_from,
+            "paid_to": paid_to,
+            "status": self.status.currentData(),
+            "patient": self.search.text().strip() or None,
+        }
+
+    def clear(self) -> None:
+        self.period.set_preset("all")
+        self.status.setCurrentIndex(0)
+        self.search.clear()
