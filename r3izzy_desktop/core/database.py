@@ -130,6 +130,23 @@ def close_database() -> None:
     db.initialize(None)
 
 
+def current_database() -> peewee.Database | None:
+    """The database the models are bound to now (None when none is open). A new object
+    after every `open_database`, even of the same URL: whoever remembers it can tell."""
+    return db.obj
+
+
+def close_thread_connection() -> None:
+    """Close the calling thread's connection, if it has one (peewee keeps one per thread):
+    what a worker thread does when its work ends. Never raises."""
+    database = db.obj
+    try:
+        if database is not None and not database.is_closed():
+            database.close()
+    except Exception:  # pragma: no cover - a broken connection is gone either way
+        log.debug("closing a worker thread's connection", exc_info=True)
+
+
 def current_url() -> str | None:
     database = db.obj
     if database is None:

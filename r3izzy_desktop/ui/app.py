@@ -255,10 +255,11 @@ class AppSession(QObject):
             old.deleteLater()
 
     def start_checks(self) -> None:
-        """Off the UI thread: the day's first backup, then the integrity check (in a
-        process of its own, so the window never waits for it: check_process.py). They
-        begin CHECKS_DELAY_S after the window shows, so its first paint and the user's
-        first clicks do not share the disk and the processor with them."""
+        """Off the UI thread: the day's first backup, forgetting PCs idle for a month (see
+        core/changes.py), then the integrity check (in a process of its own, so the window
+        never waits for it: check_process.py). They begin CHECKS_DELAY_S after the window
+        shows, so its first paint and the user's first clicks do not share the disk and the
+        processor with them."""
         from .background import Task
         from .check_process import CheckProcess, CheckStopped
 
@@ -271,13 +272,17 @@ class AppSession(QObject):
             made, failure, problems = None, None, None
             if check.pause(CHECKS_DELAY_S):
                 return made, failure, problems  # the app closed meanwhile
-            from ..core import backup
+            from ..core import backup, changes
 
             if backs_up:
                 try:
                     made = backup.backup_at_start(url)
                 except DomainError as exc:
                     failure = str(exc)
+            try:  # bookkeeping of the other PCs' poll (changes.py): never in the way
+                changes.forget_idle()
+            except Exception as exc:
+                log.info("could not forget idle clients: %s", exc)
             with contextlib.suppress(CheckStopped):  # the app is closing: no report
                 problems = check.run()
             return made, failure, problems

@@ -26,7 +26,7 @@ class Task(QThread):
         self._fn = fn
 
     def run(self) -> None:
-        from ..core.database import db
+        from ..core.database import close_thread_connection
 
         try:
             result = self._fn()
@@ -39,8 +39,4 @@ class Task(QThread):
         else:
             self.succeeded.emit(result)
         finally:
-            try:
-                if db.obj is not None and not db.is_closed():
-                    db.close()  # this thread's connection only
-            except Exception:  # pragma: no cover - closing must never raise into Qt
-                log.debug("closing the worker's connection", exc_info=True)
+            close_thread_connection()

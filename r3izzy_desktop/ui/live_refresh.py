@@ -41,7 +41,6 @@ class LiveRefresh(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
-        self._forget_idle_clients()
         self.poll()  # the baseline: what the window is about to show
         self.timer.start()
 
@@ -49,9 +48,9 @@ class LiveRefresh(QObject):
     def poll(self) -> None:
         """Read the counter; refresh when someone else wrote, as soon as no dialog is open."""
         from ..core import changes
-        from ..core.database import db
+        from ..core.database import current_database
 
-        database = db.obj
+        database = current_database()
         if database is None:
             return
         try:
@@ -113,17 +112,6 @@ class LiveRefresh(QObject):
                     hook()
                 except Exception:
                     log.exception("refreshing %s after another PC's change", type(widget))
-
-    def _forget_idle_clients(self) -> None:
-        from ..core import changes
-        from ..core.database import db
-
-        if db.obj is None:
-            return
-        try:
-            changes.forget_idle()
-        except Exception as exc:  # bookkeeping only: never in the user's way
-            log.info("could not forget idle clients: %s", exc)
 
     def stop(self) -> None:
         self.timer.stop()

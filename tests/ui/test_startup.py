@@ -322,3 +322,24 @@ def test_unexpected_errors_are_logged_with_their_traceback(monkeypatch, caplog):
     record = next(r for r in caplog.records if "unexpected error" in r.getMessage())
     assert "Traceback" in record.getMessage() and "ZeroDivisionError" in record.getMessage()
     assert told and told[0].endswith("r3izzy.log")
+
+
+def test_a_pc_idle_for_a_month_is_forgotten_by_the_checks_not_by_the_window(qtbot, tmp_path, ask):
+    from datetime import datetime, timedelta
+
+    path = make_clinic(tmp_path / "r3izzy.db")
+    long_ago = (datetime.now() - timedelta(days=60)).isoformat(sep=" ")
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "INSERT INTO change_counter (client, value, at) VALUES ('velho:1:x', 7, ?)",
+            (long_ago,),
+        )
+
+    def clients() -> set[str]:
+        with sqlite3.connect(path) as con:
+            return {row[0] for row in con.execute("SELECT client FROM change_counter")}
+
+    session = app_module.start(str(path))
+    assert "velho:1:x" in clients()  # building the window wrote nothing
+    qtbot.waitUntil(lambda: not any(t.isRunning() for t in session.tasks), timeout=10_000)
+    assert session.tasks and "velho:1:x" not in clients()

@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
-from ...core.database import current_url, db
+from ...core.database import close_thread_connection, current_url
 from ...core.errors import DomainError
 from ...core.export import ExportCancelled
 
@@ -94,7 +94,7 @@ class Job(QObject):
             self.succeeded.emit(result)
         finally:
             if threading.current_thread() is not threading.main_thread():
-                _close_thread_connection()
+                close_thread_connection()
             self._done.set()
             self.ended.emit()
 
@@ -107,14 +107,6 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         self.job._run()
-
-
-def _close_thread_connection() -> None:
-    try:
-        if db.obj is not None and not db.is_closed():
-            db.close()  # this thread's connection only
-    except Exception:  # pragma: no cover - closing must never raise into Qt
-        log.debug("closing a worker's connection", exc_info=True)
 
 
 class _Registry(QObject):
