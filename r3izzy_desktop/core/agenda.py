@@ -6,6 +6,7 @@ Deleting a session or marking it a justified absence credits its package debit b
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,23 +14,26 @@ from decimal import Decimal
 from typing import Any
 
 from . import clock
-from .clinic import operator_name
+from .clinic import _get, operator_name
 from .database import operation
-from .errors import NotFound, ValidationError
+from .errors import ValidationError
 from .models import (
     AGENDADA,
     ATTENDANCES,
     FALTA_JUSTIFICADA,
     Location,
     Patient,
-    Payment,
     Professional,
     Service,
     Session,
+    refresh_instance,
 )
 from .packages import credit_back, lock_session_and_package
+from .payments import mark_voided
 from .ptbr import format_day_month_time
 from .validation import money_value, optional_text, whole_number
+
+MAX_DURATION_MIN = 600  # the longest a session may last
 
 MAX_SERIES = 260
 
@@ -47,13 +51,6 @@ def _id(value: Any, model) -> int | None:
     return value.id if isinstance(value, model) else value
 
 
-def _get(model, value, message: str):
-    row = model.get_or_none(model.id == _id(value, model))
-    if row is None:
-        raise NotFound(message)
-    return row
-
-
 def _start(value: Any) -> datetime:
     if not isinstance(value, datetime):
         raise ValidationError("Informe a data e a hora da sessão.", "starts_at")
@@ -61,7 +58,9 @@ def _start(value: Any) -> datetime:
 
 
 def _duration(value: Any) -> int:
-    return whole_number(value, "Duração (minutos)", low=5, high=600, field="duration_min")
+    return whole_number(
+        value, "Duração (minutos)", low=5, high=MAX_DURATION_MIN, field="duration_min"
+    )
 
 
 def _session_values(
@@ -183,16 +182,12 @@ def _live(session: Session | int) -> Session:
     return row
 
 
-def _active_payment(session_id: int) -> Payment | None:
-    return Payment.get_or_none((Payment.session == session_id) & Payment.voided_at.is_null())
-
-
 @operation
 def update_session(session: Session | int, **changes: Any) -> Session:
     """Change a session: patient, service, starts_at, duration_min, price, location,
     professional, notes. A paid session keeps its patient and its price (the payment
     must be undone first)."""
-    lock_session_and_package(session)
+    payment, _package = lock_session_and_package(session)
     row = _live(session)
     allowed = {
         "patient",
@@ -228,7 +223,6 @@ def update_session(session: Session | int, **changes: Any) -> Session:
         professional=merged["professional"],
         notes=merged["notes"],
     )
-    payment = _active_payment(row.id)
     if payment is not None:
         when = format_day_month_time(row.starts_at)
         if values["price"] != row.price:
@@ -244,8 +238,7 @@ def update_session(session: Session | int, **changes: Any) -> Session:
     for key, value in values.items():
         setattr(row, key, value)
     row.save()
-    if isinstance(session, Session):
-        session.__data__.update(row.__data__)
+    refresh_instance(session, row)
     return row
 
 
@@ -265,37 +258,31 @@ def set_attendance(
         raise ValidationError(
             "Presença inválida: use agendada, realizada, falta ou falta_justificada."
         )
-    payment = lock_session_and_package(session)
+    payment, package = lock_session_and_package(session)
     row = _live(session)
     if attendance == FALTA_JUSTIFICADA:
-        if payment is not None and payment.package_id is not None:
-            credit_back(payment, row, reason="falta justificada", operator=operator_name())
+        if payment is not None and package is not None:
+            credit_back(payment, row, package, reason="falta justificada", operator=operator_name())
         elif payment is not None and void_manual_payment:
-            payment.voided_at = clock.now()
-            payment.void_reason = "falta justificada"
-            payment.save(only=[Payment.voided_at, Payment.void_reason])
+            mark_voided(payment, "falta justificada")
     row.attendance = attendance
     row.save(only=[Session.attendance])
-    if isinstance(session, Session):
-        session.__data__.update(row.__data__)
+    refresh_instance(session, row)
     return row
 
 
 @operation
 def delete_session(session: Session | int) -> Session:
     """R13: soft-delete; a package debit is credited back first, a manual payment voided."""
-    payment = lock_session_and_package(session)
+    payment, package = lock_session_and_package(session)
     row = _live(session)
-    if payment is not None and payment.package_id is not None:
-        credit_back(payment, row, reason="sessão excluída", operator=operator_name())
+    if payment is not None and package is not None:
+        credit_back(payment, row, package, reason="sessão excluída", operator=operator_name())
     elif payment is not None:
-        payment.voided_at = clock.now()
-        payment.void_reason = "sessão excluída"
-        payment.save(only=[Payment.voided_at, Payment.void_reason])
+        mark_voided(payment, "sessão excluída")
     row.deleted_at = clock.now()
     row.save(only=[Session.deleted_at])
-    if isinstance(session, Session):
-        session.__data__.update(row.__data__)
+    refresh_instance(session, row)
     return row
 
 
@@ -350,26 +337,48 @@ def sessions_between(
     )
 
 
-def overlapping(
+LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MIN)
+
+
+def overlap_counts(
     professional: Professional | int | None,
-    starts_at: datetime,
+    starts: Iterable[datetime],
     duration_min: int,
     *,
     exclude: Session | int | None = None,
-) -> list[Session]:
-    """The professional's live sessions that overlap [starts_at, starts_at + duration)."""
-    if professional is None:
+) -> list[tuple[datetime, int]]:
+    """For each of `starts` that clashes, (start, how many of the professional's live
+    sessions overlap [start, start + duration)), in one query however many starts (a
+    weekly repetition over two years is hundreds)."""
+    wanted = sorted(set(starts))
+    if professional is None or not wanted:
         return []
-    ends_at = starts_at + timedelta(minutes=duration_min)
-    query = Session.select().where(
+    length = timedelta(minutes=duration_min)
+    query = Session.select(Session.starts_at, Session.duration_min).where(
         (Session.professional == _id(professional, Professional))
         & Session.deleted_at.is_null()
-        & (Session.starts_at < ends_at)
-        & (Session.starts_at >= starts_at - timedelta(hours=12))
+        & (Session.starts_at >= wanted[0] - LONGEST_SESSION)
+        & (Session.starts_at < wanted[-1] + length)
     )
     if exclude is not None:
         query = query.where(Session.id != _id(exclude, Session))
-    return [s for s in query if s.starts_at + timedelta(minutes=s.duration_min) > starts_at]
+    booked = sorted(
+        (_as_datetime(at), timedelta(minutes=minutes)) for at, minutes in query.tuples()
+    )
+    begins = [at for at, _length in booked]
+    found = []
+    for start in wanted:
+        # Only sessions that begin before this one ends and at most a session-length before.
+        low = bisect_left(begins, start - LONGEST_SESSION)
+        high = bisect_left(begins, start + length)
+        clashes = sum(1 for at, took in booked[low:high] if at + took > start)
+        if clashes:
+            found.append((start, clashes))
+    return found
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def get_session(session: Session | int) -> Session:
@@ -382,7 +391,7 @@ __all__ = [
     "SessionRow",
     "delete_session",
     "get_session",
-    "overlapping",
+    "overlap_counts",
     "schedule",
     "schedule_weekly",
     "sessions_between",

@@ -26,6 +26,7 @@ from .database import (
     current_url,
     data_dir,
     default_database_url,
+    is_locked_error,
     sqlite_backup,
     sqlite_path_of,
 )
@@ -132,8 +133,7 @@ def _copy(source: Path | str, target: Path) -> None:
         sqlite_backup(str(source), target)
     except sqlite3.Error as exc:
         _discard(Path(f"{target}.partial"))
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
+        if is_locked_error(exc):
             raise BackupError(
                 "O banco de dados está bloqueado por outro programa; o backup não foi feito. "
                 "Tente novamente em instantes."

@@ -11,10 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from peewee import Expression
+
 from . import clock
 from .database import db, operation
 from .errors import NotFound, ValidationError
-from .models import Location, Patient, Professional, Service, Setting
+from .models import Location, Patient, Professional, Service, Setting, refresh_instance
 from .validation import clean_text, money_value, optional_text
 
 # --- text helpers ------------------------------------------------------------------------
@@ -154,8 +156,7 @@ def update_patient(patient: Patient | int, **fields: Any) -> Patient:
         setattr(row, key, value)
     row.search_text = _search_text(row)
     row.save()
-    if isinstance(patient, Patient):
-        patient.__data__.update(row.__data__)
+    refresh_instance(patient, row)
     return row
 
 
@@ -165,6 +166,19 @@ def get_patient(patient: Patient | int) -> Patient:
     if found is None:
         raise NotFound("Paciente não encontrado.")
     return found
+
+
+def patient_search(query: str) -> Expression | None:
+    """The SQL condition "the patient's name, phone or CPF contain every word of `query`",
+    case- and accent-insensitive, a number's dots and dashes ignored (on Patient's
+    `search_text`). None when `query` has no word: every patient matches."""
+    condition = None
+    for word in fold(query).split():
+        term = digits(word) if word.replace(".", "").replace("-", "").isdigit() else word
+        if term:
+            match = Patient.search_text.contains(term)
+            condition = match if condition is None else condition & match
+    return condition
 
 
 def find_patients(
@@ -177,10 +191,8 @@ def find_patients(
     select = Patient.select()
     if not include_inactive:
         select = select.where(Patient.active == True)  # noqa: E712
-    for word in fold(query).split():
-        term = digits(word) if word.replace(".", "").replace("-", "").isdigit() else word
-        if term:
-            select = select.where(Patient.search_text.contains(term))
+    if (matches := patient_search(query)) is not None:
+        select = select.where(matches)
     select = select.order_by(Patient.search_text, Patient.id)
     if limit:
         select = select.limit(limit)
@@ -220,10 +232,8 @@ def list_patients(query: str = "", *, include_inactive: bool = False) -> list[Pa
     )
     if not include_inactive:
         select = select.where(Patient.active == True)  # noqa: E712
-    for word in fold(query).split():
-        term = digits(word) if word.replace(".", "").replace("-", "").isdigit() else word
-        if term:
-            select = select.where(Patient.search_text.contains(term))
+    if (matches := patient_search(query)) is not None:
+        select = select.where(matches)
     rows = []
     new, fields = object.__new__, _LISTING_FIELDS
     for pid, name, phone, cpf, birth, guardian, active, text in db.execute(

@@ -257,13 +257,19 @@ def _probe(database: peewee.Database, path: str | None) -> None:
         database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
 
 
+def is_locked_error(exc: BaseException) -> bool:
+    """The error says another program holds the database (SQLite "locked" or "busy")."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def _problem_from(exc: Exception, where: str) -> DatabaseProblem:
     text = str(exc).lower()
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return DatabaseProblem(
             f"O banco de dados está danificado e não pode ser aberto:\n{where}", "damaged", where
         )
-    if "locked" in text or "busy" in text:
+    if is_locked_error(exc):
         return DatabaseProblem(
             f"O banco de dados está bloqueado por outro programa:\n{where}\n\n"
             "Feche o outro programa (ou outra cópia do R3izzy) e tente novamente.",

@@ -193,7 +193,6 @@ def _small_clinic(rng: random.Random, today: date) -> None:
 def _packages_for(rng, index, patient, sessions, today) -> None:
     """A mix of package stories, so every status and every history line appears."""
     past = [s for s in sessions if s.starts_at.date() < today]
-    future = [s for s in sessions if s.starts_at.date() >= today]
     price = sessions[0].price
     story = index % 6
     paid_on = past[0].starts_at.date() - timedelta(days=2) if past else today
@@ -257,4 +256,3 @@ def _packages_for(rng, index, patient, sessions, today) -> None:
                 payments.pay_manually(
                     [session], method=rng.choice(["pix", "pix", "dinheiro", "cartao_debito"])
                 )
-    del future

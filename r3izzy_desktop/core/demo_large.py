@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from . import clock, ledger
+from .clinic import fold
 from .database import db, is_postgres
 from .demo import FIRST_NAMES, GUARDIAN_FIRST, LAST_NAMES, make_cpf
 from .models import (
@@ -44,7 +45,7 @@ from .models import (
     Session,
     Setting,
 )
-from .ptbr import format_day_month_time
+from .ptbr import format_day_month_time, to_cents
 
 SERVICES = (
     ("Método Bobath", 250_00, 50),
@@ -65,14 +66,9 @@ PROFESSIONALS = (
     ("Dra. Renata Lopes", "#bc4749"),
     ("Dra. Marina Campos", "#0077b6"),
 )
-PACKAGE_SIZES = (4, 5, 8, 10, 10, 12, 20)
 MANUAL = ("pix", "dinheiro", "cartao_credito", "cartao_debito", "transferencia", "outro")
 OPERATORS = ("recepcao1", "recepcao2", "Marta", "Jéssica")
 FLUSH_AT = 40_000
-
-
-def _cents(value: Decimal) -> int:
-    return int(value * 100)
 
 
 # Tables in the order their rows may be written (every reference points backwards).
@@ -212,12 +208,6 @@ def _reference_data(sim: _Sim) -> None:
         w.add(Professional, (sim.new_id(Professional), name, color, True))
 
 
-def _fold(text: str) -> str:
-    from .clinic import fold
-
-    return fold(text)
-
-
 def _clinic(sim: _Sim, patient_count: int, session_count: int, package_count: int) -> None:
     rng = sim.rng
     start = (sim.now - timedelta(days=5 * 365)).date()
@@ -267,7 +257,7 @@ def _patient(
             " ".join(
                 p
                 for p in (
-                    _fold(name),
+                    fold(name),
                     phone.replace("(", "").replace(")", "").replace(" ", "").replace("-", ""),
                     cpf,
                 )
@@ -454,12 +444,12 @@ def _event(
             pkg.status,
             note,
             pkg.sessions_total - pkg.used,
-            _cents(pkg.open_amount),
-            _cents(ledger.price_per_session(pkg.total, pkg.sessions_total)),
+            to_cents(pkg.open_amount),
+            to_cents(ledger.price_per_session(pkg.total, pkg.sessions_total)),
             pkg.sessions_total,
-            _cents(pkg.total),
+            to_cents(pkg.total),
             pkg.paid_on,
-            _cents(amount),
+            to_cents(amount),
             session_id,
             payment_id,
             sim.rng.choice(OPERATORS),
@@ -542,7 +532,7 @@ def _package_payer(
 
 def _debit(sim: _Sim, pkg: _Pkg, slot: _Slot) -> datetime:
     amount = ledger.next_debit(pkg.open_amount, pkg.sessions_total - pkg.used)
-    slot.price = _cents(amount)
+    slot.price = to_cents(amount)
     payment_id = sim.new_id(Payment)
     at = max(slot.starts_at - timedelta(days=2), datetime.combine(pkg.paid_on, time(8)))
     pkg.used += 1
@@ -575,7 +565,7 @@ def _credit(sim: _Sim, pkg: _Pkg, slot: _Slot, after: datetime) -> datetime:
             slot.session_id,
             pkg.id,
             PACOTE,
-            _cents(amount),
+            to_cents(amount),
             at.date(),
             f"Pacote No. {pkg.number}",
             sim.rng.choice(OPERATORS),
@@ -632,7 +622,7 @@ def _edit(
             ordered, amounts, strict=True
         ):
             pkg.debits[session_id] = (payment_id, amount, order, slot)
-            slot.price = _cents(amount)
+            slot.price = to_cents(amount)
         pkg.open_amount = new_total - sum(amounts, Decimal("0"))
     pkg.version += 1
     _event(sim, pkg, ALTERADO, note, at)
@@ -648,11 +638,11 @@ def _write_package(sim: _Sim, patient_id: int, pkg: _Pkg, created: datetime) -> 
             patient_id,
             pkg.paid_on,
             pkg.sessions_total,
-            _cents(pkg.total),
+            to_cents(pkg.total),
             "",
             pkg.status,
             pkg.used,
-            _cents(pkg.open_amount),
+            to_cents(pkg.open_amount),
             pkg.version,
             created,
         ),
@@ -665,7 +655,7 @@ def _write_package(sim: _Sim, patient_id: int, pkg: _Pkg, created: datetime) -> 
                 session_id,
                 pkg.id,
                 PACOTE,
-                _cents(amount),
+                to_cents(amount),
                 max(
                     slot.starts_at - timedelta(days=2), datetime.combine(pkg.paid_on, time(8))
                 ).date(),

@@ -61,11 +61,6 @@ class PriceMismatch(DomainError):
         super().__init__(message)
         self.differences = differences
 
-    @property
-    def mismatches(self) -> list[PriceDifference]:
-        """The same list as `differences` (each session, its price, its debit amount)."""
-        return self.differences
-
 
 class AlreadyPaid(DomainError):
     """The session already has an active payment (R11)."""
@@ -87,7 +82,8 @@ class DatabaseProblem(DomainError):
     """The database file cannot be used: damaged, read-only, newer version, missing...
 
     `kind` tells which: "newer", "damaged", "locked", "readonly", "missing", "connection",
-    "migration" (an upgrade step failed; the database stays at its old version).
+    "migration" (an upgrade step failed; the database stays at its old version),
+    "transfer" (copying a clinic to another database failed; `transfer.copy_to`).
     """
 
     def __init__(self, message: str, kind: str, path: str | None = None):

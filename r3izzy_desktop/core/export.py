@@ -36,7 +36,7 @@ from .clinic import fold, get_patient
 from .errors import DomainError
 from .models import Patient
 from .ptbr import format_datetime
-from .reports import HistoryReportRow, PackageReportRow, PackageReportTotals, ReportFilters
+from .reports import PackageReportTotals, ReportFilters
 
 MONEY_FORMAT = '"R$" #,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
@@ -431,15 +431,6 @@ def package_report_xlsx(
     heading: list[list[Any]] = [["Relatório de Pacotes"], _generated_line()]
     heading += [[f"{name}:", value] for name, value in filters.describe()]
     return _export(Path(path), heading, filters, progress, include_history=include_history)
-
-
-def report_row_values(row: PackageReportRow) -> list[Any]:
-    """The values of one package row as the export writes them (for tests and tools)."""
-    return [column.value(row) for column in PACKAGE_COLUMNS]
-
-
-def history_row_values(row: HistoryReportRow) -> list[Any]:
-    return [column.value(row) for column in HISTORY_COLUMNS]
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -16,7 +16,6 @@ from .models import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, IN
 from .ptbr import format_date, format_money, round_money
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 def price_per_session(total: Decimal, sessions_total: int) -> Decimal:
@@ -36,12 +35,14 @@ def next_debit(open_amount: Decimal, sessions_left: int) -> Decimal:
     return round_money(open_amount / sessions_left)
 
 
-def debit_schedule(total: Decimal, sessions_total: int, count: int) -> list[Decimal]:
-    """The amounts of `count` consecutive debits from a fresh package (R5, used by R8)."""
-    if count > sessions_total:
+def debit_schedule(open_amount: Decimal, sessions_left: int, count: int) -> list[Decimal]:
+    """The amounts of `count` consecutive debits (R5) from `open_amount` over
+    `sessions_left` sessions: from a package's current figures when paying (R6), from a
+    fresh package's total and sessions when re-pricing its debits (R8)."""
+    if count > sessions_left:
         raise ValueError("more debits than sessions")
     amounts = []
-    open_amount, left = total, sessions_total
+    left = sessions_left
     for _ in range(count):
         amount = next_debit(open_amount, left)
         amounts.append(amount)

@@ -9,6 +9,7 @@ partial unique index (R11).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from peewee import (
     BigIntegerField,
@@ -192,14 +193,6 @@ class Payment(BaseModel):
     voided_at = DateTimeField(null=True)
     void_reason = CharField(max_length=200, default="")
 
-    @property
-    def is_active(self) -> bool:
-        return self.voided_at is None
-
-    @property
-    def is_package_debit(self) -> bool:
-        return self.package_id is not None
-
 
 Payment.add_index(
     ModelIndex(
@@ -211,6 +204,14 @@ Payment.add_index(
     )
 )
 Payment.add_index(Payment.paid_on)
+
+
+def refresh_instance(target: Any, fresh: Model) -> None:
+    """Give the caller's instance `target` what an operation wrote (`fresh`'s fields), as
+    saved: no field left dirty. Nothing to do for an id, None, or `fresh` itself."""
+    if target is not None and target is not fresh and hasattr(target, "__data__"):
+        target.__data__.update(fresh.__data__)
+        target._dirty.clear()
 
 
 def session_is_paid():

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from . import ledger
-from .errors import NotFound, ValidationError
+from .errors import AlreadyPaid, NotFound, ValidationError
 from .models import (
     ATIVO,
     FALTA_JUSTIFICADA,
@@ -25,7 +25,7 @@ from .models import (
     Session,
     session_is_paid,
 )
-from .ptbr import format_date
+from .ptbr import format_date, format_day_month_time
 
 # --- rows the screens and reports read ---------------------------------------------------
 
@@ -239,17 +239,6 @@ def paid_sessions(package: Package | int | str) -> list[PaidSession]:
     ]
 
 
-def package_of_session(session: Session | int) -> Package | None:
-    """The package whose active debit pays this session, if any."""
-    session_id = session.id if isinstance(session, Session) else session
-    return (
-        Package.select()
-        .join(Payment, on=(Payment.package == Package.id))
-        .where((Payment.session == session_id) & Payment.voided_at.is_null())
-        .first()
-    )
-
-
 # --- sessions and payments as the operations read them ------------------------------
 
 
@@ -272,6 +261,18 @@ def _active_payments(session_ids: Iterable[int]) -> dict[int, Payment]:
         Payment.session.in_(list(session_ids)) & Payment.voided_at.is_null()
     )
     return {payment.session_id: payment for payment in query}
+
+
+def _check_payable(session: Session, payment: Payment | None) -> None:
+    """What every way of paying requires of a session: not paid yet (AlreadyPaid, naming
+    how it was paid) and not deleted (ValidationError). `payment` is its active one."""
+    when = format_day_month_time(session.starts_at)
+    if payment is not None:
+        raise AlreadyPaid(
+            f"A sessão de {when} já está paga ({describe_payment(payment)}).", session.id
+        )
+    if session.deleted_at is not None:
+        raise ValidationError(f"A sessão de {when} foi excluída e não pode ser paga.")
 
 
 def describe_payment(payment: Payment) -> str:
@@ -297,13 +298,9 @@ def debit_preview(
     row = get_package(package)
     rows = sorted(_fetch_sessions(sessions), key=lambda s: (s.starts_at, s.id))
     left = row.sessions_total - row.sessions_used
-    preview = []
-    open_amount = row.open_amount
-    for index, session in enumerate(rows[:left]):
-        amount = ledger.next_debit(open_amount, left - index)
-        preview.append((session, amount))
-        open_amount -= amount
-    return preview
+    payable = rows[:left]
+    amounts = ledger.debit_schedule(row.open_amount, left, len(payable))
+    return list(zip(payable, amounts, strict=True))
 
 
 def open_sessions_for(

@@ -15,10 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from . import clock, ledger
-from .clinic import operator_name
+from .clinic import get_patient, operator_name
 from .database import for_update, is_postgres, operation
 from .errors import (
-    AlreadyPaid,
     NotEnoughSessions,
     NotFound,
     PackageNotActive,
@@ -42,6 +41,7 @@ from .models import (
     Patient,
     Payment,
     Session,
+    refresh_instance,
 )
 from .package_reads import (  # noqa: F401 - re-exported: the SPEC §6 API is packages.<name>
     ActiveTotals,
@@ -49,6 +49,7 @@ from .package_reads import (  # noqa: F401 - re-exported: the SPEC §6 API is pa
     PackageSummary,
     PaidSession,
     _active_payments,
+    _check_payable,
     _fetch_sessions,
     _package_id,
     active_totals,
@@ -59,11 +60,10 @@ from .package_reads import (  # noqa: F401 - re-exported: the SPEC §6 API is pa
     list_packages,
     offerable_packages,
     open_sessions_for,
-    package_of_session,
     paid_sessions,
     summary,
 )
-from .ptbr import format_brl, format_day_month_time, format_money
+from .ptbr import CENT, format_brl, format_day_month_time, format_money
 from .validation import a_date, money_value, optional_text, whole_number
 
 MAX_SESSIONS = 999
@@ -94,19 +94,22 @@ def lock_sessions(session_ids: Iterable[int]) -> None:
         list(for_update(query).tuples())
 
 
-def lock_session_and_package(session: Session | int) -> Payment | None:
+def lock_session_and_package(session: Session | int) -> tuple[Payment | None, Package | None]:
     """Lock the package whose active debit pays `session` (if any), then the session, and
-    return the session's active payment as it is under those locks."""
+    return the session's active payment and that package as they are under those locks
+    (the package is None when no package pays the session). Both stay as read until the
+    operation ends: pass them on (`credit_back`) instead of reading them again."""
     session_id = session.id if isinstance(session, Session) else session
     seen = _active_payments([session_id]).get(session_id)
     while True:
+        package = None
         if seen is not None and seen.package_id is not None:
-            _lock(seen.package_id)
+            package = _lock(seen.package_id)
         lock_sessions([session_id])
         # Nobody can pay or credit the session while we hold it: this read is final.
         now = _active_payments([session_id]).get(session_id)
         if (now and now.id) == (seen and seen.id):
-            return now
+            return now, package
         seen = now  # another PC changed it before we held it: lock its package too
 
 
@@ -147,13 +150,6 @@ def _record(
     )
 
 
-def _sync(target: Any, fresh: Any) -> None:
-    """Refresh the caller's instance with what was written."""
-    if target is not None and target is not fresh and hasattr(target, "__data__"):
-        target.__data__.update(fresh.__data__)
-        target._dirty.clear()
-
-
 def _new_number(at: datetime) -> str:
     """R2: yyMMddHHmmss of `at`; on a collision, the next free second."""
     candidate = at.replace(microsecond=0)
@@ -176,10 +172,10 @@ def _check_cent_per_session(total: Decimal, sessions_total: int) -> None:
     """At least R$ 0,01 per session. Below that R5 debits some sessions 0,00 and the open
     amount reaches 0,00 while sessions are still left, which R4/R5 rule out (open amount
     0,00 exactly when no session is left)."""
-    if total < ledger.CENT * sessions_total:
+    if total < CENT * sessions_total:
         raise ValidationError(
             f"Total pago: pelo menos R$ 0,01 por sessão (R$ "
-            f"{format_money(ledger.CENT * sessions_total)} para {sessions_total} sessões).",
+            f"{format_money(CENT * sessions_total)} para {sessions_total} sessões).",
             "total",
         )
 
@@ -222,9 +218,7 @@ def create_package(
     _check_cent_per_session(amount, sessions_total)
     paid = a_date(paid_on, "Data de pagamento", default_today=True, field="paid_on")
     text = optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
-    patient_id = patient.id if isinstance(patient, Patient) else patient
-    if Patient.get_or_none(Patient.id == patient_id) is None:
-        raise NotFound("Paciente não encontrado.")
+    patient_id = get_patient(patient).id
     now = clock.now()
     row = Package.create(
         number=_new_number(now),
@@ -272,14 +266,8 @@ def pay_sessions(
     rows = _fetch_sessions(sessions)
     paid = _active_payments(s.id for s in rows)
     for session in rows:
+        _check_payable(session, paid.get(session.id))
         when = format_day_month_time(session.starts_at)
-        if session.id in paid:
-            raise AlreadyPaid(
-                f"A sessão de {when} já está paga ({describe_payment(paid[session.id])}).",
-                session.id,
-            )
-        if session.deleted_at is not None:
-            raise ValidationError(f"A sessão de {when} foi excluída e não pode ser paga.")
         if session.patient_id != row.patient_id:
             raise ValidationError(
                 f"A sessão de {when} é de outro paciente; um pacote só paga sessões do "
@@ -300,12 +288,7 @@ def pay_sessions(
             available=left,
         )
     ordered = sorted(rows, key=lambda s: (s.starts_at, s.id))
-    amounts = []
-    open_amount = row.open_amount
-    for index, _session in enumerate(ordered):
-        amount = ledger.next_debit(open_amount, left - index)
-        amounts.append(amount)
-        open_amount -= amount
+    amounts = ledger.debit_schedule(row.open_amount, left, len(ordered))
     differences = [
         PriceDifference(s.id, s.starts_at, s.service.name, s.price, amount)
         for s, amount in zip(ordered, amounts, strict=True)
@@ -353,43 +336,44 @@ def pay_sessions(
         )
     row.version += 1
     row.save()
-    _sync(package, row)
+    refresh_instance(package, row)
     fresh = {s.id: s for s in ordered}
     for given in sessions:
         if isinstance(given, Session):
-            _sync(given, fresh[given.id])
+            refresh_instance(given, fresh[given.id])
     return row
 
 
-def credit_back(payment: Payment, session: Session, *, reason: str, operator: str) -> Package:
+def credit_back(
+    payment: Payment, session: Session, package: Package, *, reason: str, operator: str
+) -> Package:
     """R7 inside a running transaction: void a package debit and give its amount back.
 
-    A `finalizado` package is reopened (`ativo`); an `inativo` one stays `inativo`.
+    `payment` is the session's active debit and `package` its package, as
+    `lock_session_and_package` returned them (locked). A `finalizado` package is reopened
+    (`ativo`); an `inativo` one stays `inativo`. Returns the package.
     """
-    row = _lock(payment.package_id)
-    current = Payment.get_by_id(payment.id)
-    if current.voided_at is not None:
+    from .payments import mark_voided  # payments imports this module
+
+    if payment.voided_at is not None:
         raise StaleData("Este pagamento já foi estornado (talvez em outro computador).")
-    current.voided_at = clock.now()
-    current.void_reason = reason
-    current.save(only=[Payment.voided_at, Payment.void_reason])
-    row.sessions_used -= 1
-    row.open_amount += current.amount
-    if row.status == FINALIZADO:
-        row.status = ATIVO
-    row.version += 1
-    row.save()
+    mark_voided(payment, reason)
+    package.sessions_used -= 1
+    package.open_amount += payment.amount
+    if package.status == FINALIZADO:
+        package.status = ATIVO
+    package.version += 1
+    package.save()
     _record(
-        row,
+        package,
         CREDITADA,
         f"Creditada pela sessão {format_day_month_time(session.starts_at)}",
         session=session,
-        payment=current,
-        amount=current.amount,
+        payment=payment,
+        amount=payment.amount,
         operator=operator,
     )
-    _sync(payment, current)
-    return row
+    return package
 
 
 @operation
@@ -398,7 +382,7 @@ def refund_session(session: Session | int, *, expected_version: int | None = Non
 
     Raises ValidationError when no package pays the session. Returns the package.
     """
-    payment = lock_session_and_package(session)
+    payment, package = lock_session_and_package(session)
     row = _fetch_sessions([session])[0]
     when = format_day_month_time(row.starts_at)
     if payment is None:
@@ -408,10 +392,9 @@ def refund_session(session: Session | int, *, expected_version: int | None = Non
             f"A sessão de {when} foi paga manualmente ({describe_payment(payment)}), não com "
             "um pacote. Para desfazer, estorne o pagamento."
         )
-    if expected_version is not None:
-        _check_version(_lock(payment.package_id), expected_version)
-    package = credit_back(payment, row, reason="reembolso", operator=operator_name())
-    _sync(session if isinstance(session, Session) else None, row)
+    _check_version(package, expected_version)
+    credit_back(payment, row, package, reason="reembolso", operator=operator_name())
+    refresh_instance(session, row)
     return package
 
 
@@ -472,7 +455,7 @@ def edit_package(
         notes=(row.notes, new_notes),
     )
     if note is None:
-        _sync(package, row)
+        refresh_instance(package, row)
         return row
 
     reprice = (new_sessions, new_total) != (row.sessions_total, row.total)
@@ -486,7 +469,7 @@ def edit_package(
     row.version += 1
     row.save()
     _record(row, ALTERADO, note, operator=operator_name())
-    _sync(package, row)
+    refresh_instance(package, row)
     return row
 
 

@@ -9,8 +9,9 @@ from datetime import date
 from . import clock
 from .clinic import fold, operator_name
 from .database import operation
-from .errors import AlreadyPaid, NotFound, ValidationError
+from .errors import NotFound, ValidationError
 from .models import MANUAL_METHODS, PACOTE, Package, Payment, Session
+from .package_reads import _active_payments, _check_payable, _fetch_sessions
 from .packages import lock_sessions
 from .ptbr import format_brl, format_date, format_day_month_time
 from .validation import a_date, optional_text
@@ -54,6 +55,16 @@ def active_payment(session: Session | int) -> Payment | None:
     return Payment.get_or_none((Payment.session == session_id) & Payment.voided_at.is_null())
 
 
+def mark_voided(payment: Payment, reason: str) -> None:
+    """Void `payment` now for `reason`, inside a running operation; the row stays (R12).
+
+    Only the payment: a package debit is voided through `packages.credit_back`, which
+    also gives the package its session back."""
+    payment.voided_at = clock.now()
+    payment.void_reason = reason
+    payment.save(only=[Payment.voided_at, Payment.void_reason])
+
+
 @operation
 def pay_manually(
     sessions: Sequence[Session | int],
@@ -71,26 +82,17 @@ def pay_manually(
     text = optional_text(info, "Informações", max_length=500, field="info")
     if not sessions:
         raise ValidationError("Selecione ao menos uma sessão para pagar.")
-    ids = [s.id if isinstance(s, Session) else s for s in sessions]
-    if len(set(ids)) != len(ids):
-        raise ValidationError("A mesma sessão foi selecionada mais de uma vez.")
-    lock_sessions(ids)
-    rows = {row.id: row for row in Session.select().where(Session.id.in_(ids))}
+    lock_sessions(s.id if isinstance(s, Session) else s for s in sessions)
+    rows = _fetch_sessions(sessions)
+    paid = _active_payments(row.id for row in rows)
     operator = operator_name()
     created = []
-    for session_id in ids:
-        row = rows.get(session_id)
-        if row is None:
-            raise NotFound("Sessão não encontrada.")
-        when = format_day_month_time(row.starts_at)
-        if row.deleted_at is not None:
-            raise ValidationError(f"A sessão de {when} foi excluída e não pode ser paga.")
-        if active_payment(row) is not None:
-            raise AlreadyPaid(f"A sessão de {when} já está paga.", row.id)
+    for row in rows:
+        _check_payable(row, paid.get(row.id))
         if row.price <= 0:
             raise ValidationError(
-                f"A sessão de {when} está sem valor; informe o valor antes de registrar o "
-                "pagamento."
+                f"A sessão de {format_day_month_time(row.starts_at)} está sem valor; informe "
+                "o valor antes de registrar o pagamento."
             )
         created.append(
             Payment.create(
@@ -127,9 +129,7 @@ def void_payment(session: Session | int, reason: str = "estorno") -> Payment:
             f"A sessão de {when} foi paga com um pacote. Para devolvê-la ao pacote, "
             "remova-a em Sessões pagas (reembolso)."
         )
-    payment.voided_at = clock.now()
-    payment.void_reason = optional_text(reason, "Motivo", max_length=200) or "estorno"
-    payment.save(only=[Payment.voided_at, Payment.void_reason])
+    mark_voided(payment, optional_text(reason, "Motivo", max_length=200) or "estorno")
     return payment
 
 

@@ -16,15 +16,6 @@ CENT = Decimal("0.01")
 MAX_MONEY = Decimal("9999999.99")
 
 WEEKDAYS_SHORT = ("seg.", "ter.", "qua.", "qui.", "sex.", "sáb.", "dom.")
-WEEKDAYS_LONG = (
-    "segunda-feira",
-    "terça-feira",
-    "quarta-feira",
-    "quinta-feira",
-    "sexta-feira",
-    "sábado",
-    "domingo",
-)
 MONTHS = (
     "janeiro",
     "fevereiro",
@@ -190,11 +181,6 @@ def format_datetime(value: datetime | None, *, blank: str = "—") -> str:
     if value is None:
         return blank
     return value.strftime("%d/%m/%Y %H:%M")
-
-
-def format_day_month(value: date) -> str:
-    """`03/07`."""
-    return value.strftime("%d/%m")
 
 
 def format_day_month_time(value: datetime) -> str:

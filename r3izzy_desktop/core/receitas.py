@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from peewee import JOIN, Case, fn
 
-from . import agenda
+from . import agenda, session_rows
 from .agenda import SessionRow
 from .errors import NotFound, ValidationError
 from .models import (
@@ -210,17 +210,7 @@ def rows_by_id(session_ids: Sequence[int]) -> list[SessionRow]:
     )
     if first is None:
         return []
-    patients = {
-        pid
-        for (pid,) in Session.select(Session.patient).where(Session.id.in_(ids)).distinct().tuples()
-    }
-    wanted = set(ids)
-    patient = next(iter(patients)) if len(patients) == 1 else None
-    return [
-        row
-        for row in agenda.sessions_between(_as_date(first), _as_date(last), patient=patient)
-        if row.id in wanted
-    ]
+    return session_rows.sessions_between(_as_date(first), _as_date(last), among=ids)
 
 
 def session_row(session_id: int) -> SessionRow:

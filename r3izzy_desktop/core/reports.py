@@ -19,9 +19,9 @@ from typing import Any
 from peewee import fn
 
 from . import clock, ledger
-from .clinic import ClinicInfo, clinic_info, digits, fold, format_cpf
+from .clinic import ClinicInfo, clinic_info, digits, format_cpf, get_patient, patient_search
 from .database import db, is_postgres
-from .errors import NotFound, ValidationError
+from .errors import ValidationError
 from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary
 from .models import PACKAGE_STATUSES, Package, PackageEvent, Patient
 from .money_words import amount_in_words
@@ -152,10 +152,7 @@ def make_filters(
     if isinstance(patient, Patient):
         patient, label = patient.id, patient.name
     elif isinstance(patient, int) and not isinstance(patient, bool):
-        found = Patient.get_or_none(Patient.id == patient)
-        if found is None:
-            raise NotFound("Paciente não encontrado.")
-        label = found.name
+        label = get_patient(patient).name
     elif isinstance(patient, str):
         patient = patient.strip() or None
         label = f"contém “{patient}”" if patient else ""
@@ -176,12 +173,10 @@ def _where(filters: ReportFilters) -> Any:
     if isinstance(filters.patient, int):
         condition &= Package.patient == filters.patient
     elif isinstance(filters.patient, str):
-        # As the patient search does: every word, accent- and case-insensitive.
-        for word in fold(filters.patient).split():
-            numeric = word.replace(".", "").replace("-", "").isdigit()
-            term = digits(word) if numeric else word
-            if term:
-                condition &= Patient.search_text.contains(term)
+        # The patient lists' search: every word, accent- and case-insensitive.
+        matches = patient_search(filters.patient)
+        if matches is not None:
+            condition &= matches
     return condition
 
 
@@ -322,11 +317,6 @@ class _RowMaker:
         return row
 
 
-def _report_row(values: tuple) -> PackageReportRow:
-    """One raw report row as a PackageReportRow."""
-    return _RowMaker()(values)
-
-
 def report_totals(filters: ReportFilters) -> PackageReportTotals:
     """The totals row: one SQL aggregate over the filtered packages."""
     count, total, open_amount, sessions, used = (
@@ -367,11 +357,7 @@ def package_report(
     CPF, accent-insensitive). Raises ValidationError for a bad filter.
     """
     filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
-    with read_snapshot():
-        make = _RowMaker()
-        rows = tuple(make(values) for values in fetch_rows(_report_query(filters)))
-        totals = report_totals(filters)
-    return PackageReport(filters, rows, totals)
+    return _report(filters)
 
 
 def package_report_preview(
@@ -386,8 +372,16 @@ def package_report_preview(
     totals, in a few milliseconds whatever the clinic's size: what a window shows at once
     while the whole report loads (`len(rows) < totals.packages` when there is more)."""
     filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
+    return _report(filters, limit)
+
+
+def _report(filters: ReportFilters, limit: int | None = None) -> PackageReport:
+    """The report's rows (the first `limit`, or all) and its complete totals, read from
+    one snapshot."""
+    query = _report_query(filters)
+    if limit is not None:
+        query = query.limit(limit)
     with read_snapshot():
-        query = _report_query(filters).limit(limit)
         make = _RowMaker()
         rows = tuple(make(values) for values in fetch_rows(query))
         totals = report_totals(filters)

@@ -27,10 +27,23 @@ from .backup import (
     automatic_backup,
     database_file,
 )
-from .database import SQLITE_HEADER, close_database, current_url, open_database, sqlite_path_of
+from .database import (
+    SQLITE_HEADER,
+    close_database,
+    current_url,
+    is_locked_error,
+    open_database,
+    sqlite_path_of,
+)
 from .errors import DomainError
 
 log = logging.getLogger(__name__)
+
+# Why a restore stopped when another program holds the database.
+_IN_USE = (
+    "O banco de dados está em uso por outro programa (outra cópia do R3izzy?). "
+    "Feche-o e tente restaurar de novo. Nada foi alterado."
+)
 
 # Tables a backup must have to be ours (besides schema_version).
 _REQUIRED_TABLES = ("patient", "session", "package", "payment", "package_event")
@@ -122,12 +135,8 @@ def _usable(path: Path) -> bool:
         finally:
             con.close()
     except sqlite3.OperationalError as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise BackupError(
-                "O banco de dados está em uso por outro programa (outra cópia do R3izzy?). "
-                "Feche-o e tente restaurar de novo. Nada foi alterado."
-            ) from exc
+        if is_locked_error(exc):
+            raise BackupError(_IN_USE) from exc
         return False
     except (OSError, sqlite3.DatabaseError):
         return False
@@ -208,12 +217,8 @@ def _write_into(staging: Path, live: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise BackupError(
-                "O banco de dados está em uso por outro programa (outra cópia do R3izzy?). "
-                "Feche-o e tente restaurar de novo. Nada foi alterado."
-            ) from exc
+        if is_locked_error(exc):
+            raise BackupError(_IN_USE) from exc
         raise BackupError(f"Não foi possível restaurar o backup:\n{exc}") from exc
     finally:
         src.close()

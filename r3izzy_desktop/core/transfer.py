@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
+
 from . import integrity
 from .database import close_database, db, is_postgres, open_database, sqlite_path_of
-from .errors import DomainError, ValidationError
+from .errors import DatabaseProblem, ValidationError
 from .models import ALL_MODELS, SchemaVersion
 
 CHUNK = 2000
@@ -40,14 +42,35 @@ def copy_to(
 
     The target's schema is created by `open_database`. Raises ValidationError when the
     source is not a SQLite file, the target is not empty, or either side has
-    inconsistencies before the copy. Leaves the target database bound on success.
+    inconsistencies before the copy; DatabaseProblem when either database fails on the
+    way (the copy is one transaction on the target: when it fails, nothing is written).
+    Leaves the target database bound on success, no database on failure.
     `stage(text)` is told when each step starts (checking the source, opening the
     target, copying, checking the target); `progress` follows the rows copied.
     """
-    step = stage or (lambda _text: None)
     path = sqlite_path_of(source_url)
     if path is None or path == ":memory:" or not Path(path).is_file():
         raise ValidationError("A origem precisa ser um arquivo SQLite do R3izzy que exista.")
+    try:
+        return _transfer(path, source_url, target_url, progress, stage)
+    except (sqlite3.Error, peewee.PeeweeException) as exc:
+        close_database()
+        raise DatabaseProblem(
+            f"A migração foi interrompida por um erro do banco de dados:\n{exc}", "transfer"
+        ) from exc
+    except BaseException:
+        close_database()
+        raise
+
+
+def _transfer(
+    path: str,
+    source_url: str,
+    target_url: str,
+    progress: Progress | None,
+    stage: Stage | None,
+) -> TransferResult:
+    step = stage or (lambda _text: None)
     step("Conferindo a origem")
     open_database(source_url, create=False)  # migrates the source to this version if needed
     source_problems = integrity.check()
@@ -62,23 +85,26 @@ def copy_to(
 
     step("Abrindo o destino")
     open_database(target_url)
+    tables = [m for m in ALL_MODELS if m is not SchemaVersion]
+    filled = [m._meta.table_name for m in tables if m.select().limit(1).exists()]
+    if filled:
+        raise ValidationError(
+            "O banco de destino não está vazio (tabelas com dados: "
+            f"{', '.join(filled)}). Use um banco novo para migrar."
+        )
+    if SchemaVersion.select().first().version != version:
+        raise ValidationError("Origem e destino estão em versões de esquema diferentes.")
+    step("Copiando")
     try:
-        tables = [m for m in ALL_MODELS if m is not SchemaVersion]
-        filled = [m._meta.table_name for m in tables if m.select().limit(1).exists()]
-        if filled:
-            raise ValidationError(
-                "O banco de destino não está vazio (tabelas com dados: "
-                f"{', '.join(filled)}). Use um banco novo para migrar."
-            )
-        if SchemaVersion.select().first().version != version:
-            raise ValidationError("Origem e destino estão em versões de esquema diferentes.")
-        step("Copiando")
         counts = _copy_rows(path, tables, progress)
-        step("Conferindo o destino")
-        target_problems = integrity.check()
-    except DomainError:
-        close_database()
-        raise
+    except (sqlite3.Error, peewee.PeeweeException) as exc:
+        raise DatabaseProblem(
+            "A cópia foi interrompida por um erro do banco de dados e desfeita: o destino "
+            f"continua vazio.\n\n{exc}",
+            "transfer",
+        ) from exc
+    step("Conferindo o destino")
+    target_problems = integrity.check()
     return TransferResult(counts, source_problems, target_problems)
 
 
@@ -112,7 +138,8 @@ def _copy_rows(path: str, tables, progress: Progress | None) -> dict[str, int]:
                         )
                         for row in rows
                     ]
-                    db.cursor().executemany(insert, converted)
+                    with peewee.__exception_wrapper__:  # the driver's errors as peewee's
+                        db.cursor().executemany(insert, converted)
                     done += len(rows)
                     if progress:
                         progress(table, done, total)

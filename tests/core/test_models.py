@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from peewee import ForeignKeyField
 
-from r3izzy_desktop.core import models, packages
+from r3izzy_desktop.core import agenda, clinic, models, packages
 from r3izzy_desktop.core.database import ONE_ACTIVE_PAYMENT_INDEX, db, is_postgres
 from r3izzy_desktop.core.models import MoneyField, Payment
 
@@ -89,3 +89,16 @@ def test_one_active_payment_per_session_is_a_partial_unique_index(db):
 
 def test_sessions_are_soft_deleted(db):
     assert "deleted_at" in {c.name for c in db.get_columns("session")}
+
+
+def test_an_operation_leaves_the_callers_instance_as_saved(patient, make_session):
+    """The caller's instance gets what was written and no field stays dirty (a later
+    save() would otherwise write again what the screen had typed)."""
+    session = make_session(1, 10)
+    session.notes = "rascunho da tela"
+    agenda.update_session(session, notes="anotado")
+    assert session.notes == "anotado" and not session.is_dirty()
+    patient.phone = "123"
+    clinic.update_patient(patient, guardian="Marta Souza")
+    assert patient.guardian == "Marta Souza" and patient.phone == ""
+    assert not patient.is_dirty()

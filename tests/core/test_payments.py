@@ -8,7 +8,7 @@ from decimal import Decimal
 import peewee
 import pytest
 
-from r3izzy_desktop.core import clock, integrity, packages, payments
+from r3izzy_desktop.core import agenda, clock, integrity, packages, payments
 from r3izzy_desktop.core.database import db
 from r3izzy_desktop.core.errors import AlreadyPaid, NotFound, ValidationError
 from r3izzy_desktop.core.models import Payment
@@ -177,6 +177,43 @@ def test_a_free_session_cannot_be_paid_manually(patient, make_session):
 def test_unknown_session(db):
     with pytest.raises(NotFound):
         payments.pay_manually([12345])
+
+
+def test_paying_by_hand_a_paid_session_says_how_it_was_paid(patient, make_session, make_package):
+    """The same checks and words as paying with a package (one helper for both)."""
+    pkg = make_package()
+    by_package, deleted = make_session(1, 10), make_session(2, 10)
+    packages.pay_sessions(pkg, [by_package])
+    agenda.delete_session(deleted)
+    before = db_snapshot()
+    with pytest.raises(AlreadyPaid) as caught:
+        payments.pay_manually([by_package], method="pix")
+    assert caught.value.message == (
+        f"A sessão de 01/04 10:00 já está paga (pacote No. {pkg.number})."
+    )
+    assert caught.value.session_id == by_package.id
+    with pytest.raises(ValidationError, match="02/04 10:00 foi excluída e não pode ser paga"):
+        payments.pay_manually([deleted], method="pix")
+    assert db_snapshot() == before
+
+
+def test_paying_by_hand_reads_the_payments_once(db, patient, make_session, monkeypatch):
+    """One query for the sessions and one for their payments, however many: each more
+    session adds only its own INSERT (no query per session)."""
+    sessions = [make_session(day, 10) for day in range(1, 9)]
+    executed: list[str] = []
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        executed.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", counting)
+    payments.pay_manually(sessions[:2], method="pix")
+    two = len(executed)
+    executed.clear()
+    payments.pay_manually(sessions[2:], method="pix")
+    assert len(executed) - two == 4
 
 
 def test_void_leaves_the_session_unpaid(patient, make_session):

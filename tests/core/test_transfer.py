@@ -1,13 +1,14 @@
 """`migrate-to`: a SQLite clinic copied into PostgreSQL with ids and history intact."""
 
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 from r3izzy_desktop.core import demo, packages, transfer
-from r3izzy_desktop.core.database import close_database, open_database
-from r3izzy_desktop.core.errors import ValidationError
+from r3izzy_desktop.core.database import close_database, current_database, open_database
+from r3izzy_desktop.core.errors import DatabaseProblem, ValidationError
 from r3izzy_desktop.core.models import ALL_MODELS, Package, Patient
 from tests.pg import fresh_database
 
@@ -71,3 +72,47 @@ def test_command_line(clinic_file):
         )
         assert done.returncode == 0, done.stderr
         assert "OK" in done.stdout and "package_event" in done.stdout
+
+
+@pytest.fixture
+def clinic_file_the_server_refuses(clinic_file):
+    """A clinic whose SQLite file holds text in an integer column: SQLite keeps it, the
+    integrity check does not look at it, PostgreSQL refuses it in the middle of the copy."""
+    with sqlite3.connect(clinic_file) as con:
+        con.execute("UPDATE session SET duration_min = 'cinquenta' WHERE id = 5")
+    con.close()
+    return clinic_file
+
+
+def test_a_database_error_while_copying_is_a_database_problem(clinic_file_the_server_refuses):
+    with fresh_database() as url:
+        with pytest.raises(DatabaseProblem, match="destino continua vazio") as caught:
+            transfer.copy_to(clinic_file_the_server_refuses, url)
+        assert caught.value.kind == "transfer"
+        assert current_database() is None  # closed, not left half-open
+        open_database(url)
+        assert Patient.select().count() == 0  # the copy is one transaction: rolled back
+        close_database()
+
+
+def test_the_command_line_reports_a_failed_copy_without_a_traceback(
+    clinic_file_the_server_refuses,
+):
+    with fresh_database() as url:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "r3izzy_desktop",
+                "migrate-to",
+                url,
+                "--db",
+                clinic_file_the_server_refuses,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2, done.stderr
+    assert "Erro: A cópia foi interrompida" in done.stderr
+    assert "Traceback" not in done.stderr

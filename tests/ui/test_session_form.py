@@ -194,3 +194,22 @@ def test_escape_cancels(qtbot, patient, service):
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == dialog.DialogCode.Rejected
     assert all_sessions() == []
+
+
+def test_editing_keeps_a_professional_and_location_made_inactive(
+    qtbot, patient, service, camila, room, make_session
+):
+    session = make_session(1, 10, professional=camila, location=room)
+    clinic.update_professional(camila, active=False)
+    clinic.update_location(room, active=False)
+    dialog = form(qtbot, session_id=session.id)
+    assert dialog.professional.currentText() == "Dra. Camila Ribeiro"
+    assert dialog.location.currentText() == "Sala 1"
+    dialog.notes.setPlainText("Só a observação mudou")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    row = agenda.get_session(session.id)
+    assert (row.professional_id, row.location_id, row.notes) == (
+        camila.id,
+        room.id,
+        "Só a observação mudou",
+    )

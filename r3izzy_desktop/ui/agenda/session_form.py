@@ -8,6 +8,7 @@ Before saving, the professional's overlapping sessions are shown and the user co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 
 from PySide6.QtCore import QDate, QTime
@@ -53,7 +54,6 @@ class SessionFormDialog(QDialog):
         super().__init__(parent)
         self.session_id = session_id
         self.saved_ids: list[int] = []
-        self._paid = False
         self.setWindowTitle(self.tr("Editar sessão") if session_id else self.tr("Nova sessão"))
         self.setMinimumWidth(620)
         outer = QVBoxLayout(self)
@@ -175,15 +175,29 @@ class SessionFormDialog(QDialog):
     def _load(self, session_id: int) -> None:
         session = agenda.get_session(session_id)
         self.patient.set_patient(session.patient_id, clinic.get_patient(session.patient_id).name)
-        index = _find_service(self.service, session.service_id)
-        if index < 0:  # an inactive service: keep it choosable for this session
-            service = session.service
-            self.service.addItem(service.name, (service.id, service.price, service.duration_min))
-            index = self.service.count() - 1
-        self.service.setCurrentIndex(index)
-        self.location.setCurrentIndex(max(0, self.location.findData(session.location_id)))
-        self.professional.setCurrentIndex(
-            max(0, self.professional.findData(session.professional_id))
+        # The lists hold what is active; a service, location or professional made inactive
+        # since stays choosable for this session, so saving never drops it.
+        _select(
+            self.service,
+            _find_service(self.service, session.service_id),
+            lambda: self.service.addItem(
+                session.service.name,
+                (session.service_id, session.service.price, session.service.duration_min),
+            ),
+        )
+        _select(
+            self.location,
+            self.location.findData(session.location_id) if session.location_id else 0,
+            lambda: self.location.addItem(session.location.name, session.location_id),
+        )
+        _select(
+            self.professional,
+            self.professional.findData(session.professional_id) if session.professional_id else 0,
+            lambda: self.professional.addItem(
+                color_swatch(session.professional.color),
+                session.professional.name,
+                session.professional_id,
+            ),
         )
         start = session.starts_at
         self.date_edit.setDate(QDate(start.year, start.month, start.day))
@@ -193,7 +207,6 @@ class SessionFormDialog(QDialog):
         self.notes.setPlainText(session.notes)
         info = payments.payment_info(session_id)
         if info.paid:
-            self._paid = True
             self.price.setReadOnly(True)
             self.patient.setReadOnly(True)
             self.paid_note.setText(
@@ -232,14 +245,9 @@ class SessionFormDialog(QDialog):
         professional = self.professional.currentData()
         if professional is None:
             return []
-        found = []
-        for start in self.starts():
-            clash = agenda.overlapping(
-                professional, start, self.duration.value(), exclude=self.session_id
-            )
-            if clash:
-                found.append((start, len(clash)))
-        return found
+        return agenda.overlap_counts(
+            professional, self.starts(), self.duration.value(), exclude=self.session_id
+        )
 
     def _update_hints(self, *_args) -> None:
         if self.session_id is None:
@@ -378,6 +386,15 @@ def _error_label() -> QLabel:
     widget = label("", "fieldError", wrap=True)
     widget.setVisible(False)
     return widget
+
+
+def _select(combo: QComboBox, index: int, add_missing: Callable[[], None]) -> None:
+    """Select `index`; when it is -1 (not in the list), `add_missing()` appends the item
+    and that is selected."""
+    if index < 0:
+        add_missing()
+        index = combo.count() - 1
+    combo.setCurrentIndex(index)
 
 
 def _find_service(combo: QComboBox, service_id: int) -> int:
