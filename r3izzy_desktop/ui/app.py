@@ -23,12 +23,13 @@ from PySide6.QtCore import (
     QLocale,
     QObject,
     QSettings,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
 from ..core.errors import DomainError
@@ -45,7 +46,7 @@ SETTINGS_KNOWN_URLS = "database/known_urls"
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, configured once: names, pt-BR locale and Qt's own pt-BR
-    translations, the app icon, the stylesheet, the Backups tab of Configurações."""
+    translations, the app icon, the stylesheet."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -70,7 +71,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     font.setPointSizeF(max(font.pointSizeF(), 10.5))
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
-    register_settings_tabs()
     return app
 
 
@@ -87,35 +87,6 @@ def load_stylesheet() -> str:
     except OSError:
         log.warning("stylesheet not found at %s", resource_path("style.qss"))
         return ""
-
-
-_tabs_registered = False
-
-
-def register_settings_tabs() -> None:
-    """Put the Backups and Banco de dados sections into Configurações (its documented
-    hook), once."""
-    global _tabs_registered
-    if _tabs_registered:
-        return
-    try:
-        from .settings.page import register_tab
-    except ImportError:  # pragma: no cover - the settings page is another area's
-        return
-
-    def backups_tab() -> QWidget:
-        from .settings_backup import BackupsSection
-
-        return BackupsSection()
-
-    def database_tab() -> QWidget:
-        from .settings_database import DatabaseSection
-
-        return DatabaseSection()
-
-    register_tab("Backups", backups_tab)
-    register_tab("Banco de dados", database_tab)
-    _tabs_registered = True
 
 
 # --- errors and logs ---------------------------------------------------------------------
@@ -170,7 +141,7 @@ def normalized_url(url: str) -> str:
     return str(Path(path).expanduser().resolve())
 
 
-def _known_urls() -> list[str]:
+def known_urls() -> list[str]:
     value = QSettings().value(SETTINGS_KNOWN_URLS, [])
     if isinstance(value, str):  # an INI list of one comes back as a plain string
         return [value] if value else []
@@ -186,7 +157,7 @@ def remember_url(url: str) -> None:
     """This database opened fine: open it next time, and never create it again."""
     settings = QSettings()
     settings.setValue(SETTINGS_LAST_URL, url)
-    known = _known_urls()
+    known = known_urls()
     if url not in known:
         settings.setValue(SETTINGS_KNOWN_URLS, [*known, url][-20:])
     settings.sync()
@@ -200,7 +171,7 @@ def database_to_open(explicit: str | None) -> tuple[str, bool]:
     url = normalized_url(
         explicit or os.environ.get(ENV_DB) or remembered_url() or default_database_url()
     )
-    return url, url not in _known_urls()
+    return url, url not in known_urls()
 
 
 def demo_database() -> str:
@@ -227,9 +198,10 @@ class AppSession(QObject):
         self.url = url
         self.demo = demo
         self.window = None
-        self.tasks: list = []
+        self.checks_job = None  # the start-up checks (jobs.Job) once they began
         self.checks: list = []  # the integrity checks' processes (stopped when closing)
         self.notice = None
+        self._closing = False
 
     @property
     def backs_up(self) -> bool:
@@ -254,26 +226,41 @@ class AppSession(QObject):
             old.close()
             old.deleteLater()
 
-    def start_checks(self) -> None:
-        """Off the UI thread: the day's first backup, forgetting PCs idle for a month (see
-        core/changes.py), then the integrity check (in a process of its own, so the window
-        never waits for it: check_process.py). They begin CHECKS_DELAY_S after the window
-        shows, so its first paint and the user's first clicks do not share the disk and the
-        processor with them."""
-        from .background import Task
-        from .check_process import CheckProcess, CheckStopped
+    def reopen(self, settings_tab: str, url: str | None = None) -> None:
+        """The data under the window changed (a restore, or `url` now the database in
+        use): a new window on it, back on the Configurações tab the user was on."""
+        if url is not None:
+            self.url = url
+        self.replace_window()
+        settings = self.window.show_page("settings")
+        show_tab = getattr(settings, "show_tab", None)
+        if callable(show_tab):
+            show_tab(settings_tab)
 
-        backs_up = self.backs_up
-        url = self.url
+    def start_checks(self) -> None:
+        """CHECKS_DELAY_S after the window shows (its first paint and the user's first
+        clicks do not share the disk and the processor with them), off the UI thread: the
+        day's first backup, forgetting PCs idle for a month (see core/changes.py), then
+        the integrity check, in a process of its own so the window never waits for it
+        (check_process.py). Never on an in-memory database, which no other connection or
+        process can see."""
+        if self.url != ":memory:":
+            QTimer.singleShot(int(CHECKS_DELAY_S * 1000), self, self._run_checks)
+
+    def _run_checks(self) -> None:
+        from .check_process import CheckProcess, CheckStopped
+        from .jobs import Job
+
+        if self._closing or self.checks_running():
+            return
+        backs_up, url = self.backs_up, self.url
         check = CheckProcess(url)
         self.checks.append(check)
 
-        def work():
-            made, failure, problems = None, None, None
-            if check.pause(CHECKS_DELAY_S):
-                return made, failure, problems  # the app closed meanwhile
+        def work(_progress):
             from ..core import backup, changes
 
+            made, failure, problems = None, None, None
             if backs_up:
                 try:
                     made = backup.backup_at_start(url)
@@ -287,11 +274,17 @@ class AppSession(QObject):
                 problems = check.run()
             return made, failure, problems
 
-        task = Task(work, self)
-        task.succeeded.connect(self._checks_done)
-        task.failed.connect(self._checks_failed)
-        self.tasks.append(task)
-        task.start()
+        self.checks_job = Job(work, "verificações do início")
+        self.checks_job.succeeded.connect(self._checks_done)
+        self.checks_job.failed.connect(self._checks_failed)
+        self.checks_job.start()
+
+    def checks_running(self) -> bool:
+        return self.checks_job is not None and self.checks_job.is_running()
+
+    def checks_finished(self) -> bool:
+        """The start-up checks ran and ended (tests wait for this)."""
+        return self.checks_job is not None and not self.checks_job.is_running()
 
     def _checks_done(self, result) -> None:
         from .startup import IntegrityNotice
@@ -315,10 +308,11 @@ class AppSession(QObject):
         if self.window is not None:
             self.window.statusBar().showMessage(f"A verificação dos pacotes falhou: {error}")
 
-    def wait_for_tasks(self) -> None:
-        for task in self.tasks:
-            task.wait()
-        self.tasks.clear()
+    def finish_checks(self) -> None:
+        """No check begins from now on; wait for the one running, if any."""
+        self._closing = True
+        if self.checks_job is not None:
+            self.checks_job.wait()
 
     def closing(self) -> None:
         """The app is quitting: stop the integrity check (it only reads), let the rest of
@@ -327,7 +321,7 @@ class AppSession(QObject):
 
         for check in self.checks:
             check.stop()
-        self.wait_for_tasks()
+        self.finish_checks()
         if not self.backs_up:
             return
         try:

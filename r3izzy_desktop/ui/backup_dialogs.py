@@ -12,7 +12,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.backup import BackupFile, BackupInfo
 from ..core.ptbr import format_datetime
 from . import messages
-from .table_model import RIGHT, ROW_ROLE, Column, RowTableModel
+from .table_model import RIGHT, ROW_ROLE, Column, RowTableModel, make_table
 from .widgets import label
 
 DATABASE_FILTER = "Banco de dados do R3izzy (*.db *.sqlite *.bak);;Todos os arquivos (*)"
@@ -48,14 +47,7 @@ def backup_columns() -> list[Column[BackupFile]]:
 def backup_table(parent: QWidget | None = None) -> tuple[QTableView, RowTableModel[BackupFile]]:
     """A read-only table of automatic backups, whole rows selected, one at a time."""
     model: RowTableModel[BackupFile] = RowTableModel(backup_columns(), parent=parent)
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.setShowGrid(False)
+    view = make_table(model, view=QTableView(parent))
     header = view.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

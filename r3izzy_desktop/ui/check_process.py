@@ -8,8 +8,10 @@ priority, and the window never waits for it.
 
 The child only reads, so stopping it when the app closes is harmless. The database goes
 to it in the environment (`R3IZZY_DB`), never on the command line, where a server
-password would show in the list of processes. If the child cannot run at all (a broken
-installation), the check runs in the calling thread as before.
+password would show in the list of processes. If the child cannot be started at all (a
+broken installation), the check runs in the calling thread instead; a child that started
+and failed (the database locked, say) is reported, not run again here, where it would
+fail the same way and compete with the window.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+
+from ..core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +64,8 @@ class CheckProcess:
                 raise CheckStopped()
             if code in (0, 1) and report.exists():
                 return list(json.loads(report.read_text(encoding="utf-8")))
-            log.warning("integrity check process ended with %s; checking here", code)
-            return self._run_here()
+            log.warning("integrity check process ended with %s", code)
+            raise DomainError(f"o processo de verificação terminou com o código {code}.")
         finally:
             report.unlink(missing_ok=True)
             folder.rmdir()
@@ -96,11 +100,3 @@ class CheckProcess:
             process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
-
-    def is_stopped(self) -> bool:
-        return self._stopped.is_set()
-
-    def pause(self, seconds: float) -> bool:
-        """Wait `seconds` before starting (in the worker thread); True when the check was
-        stopped meanwhile, and then it must not start."""
-        return self._stopped.wait(seconds)

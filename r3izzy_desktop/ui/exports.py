@@ -3,7 +3,7 @@ manual 2) and the package report ("Exportar Excel", manual 2.1).
 
 Each export asks where to save (`ask_save_path`, the seam tests patch) with a suggested
 name like `pacotes-ana-souza-2025-07-03.xlsx`, then writes the file off the UI thread
-(`finance.jobs.Job`) while a progress indicator with "Cancelar" shows; the window stays
+(`jobs.Job`) while a progress indicator with "Cancelar" shows; the window stays
 responsive. The workbook appears only when complete (core/export.py), so cancelling,
 closing the window or quitting never leaves a damaged file.
 """
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 from ..core import clinic, export
 from ..core.errors import DomainError
 from . import messages
-from .finance.jobs import Job
+from .jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -140,12 +140,7 @@ class ExportRun(QObject):
     @Slot(object)
     def _failed(self, error: Exception) -> None:
         self._close_dialog()
-        if isinstance(error, DomainError):
-            messages.show_domain_error(self._parent, error)
-        else:
-            from ..logs import log_file
-
-            messages.show_unexpected(self._parent, str(log_file()))
+        messages.show_failure(self._parent, error)
         self.finished.emit(None)
 
     @Slot()

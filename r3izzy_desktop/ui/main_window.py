@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from .widgets import ComingSoonPage, icon, label
+from .widgets import icon, label
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class PageSpec:
     title: str
     icon: str
     factory: Callable[[], QWidget]
-
-
-def _coming(title: str, items: list[str]) -> Callable[[], QWidget]:
-    return lambda: ComingSoonPage(title, items)
 
 
 def _patients_page() -> QWidget:

@@ -105,3 +105,14 @@ def show_unexpected(parent: QWidget | None, log_path: str | None) -> None:
     )
     box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def show_failure(parent: QWidget | None, error: BaseException) -> None:
+    """A background job's failure: a DomainError's message as it is; anything else is a
+    bug (the job logged it): the unexpected-error dialog with the log file's path."""
+    if isinstance(error, DomainError):
+        show_domain_error(parent, error)
+        return
+    from ..logs import log_file
+
+    show_unexpected(parent, str(log_file()))

@@ -15,7 +15,7 @@ from ..core.database import is_postgres
 from ..core.errors import DomainError
 from ..core.ptbr import format_datetime
 from . import backup_dialogs, messages
-from .background import Task
+from .jobs import Job
 from .startup import restored_text
 from .widgets import Card, label
 
@@ -27,7 +27,7 @@ class BackupsSection(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.task: Task | None = None
+        self.task: Job | None = None
         self._restoring: Path | None = None
         self._made_at: str | None = None
         outer = QVBoxLayout(self)
@@ -116,7 +116,7 @@ class BackupsSection(QWidget):
         self._update_buttons()
 
     def busy(self) -> bool:
-        return self.task is not None and self.task.isRunning()
+        return self.task is not None and self.task.is_running()
 
     def _update_buttons(self) -> None:
         usable = not is_postgres() and not self.busy()
@@ -129,10 +129,12 @@ class BackupsSection(QWidget):
     def _start(self, text: str, work, done, failed) -> None:
         self.status.setText(text)
         self.progress.setVisible(True)
-        self.task = Task(work, self)
+        # A job, not a thread of this tab: closing the window or the app meanwhile never
+        # destroys a backup or a restore halfway (the app waits for it when quitting).
+        self.task = Job(lambda _progress: work(), "backup")
         self.task.succeeded.connect(done)
         self.task.failed.connect(failed)
-        self.task.finished.connect(self._finished)
+        self.task.ended.connect(self._finished)
         self._update_buttons()
         self.task.start()
 
@@ -207,11 +209,7 @@ class BackupsSection(QWidget):
 
         session = current_session()
         if session is not None:
-            session.replace_window()  # every page reloads from the restored data
-            window = session.window
-            settings = window.show_page("settings") if window is not None else None
-            if hasattr(settings, "show_tab"):
-                settings.show_tab("Backups")
+            session.reopen("Backups")  # every page reloads from the restored data
         else:
             self.refresh()
 

@@ -41,7 +41,7 @@ from ..core.database import (
 )
 from ..core.errors import DomainError
 from . import messages
-from .background import Task
+from .jobs import Job
 from .widgets import Card, FormField, label
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ class DatabaseSection(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.task: Task | None = None
+        self.task: Job | None = None
+        self._testing: tuple[str, bool] | None = None  # (url, then use it)
         self.last_info: server.ServerInfo | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 18, 18, 18)
@@ -183,7 +184,7 @@ class DatabaseSection(QWidget):
         self._update_buttons()
 
     def busy(self) -> bool:
-        return self.task is not None and self.task.isRunning()
+        return self.task is not None and self.task.is_running()
 
     def _update_buttons(self) -> None:
         self.test_button.setEnabled(not self.busy())
@@ -192,9 +193,9 @@ class DatabaseSection(QWidget):
 
     def _fill_fields(self) -> None:
         """The server this PC used last (with its saved password), else the one in use."""
-        from .app import _known_urls, remembered_url
+        from .app import known_urls, remembered_url
 
-        candidates = [remembered_url(), *reversed(_known_urls()), current_url()]
+        candidates = [remembered_url(), *reversed(known_urls()), current_url()]
         for url in candidates:
             fields = server.fields_of(url or "")
             if fields is not None:
@@ -235,9 +236,9 @@ class DatabaseSection(QWidget):
     @staticmethod
     def local_file() -> str:
         """The local SQLite file to go back to: the last one this PC used, else the default."""
-        from .app import _known_urls, normalized_url
+        from .app import known_urls, normalized_url
 
-        for url in reversed(_known_urls()):
+        for url in reversed(known_urls()):
             path = sqlite_path_of(url)
             if path is not None and path != ":memory:":
                 return path
@@ -251,10 +252,11 @@ class DatabaseSection(QWidget):
         self.result.setText(self.tr("Conectando a %1…").replace("%1", describe_url(url)))
         self.result.setProperty("status", "")
         self.progress.setVisible(True)
-        self.task = Task(lambda: server.inspect(url), self)
-        self.task.succeeded.connect(lambda info: self._tested(url, info, then_use))
+        self._testing = (url, then_use)
+        self.task = Job(lambda _progress: server.inspect(url), "testar conexão")
+        self.task.succeeded.connect(self._tested)
         self.task.failed.connect(self._test_failed)
-        self.task.finished.connect(self._finished)
+        self.task.ended.connect(self._finished)
         self._update_buttons()
         self.task.start()
 
@@ -262,7 +264,9 @@ class DatabaseSection(QWidget):
         self.progress.setVisible(False)
         self._update_buttons()
 
-    def _tested(self, url: str, info: server.ServerInfo, then_use: bool) -> None:
+    def _tested(self, info: server.ServerInfo) -> None:
+        assert self._testing is not None
+        url, then_use = self._testing
         self.last_info = info
         self.result.setText(info.describe())
         if then_use and info.usable:
@@ -319,13 +323,13 @@ class DatabaseSection(QWidget):
     def switch_to(self, url: str) -> bool:
         """Open `url` as the app's database, remember it for the next start and rebuild
         the window on it. When it cannot be opened, the one in use stays."""
-        from .app import _known_urls, current_session, normalized_url, remember_url
+        from .app import current_session, known_urls, normalized_url, remember_url
 
         target = normalized_url(url)
         session = current_session()
         previous = session.url if session is not None else current_url()
         try:
-            open_database(target, create=target not in _known_urls())
+            open_database(target, create=target not in known_urls())
         except DomainError as error:
             messages.show_domain_error(self, error, self.tr("Não foi possível usar este banco"))
             if previous:
@@ -347,12 +351,7 @@ class DatabaseSection(QWidget):
                 ).replace("%1", ENV_DB),
             )
         if session is not None:
-            session.url = target
-            session.replace_window()  # every page reloads from the new database
-            window = session.window
-            settings = window.show_page("settings") if window is not None else None
-            if hasattr(settings, "show_tab"):
-                settings.show_tab("Banco de dados")
+            session.reopen("Banco de dados", target)  # every page reloads from it
         else:
             self.refresh()
         return True

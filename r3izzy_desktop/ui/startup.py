@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -172,8 +172,6 @@ class IntegrityNotice(QPushButton):
     """A discreet button in the status bar: "N inconsistências encontradas". Clicking it
     shows the list in a window that does not block the app."""
 
-    opened = Signal()
-
     def __init__(self, problems: list, parent: QWidget | None = None):
         super().__init__(parent)
         self.problems = [str(p) for p in problems]
@@ -193,7 +191,6 @@ class IntegrityNotice(QPushButton):
             self.dialog = IntegrityReportDialog(self.problems, self.window())
         self.dialog.show()
         self.dialog.raise_()
-        self.opened.emit()
 
 
 class IntegrityReportDialog(QDialog):

@@ -1,4 +1,5 @@
-"""One Qt table model for the core's frozen dataclass rows.
+"""One Qt table model for the core's frozen dataclass rows, and the read-only table
+view every screen shows it in.
 
 A screen describes its columns (title, how to show a row, alignment, sort key) and the
 model only presents the rows; it never queries the database itself.
@@ -17,12 +18,17 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+from .column_widths import two_lines
 
 Row = TypeVar("Row")
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
+
+ROW_HEIGHT = 34  # every read-only table's rows, unless its cells hold buttons
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the value sorting compares
@@ -146,3 +152,55 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             [self.index(new_position[i.row()], i.column()) for i in persistent],
         )
         self.layoutChanged.emit()
+
+
+class WrappedHeaderModel(RowTableModel):
+    """Long headers on two lines ("Saldo de\nSessões"), so number columns stay narrow;
+    the `wide` columns (those that stretch) keep theirs on one line."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[Row]],
+        rows: Sequence[Row] = (),
+        parent=None,
+        *,
+        wide: Sequence[int] = (),
+    ):
+        super().__init__(columns, rows, parent)
+        self._wide = frozenset(wide)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        value = super().headerData(section, orientation, role)
+        wrap = role == Qt.ItemDataRole.DisplayRole and section not in self._wide
+        if wrap and isinstance(value, str):
+            return two_lines(value)
+        return value
+
+
+def make_table(
+    model: RowTableModel,
+    name: str = "",
+    *,
+    view: QTableView | None = None,
+    selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.SingleSelection,
+    row_height: int = ROW_HEIGHT,
+) -> QTableView:
+    """A read-only table of `model`: whole rows selected (`selection`: one at a time by
+    default), alternating colours, no grid, no word wrap (a long text is elided), no row
+    numbers. `view`: a QTableView (subclass) to set up instead of a new one."""
+    table = view if view is not None else QTableView()
+    if name:
+        table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(selection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    table.horizontalHeader().setHighlightSections(False)
+    return table

@@ -21,8 +21,6 @@ from ..core.errors import ValidationError
 from ..core.ptbr import parse_money
 from ..resources import resource_path
 
-STATUS_LABELS = {"ativo": "ativo", "inativo": "inativo", "finalizado": "finalizado"}
-
 # The stylesheet names its images "icons:name.svg" (e.g. the combo box arrow).
 QDir.addSearchPath("icons", str(resource_path("icons")))
 
@@ -84,7 +82,7 @@ class StatusBadge(QLabel):
 
     def set_status(self, status: str, text: str | None = None) -> None:
         self.setProperty("status", status)
-        self.setText(text if text is not None else STATUS_LABELS.get(status, status))
+        self.setText(text if text is not None else status)  # the manual's words: ativo, …
         repolish(self)
 
 

@@ -99,7 +99,7 @@ def settle() -> None:
     """Before an action (not timed): the app is idle, as when a person clicks. Pending
     events and deletions run, and background reads a previous screen started (the rest
     of Receitas or of the report) end first."""
-    from r3izzy_desktop.ui.finance import jobs
+    from r3izzy_desktop.ui import jobs
 
     app = QApplication.instance()
     for _ in range(3):
@@ -124,7 +124,7 @@ def _longest_stall(window, session) -> tuple[float, float]:
     def tick() -> None:
         ticks.append(time.perf_counter())
         bar.setValue((bar.value() + 3) % max(1, bar.maximum()))
-        if not any(task.isRunning() for task in session.tasks):
+        if session.checks_finished():
             loop.quit()
 
     timer = QTimer()
@@ -236,7 +236,7 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
         f"  while the start-up backup and integrity check ran ({seconds:.1f} s), the window's "
         f"longest stall was {longest:.0f} ms (scrolling the patients list every 20 ms)"
     )
-    session.wait_for_tasks()
+    session.finish_checks()
     settle()
     area = window.page("patients")
     pay_summary = packages.summary(who["pay_package"])

@@ -17,6 +17,7 @@ import pytest
 
 from r3izzy_desktop.core import clinic, integrity, packages
 from r3izzy_desktop.core.database import close_database, open_database
+from r3izzy_desktop.core.errors import DomainError
 from r3izzy_desktop.ui import check_process
 from r3izzy_desktop.ui.check_process import CheckProcess, CheckStopped
 
@@ -84,9 +85,9 @@ def test_stopping_ends_the_child_and_reports_nothing(broken_clinic, monkeypatch)
     assert check._process.poll() is not None
 
 
-def test_a_child_that_cannot_run_falls_back_to_checking_here(broken_clinic, monkeypatch):
+def test_a_child_that_cannot_start_falls_back_to_checking_here(broken_clinic, monkeypatch):
     monkeypatch.setattr(
-        check_process, "child_command", lambda report: [sys.executable, "-c", "raise SystemExit(3)"]
+        check_process, "child_command", lambda report: [str(broken_clinic.parent / "nada")]
     )
     open_database(str(broken_clinic), create=False)
     try:
@@ -95,6 +96,17 @@ def test_a_child_that_cannot_run_falls_back_to_checking_here(broken_clinic, monk
         assert found
     finally:
         close_database()
+
+
+def test_a_child_that_fails_is_reported_not_run_again_here(broken_clinic, monkeypatch):
+    monkeypatch.setattr(
+        check_process, "child_command", lambda report: [sys.executable, "-c", "raise SystemExit(2)"]
+    )
+    monkeypatch.setattr(
+        CheckProcess, "_run_here", lambda self: pytest.fail("the check ran in the app")
+    )
+    with pytest.raises(DomainError, match="código 2"):
+        CheckProcess(str(broken_clinic)).run()
 
 
 def test_closing_the_app_stops_the_check_at_once(qtbot, broken_clinic, monkeypatch):
@@ -108,11 +120,12 @@ def test_closing_the_app_stops_the_check_at_once(qtbot, broken_clinic, monkeypat
     )
     session = app_module.start(str(broken_clinic))
     try:
+        qtbot.waitUntil(lambda: bool(session.checks), timeout=20_000)
         [check] = session.checks
         qtbot.waitUntil(lambda: check._process is not None, timeout=20_000)
         session.closing()  # what quitting runs
         assert check._process.poll() is not None  # ended, not waited for
-        assert not any(task.isRunning() for task in session.tasks)
+        assert not session.checks_running()
         assert session.notice is None
     finally:
         session.window.close()
@@ -131,10 +144,10 @@ def test_the_checks_wait_for_the_window_and_skip_when_closed_first(
     monkeypatch.setattr(app_module, "install_excepthook", lambda *a, **k: None)
     session = app_module.start(str(broken_clinic))
     try:
-        [check] = session.checks
-        assert check._process is None  # not yet: the window comes first
+        assert session.checks == []  # not yet: the window comes first
         session.closing()
-        assert check._process is None
+        qtbot.wait(int(app_module.CHECKS_DELAY_S * 1000) + 300)
+        assert session.checks == [] and session.checks_job is None
         assert [b.reason for b in backup.list_backups(str(broken_clinic))] == [backup.AT_CLOSE]
     finally:
         session.window.close()

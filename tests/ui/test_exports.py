@@ -10,8 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from r3izzy_desktop.core import clinic, clock, packages
-from r3izzy_desktop.ui import exports
-from r3izzy_desktop.ui.finance import jobs
+from r3izzy_desktop.ui import exports, jobs
 
 D = Decimal
 

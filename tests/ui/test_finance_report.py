@@ -11,10 +11,9 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QDate, QPoint, Qt
 
-from r3izzy_desktop.core import clinic, export, packages
-from r3izzy_desktop.ui import exports
-from r3izzy_desktop.ui.finance import jobs
-from r3izzy_desktop.ui.finance.report_columns import two_lines
+from r3izzy_desktop.core import clinic, export, packages, reports
+from r3izzy_desktop.ui import exports, jobs
+from r3izzy_desktop.ui.column_widths import two_lines
 from r3izzy_desktop.ui.finance.report_window import PackageReportWindow
 
 D = Decimal
@@ -219,19 +218,20 @@ def test_selected_package_history(qtbot, db, clinic_packages):
         "alterado manualmente",
     ]
     last = [history.index(3, c).data() for c in range(8)]
-    assert last[2:] == [
+    assert [last[1], *last[3:]] == [
         "01/06/2025",
         "inativo",
         "Pacote alterado: status: inativo,",
         "2",
-        "R$ 500,00",
-        "R$ 250,00",
+        "500,00",
+        "250,00",
     ]
+    assert history.columnCount() == 8  # the report's lines have no Operador
     header = [history.headerData(c, Qt.Orientation.Horizontal).replace("\n", " ") for c in range(8)]
     assert header == [
         "Tipo",
-        "Data",
         "Data Pacote",
+        "Data",
         "Status",
         "Observação",
         "Saldo de Sessões",
@@ -242,6 +242,26 @@ def test_selected_package_history(qtbot, db, clinic_packages):
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Up)
     assert window.history_title.text().endswith("Ana Souza")
+
+
+def test_a_load_reads_the_selected_history_once(qtbot, db, clinic_packages, monkeypatch):
+    window = open_window(qtbot)
+    reads = []
+    read = reports.history_rows
+
+    def counted(package, **filters):
+        reads.append(package)
+        return read(package, **filters)
+
+    monkeypatch.setattr(reports, "history_rows", counted)
+    # The first rows, then all of them: the selected package, unchanged, is read once.
+    window.load()
+    wait_loaded(qtbot, window)
+    assert reads == [window.selected_package_id()]
+    # Another load reads it again (it may have changed on another PC meanwhile).
+    window.load()
+    wait_loaded(qtbot, window)
+    assert reads == [window.selected_package_id()] * 2
 
 
 def test_selection_is_kept_across_a_reload(qtbot, db, clinic_packages):

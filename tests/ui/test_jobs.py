@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, Slot
 
 from r3izzy_desktop.core import clinic
 from r3izzy_desktop.core.errors import ValidationError
-from r3izzy_desktop.ui.finance import jobs
-from r3izzy_desktop.ui.finance.jobs import Job
+from r3izzy_desktop.ui import jobs
+from r3izzy_desktop.ui.jobs import Job
 
 
 class Listener(QObject):

@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 
 from r3izzy_desktop.core import clock, packages
+from r3izzy_desktop.core.packages import MAX_NOTES
 from r3izzy_desktop.ui.packages.form import PackageFormDialog, price_preview
 
 
@@ -180,3 +181,18 @@ def test_price_preview_function():
     assert price_preview("3", None) == "—"
     assert price_preview("1000", Decimal("100")) == "—"
     assert price_preview("3", Decimal("1000.00")) == "R$ 333,33"
+
+
+def test_notes_too_long_show_the_core_message_under_observacoes(qtbot, patient):
+    dialog = open_form(qtbot, patient)
+    qtbot.keyClicks(dialog.sessions, "4")
+    qtbot.keyClicks(dialog.total, "1000")
+    dialog.notes.setPlainText("x" * (MAX_NOTES + 1))
+    save(qtbot, dialog)
+    assert dialog.fields["notes"].error() == f"Observações: no máximo {MAX_NOTES} caracteres."
+    assert packages.list_packages(patient) == []
+    # The core counts what it keeps: the spaces around the text are not stored.
+    dialog.notes.setPlainText(" " + "x" * MAX_NOTES + "\n")
+    save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert packages.summary(dialog.saved_id).notes == "x" * MAX_NOTES

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from r3izzy_desktop.core import agenda, payments, receitas
-from r3izzy_desktop.ui.finance import jobs
+from r3izzy_desktop.ui import jobs
 from r3izzy_desktop.ui.receitas import ReceitasPage, loading
 
 

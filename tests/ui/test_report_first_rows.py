@@ -12,7 +12,8 @@ import pytest
 import shiboken6
 
 from r3izzy_desktop.core import clinic, packages, reports
-from r3izzy_desktop.ui.finance import jobs, report_window
+from r3izzy_desktop.ui import jobs
+from r3izzy_desktop.ui.finance import report_window
 from r3izzy_desktop.ui.finance.report_window import PackageReportWindow
 
 

@@ -49,38 +49,31 @@ def retype(qtbot, editor, text: str) -> None:
 
 
 def test_settings_page_has_the_tabs(qtbot, db):
-    page = make(qtbot, lambda: SettingsPage(tabs=settings_page.default_tabs()[:4]))
+    page = make(qtbot, SettingsPage)
     assert [title for title, _w in page.tabs()] == [
         "Serviços",
         "Locais",
         "Profissionais",
         "Clínica",
+        "Backups",
+        "Banco de dados",
     ]
 
 
-def test_other_areas_add_tabs(qtbot, db, monkeypatch):
-    monkeypatch.setattr(settings_page, "_EXTRA_TABS", [])
-
-    def backups() -> QWidget:
-        return QLabel("backups")
-
-    settings_page.register_tab("Backups", backups)
-    page = make(qtbot, SettingsPage)
-    assert [title for title, _w in page.tabs()][-1] == "Backups"
+def test_a_tab_can_be_added_to_a_built_page(qtbot, db):
+    page = make(qtbot, lambda: SettingsPage(tabs=[("Clínica", QLabel)]))
     extra = QLabel("mais")
     index = page.add_tab(extra, "Outra")
     assert page.tabs()[index] == ("Outra", extra)
     assert page.show_tab("Outra") is extra
 
 
-def test_a_broken_tab_does_not_take_the_others_away(qtbot, db, monkeypatch):
-    monkeypatch.setattr(settings_page, "_EXTRA_TABS", [])
-
+def test_a_broken_tab_does_not_take_the_others_away(qtbot, db):
     def broken() -> QWidget:
         raise ImportError("not there yet")
 
-    settings_page.register_tab("Quebrada", broken)
-    page = make(qtbot, SettingsPage)
+    tabs = [*settings_page.default_tabs()[:4], ("Quebrada", broken)]
+    page = make(qtbot, lambda: SettingsPage(tabs=tabs))
     assert [title for title, _w in page.tabs()][-2:] == ["Clínica", "Quebrada"]
     texts = " ".join(w.text() for w in page.tab("Quebrada").findChildren(QLabel))
     assert "não pôde ser carregada" in texts

@@ -152,3 +152,34 @@ def test_choose_backup_dialog(qtbot, db):
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert dialog.chosen == Path(made)
+
+
+def test_closing_the_tab_during_a_backup_never_cuts_it_short(
+    qtbot, db, tmp_path, monkeypatch, dialogs, patient
+):
+    """The backup belongs to no widget: the tab (or the window) going away meanwhile
+    leaves it to finish (a thread owned by the tab would be destroyed mid-copy)."""
+    import threading
+
+    from r3izzy_desktop.ui import jobs
+
+    target = tmp_path / "copia.db"
+    release = threading.Event()
+    real_backup_now = backup.backup_now
+
+    def slow_backup_now(path, *args, **kwargs):
+        release.wait(10)
+        return real_backup_now(path, *args, **kwargs)
+
+    monkeypatch.setattr(backup, "backup_now", slow_backup_now)
+    monkeypatch.setattr(backup_dialogs, "choose_backup_target", lambda *a: target)
+    widget = BackupsSection()
+    widget.show()
+    qtbot.mouseClick(widget.backup_button, Qt.MouseButton.LeftButton)
+    assert widget.busy()
+    widget.close()
+    widget.deleteLater()
+    qtbot.wait(50)  # the tab is gone (deferred delete ran) while the copy waits
+    release.set()
+    assert jobs.wait_for_all(10)
+    assert backup.validate(target).patients == 1

@@ -96,9 +96,6 @@ def test_usar_este_banco_then_back_to_the_local_file(qtbot, tab, dialogs, db):
 
 
 def test_the_tab_is_in_configuracoes(qtbot, db):
-    from r3izzy_desktop.ui.app import register_settings_tabs
-
-    register_settings_tabs()
     page = SettingsPage()
     qtbot.addWidget(page)
     assert isinstance(page.show_tab("Banco de dados"), DatabaseSection)

@@ -43,7 +43,7 @@ def data_folder(tmp_path, monkeypatch):
     yield
     session = app_module.current_session()
     if session is not None:
-        session.wait_for_tasks()
+        session.finish_checks()
         if session.window is not None:
             session.window.close()
         app_module.QApplication.instance()._r3izzy_session = None
@@ -249,7 +249,7 @@ def test_first_run_creates_then_a_missing_database_is_never_recreated(qtbot, ask
     assert session is not None
     path = Path(session.url)
     assert path == database.data_dir() / "r3izzy.db" and path.exists()
-    qtbot.waitUntil(lambda: not any(t.isRunning() for t in session.tasks))
+    qtbot.waitUntil(session.checks_finished, timeout=10_000)
     session.window.close()
     app_module.QApplication.instance()._r3izzy_session = None
     close_database()
@@ -265,7 +265,7 @@ def test_first_run_creates_then_a_missing_database_is_never_recreated(qtbot, ask
 def test_the_last_database_used_is_opened_next_time(qtbot, tmp_path, ask):
     other = make_clinic(tmp_path / "clinica.db")
     session = app_module.start(str(other))
-    qtbot.waitUntil(lambda: not any(t.isRunning() for t in session.tasks))
+    qtbot.waitUntil(session.checks_finished, timeout=10_000)
     session.window.close()
     app_module.QApplication.instance()._r3izzy_session = None
     close_database()
@@ -298,7 +298,7 @@ def test_day_backup_and_integrity_notice_after_the_window_shows(qtbot, tmp_path,
 def test_consistent_database_shows_no_notice(qtbot, tmp_path, ask):
     path = make_clinic(tmp_path / "r3izzy.db")
     session = app_module.start(str(path))
-    qtbot.waitUntil(lambda: not any(t.isRunning() for t in session.tasks), timeout=10_000)
+    qtbot.waitUntil(session.checks_finished, timeout=10_000)
     assert session.notice is None
     assert backup.list_backups(str(path))  # the day's backup was made
 
@@ -341,5 +341,5 @@ def test_a_pc_idle_for_a_month_is_forgotten_by_the_checks_not_by_the_window(qtbo
 
     session = app_module.start(str(path))
     assert "velho:1:x" in clients()  # building the window wrote nothing
-    qtbot.waitUntil(lambda: not any(t.isRunning() for t in session.tasks), timeout=10_000)
-    assert session.tasks and "velho:1:x" not in clients()
+    qtbot.waitUntil(session.checks_finished, timeout=10_000)
+    assert "velho:1:x" not in clients()

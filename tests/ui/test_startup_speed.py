@@ -63,7 +63,7 @@ def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
         shown = window.page("patients").list_page.rows()
         print([r.name for r in shown])
         print([m for m in {LATER!r} if m in sys.modules])
-        session.wait_for_tasks()
+        session.finish_checks()
         """
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],

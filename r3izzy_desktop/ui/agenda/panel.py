@@ -53,11 +53,10 @@ class AgendaPanel(QWidget):
         saved = SessionFormDialog.ask(self, start=start, patient_id=self.patient_id)
         if not saved:
             return []
-        self.calendar.refresh()
+        self.calendar.refresh()  # the new sessions show behind the package offer
         patient_id = self._patient_of(saved[0])
-        if patient_id is not None:
-            offer_after_create(self, patient_id, saved)
-        self.calendar.refresh()
+        if patient_id is not None and offer_after_create(self, patient_id, saved):
+            self.calendar.refresh()  # now paid
         self.changed.emit()
         return saved
 

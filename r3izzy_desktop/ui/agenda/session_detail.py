@@ -5,7 +5,7 @@ payment, remove from its package."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -28,10 +28,8 @@ from .session_form import SessionFormDialog
 
 
 class SessionDetailDialog(QDialog):
-    """Shows one session; every action writes through the core and reloads it. `changed`
-    is emitted after each change; `deleted` after the session was deleted."""
-
-    changed = Signal()
+    """Shows one session; every action writes through the core and reloads it;
+    `was_changed` says whether anything did."""
 
     def __init__(self, parent: QWidget | None, session_id: int):
         super().__init__(parent)
@@ -192,7 +190,6 @@ class SessionDetailDialog(QDialog):
 
     def _changed(self) -> None:
         self.was_changed = True
-        self.changed.emit()
 
     # -- actions ------------------------------------------------------------------------
     def _register(self) -> None:

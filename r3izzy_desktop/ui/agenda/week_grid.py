@@ -146,9 +146,6 @@ class WeekGrid(QWidget):
         self.setMinimumHeight(int((last - first) * MIN_HOUR_HEIGHT))
         self.update()
 
-    def hours(self) -> tuple[int, int]:
-        return self._hours
-
     def selected_day(self) -> date:
         return self._selected_day
 

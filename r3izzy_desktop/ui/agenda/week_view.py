@@ -19,9 +19,8 @@ from .week_grid import GUTTER, HEADER_HEIGHT, WeekGrid
 class WeekHeader(QWidget):
     """The days above the grid: "SEG." and "30/06"; today in teal."""
 
-    def __init__(self, grid: WeekGrid, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._grid = grid
         self._start = clock.today()
         self.right_margin = 0
         self.setFixedHeight(int(HEADER_HEIGHT))
@@ -73,7 +72,7 @@ class WeekView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grid = WeekGrid()
-        self.header = WeekHeader(self.grid)
+        self.header = WeekHeader()
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)

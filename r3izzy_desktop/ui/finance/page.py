@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import reports
-from ...core.errors import DomainError
 from ...core.finance import FinanceSummary
 from ...core.ptbr import MONTHS, format_brl
 from .. import messages
+from ..jobs import Job
 from ..widgets import Card, PageHeader, label
 from .chart import BarChart, Series
-from .jobs import Job
 from .period import PeriodPicker
 
 RECEIVED_COLOR = "#0f8b8d"
@@ -47,7 +46,6 @@ class SummaryCard(Card):
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("card")
         self.setProperty("summary", name)
         self.title = label(title, "fieldLabel", wrap=True)
         self.amount = label("—", "bigNumber")
@@ -100,7 +98,6 @@ class FinancePage(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.summary: FinanceSummary | None = None
-        self._job: Job | None = None
         self._generation = 0
         self._pending = False  # figures asked for and not on screen yet
         self._report_window = None
@@ -195,7 +192,6 @@ class FinancePage(QWidget):
         job = Job(lambda _progress: (generation, reports.finance_summary(start, end)), "finanças")
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._failed)
-        self._job = job
         job.start()
 
     def is_loading(self) -> bool:
@@ -216,12 +212,7 @@ class FinancePage(QWidget):
     def _failed(self, error: Exception) -> None:
         self._pending = False
         self.status.setText("")
-        if isinstance(error, DomainError):
-            messages.show_domain_error(self, error)
-        else:
-            from ...logs import log_file
-
-            messages.show_unexpected(self, str(log_file()))
+        messages.show_failure(self, error)
 
     def _show(self, summary: FinanceSummary) -> None:
         self.received_card.set_figures(

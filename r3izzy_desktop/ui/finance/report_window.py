@@ -28,18 +28,11 @@ from ...core.errors import DomainError
 from .. import exports, messages
 from ..column_widths import CELL_PADDING, size_columns
 from ..exports import ExportRun
+from ..jobs import Job
+from ..packages.history import history_model, history_samples
+from ..table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, make_table
 from ..widgets import Card, PageHeader, label
-from .jobs import Job
-from .report_columns import (
-    HISTORY_SAMPLES,
-    PACKAGE_SAMPLES,
-    ReportTableModel,
-    history_columns,
-    make_table,
-    package_columns,
-    packages_text,
-    totals_columns,
-)
+from .report_columns import PACKAGE_SAMPLES, package_columns, packages_text, totals_columns
 from .report_filters import ReportFilters
 
 FILTER_DELAY_MS = 250
@@ -58,13 +51,15 @@ class PackageReportWindow(QWidget):
         self.resize(1240, 800)
         self.report: reports.PackageReport | None = None
         self.export_run: ExportRun | None = None
-        self._job: Job | None = None
         self._generation = 0
         self._pending = False  # a load was asked for and its rows are not all on screen yet
         self._shown = False  # the current load has rows on screen (its first ones or all)
         self._selection_to_keep: int | None = None  # selected before a load
-        self._current_package: int | None = None
         self._reselecting = False
+        # The load and the package row whose history is on screen. When every row arrives
+        # after the first ones, the same row, unchanged, has the same history (each of its
+        # lines changes a figure, the status, the date or the notes): it is not read again.
+        self._history_of: tuple[int, reports.PackageReportRow] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -84,7 +79,7 @@ class PackageReportWindow(QWidget):
         self.filter_bar.changed.connect(self.schedule_load)
         layout.addWidget(self.filter_bar)
 
-        self.model = ReportTableModel(package_columns(), parent=self, wide=(0,))
+        self.model = WrappedHeaderModel(package_columns(), parent=self, wide=(0,))
         self.table = make_table(self.model, "packageReport")
         self.table.setAccessibleName(self.tr("Pacotes"))
         header = self.table.horizontalHeader()
@@ -93,15 +88,19 @@ class PackageReportWindow(QWidget):
         header.setSectionsMovable(False)
         size_columns(self.table, PACKAGE_SAMPLES)
 
-        self.totals_model = ReportTableModel(totals_columns(), parent=self)
-        self.totals = make_table(self.totals_model, "totalsFooter")
+        self.totals_model = RowTableModel(totals_columns(), parent=self)
+        self.totals = make_table(
+            self.totals_model,
+            "totalsFooter",
+            selection=QAbstractItemView.SelectionMode.NoSelection,
+        )
         self.totals.setAccessibleName(self.tr("Totais"))
         self.totals.horizontalHeader().setVisible(False)
         self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.totals.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.totals.setFixedHeight(34)  # its widths follow the table's (_sync_totals_width)
+        # One row; its widths follow the table's (_sync_totals_width).
+        self.totals.setFixedHeight(ROW_HEIGHT + 2 * self.totals.frameWidth())
         header.sectionResized.connect(self._sync_totals_width)
         self.table.horizontalScrollBar().valueChanged.connect(
             self.totals.horizontalScrollBar().setValue
@@ -114,11 +113,10 @@ class PackageReportWindow(QWidget):
         top_layout.addWidget(self.table, 1)
         top_layout.addWidget(self.totals)
 
-        self.history_model = ReportTableModel(history_columns(), parent=self, wide=(4,))
+        self.history_model = history_model(parent=self)
         self.history = make_table(self.history_model, "packageHistory")
         self.history.setAccessibleName(self.tr("Histórico do pacote"))
-        self.history.setSortingEnabled(False)
-        size_columns(self.history, HISTORY_SAMPLES)
+        size_columns(self.history, history_samples())
         self.history_title = label(self.tr("Histórico"), "sectionTitle")
         bottom = Card()
         bottom.body.addWidget(self.history_title)
@@ -184,9 +182,6 @@ class PackageReportWindow(QWidget):
         """The filters as `reports.package_report` takes them."""
         return self.filter_bar.filters()
 
-    def clear_filters(self) -> None:
-        self.filter_bar.clear()
-
     @Slot()
     def schedule_load(self) -> None:
         self._timer.start()
@@ -229,7 +224,6 @@ class PackageReportWindow(QWidget):
         preview.ended.connect(lambda: QTimer.singleShot(0, job.start))
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._load_failed)
-        self._job = job
         preview.start()
 
     def rows_shown(self) -> bool:
@@ -261,7 +255,7 @@ class PackageReportWindow(QWidget):
         self._show_report(report)
 
     def _show_report(self, report: reports.PackageReport) -> None:
-        self._current_package = self.selected_package_id()
+        current = self.selected_package_id()
         self.model.set_rows(report.rows)
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() >= 0:
@@ -270,19 +264,14 @@ class PackageReportWindow(QWidget):
         self._fit_to_totals()
         self.count_label.setText(packages_text(report.totals.packages))
         keep = self._selection_to_keep
-        self._reselect(keep if keep is not None else self._current_package)
+        self._reselect(keep if keep is not None else current)
         self._shown = True
 
     @Slot(object)
     def _load_failed(self, error: Exception) -> None:
         self._pending = False
         self.count_label.setText("")
-        if isinstance(error, DomainError):
-            messages.show_domain_error(self, error)
-        else:
-            from ...logs import log_file
-
-            messages.show_unexpected(self, str(log_file()))
+        messages.show_failure(self, error)
 
     def _reselect(self, package_id: int | None) -> None:
         rows = self.model.rows()
@@ -320,14 +309,20 @@ class PackageReportWindow(QWidget):
 
     def _show_history(self, row: reports.PackageReportRow | None) -> None:
         if row is None:
+            self._history_of = None
             self.history_model.set_rows([])
             self.history_title.setText(self.tr("Histórico — selecione um pacote"))
             return
+        shown = (self._generation, row)
+        if shown == self._history_of:
+            return  # read by this load already (see _history_of)
         try:
             lines = reports.history_rows(row.package_id)
+            self._history_of = shown
         except DomainError as error:  # deleted meanwhile on another PC
             messages.show_domain_error(self, error)
             lines = []
+            self._history_of = None
         self.history_model.set_rows(lines)
         self.history_title.setText(
             self.tr("Histórico do pacote No. {0} — {1}").format(row.number, row.patient_name)

@@ -22,7 +22,6 @@ class PackageCard(Card):
 
     def __init__(self, summary: PackageSummary, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("card")
         self.setProperty("packageCard", True)
         self.summary = summary
         self.setAccessibleName(self.tr("Pacote No. {0}").format(summary.number))

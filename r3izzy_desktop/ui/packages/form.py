@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic, clock, ledger, packages
 from ...core.errors import DomainError, ValidationError
-from ...core.packages import MAX_NOTES, MAX_SESSIONS
+from ...core.packages import MAX_SESSIONS
 from ...core.ptbr import format_brl, format_money
 from .. import messages
 from ..widgets import FormField, MoneyEdit, StatusBadge, label
@@ -232,13 +232,6 @@ class PackageFormDialog(QDialog):
         total_value: Decimal | str = total if total is not None else self.total.text()
         paid_on = from_qdate(self.paid_on.date())
         notes = self.notes.toPlainText()
-        if len(notes) > MAX_NOTES:
-            self._show_error(
-                ValidationError(
-                    self.tr("Observações: no máximo {0} caracteres.").format(MAX_NOTES), "notes"
-                )
-            )
-            return
         try:
             if self.summary is None:
                 row = packages.create_package(

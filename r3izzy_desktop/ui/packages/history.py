@@ -1,17 +1,17 @@
 """Histórico (manual 2.1, SPEC §4): every line of a package's history, oldest first, in a
-table model over the core's rows (`packages.history`)."""
+table model over the core's rows (`packages.history`). Its columns are the Relatório de
+Pacotes' history table too (finance/report_window.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,76 +20,102 @@ from ...core import packages
 from ...core.models import EVENT_KINDS, PACKAGE_STATUSES
 from ...core.packages import HistoryRow
 from ...core.ptbr import format_brl, format_date, format_datetime, format_money
-from ..column_widths import size_columns, two_lines
-from ..table_model import CENTER, RIGHT, Column, RowTableModel
+from ...core.reports import HistoryReportRow
+from ..column_widths import Sample, size_columns
+from ..table_model import CENTER, LEFT, RIGHT, Column, WrappedHeaderModel, make_table
 from ..widgets import StatusBadge, label
 
 STATUS_COLORS = {"ativo": "#2e9e5b", "inativo": "#6b7280", "finalizado": "#2f6fdd"}
+OBSERVATION_COLUMN = 4  # the one that stretches; its header stays on one line
+WIDEST_AMOUNT = Decimal("99999.99")  # sizes the money columns before any line is read
+
+# A history line as the package's dialog reads it (`packages.history`) or as the
+# Relatório de Pacotes does (`reports.history_rows`, no operator): same fields otherwise.
+Line = HistoryRow | HistoryReportRow
 
 
-def history_columns() -> list[Column[HistoryRow]]:
-    """Tipo, Data Pacote, Data, Status, Observação, Saldo de Sessões, Saldo R$, Valor Médio,
-    Operador."""
-    return [
-        Column("Tipo", lambda r: r.kind),
+def tr(text: str) -> str:
+    return QCoreApplication.translate("package_history", text)
+
+
+def status_color(row) -> str | None:
+    return STATUS_COLORS.get(row.status)
+
+
+def _line_id(row: Line) -> int:
+    """The order lines were written in, for ties of the same minute."""
+    return row.event_id if isinstance(row, HistoryReportRow) else row.id
+
+
+def history_columns(*, operator: bool = False) -> list[Column[Line]]:
+    """Manual 2.1's history table in its order — Tipo, Data Pacote, Status, Observação,
+    Saldo de Sessões, Saldo R$, Valor Médio — with the app's "Data" (when the line was
+    written) after "Data Pacote" (the package's payment date at that line), and
+    "Operador" (who wrote it) last when `operator`."""
+    columns: list[Column[Line]] = [
+        Column(tr("Tipo"), lambda r: r.kind, LEFT),
         Column(
-            "Data Pacote", lambda r: format_date(r.package_date), sort_key=lambda r: r.package_date
+            tr("Data Pacote"),
+            lambda r: format_date(r.package_date),
+            CENTER,
+            sort_key=lambda r: (r.package_date, _line_id(r)),
         ),
-        Column("Data", lambda r: format_datetime(r.at), sort_key=lambda r: (r.at, r.id)),
         Column(
-            "Status",
-            lambda r: r.status,
-            align=CENTER,
-            color=lambda r: STATUS_COLORS.get(r.status),
+            tr("Data"),
+            lambda r: format_datetime(r.at),
+            CENTER,
+            sort_key=lambda r: (r.at, _line_id(r)),
         ),
-        Column("Observação", lambda r: r.note, tooltip=lambda r: r.note),
+        Column(tr("Status"), lambda r: r.status, CENTER, color=status_color),
+        Column(tr("Observação"), lambda r: r.note, LEFT, tooltip=lambda r: r.note),
         Column(
-            "Saldo de Sessões",
+            tr("Saldo de Sessões"),
             lambda r: str(r.sessions_left),
-            align=RIGHT,
+            RIGHT,
             sort_key=lambda r: r.sessions_left,
         ),
         Column(
-            "Saldo R$",
+            tr("Saldo R$"),
             lambda r: format_money(r.open_amount),
-            align=RIGHT,
+            RIGHT,
             sort_key=lambda r: r.open_amount,
         ),
         Column(
-            "Valor Médio",
+            tr("Valor Médio"),
             lambda r: format_money(r.price_per_session),
-            align=RIGHT,
+            RIGHT,
             sort_key=lambda r: r.price_per_session,
         ),
-        Column("Operador", lambda r: r.operator),
     ]
+    if operator:
+        columns.append(Column(tr("Operador"), lambda r: r.operator, LEFT))
+    return columns
 
 
-def history_samples(rows: list[HistoryRow]) -> list:
-    """The widest text each column can show (None: Observação, which stretches)."""
-    return [
+def history_samples(rows: Sequence[Line] = (), *, operator: bool = False) -> list[Sample]:
+    """The widest text each column can show (None: Observação, which stretches); without
+    rows, the widest any history can show."""
+    samples: list[Sample] = [
         {r.kind for r in rows} or EVENT_KINDS,
         "00/00/0000",
         "00/00/0000 00:00",
         {r.status for r in rows} or PACKAGE_STATUSES,
         None,
         "000",
-        format_money(max((r.open_amount for r in rows), default=Decimal("0.00"))),
-        format_money(max((r.price_per_session for r in rows), default=Decimal("0.00"))),
-        {r.operator for r in rows},
+        format_money(max((r.open_amount for r in rows), default=WIDEST_AMOUNT)),
+        format_money(max((r.price_per_session for r in rows), default=WIDEST_AMOUNT)),
     ]
+    if operator:
+        samples.append({r.operator for r in rows})
+    return samples
 
 
-class HistoryModel(RowTableModel):
-    """The history's rows; long headers of narrow columns on two lines."""
-
-    WIDE = (4,)  # Observação
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        value = super().headerData(section, orientation, role)
-        if role == Qt.ItemDataRole.DisplayRole and section not in self.WIDE and value:
-            return two_lines(value)
-        return value
+def history_model(
+    rows: Sequence[Line] = (), *, operator: bool = False, parent=None
+) -> WrappedHeaderModel:
+    return WrappedHeaderModel(
+        history_columns(operator=operator), rows, parent, wide=(OBSERVATION_COLUMN,)
+    )
 
 
 class HistoryDialog(QDialog):
@@ -127,20 +153,11 @@ class HistoryDialog(QDialog):
         )
         layout.addLayout(heading)
 
-        self.model = HistoryModel(history_columns(), packages.history(package_id), parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(34)
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.model = history_model(packages.history(package_id), operator=True, parent=self)
+        self.table = make_table(self.model)
         # Widths from samples, not from every line (a long history opens at once);
         # Observação takes the room left, a long one is elided, its tooltip shows it whole.
-        size_columns(self.table, history_samples(self.model.rows()))
+        size_columns(self.table, history_samples(self.model.rows(), operator=True))
         layout.addWidget(self.table, 1)
         if self.model.rowCount():
             # The newest line is where the user looks first.

@@ -227,17 +227,8 @@ class PackageListPage(QWidget):
         """All this patient's packages to Excel (the reports module writes the file)."""
         if self.patient_id is None:
             return
-        try:
-            from ..exports import export_patient_packages
-        except ModuleNotFoundError as missing:
-            if missing.name != "r3izzy_desktop.ui.exports":
-                raise
-            messages.inform(
-                self,
-                self.tr("Exportar"),
-                self.tr("A exportação para Excel chega numa próxima versão."),
-            )
-            return
+        from ..exports import export_patient_packages  # openpyxl loads at first use
+
         try:
             export_patient_packages(self, self.patient_id)
         except DomainError as error:
@@ -245,17 +236,8 @@ class PackageListPage(QWidget):
 
     def receipt(self, package_id: int) -> None:
         """The package's receipt (the reports module builds it)."""
-        try:
-            from ..receipt import open_receipt
-        except ModuleNotFoundError as missing:
-            if missing.name != "r3izzy_desktop.ui.receipt":
-                raise
-            messages.inform(
-                self,
-                self.tr("Recibo"),
-                self.tr("O recibo do pacote chega numa próxima versão."),
-            )
-            return
+        from ..receipt import open_receipt  # loads at first use (it brings openpyxl)
+
         try:
             open_receipt(self, package_id)
         except DomainError as error:

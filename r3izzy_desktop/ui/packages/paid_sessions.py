@@ -6,13 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,10 +21,11 @@ from ...core.errors import DomainError
 from ...core.packages import PaidSession
 from ...core.ptbr import format_brl, format_date, format_day_month_time, format_weekday_date
 from .. import messages
-from ..table_model import RIGHT, Column, RowTableModel
+from ..table_model import RIGHT, Column, RowTableModel, make_table
 from ..widgets import StatusBadge, label
 
 REMOVE_COLUMN = 5
+BUTTON_ROW_HEIGHT = 42
 
 
 def paid_session_columns() -> list[Column[PaidSession]]:
@@ -73,17 +72,9 @@ class PaidSessionsDialog(QDialog):
         layout.addWidget(self.figures)
 
         self.model: RowTableModel[PaidSession] = RowTableModel(paid_session_columns(), parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(42)
+        # Taller rows: each holds a "Remover" button.
+        self.table = make_table(self.model, row_height=BUTTON_ROW_HEIGHT)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(REMOVE_COLUMN, QHeaderView.ResizeMode.Fixed)

@@ -9,7 +9,6 @@ shared `pay_flow.pay_with_package` (price adjustment, not enough sessions).
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic, clock, packages
 from ...core.errors import DomainError
+from ...core.finance import add_months, current_month
 from ...core.ptbr import format_brl, format_month_year, format_session_label
 from .. import messages, pay_flow
 from ..widgets import label
@@ -35,20 +35,6 @@ from .form import PT_BR, from_qdate, to_qdate
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 1
 MONTHS_BEFORE, MONTHS_AFTER = 12, 6
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def shift_month(day: date, months: int) -> tuple[int, int]:
-    index = day.year * 12 + day.month - 1 + months
-    return index // 12, index % 12 + 1
-
-
-def month_key(year: int, month: int) -> str:
-    """How the Mês list names a month internally: "2025-06"."""
-    return f"{year:04d}-{month:02d}"
 
 
 def session_label(session) -> str:
@@ -93,9 +79,10 @@ class PaySessionsDialog(QDialog):
         self.month = QComboBox()
         self.month.setAccessibleName(self.tr("Mês"))
         today = clock.today()
+        # Each month's item holds its first day (a QDate: the combo finds it by value).
         for offset in range(-MONTHS_BEFORE, MONTHS_AFTER + 1):
-            year, month = shift_month(today, offset)
-            self.month.addItem(format_month_year(date(year, month, 1)), month_key(year, month))
+            first = add_months(today, offset)
+            self.month.addItem(format_month_year(first), to_qdate(first))
         self.month.addItem(self.tr("Período personalizado"), None)
         self.start = self._date_edit(self.tr("De"))
         self.end = self._date_edit(self.tr("Até"))
@@ -149,7 +136,7 @@ class PaySessionsDialog(QDialog):
         buttons.addWidget(self.select_button)
         layout.addLayout(buttons)
 
-        self.set_month(today.year, today.month)
+        self.set_month(today)
         self.month.currentIndexChanged.connect(self._month_chosen)
         self.start.dateChanged.connect(self._dates_changed)
         self.end.dateChanged.connect(self._dates_changed)
@@ -178,14 +165,14 @@ class PaySessionsDialog(QDialog):
         return edit
 
     # -- the period -----------------------------------------------------------------------------
-    def set_month(self, year: int, month: int) -> None:
-        """Show one whole month (Mês) and set De / Até to its first and last day."""
-        first, last = month_bounds(year, month)
-        for edit, day in ((self.start, first), (self.end, last)):
+    def set_month(self, day: date) -> None:
+        """Show `day`'s whole month (Mês) and set De / Até to its first and last day."""
+        first, last = current_month(day)
+        for edit, value in ((self.start, first), (self.end, last)):
             edit.blockSignals(True)
-            edit.setDate(to_qdate(day))
+            edit.setDate(to_qdate(value))
             edit.blockSignals(False)
-        index = self.month.findData(month_key(year, month))
+        index = self.month.findData(to_qdate(first))
         self.month.blockSignals(True)
         self.month.setCurrentIndex(index if index >= 0 else self.month.count() - 1)
         self.month.blockSignals(False)
@@ -195,17 +182,14 @@ class PaySessionsDialog(QDialog):
 
     def _month_chosen(self, _index: int) -> None:
         chosen = self.month.currentData()
-        if chosen:
-            year, month = (int(part) for part in chosen.split("-"))
-            self.set_month(year, month)
+        if chosen is not None:
+            self.set_month(from_qdate(chosen))
             self.reload()
 
     def _dates_changed(self) -> None:
         start, end = self.period()
-        whole = month_bounds(start.year, start.month)
-        index = (
-            self.month.findData(month_key(start.year, start.month)) if (start, end) == whole else -1
-        )
+        first, last = current_month(start)
+        index = self.month.findData(to_qdate(first)) if (start, end) == (first, last) else -1
         self.month.blockSignals(True)
         self.month.setCurrentIndex(index if index >= 0 else self.month.count() - 1)
         self.month.blockSignals(False)

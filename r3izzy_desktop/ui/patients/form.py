@@ -204,6 +204,5 @@ class PatientFormDialog(QDialog):
             self.fields[first].editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _check_cpf(self) -> None:
-        text = self.cpf.text().strip()
-        if text and not clinic.cpf_is_valid(text):
-            self.fields["cpf"].set_error(self.tr("CPF inválido: confira os dígitos."))
+        """Leaving the CPF field checks it (the core's rule and message)."""
+        self.fields["cpf"].set_error(clinic.patient_errors(cpf=self.cpf.text()).get("cpf"))

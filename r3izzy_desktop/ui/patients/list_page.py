@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic
 from ...core.ptbr import format_date
-from ..table_model import Column, RowTableModel
+from ..table_model import Column, RowTableModel, make_table
 from ..widgets import PageHeader, icon, label
 
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list is filtered
@@ -116,20 +115,10 @@ class PatientsListPage(QWidget):
         layout.addLayout(bar)
 
         self.model: RowTableModel[PatientRow] = RowTableModel(patient_columns(), parent=self)
-        self.table = _PatientsTable()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
+        self.table = make_table(self.model, view=_PatientsTable())
         self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(38)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
         for column, width in ((1, 170), (2, 150), (3, 190), (4, 240)):
             header.resizeSection(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -152,7 +141,6 @@ class PatientsListPage(QWidget):
         # Mouse: double-click; keyboard: Enter on the highlighted row.
         self.table.doubleClicked.connect(self._open_index)
         self.table.enter_pressed.connect(lambda: self._open_index(self.table.currentIndex()))
-        self._loaded = False
 
     # -- the page's contract with the main window -----------------------------------------
     def refresh(self) -> None:
@@ -174,7 +162,6 @@ class PatientsListPage(QWidget):
         )
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._loaded = True
         count = self.model.rowCount()
         if query.strip():
             self.header.set_subtitle(
@@ -206,7 +193,7 @@ class PatientsListPage(QWidget):
     # -- selection and opening --------------------------------------------------------------
     def selected_patient_id(self) -> int | None:
         index = self.table.currentIndex()
-        if not index.isValid() or not self._loaded:
+        if not index.isValid():
             return None
         return self.model.row_at(index).id
 

@@ -103,7 +103,6 @@ class PatientPage(QWidget):
         layout.addLayout(top)
 
         self.agenda_card = Card()
-        self.agenda_card.setObjectName("card")
         self.agenda_card.setAccessibleName(self.tr("Agenda do paciente"))
         self.agenda_card.body.addWidget(label(self.tr("Agenda do paciente"), "sectionTitle"))
         # Until the calendar plugs in: say what is coming there, centred in the area.

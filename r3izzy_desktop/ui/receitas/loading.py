@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from ...core import receitas
 from ...core.agenda import SessionRow
 from ...core.receitas import ReceitasTotals
-from ..finance.jobs import Job
+from ..jobs import Job
 
 SYNC_ROWS = 1_500  # read at once up to this many sessions (a few dozen milliseconds)
 PREVIEW_ROWS = 100  # beyond that, these first rows at once, the rest in the background
@@ -65,7 +65,10 @@ class PeriodLoader(QObject):
 
         def everything(_progress):
             rows = receitas.sessions(start, end, **filters)
-            return generation, rows, receitas.totals(start, end, **filters)
+            # The totals, unless already read for the first rows.
+            if totals is None:
+                return generation, rows, receitas.totals(start, end, **filters)
+            return generation, rows, totals
 
         job = Job(everything, "receitas")
         job.succeeded.connect(self._loaded)

@@ -4,7 +4,7 @@ totals what was received and what is open for the filtered period."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,22 +23,17 @@ from PySide6.QtWidgets import (
 from ...core import clinic, clock, receitas
 from ...core.agenda import SessionRow
 from ...core.errors import DomainError
+from ...core.finance import add_months, current_month
 from ...core.ptbr import format_brl, format_month_year
 from .. import messages
 from ..agenda.patient_picker import PatientPicker
 from ..agenda.payment_offer import register_payments
 from ..agenda.session_detail import SessionDetailDialog
 from ..column_widths import size_columns
-from ..table_model import RowTableModel
+from ..table_model import RowTableModel, make_table
 from ..widgets import Card, PageHeader, label
 from .columns import COLUMN_CAPS, PATIENT_COLUMN, column_samples, receitas_columns
 from .loading import PeriodLoader, Reading
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    first = day.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first, last
 
 
 class ReceitasPage(QWidget):
@@ -67,23 +61,16 @@ class ReceitasPage(QWidget):
         layout.addWidget(self._filters())
 
         self.model: RowTableModel[SessionRow] = RowTableModel(receitas_columns(), parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = make_table(
+            self.model, selection=QAbstractItemView.SelectionMode.ExtendedSelection
+        )
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(34)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
         self.table.setAccessibleName(self.tr("Sessões do período"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(PATIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header.setHighlightSections(False)
         self.table.doubleClicked.connect(self._open_session)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         layout.addWidget(self.table, 1)
@@ -206,17 +193,11 @@ class ReceitasPage(QWidget):
         self.reload()
 
     def set_month(self, day: date) -> None:
-        self.set_period(*month_bounds(day))
+        self.set_period(*current_month(day))
 
     def _shift_month(self, direction: int) -> None:
         start, _end = self.period()
-        first = start.replace(day=1)
-        target = (
-            (first + timedelta(days=32)).replace(day=1)
-            if direction > 0
-            else (first - timedelta(days=1)).replace(day=1)
-        )
-        self.set_month(target)
+        self.set_month(add_months(start, direction))
 
     def _patient_text_changed(self, text: str) -> None:
         """An emptied search means every patient again."""
@@ -244,7 +225,7 @@ class ReceitasPage(QWidget):
         """Read the period again with the filters: the rows and the footer totals (a busy
         period: its first rows at once, every row from the background; loading.py)."""
         start, end = self.period()
-        whole_month = (start, end) == month_bounds(start)
+        whole_month = (start, end) == current_month(start)
         self.month_label.setText(
             format_month_year(start).capitalize() if whole_month else self.tr("Período")
         )

@@ -11,26 +11,23 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core.errors import DomainError, ValidationError
 from .. import messages
-from ..table_model import Column, RowTableModel
-from ..widgets import Card, FormField, icon, label
+from ..table_model import Column, RowTableModel, make_table
+from ..widgets import Card, FormField, icon, label, repolish
 
 
 class CatalogTab(QWidget):
     """Rows are frozen dataclasses with at least `id`, `name` and `active`."""
 
-    noun = "item"  # "serviço", used in titles: "Novo serviço"
     new_title = "Novo item"
 
     def __init__(self, parent: QWidget | None = None):
@@ -53,17 +50,8 @@ class CatalogTab(QWidget):
         bar.addWidget(self.show_inactive)
         left.addLayout(bar)
         self.model: RowTableModel[Any] = RowTableModel(self.columns(), parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table = make_table(self.model)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -149,8 +137,7 @@ class CatalogTab(QWidget):
         self.toggle_button.setVisible(True)
         self.toggle_button.setText(self.tr("Desativar") if row.active else self.tr("Reativar"))
         self.toggle_button.setProperty("danger", row.active)
-        self.toggle_button.style().unpolish(self.toggle_button)
-        self.toggle_button.style().polish(self.toggle_button)
+        repolish(self.toggle_button)
         self.save_button.setText(self.tr("Salvar alterações"))
 
     def start_new(self) -> None:

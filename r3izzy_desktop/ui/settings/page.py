@@ -1,6 +1,5 @@
-"""Configurações (SPEC §5.10): one tab per subject. Other areas add their own tabs with
-`register_tab(title, factory)` (module level, before the page is built) or
-`SettingsPage.add_tab(widget, title)` (on a built page)."""
+"""Configurações (SPEC §5.10): one tab per subject, each built when the page is; a tab
+can also be added to a built page with `SettingsPage.add_tab(widget, title)`."""
 
 from __future__ import annotations
 
@@ -14,15 +13,10 @@ from ..widgets import ComingSoonPage, PageHeader
 log = logging.getLogger(__name__)
 TabFactory = Callable[[], QWidget]
 
-_EXTRA_TABS: list[tuple[str, TabFactory]] = []
-
-
-def register_tab(title: str, factory: TabFactory) -> None:
-    """Add a tab to every Configurações page built from now on (e.g. "Backups")."""
-    _EXTRA_TABS.append((title, factory))
-
 
 def default_tabs() -> list[tuple[str, TabFactory]]:
+    from ..settings_backup import BackupsSection
+    from ..settings_database import DatabaseSection
     from .catalog_tabs import LocationsTab, ProfessionalsTab, ServicesTab
     from .clinic_tab import ClinicTab
 
@@ -31,7 +25,8 @@ def default_tabs() -> list[tuple[str, TabFactory]]:
         ("Locais", LocationsTab),
         ("Profissionais", ProfessionalsTab),
         ("Clínica", ClinicTab),
-        *_EXTRA_TABS,
+        ("Backups", BackupsSection),
+        ("Banco de dados", DatabaseSection),
     ]
 
 
