@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, ModelSelect, fn
 
 from . import agenda, session_rows
 from .agenda import SessionRow
@@ -113,6 +113,26 @@ def first_sessions(
     )
 
 
+def _live_between(
+    query: ModelSelect,
+    begin: datetime,
+    stop: datetime,
+    patient: Patient | int | None,
+    service: Service | int | None,
+) -> ModelSelect:
+    """`query` narrowed to the live sessions from `begin` (included) to `stop` (excluded),
+    of one patient and one service when given."""
+    query = query.where(
+        (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
+    )
+    patient_id, service_id = _id(patient, Patient), _id(service, Service)
+    if patient_id is not None:
+        query = query.where(Session.patient == patient_id)
+    if service_id is not None:
+        query = query.where(Session.service == service_id)
+    return query
+
+
 def count(
     start: date,
     end: date,
@@ -124,14 +144,7 @@ def count(
     """How many rows `sessions()` gives for the same filters (one SQL count)."""
     begin, stop = _bounds(start, end)
     wanted = _situation(situation)
-    query = Session.select(fn.COUNT(Session.id)).where(
-        (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
-    )
-    patient_id, service_id = _id(patient, Patient), _id(service, Service)
-    if patient_id is not None:
-        query = query.where(Session.patient == patient_id)
-    if service_id is not None:
-        query = query.where(Session.service == service_id)
+    query = _live_between(Session.select(fn.COUNT(Session.id)), begin, stop, patient, service)
     if wanted is not None:
         query = query.where(session_is_paid() if wanted == PAGO else ~session_is_paid())
     return int(query.scalar() or 0)
@@ -150,27 +163,17 @@ def totals(
     begin, stop = _bounds(start, end)
     wanted = _situation(situation)
     unpaid = Payment.id.is_null() & (Session.attendance != FALTA_JUSTIFICADA)
-    query = (
-        Session.select(
-            fn.SUM(Payment.amount).coerce(False).alias("received"),
-            fn.COUNT(Payment.id).alias("paid_count"),
-            fn.SUM(Case(None, [(unpaid, Session.price)], 0)).coerce(False).alias("open_amount"),
-            fn.SUM(Case(None, [(unpaid, 1)], 0)).coerce(False).alias("open_count"),
-        )
-        .join(
-            Payment,
-            JOIN.LEFT_OUTER,
-            on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
-        )
-        .where(
-            (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
-        )
+    query = Session.select(
+        fn.SUM(Payment.amount).coerce(False).alias("received"),
+        fn.COUNT(Payment.id).alias("paid_count"),
+        fn.SUM(Case(None, [(unpaid, Session.price)], 0)).coerce(False).alias("open_amount"),
+        fn.SUM(Case(None, [(unpaid, 1)], 0)).coerce(False).alias("open_count"),
+    ).join(
+        Payment,
+        JOIN.LEFT_OUTER,
+        on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
     )
-    patient_id, service_id = _id(patient, Patient), _id(service, Service)
-    if patient_id is not None:
-        query = query.where(Session.patient == patient_id)
-    if service_id is not None:
-        query = query.where(Session.service == service_id)
+    query = _live_between(query, begin, stop, patient, service)
     if wanted == PAGO:
         query = query.where(Payment.id.is_null(False))
     elif wanted == ABERTO:
