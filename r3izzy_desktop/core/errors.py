@@ -90,3 +90,11 @@ class DatabaseProblem(DomainError):
         super().__init__(message)
         self.kind = kind
         self.path = path
+
+
+class ExportCancelled(DomainError):
+    """The user stopped the export (or other background work); no file was written.
+    Here, not in export.py, so the background jobs can know it without loading openpyxl."""
+
+    def __init__(self, message: str = "Exportação cancelada; nenhum arquivo foi gravado."):
+        super().__init__(message)

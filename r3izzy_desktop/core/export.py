@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from . import clock, reports
 from .clinic import fold, get_patient
-from .errors import DomainError
+from .errors import DomainError, ExportCancelled  # noqa: F401 - export.ExportCancelled
 from .models import Patient
 from .ptbr import format_datetime
 from .reports import PackageReportTotals, ReportFilters
@@ -51,13 +51,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 Progress = Callable[[int, int], None]
 """progress(done, total): called now and then while exporting; raising ExportCancelled
 inside it stops the export and nothing is written."""
-
-
-class ExportCancelled(DomainError):
-    """The user stopped the export; no file was written."""
-
-    def __init__(self, message: str = "Exportação cancelada; nenhum arquivo foi gravado."):
-        super().__init__(message)
 
 
 class ExportFailed(DomainError):

@@ -24,8 +24,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from ..core.database import close_thread_connection, current_url
-from ..core.errors import DomainError
-from ..core.export import ExportCancelled
+from ..core.errors import DomainError, ExportCancelled
 
 log = logging.getLogger(__name__)
 

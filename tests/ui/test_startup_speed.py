@@ -78,6 +78,32 @@ def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
     assert loaded == "[]"
 
 
+def test_the_checks_after_the_window_load_no_excel_writer(tmp_path):
+    """The day's backup and the integrity check begin a second after the window, on the
+    UI thread's timer: what they import then (openpyxl took 0.3 s) freezes the window."""
+    code = """
+        import sys, time
+        from PySide6.QtWidgets import QApplication
+        from r3izzy_desktop.ui import app
+        session = app.start(sys.argv[1])
+        deadline = time.monotonic() + 60
+        while not session.checks_finished() and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        print(session.checks_finished(), "openpyxl" in sys.modules)
+        session.finish_checks()
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), _database(tmp_path)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True False"
+
+
 def test_exit_when_idle_quits_once_the_window_is_up(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "r3izzy_desktop", "--db", _database(tmp_path)],
