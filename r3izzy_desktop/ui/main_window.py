@@ -76,8 +76,9 @@ def _settings_page() -> QWidget:
 
 def default_pages() -> list[PageSpec]:
     """The app's pages, in navigation order. A page may have `refresh()` (called when it is
-    shown), `focus_search()` and `window_closing()`. Imports are local so that start-up
-    only loads the first page."""
+    shown; not the first time if the page says `loads_when_built = True`, its data being
+    read by its constructor a moment before), `focus_search()` and `window_closing()`.
+    Imports are local so that start-up only loads the first page."""
     return [
         PageSpec("patients", "Pacientes", "patients", _patients_page),
         PageSpec("agenda", "Agenda", "agenda", _agenda_page),
@@ -165,8 +166,12 @@ class MainWindow(QMainWindow):
     def _on_nav(self, row: int) -> None:
         if row < 0:
             return
-        widget = self.page(self._specs[row].key)
+        key = self._specs[row].key
+        built_now = key not in self._pages
+        widget = self.page(key)
         self.stack.setCurrentWidget(widget)
+        if built_now and getattr(widget, "loads_when_built", False):
+            return  # read by its constructor just now: reading again would only repeat it
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):
             refresh()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from r3izzy_desktop.core import agenda, clinic, clock, payments
+from r3izzy_desktop.core import agenda, clinic, clock, payments, session_rows
 from r3izzy_desktop.ui.agenda import AgendaPage, paint, patient_calendar
 from r3izzy_desktop.ui.agenda.calendar import MONTH, WEEK, week_title
 from r3izzy_desktop.ui.agenda.session_detail import SessionDetailDialog
@@ -300,3 +300,34 @@ def test_patient_page_gets_the_patient_calendar(qtbot, patient, make_session, op
     page = window.show_page("agenda")
     assert page.calendar.patient_only is False
     assert window.show_page("receitas").model is not None
+
+
+def test_agenda_and_receitas_read_their_data_once_when_first_opened(qtbot, db, monkeypatch):
+    """Built on first use, the two pages read their period in the constructor: the main
+    window does not read it again at once; shown again later, they do read it again."""
+    from r3izzy_desktop.ui.main_window import MainWindow
+    from r3izzy_desktop.ui.receitas.loading import PeriodLoader
+
+    reads = {"agenda": 0, "receitas": 0}
+    month_rows = session_rows.first_of_each_day
+    load = PeriodLoader.load
+
+    def counted_month(*args, **kwargs):
+        reads["agenda"] += 1
+        return month_rows(*args, **kwargs)
+
+    def counted_load(self, *args, **kwargs):
+        reads["receitas"] += 1
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(session_rows, "first_of_each_day", counted_month)
+    monkeypatch.setattr(PeriodLoader, "load", counted_load)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_page("agenda")
+    window.show_page("receitas")
+    assert reads == {"agenda": 1, "receitas": 1}
+    window.show_page("patients")
+    window.show_page("agenda")
+    window.show_page("receitas")
+    assert reads == {"agenda": 2, "receitas": 2}
