@@ -69,6 +69,9 @@ PROFESSIONALS = (
 MANUAL = ("pix", "dinheiro", "cartao_credito", "cartao_debito", "transferencia", "outro")
 OPERATORS = ("recepcao1", "recepcao2", "Marta", "Jéssica")
 FLUSH_AT = 40_000
+# Patients whose course lasts until the horizon (they still come today): without them the
+# sessions thin out over the last year, as if the clinic were closing.
+ONGOING_SHARE = 0.15
 
 
 # Tables in the order their rows may be written (every reference points backwards).
@@ -288,6 +291,8 @@ def _patient(
     latest_first = horizon - timedelta(weeks=weeks_needed)
     span_days = (latest_first - start).days
     first = start + timedelta(days=rng.randint(0, span_days) if span_days > 0 else 0)
+    if rng.random() < ONGOING_SHARE:  # still coming: the course runs to the horizon
+        first = latest_first if span_days > 0 else start
     if index < 2:  # the benchmark's cases: their whole story lies in the past
         first = start
     monday = first - timedelta(days=first.weekday())
