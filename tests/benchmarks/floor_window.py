@@ -34,14 +34,20 @@ class ExitWhenIdle(QObject):
             QTimer.singleShot(0, QApplication.quit)
 
 
-def main() -> int:
-    app = QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("floor")
+def show_until_idle(app: QApplication, window: QMainWindow) -> int:
+    """Show `window` at the app's size, print the idle mark once it is painted and idle,
+    quit; the exit code."""
     window.resize(1280, 800)
     window.show()
     _probe = ExitWhenIdle(window)
     return app.exec()
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setWindowTitle("floor")
+    return show_until_idle(app, window)
 
 
 if __name__ == "__main__":

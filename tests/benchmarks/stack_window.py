@@ -15,7 +15,7 @@ for _driver in ("psycopg", "psycopg2", "psycopg2cffi"):
     sys.modules[_driver] = None  # type: ignore[assignment]  # as the app: SQLite only
 
 import peewee  # noqa: E402
-from floor_window import ExitWhenIdle  # noqa: E402
+from floor_window import show_until_idle  # noqa: E402
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView  # noqa: E402
 
@@ -51,10 +51,7 @@ def main() -> int:
     view = QTableView()
     view.setModel(PatientsModel(rows))
     window.setCentralWidget(view)
-    window.resize(1280, 800)
-    window.show()
-    _probe = ExitWhenIdle(window)
-    return app.exec()
+    return show_until_idle(app, window)
 
 
 if __name__ == "__main__":
