@@ -133,3 +133,44 @@ def test_chart_refuses_series_of_the_wrong_length(qtbot):
     qtbot.addWidget(chart)
     with pytest.raises(ValueError):
         chart.set_data(["jan"], [Series("a", "#000000", (D(1), D(2)))])
+
+
+def test_a_chart_says_loading_before_its_data_and_when_everything_is_zero(qtbot):
+    chart = BarChart("Recebido por mês")
+    qtbot.addWidget(chart)
+    chart.resize(520, 260)
+    assert chart.empty_text() == chart.describe() == "Carregando…"
+    chart.grab()  # painted with its message, no axis
+    chart.set_data(["jan/26", "fev/26"], [Series("Recebido", "#0f8b8d", (D(0), D(0)))])
+    assert chart.describe() == "Nenhum valor nestes meses."
+    chart.grab()
+    assert chart.bar_tooltip_at(QPoint(chart.width() - 30, 150)) is not None  # still there
+    chart.set_data(["jan/26", "fev/26"], [Series("Recebido", "#0f8b8d", (D(0), D(5)))])
+    assert chart.empty_text() == ""
+    assert chart.describe() == "Recebido: jan/26 R$ 0,00, fev/26 R$ 5,00"
+
+
+def test_charts_say_when_the_figures_could_not_be_read(qtbot, db, may, monkeypatch):
+    from r3izzy_desktop.core import reports
+    from r3izzy_desktop.core.errors import DomainError
+    from r3izzy_desktop.ui import messages
+
+    told = []
+    monkeypatch.setattr(messages, "show_failure", lambda parent, error: told.append(str(error)))
+    read = reports.finance_summary
+
+    def broken(*args, **kwargs):
+        raise DomainError("O banco de dados não respondeu.")
+
+    monkeypatch.setattr(reports, "finance_summary", broken)
+    page = FinancePage()
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert told == ["O banco de dados não respondeu."]
+    assert page.received_chart.describe() == "Os valores não puderam ser carregados."
+    assert page.credit_chart.describe() == "Os valores não puderam ser carregados."
+    monkeypatch.setattr(reports, "finance_summary", read)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.summary is not None and not page.is_loading())
+    assert page.received_chart.describe().startswith("Recebido: jun/24 R$ 0,00")

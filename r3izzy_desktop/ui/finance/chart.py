@@ -66,6 +66,7 @@ class BarChart(QWidget):
         self._labels: list[str] = []
         self._series: list[Series] = []
         self._bars: list[tuple[QRect, str]] = []  # where each bar was drawn, its tooltip
+        self._waiting = self.tr("Carregando…")  # said while there is no data
 
     def sizeHint(self) -> QSize:
         return QSize(520, 260)
@@ -80,8 +81,25 @@ class BarChart(QWidget):
         self.setAccessibleDescription(self.describe())
         self.update()
 
+    def set_waiting_text(self, text: str) -> None:
+        """What to say while there is no data: "Carregando…", or why it did not come."""
+        self._waiting = text
+        self.setAccessibleDescription(self.describe())
+        self.update()
+
+    def empty_text(self) -> str:
+        """What the chart says instead of bars: the waiting text before its data, a line
+        when every value is zero (a new clinic); "" when it has bars to show."""
+        if not self._labels:
+            return self._waiting
+        if self.maximum() <= 0:
+            return self.tr("Nenhum valor nestes meses.")
+        return ""
+
     def describe(self) -> str:
         """The chart in words (accessibility, and what a test can read)."""
+        if self.empty_text():
+            return self.empty_text()
         parts = []
         for item in self._series:
             values = ", ".join(
@@ -108,13 +126,16 @@ class BarChart(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7.5))
         painter.setFont(small)
-        step = nice_step(self.maximum())
-        lines = max(int((self.maximum() / step).to_integral_value(ROUND_CEILING)), 1)
-        top = step * lines
-        self._grid(painter, plot, step, lines)
-        self._legend(painter)
         if self._labels:
+            step = nice_step(self.maximum())
+            lines = max(int((self.maximum() / step).to_integral_value(ROUND_CEILING)), 1)
+            top = step * lines
+            self._grid(painter, plot, step, lines)
+            self._legend(painter)
             self._draw_bars(painter, plot, top)
+        if message := self.empty_text():
+            painter.setPen(AXIS_TEXT)
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, message)
         painter.end()
 
     def _y(self, plot: QRect, value: Decimal, top: Decimal) -> int:

@@ -189,6 +189,8 @@ class FinancePage(QWidget):
         generation = self._generation
         self._pending = True
         self.status.setText(self.tr("Carregando…"))
+        for chart in (self.received_chart, self.credit_chart):
+            chart.set_waiting_text(self.tr("Carregando…"))
         job = Job(lambda _progress: (generation, reports.finance_summary(start, end)), "finanças")
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._failed)
@@ -212,6 +214,8 @@ class FinancePage(QWidget):
     def _failed(self, error: Exception) -> None:
         self._pending = False
         self.status.setText("")
+        for chart in (self.received_chart, self.credit_chart):
+            chart.set_waiting_text(self.tr("Os valores não puderam ser carregados."))
         messages.show_failure(self, error)
 
     def _show(self, summary: FinanceSummary) -> None:
