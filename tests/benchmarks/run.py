@@ -304,6 +304,10 @@ def main() -> int:
             compile_bytecode(log)
             result["startup_s"] = startup.measure(db, workdir / "startup", args.runs, log=log)
             log(f"  {result['startup_s']}")
+            log(
+                "  (what the libraries alone take: python tests/benchmarks/stack_startup.py "
+                f"--db {db} times the least program on this stack; README, Performance)"
+            )
         if "screens" in wanted:
             log("screens (in the app's process):")
             screens = measure_screens(db, workdir, args.runs)
