@@ -75,10 +75,9 @@ def _settings_page() -> QWidget:
 
 
 def default_pages() -> list[PageSpec]:
-    """The app's pages, in navigation order. A page may have `refresh()` (called when it is
-    shown; not the first time if the page says `loads_when_built = True`, its data being
-    read by its constructor a moment before), `focus_search()` and `window_closing()`.
-    Imports are local so that start-up only loads the first page."""
+    """The app's pages, in navigation order. A page reads its data when it is built; it
+    may have `refresh()` (called each time it is shown again), `focus_search()` and
+    `window_closing()`. Imports are local so that start-up only loads the first page."""
     return [
         PageSpec("patients", "Pacientes", "patients", _patients_page),
         PageSpec("agenda", "Agenda", "agenda", _agenda_page),
@@ -170,10 +169,8 @@ class MainWindow(QMainWindow):
         built_now = key not in self._pages
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
-        if built_now and getattr(widget, "loads_when_built", False):
-            return  # read by its constructor just now: reading again would only repeat it
         refresh = getattr(widget, "refresh", None)
-        if callable(refresh):
+        if callable(refresh) and not built_now:  # built now: it has just read its data
             refresh()
 
     def show_about(self) -> None:

@@ -4,15 +4,27 @@ helper builds the real dialog, fills and clicks it, and returns what `ask` would
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QPoint, Qt, QTime
 
+from r3izzy_desktop.ui.agenda import AgendaPage
 from r3izzy_desktop.ui.agenda.choose_package import ChoosePackageDialog
 from r3izzy_desktop.ui.agenda.manual_payment import ManualPaymentDialog
 from r3izzy_desktop.ui.agenda.session_form import SessionFormDialog
 
 LEFT = Qt.MouseButton.LeftButton
+
+
+def shown_agenda(qtbot, day: date) -> AgendaPage:
+    """The Agenda page on screen at 1100 x 800, on `day`'s month."""
+    page = AgendaPage()
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.calendar.set_date(day)
+    return page
 
 
 def type_patient(qtbot, dialog: SessionFormDialog, text: str) -> None:

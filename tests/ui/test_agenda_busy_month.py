@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from r3izzy_desktop.core import agenda
-from r3izzy_desktop.ui.agenda import AgendaPage, calendar
+from r3izzy_desktop.ui.agenda import calendar
+
+from .agenda_drivers import shown_agenda
 
 
 def test_a_busy_day_shows_its_first_and_counts_the_rest(qtbot, db, patient, service, monkeypatch):
@@ -15,12 +17,7 @@ def test_a_busy_day_shows_its_first_and_counts_the_rest(qtbot, db, patient, serv
     for minutes in range(0, 12 * 30, 30):
         agenda.schedule(patient, service, datetime(2025, 4, 15, 7) + timedelta(minutes=minutes))
     agenda.schedule(patient, service, datetime(2025, 4, 16, 9))
-    page = AgendaPage()
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    page.calendar.set_date(date(2025, 4, 15))
+    page = shown_agenda(qtbot, date(2025, 4, 15))
     assert page.calendar.count_label.text() == "13 sessões · 13 em aberto"
     cells = {c.day: c for c in page.calendar.month_view.laid_out()}
     busy = cells[date(2025, 4, 15)]
@@ -40,12 +37,7 @@ def test_a_crowded_week_paints_slivers_with_their_payment_dots(qtbot, db, patien
 
     made = [agenda.schedule(patient, service, datetime(2025, 4, 16, 9)) for _ in range(20)]
     payments.pay_manually(made[:10], method="pix")
-    page = AgendaPage()
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    page.calendar.set_date(date(2025, 4, 16))
+    page = shown_agenda(qtbot, date(2025, 4, 16))
     page.calendar.set_view("week")
     grid = page.calendar.week_view.grid
     blocks = grid.blocks()

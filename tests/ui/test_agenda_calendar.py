@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from r3izzy_desktop.core import agenda, clinic, clock, payments, session_rows
-from r3izzy_desktop.ui.agenda import AgendaPage, paint, patient_calendar
+from r3izzy_desktop.core import agenda, clinic, clock, payments
+from r3izzy_desktop.ui.agenda import paint, patient_calendar
 from r3izzy_desktop.ui.agenda.calendar import MONTH, WEEK, week_title
 from r3izzy_desktop.ui.agenda.session_detail import SessionDetailDialog
 from r3izzy_desktop.ui.agenda.session_form import SessionFormDialog
 from r3izzy_desktop.ui.agenda.week_grid import lanes
 
-from .agenda_drivers import LEFT
+from .agenda_drivers import LEFT, shown_agenda
 
 
 @pytest.fixture
@@ -36,13 +36,7 @@ def opened(monkeypatch):
 
 @pytest.fixture
 def page(qtbot, db, opened):
-    widget = AgendaPage()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.calendar.set_date(date(2025, 4, 9))
-    return widget
+    return shown_agenda(qtbot, date(2025, 4, 9))
 
 
 def centre(rect) -> QPoint:
@@ -156,12 +150,7 @@ def test_a_busy_month_lays_out_every_session(qtbot, db, patient, service, opened
     ]
     for start in starts:
         agenda.schedule(patient, service, start)
-    page = AgendaPage()
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    page.calendar.set_date(date(2025, 4, 15))
+    page = shown_agenda(qtbot, date(2025, 4, 15))
     cells = page.calendar.month_view.laid_out()
     assert len(page.calendar.rows()) == 300
     assert sum(len(c.shown) + c.hidden for c in cells) == 300
@@ -300,34 +289,3 @@ def test_patient_page_gets_the_patient_calendar(qtbot, patient, make_session, op
     page = window.show_page("agenda")
     assert page.calendar.patient_only is False
     assert window.show_page("receitas").model is not None
-
-
-def test_agenda_and_receitas_read_their_data_once_when_first_opened(qtbot, db, monkeypatch):
-    """Built on first use, the two pages read their period in the constructor: the main
-    window does not read it again at once; shown again later, they do read it again."""
-    from r3izzy_desktop.ui.main_window import MainWindow
-    from r3izzy_desktop.ui.receitas.loading import PeriodLoader
-
-    reads = {"agenda": 0, "receitas": 0}
-    month_rows = session_rows.first_of_each_day
-    load = PeriodLoader.load
-
-    def counted_month(*args, **kwargs):
-        reads["agenda"] += 1
-        return month_rows(*args, **kwargs)
-
-    def counted_load(self, *args, **kwargs):
-        reads["receitas"] += 1
-        return load(self, *args, **kwargs)
-
-    monkeypatch.setattr(session_rows, "first_of_each_day", counted_month)
-    monkeypatch.setattr(PeriodLoader, "load", counted_load)
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show_page("agenda")
-    window.show_page("receitas")
-    assert reads == {"agenda": 1, "receitas": 1}
-    window.show_page("patients")
-    window.show_page("agenda")
-    window.show_page("receitas")
-    assert reads == {"agenda": 2, "receitas": 2}

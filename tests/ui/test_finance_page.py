@@ -39,8 +39,7 @@ def loaded_page(qtbot) -> FinancePage:
     page = FinancePage()
     qtbot.addWidget(page)
     page.resize(1280, 800)
-    page.show()
-    page.refresh()
+    page.show()  # built, it reads the current month
     qtbot.waitUntil(lambda: page.summary is not None and not page.is_loading())
     return page
 
@@ -163,9 +162,8 @@ def test_charts_say_when_the_figures_could_not_be_read(qtbot, db, may, monkeypat
         raise DomainError("O banco de dados não respondeu.")
 
     monkeypatch.setattr(reports, "finance_summary", broken)
-    page = FinancePage()
+    page = FinancePage()  # built, it reads the current month
     qtbot.addWidget(page)
-    page.refresh()
     qtbot.waitUntil(lambda: not page.is_loading())
     assert told == ["O banco de dados não respondeu."]
     assert page.received_chart.describe() == "Os valores não puderam ser carregados."

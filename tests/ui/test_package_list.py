@@ -145,7 +145,6 @@ def test_ctrl_n_opens_the_form_only_on_the_package_list(qtbot, monkeypatch, pati
     with qtbot.waitActive(area):
         area.show()
         area.activateWindow()
-    area.refresh()
     qtbot.keyClick(area.list_page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert calls == []  # the list of patients is showing
     area.open_packages(patient.id)

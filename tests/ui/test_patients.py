@@ -37,10 +37,9 @@ def clinic_patients(db):
 
 @pytest.fixture
 def list_page(qtbot, clinic_patients):
-    page = PatientsListPage()
+    page = PatientsListPage()  # built, it reads the patients
     qtbot.addWidget(page)
     page.show()
-    page.refresh()
     return page
 
 
@@ -168,7 +167,6 @@ def test_new_patient_button_saves_and_opens_the_patient_page(qtbot, monkeypatch,
     area = PatientsArea()
     qtbot.addWidget(area)
     area.show()
-    area.refresh()
 
     def person_fills_the_form(cls, parent, patient_id=None):
         dialog = cls(patient_id, parent)
@@ -230,7 +228,6 @@ def test_pacotes_button_and_breadcrumb_navigation(qtbot, patient):
     area = PatientsArea()
     qtbot.addWidget(area)
     area.show()
-    area.refresh()
     area.list_page.select_patient(patient.id)
     qtbot.keyClick(area.list_page.table, Qt.Key.Key_Return)
     assert area.level == "patient"
@@ -274,6 +271,5 @@ def test_thousands_of_patients_are_one_model_no_widget_per_row(qtbot, db):
             clinic.add_patient(f"Paciente {number:04d}")
     page = PatientsListPage()
     qtbot.addWidget(page)
-    page.refresh()
     assert page.model.rowCount() == 2000
     assert page.table.indexWidget(page.model.index(0, 0)) is None

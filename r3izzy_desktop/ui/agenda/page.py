@@ -9,8 +9,6 @@ from .panel import AgendaPanel
 
 
 class AgendaPage(QWidget):
-    loads_when_built = True  # the calendar reads its month when built (main_window.py)
-
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("page")

@@ -175,6 +175,7 @@ class FinancePage(QWidget):
 
         self.period.changed.connect(self.refresh)
         self.report_button.clicked.connect(self.open_report)
+        self.refresh()
 
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -141,6 +141,7 @@ class PatientsListPage(QWidget):
         # Mouse: double-click; keyboard: Enter on the highlighted row.
         self.table.doubleClicked.connect(self._open_index)
         self.table.enter_pressed.connect(lambda: self._open_index(self.table.currentIndex()))
+        self.refresh()
 
     # -- the page's contract with the main window -----------------------------------------
     def refresh(self) -> None:

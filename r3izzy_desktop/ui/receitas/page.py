@@ -37,8 +37,6 @@ from .loading import PeriodLoader, Reading
 
 
 class ReceitasPage(QWidget):
-    loads_when_built = True  # reads the current month when built (main_window.py)
-
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("page")
