@@ -172,3 +172,20 @@ def test_charts_say_when_the_figures_could_not_be_read(qtbot, db, may, monkeypat
     page.refresh()
     qtbot.waitUntil(lambda: page.summary is not None and not page.is_loading())
     assert page.received_chart.describe().startswith("Recebido: jun/24 R$ 0,00")
+
+
+def test_the_axis_keeps_room_for_a_big_clinics_labels(qtbot):
+    """ "R$ 1.500.000" fits left of the bars: no bar (nor its tooltip) starts under it."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    chart = BarChart("Recebido por mês")
+    qtbot.addWidget(chart)
+    chart.resize(520, 260)
+    chart.set_data(["jan/26", "fev/26"], [Series("Recebido", "#0f8b8d", (D(1_200_000), D(9)))])
+    chart.grab()
+    small = QFont(chart.font())
+    small.setPointSizeF(max(chart.font().pointSizeF() - 1.5, 7.5))
+    label_width = QFontMetrics(small).horizontalAdvance(axis_label(D(1_500_000)))
+    assert label_width > BarChart.MARGIN_LEFT - 8  # the usual margin would cut it
+    assert chart.bar_tooltip_at(QPoint(label_width + 4, 150)) is None
+    assert chart.bar_tooltip_at(QPoint(label_width + 40, 150)) is not None

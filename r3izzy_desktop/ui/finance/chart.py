@@ -116,23 +116,23 @@ class BarChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        plot = self.rect().adjusted(
-            self.MARGIN_LEFT, self.MARGIN_TOP, -self.MARGIN_RIGHT, -self.MARGIN_BOTTOM
-        )
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7.5))
+        painter.setFont(small)
+        step = nice_step(self.maximum())
+        lines = max(int((self.maximum() / step).to_integral_value(ROUND_CEILING)), 1)
+        # Room for the widest axis label ("R$ 1.500.000" of a big clinic), at least the usual.
+        widest = painter.fontMetrics().horizontalAdvance(axis_label(step * lines))
+        left = max(self.MARGIN_LEFT, widest + 16)
+        plot = self.rect().adjusted(left, self.MARGIN_TOP, -self.MARGIN_RIGHT, -self.MARGIN_BOTTOM)
         self._bars = []
         if plot.width() <= 10 or plot.height() <= 10:
             painter.end()
             return
-        small = QFont(self.font())
-        small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7.5))
-        painter.setFont(small)
         if self._labels:
-            step = nice_step(self.maximum())
-            lines = max(int((self.maximum() / step).to_integral_value(ROUND_CEILING)), 1)
-            top = step * lines
             self._grid(painter, plot, step, lines)
-            self._legend(painter)
-            self._draw_bars(painter, plot, top)
+            self._legend(painter, plot.left())
+            self._draw_bars(painter, plot, step * lines)
         if message := self.empty_text():
             painter.setPen(AXIS_TEXT)
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, message)
@@ -151,13 +151,12 @@ class BarChart(QWidget):
             painter.drawLine(plot.left(), y, plot.right(), y)
             painter.setPen(AXIS_TEXT)
             painter.drawText(
-                QRect(0, y - 9, self.MARGIN_LEFT - 8, 18),
+                QRect(0, y - 9, plot.left() - 8, 18),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 axis_label(value),
             )
 
-    def _legend(self, painter: QPainter) -> None:
-        x = self.MARGIN_LEFT
+    def _legend(self, painter: QPainter, x: int) -> None:
         metrics = painter.fontMetrics()
         for item in self._series:
             painter.setPen(Qt.PenStyle.NoPen)
