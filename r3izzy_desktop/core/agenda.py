@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import clock
-from .clinic import _get, operator_name
+from .clinic import get_row, operator_name
 from .database import operation
 from .errors import ValidationError
 from .models import (
@@ -74,10 +74,10 @@ def _session_values(
     professional: Any,
     notes: Any,
 ) -> dict[str, Any]:
-    patient_row = _get(Patient, patient, "Paciente não encontrado.")
+    patient_row = get_row(Patient, patient, "Paciente não encontrado.")
     if not patient_row.active:
         raise ValidationError("Este paciente está inativo; reative-o para agendar.", "patient")
-    service_row = _get(Service, service, "Serviço não encontrado.")
+    service_row = get_row(Service, service, "Serviço não encontrado.")
     return {
         "patient": patient_row.id,
         "service": service_row.id,
@@ -88,10 +88,10 @@ def _session_values(
         "duration_min": service_row.duration_min
         if duration_min is None
         else _duration(duration_min),
-        "location": _get(Location, location, "Local não encontrado.").id
+        "location": get_row(Location, location, "Local não encontrado.").id
         if location is not None
         else None,
-        "professional": _get(Professional, professional, "Profissional não encontrado.").id
+        "professional": get_row(Professional, professional, "Profissional não encontrado.").id
         if professional is not None
         else None,
         "notes": optional_text(notes, "Observações", max_length=2000, field="notes"),
@@ -176,7 +176,7 @@ def schedule_weekly(
 
 
 def _live(session: Session | int) -> Session:
-    row = _get(Session, session, "Sessão não encontrada.")
+    row = get_row(Session, session, "Sessão não encontrada.")
     if row.deleted_at is not None:
         raise ValidationError(f"A sessão de {format_day_month_time(row.starts_at)} foi excluída.")
     return row
@@ -382,7 +382,7 @@ def _as_datetime(value: Any) -> datetime:
 
 
 def get_session(session: Session | int) -> Session:
-    return _get(Session, session, "Sessão não encontrada.")
+    return get_row(Session, session, "Sessão não encontrada.")
 
 
 __all__ = [

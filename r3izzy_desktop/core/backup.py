@@ -120,14 +120,15 @@ def database_file(url: str | None = None) -> Path:
     return Path(path).resolve()
 
 
-def _stamp(at: datetime) -> str:
+def file_stamp(at: datetime) -> str:
+    """`at` as it goes into a file name: 2025-05-02_143000."""
     return at.strftime("%Y-%m-%d_%H%M%S")
 
 
 # --- making backups ----------------------------------------------------------------------
 
 
-def _copy(source: Path | str, target: Path) -> None:
+def copy_database(source: Path | str, target: Path) -> None:
     """Online-backup `source` into `target`; a failure leaves no partial file behind."""
     try:
         sqlite_backup(str(source), target)
@@ -164,7 +165,7 @@ def backup_now(target: Path | str, url: str | None = None) -> Path:
         raise BackupError(f"O banco de dados não foi encontrado:\n{source}")
     if target == source:
         raise BackupError("Escolha um arquivo diferente do próprio banco de dados.")
-    _copy(source, target)
+    copy_database(source, target)
     log.info("backup of %s written to %s", source, target)
     return target
 
@@ -197,7 +198,7 @@ def automatic_backup(reason: str, url: str | None = None, *, now: datetime | Non
     rotate the folder. Returns the new file."""
     at = now or clock.now()
     source = database_file(url)
-    target = backups_dir() / f"{source.stem}-{_stamp(at)}-{reason}.db"
+    target = backups_dir() / f"{source.stem}-{file_stamp(at)}-{reason}.db"
     backup_now(target, str(source))
     rotate(url=str(source))
     return target

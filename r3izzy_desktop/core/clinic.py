@@ -272,7 +272,7 @@ def add_service(name: str, price: Decimal | str = Decimal("0"), duration_min: in
 @operation
 def update_service(service: Service | int, **fields: Any) -> Service:
     """Change name, price, duration_min or active."""
-    row = _get(Service, service, "Serviço não encontrado.")
+    row = get_row(Service, service, "Serviço não encontrado.")
     if "name" in fields:
         row.name = clean_text(fields.pop("name"), "Nome do serviço", max_length=120, field="name")
     if "price" in fields:
@@ -303,7 +303,7 @@ def add_location(name: str) -> Location:
 def update_location(
     location: Location | int, *, name: str | None = None, active: bool | None = None
 ) -> Location:
-    row = _get(Location, location, "Local não encontrado.")
+    row = get_row(Location, location, "Local não encontrado.")
     if name is not None:
         row.name = clean_text(name, "Nome do local", max_length=120, field="name")
     if active is not None:
@@ -344,7 +344,7 @@ def update_professional(
     color: str | None = None,
     active: bool | None = None,
 ) -> Professional:
-    row = _get(Professional, professional, "Profissional não encontrado.")
+    row = get_row(Professional, professional, "Profissional não encontrado.")
     if name is not None:
         row.name = clean_text(name, "Nome do profissional", max_length=200, field="name")
     if color is not None:
@@ -362,7 +362,8 @@ def list_professionals(*, include_inactive: bool = False) -> list[Professional]:
     return list(select)
 
 
-def _get(model, value, message: str):
+def get_row(model, value, message: str):
+    """The `model` row given as instance or id; NotFound(`message`) when there is none."""
     row_id = value.id if isinstance(value, model) else value
     row = model.get_or_none(model.id == row_id)
     if row is None:

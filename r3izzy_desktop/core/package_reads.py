@@ -87,7 +87,9 @@ class PaidSession:
 # --- reading -----------------------------------------------------------------------------
 
 
-def _package_id(package: Package | int | str) -> int:
+def package_id_of(package: Package | int | str) -> int:
+    """The id of a package given as instance, id or number (NotFound for an unknown
+    number; an id is taken as it is)."""
     if isinstance(package, Package):
         return package.id
     if isinstance(package, int) and not isinstance(package, bool):
@@ -102,7 +104,7 @@ def _package_id(package: Package | int | str) -> int:
 
 def get_package(package: Package | int | str) -> Package:
     """The package by instance, id or number, read fresh from the database."""
-    found = Package.get_or_none(Package.id == _package_id(package))
+    found = Package.get_or_none(Package.id == package_id_of(package))
     if found is None:
         raise NotFound("Pacote não encontrado.")
     return found
@@ -133,7 +135,7 @@ def summary(package: Package | int | str) -> PackageSummary:
     row = (
         Package.select(Package, Patient.name)
         .join(Patient)
-        .where(Package.id == _package_id(package))
+        .where(Package.id == package_id_of(package))
         .objects()
         .first()
     )
@@ -193,7 +195,7 @@ def history(package: Package | int | str) -> list[HistoryRow]:
     """The package's history, oldest first (R9)."""
     query = (
         PackageEvent.select()
-        .where(PackageEvent.package == _package_id(package))
+        .where(PackageEvent.package == package_id_of(package))
         .order_by(PackageEvent.id)
     )
     return [
@@ -221,7 +223,7 @@ def paid_sessions(package: Package | int | str) -> list[PaidSession]:
         Payment.select(Payment, Session, Service)
         .join(Session)
         .join(Service)
-        .where((Payment.package == _package_id(package)) & Payment.voided_at.is_null())
+        .where((Payment.package == package_id_of(package)) & Payment.voided_at.is_null())
         .order_by(Session.starts_at, Payment.id)
     )
     return [
@@ -242,7 +244,9 @@ def paid_sessions(package: Package | int | str) -> list[PaidSession]:
 # --- sessions and payments as the operations read them ------------------------------
 
 
-def _fetch_sessions(sessions: Sequence[Session | int]) -> list[Session]:
+def fetch_sessions(sessions: Sequence[Session | int]) -> list[Session]:
+    """The sessions (with their service), in the order given; ValidationError when one is
+    given twice, NotFound when one does not exist."""
     ids = [s.id if isinstance(s, Session) else s for s in sessions]
     if len(set(ids)) != len(ids):
         raise ValidationError("A mesma sessão foi selecionada mais de uma vez.")
@@ -256,14 +260,15 @@ def _fetch_sessions(sessions: Sequence[Session | int]) -> list[Session]:
     return [rows[i] for i in ids]
 
 
-def _active_payments(session_ids: Iterable[int]) -> dict[int, Payment]:
+def active_payments(session_ids: Iterable[int]) -> dict[int, Payment]:
+    """{session id: its active payment} for those of the sessions that are paid."""
     query = Payment.select().where(
         Payment.session.in_(list(session_ids)) & Payment.voided_at.is_null()
     )
     return {payment.session_id: payment for payment in query}
 
 
-def _check_payable(session: Session, payment: Payment | None) -> None:
+def check_payable(session: Session, payment: Payment | None) -> None:
     """What every way of paying requires of a session: not paid yet (AlreadyPaid, naming
     how it was paid) and not deleted (ValidationError). `payment` is its active one."""
     when = format_day_month_time(session.starts_at)
@@ -296,7 +301,7 @@ def debit_preview(
     Only figures: the checks happen when paying. Sessions beyond those left get no line.
     """
     row = get_package(package)
-    rows = sorted(_fetch_sessions(sessions), key=lambda s: (s.starts_at, s.id))
+    rows = sorted(fetch_sessions(sessions), key=lambda s: (s.starts_at, s.id))
     left = row.sessions_total - row.sessions_used
     payable = rows[:left]
     amounts = ledger.debit_schedule(row.open_amount, left, len(payable))

@@ -48,18 +48,18 @@ from .package_reads import (  # noqa: F401 - re-exported: the SPEC §6 API is pa
     HistoryRow,
     PackageSummary,
     PaidSession,
-    _active_payments,
-    _check_payable,
-    _fetch_sessions,
-    _package_id,
+    active_payments,
     active_totals,
+    check_payable,
     debit_preview,
     describe_payment,
+    fetch_sessions,
     get_package,
     history,
     list_packages,
     offerable_packages,
     open_sessions_for,
+    package_id_of,
     paid_sessions,
     summary,
 )
@@ -75,7 +75,7 @@ NUMBER_FORMAT = "%y%m%d%H%M%S"
 
 
 def _lock(package: Package | int | str) -> Package:
-    row = for_update(Package.select().where(Package.id == _package_id(package))).first()
+    row = for_update(Package.select().where(Package.id == package_id_of(package))).first()
     if row is None:
         raise NotFound("Pacote não encontrado.")
     return row
@@ -100,14 +100,14 @@ def lock_session_and_package(session: Session | int) -> tuple[Payment | None, Pa
     (the package is None when no package pays the session). Both stay as read until the
     operation ends: pass them on (`credit_back`) instead of reading them again."""
     session_id = session.id if isinstance(session, Session) else session
-    seen = _active_payments([session_id]).get(session_id)
+    seen = active_payments([session_id]).get(session_id)
     while True:
         package = None
         if seen is not None and seen.package_id is not None:
             package = _lock(seen.package_id)
         lock_sessions([session_id])
         # Nobody can pay or credit the session while we hold it: this read is final.
-        now = _active_payments([session_id]).get(session_id)
+        now = active_payments([session_id]).get(session_id)
         if (now and now.id) == (seen and seen.id):
             return now, package
         seen = now  # another PC changed it before we held it: lock its package too
@@ -263,10 +263,10 @@ def pay_sessions(
     if not sessions:
         raise ValidationError("Selecione ao menos uma sessão para pagar.")
     lock_sessions(s.id if isinstance(s, Session) else s for s in sessions)
-    rows = _fetch_sessions(sessions)
-    paid = _active_payments(s.id for s in rows)
+    rows = fetch_sessions(sessions)
+    paid = active_payments(s.id for s in rows)
     for session in rows:
-        _check_payable(session, paid.get(session.id))
+        check_payable(session, paid.get(session.id))
         when = format_day_month_time(session.starts_at)
         if session.patient_id != row.patient_id:
             raise ValidationError(
@@ -383,7 +383,7 @@ def refund_session(session: Session | int, *, expected_version: int | None = Non
     Raises ValidationError when no package pays the session. Returns the package.
     """
     payment, package = lock_session_and_package(session)
-    row = _fetch_sessions([session])[0]
+    row = fetch_sessions([session])[0]
     when = format_day_month_time(row.starts_at)
     if payment is None:
         raise ValidationError(f"A sessão de {when} não está paga; não há o que reembolsar.")

@@ -11,7 +11,7 @@ from .clinic import fold, operator_name
 from .database import operation
 from .errors import NotFound, ValidationError
 from .models import MANUAL_METHODS, PACOTE, Package, Payment, Session
-from .package_reads import _active_payments, _check_payable, _fetch_sessions
+from .package_reads import active_payments, check_payable, fetch_sessions
 from .packages import lock_sessions
 from .ptbr import format_brl, format_date, format_day_month_time
 from .validation import a_date, optional_text
@@ -83,12 +83,12 @@ def pay_manually(
     if not sessions:
         raise ValidationError("Selecione ao menos uma sessão para pagar.")
     lock_sessions(s.id if isinstance(s, Session) else s for s in sessions)
-    rows = _fetch_sessions(sessions)
-    paid = _active_payments(row.id for row in rows)
+    rows = fetch_sessions(sessions)
+    paid = active_payments(row.id for row in rows)
     operator = operator_name()
     created = []
     for row in rows:
-        _check_payable(row, paid.get(row.id))
+        check_payable(row, paid.get(row.id))
         if row.price <= 0:
             raise ValidationError(
                 f"A sessão de {format_day_month_time(row.starts_at)} está sem valor; informe "

@@ -22,10 +22,10 @@ from .backup import (
     BackupError,
     BackupInfo,
     RestoreResult,
-    _copy,
-    _stamp,
     automatic_backup,
+    copy_database,
     database_file,
+    file_stamp,
 )
 from .database import (
     SQLITE_HEADER,
@@ -78,7 +78,7 @@ def validate(file: Path | str, staging: Path | None = None) -> BackupInfo:
     copy = staging
     try:
         try:
-            _copy(path, copy)
+            copy_database(path, copy)
         except BackupError as exc:
             raise _not_a_backup(path, "Ele está danificado e não pôde ser lido.") from exc
         return _inspect(path, copy, SCHEMA_VERSION)
@@ -226,7 +226,7 @@ def _write_into(staging: Path, live: Path) -> None:
 
 def _set_aside(live: Path) -> Path:
     """Rename a damaged database (and its WAL files, which belong to it) out of the way."""
-    stamp = _stamp(clock.now())
+    stamp = file_stamp(clock.now())
     aside = live.with_name(f"{live.name}.danificado-{stamp}")
     for suffix in ("", "-wal", "-shm"):
         part = Path(f"{live}{suffix}")

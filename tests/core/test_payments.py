@@ -81,7 +81,7 @@ def test_a_lost_race_becomes_already_paid(patient, make_session, make_package, m
     # The other PC's payment lands after this one's checks ran: simulate by hiding it
     # from the check, so only the database's unique index can stop the second payment.
     payments.pay_manually([session], method="pix")
-    monkeypatch.setattr(packages, "_active_payments", lambda ids: {})
+    monkeypatch.setattr(packages, "active_payments", lambda ids: {})
     before = db_snapshot()
     with pytest.raises(AlreadyPaid) as caught:
         packages.pay_sessions(pkg, [session])
