@@ -75,7 +75,7 @@ def _no_arguments(_parser: argparse.ArgumentParser) -> None:
 
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
     # The app runs the start-up check as this command in a process of its own, so the
-    # check never competes with the window for the interpreter (ui/check_process.py).
+    # check never competes with the window for the interpreter (ui/shell/check_process.py).
     parser.add_argument("--json", metavar="FILE", help=argparse.SUPPRESS)
 
 
@@ -174,8 +174,9 @@ def _migrate_to_arguments(parser: argparse.ArgumentParser) -> None:
     "migrate-to", "copia o banco SQLite (--db) para um servidor PostgreSQL", _migrate_to_arguments
 )
 def run_migrate_to(args: argparse.Namespace) -> int:
-    from .core import transfer
+    from .core import integrity
     from .core.database import default_database_url, describe_url
+    from .core.store import transfer
 
     source = args.db or default_database_url()
     print(f"Copiando {source} para {describe_url(args.target)}…")
@@ -192,6 +193,7 @@ def run_migrate_to(args: argparse.Namespace) -> int:
     result = transfer.copy_to(
         source,
         args.target,
+        check=integrity.check,
         progress=lambda table, done, total: print(f"  {table}: {done}/{total}    ", end="\r"),
         stage=stage,
     )
@@ -225,7 +227,7 @@ def run_screenshots(args: argparse.Namespace) -> int:
 
     # Before Qt is imported: render offscreen, never on the user's display.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from .ui.screenshots import run
+    from .ui.shell.screenshots import run
 
     for path in run(args.outdir, names=args.only):
         print(path)
@@ -233,7 +235,7 @@ def run_screenshots(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from .ui.app import run
+    from .ui.shell.app import run
 
     return run(db_url=args.db, demo=args.demo)
 
@@ -245,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.smoke:
-        from .ui.smoke import run_smoke  # sets up its own temporary folder and log
+        from .ui.shell.smoke import run_smoke  # sets up its own temporary folder and log
 
         return run_smoke()
     setup_logging(console=args.command is not None)

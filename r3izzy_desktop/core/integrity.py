@@ -15,19 +15,11 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
-from . import ledger
-from .database import db
-from .models import (
-    ATIVO,
-    FALTA_JUSTIFICADA,
-    FINALIZADO,
-    INATIVO,
-    Package,
-    PackageEvent,
-    Payment,
-    Session,
-)
+from .packages import ledger
 from .ptbr import format_day_month_time, format_money, from_cents
+from .store.binding import db
+from .store.models import Package, PackageEvent, Payment, Session
+from .terms import ATIVO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
 
 
 @dataclass(frozen=True)

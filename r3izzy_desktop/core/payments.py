@@ -6,29 +6,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from . import clock
-from .clinic import fold, operator_name
-from .database import operation
+from .clinic import operator_name
 from .errors import NotFound, ValidationError
-from .models import MANUAL_METHODS, PACOTE, Package, Payment, Session
-from .package_reads import active_payments, check_payable, fetch_sessions
-from .packages import lock_sessions
+from .paying import (
+    active_payment,
+    active_payments,
+    check_payable,
+    fetch_sessions,
+    lock_sessions,
+    mark_voided,
+)
 from .ptbr import format_brl, format_date, format_day_month_time
+from .store.models import Package, Payment, Session
+from .store.transactions import operation
+from .terms import MANUAL_METHODS, PACOTE, method_label
+from .text import fold
 from .validation import a_date, optional_text
-
-METHOD_LABELS = {
-    "dinheiro": "Dinheiro",
-    "pix": "Pix",
-    "cartao_credito": "Cartão de crédito",
-    "cartao_debito": "Cartão de débito",
-    "transferencia": "Transferência",
-    "outro": "Outro",
-    PACOTE: "Pacote",
-}
-
-
-def method_label(method: str) -> str:
-    return METHOD_LABELS.get(method, method)
 
 
 def normalize_method(method: str) -> str:
@@ -48,21 +41,6 @@ def normalize_method(method: str) -> str:
             "method",
         )
     return key
-
-
-def active_payment(session: Session | int) -> Payment | None:
-    session_id = session.id if isinstance(session, Session) else session
-    return Payment.get_or_none((Payment.session == session_id) & Payment.voided_at.is_null())
-
-
-def mark_voided(payment: Payment, reason: str) -> None:
-    """Void `payment` now for `reason`, inside a running operation; the row stays (R12).
-
-    Only the payment: a package debit is voided through `packages.credit_back`, which
-    also gives the package its session back."""
-    payment.voided_at = clock.now()
-    payment.void_reason = reason
-    payment.save(only=[Payment.voided_at, Payment.void_reason])
 
 
 @operation

@@ -1,6 +1,6 @@
 """The start-up floor: a bare PySide6 process that shows an empty QMainWindow.
 
-Measured exactly as the app is (see `r3izzy_desktop/ui/idle_exit.py`): once the window
+Measured exactly as the app is (see `r3izzy_desktop/ui/shell/idle_exit.py`): once the window
 has been painted and the event loop is about to wait for events, print the idle mark
 and quit. Nothing but PySide6 is imported.
 """

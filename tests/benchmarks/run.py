@@ -184,9 +184,10 @@ def measure_report(db: Path, runs: int) -> dict:
 
 
 def measure_export(db: Path, workdir: Path, runs: int) -> dict:
-    from r3izzy_desktop.core import clock, export, reports
+    from r3izzy_desktop.core import clock, reports
     from r3izzy_desktop.core.database import close_database, open_database
     from r3izzy_desktop.core.ptbr import format_datetime
+    from r3izzy_desktop.core.reports import export
 
     log(f"  {floors.FULL_REPORT}")
     open_database(str(db), create=False)

@@ -99,7 +99,7 @@ def settle() -> None:
     """Before an action (not timed): the app is idle, as when a person clicks. Pending
     events and deletions run, and background reads a previous screen started (the rest
     of Receitas or of the report) end first."""
-    from r3izzy_desktop.ui import jobs
+    from r3izzy_desktop.ui.common import jobs
 
     app = QApplication.instance()
     for _ in range(3):
@@ -151,7 +151,7 @@ def _until_complete(window) -> float:
 
 def busiest_month() -> date:
     """The first day of the month with the most live sessions."""
-    from r3izzy_desktop.core.database import db
+    from r3izzy_desktop.core.store.binding import db
 
     (month,) = db.execute_sql(
         "SELECT substr(starts_at, 1, 7) AS m FROM session WHERE deleted_at IS NULL "
@@ -176,7 +176,7 @@ def busiest_week(month: date) -> date:
 def subjects() -> dict[str, int]:
     """The patient with the most packages, the package with the most history lines, and an
     `ativo` package with sessions left whose patient has the most open sessions."""
-    from r3izzy_desktop.core.database import db
+    from r3izzy_desktop.core.store.binding import db
 
     def one(sql: str) -> int:
         return db.execute_sql(sql).fetchone()[0]
@@ -219,7 +219,7 @@ def measure_screens(url: str, runs: int, log: Callable[[str], None]) -> dict:
 
 def _measure(url, runs, month, week_day, who, log) -> dict:
     from r3izzy_desktop.core import packages
-    from r3izzy_desktop.ui import app as app_module
+    from r3izzy_desktop.ui.shell import app as app_module
 
     session = app_module.start(url)
     if session is None:
@@ -431,7 +431,7 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
 
 
 def packages_count() -> int:
-    from r3izzy_desktop.core.models import Package
+    from r3izzy_desktop.core.store.models import Package
 
     return Package.select().count()
 
@@ -461,7 +461,7 @@ def _check_shown(name: str, shown, who: dict[str, int], month: date) -> None:
     elif name == "agenda_week":
         ok = shown.calendar.view() == "week" and len(shown.calendar.rows()) > 100
     elif name == "receitas_month":
-        from r3izzy_desktop.core import receitas
+        from r3izzy_desktop.core.reports import receitas
 
         start, end = shown.period()
         everything = receitas.count(start, end)

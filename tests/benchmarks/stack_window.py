@@ -1,6 +1,6 @@
 """The least any app on this stack can do for its first screen, timed like the floor.
 
-peewee (with the PostgreSQL drivers hidden, as the app does, see core/drivers.py) opens
+peewee (with the PostgreSQL drivers hidden, as the app does, see core/store/drivers.py) opens
 the database and reads the active patients; a QTableView with a bare model shows them in a
 QMainWindow; once painted and idle it prints the idle mark and quits, exactly as
 floor_window.py. No stylesheet, log, settings, schema check, navigation or formatting:

@@ -21,7 +21,7 @@ def smoke(tmp_path: Path, code: str | None = None) -> subprocess.CompletedProces
 
 
 def test_smoke_passes_and_opens_every_page(tmp_path):
-    from r3izzy_desktop.ui.main_window import default_pages
+    from r3izzy_desktop.ui.shell.main_window import default_pages
 
     result = smoke(tmp_path)
     assert result.returncode == 0, result.stderr

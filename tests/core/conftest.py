@@ -1,7 +1,7 @@
 """Core tests: no Qt. Each test gets a fresh, empty database.
 
 `R3IZZY_TEST_BACKEND=postgres` runs them on PostgreSQL (a fresh schema per test on the
-local server, see tests/pg.py); the default is SQLite in memory. Modules about SQLite
+local server, see tests/helpers/pg.py); the default is SQLite in memory. Modules about SQLite
 files by nature (pragmas, file backups and restores, the crash test, start-up with a bad
 file) are marked `sqlite_only` and are skipped, with that reason, in the PostgreSQL run:
 they run in the SQLite run, which CI runs too.
@@ -17,22 +17,23 @@ import pytest
 
 from r3izzy_desktop.core import agenda, clinic, packages
 from r3izzy_desktop.core.database import close_database, open_database
-from tests import pg
+from tests.helpers import pg
 
 # Modules whose subject is the SQLite file itself.
 SQLITE_ONLY_MODULES = {
-    "test_database.py": "URLs, pragmas and locks of SQLite files",
-    "test_migration.py": "schema-1 SQLite files copied aside and upgraded",
-    "test_backup.py": "backups and restores of SQLite files",
-    "test_startup_cli.py": "damaged, locked and read-only SQLite files",
-    "test_crash.py": "a process killed while writing a SQLite file",
+    "store/test_database.py": "URLs, pragmas and locks of SQLite files",
+    "store/test_migration.py": "schema-1 SQLite files copied aside and upgraded",
+    "backup/test_backup.py": "backups and restores of SQLite files",
+    "store/test_startup_cli.py": "damaged, locked and read-only SQLite files",
+    "store/test_crash.py": "a process killed while writing a SQLite file",
 }
 
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
-        reason = SQLITE_ONLY_MODULES.get(item.path.name) if item.path.parent == here else None
+        where = item.path.relative_to(here).as_posix() if item.path.is_relative_to(here) else ""
+        reason = SQLITE_ONLY_MODULES.get(where)
         if reason is None:
             continue
         item.add_marker(pytest.mark.sqlite_only)

@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from r3izzy_desktop.core import clinic, integrity, ledger, packages, payments
-from r3izzy_desktop.core.database import (
-    ONE_ACTIVE_PAYMENT_INDEX,
-    close_database,
-    db,
-    open_database,
-)
+from r3izzy_desktop.core import clinic, integrity, packages, payments
+from r3izzy_desktop.core.database import close_database, open_database
+from r3izzy_desktop.core.packages import ledger
+from r3izzy_desktop.core.store.binding import db
+from r3izzy_desktop.core.store.models import ONE_ACTIVE_PAYMENT_INDEX
 
 D = Decimal
 REPO = Path(__file__).resolve().parents[2]

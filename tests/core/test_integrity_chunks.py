@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from r3izzy_desktop.core import integrity, packages
-from r3izzy_desktop.core.database import db
+from r3izzy_desktop.core.store.binding import db
 
 
 def test_chunks_give_the_same_findings_as_one(patient, make_session, monkeypatch):

@@ -9,11 +9,11 @@ import peewee
 import pytest
 
 from r3izzy_desktop.core import agenda, clock, integrity, packages, payments
-from r3izzy_desktop.core.database import db
 from r3izzy_desktop.core.errors import AlreadyPaid, NotFound, ValidationError
-from r3izzy_desktop.core.models import Payment
-
-from .snapshot import db_snapshot
+from r3izzy_desktop.core.packages import operations
+from r3izzy_desktop.core.store.binding import db
+from r3izzy_desktop.core.store.models import Payment
+from tests.helpers.snapshot import db_snapshot
 
 D = Decimal
 
@@ -81,7 +81,7 @@ def test_a_lost_race_becomes_already_paid(patient, make_session, make_package, m
     # The other PC's payment lands after this one's checks ran: simulate by hiding it
     # from the check, so only the database's unique index can stop the second payment.
     payments.pay_manually([session], method="pix")
-    monkeypatch.setattr(packages, "active_payments", lambda ids: {})
+    monkeypatch.setattr(operations, "active_payments", lambda ids: {})
     before = db_snapshot()
     with pytest.raises(AlreadyPaid) as caught:
         packages.pay_sessions(pkg, [session])

@@ -1,6 +1,6 @@
 """UI tests: pytest-qt, offscreen, a fresh database file per test, dialogs behind seams.
 
-Message boxes go through `r3izzy_desktop.ui.messages`; the `dialogs` fixture replaces
+Message boxes go through `r3izzy_desktop.ui.common.messages`; the `dialogs` fixture replaces
 them with recorders, so a test that would open an unexpected modal fails instead of
 hanging.
 """
@@ -17,8 +17,8 @@ from PySide6.QtCore import QSettings
 
 from r3izzy_desktop.core import agenda, clinic
 from r3izzy_desktop.core.database import close_database, open_database
-from r3izzy_desktop.ui import messages
-from r3izzy_desktop.ui.app import create_application
+from r3izzy_desktop.ui.common import messages
+from r3izzy_desktop.ui.shell.app import create_application
 
 
 @pytest.fixture(scope="session")

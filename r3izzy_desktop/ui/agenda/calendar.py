@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import agenda, clinic, clock, session_rows
+from ...core import agenda, clinic, clock
 from ...core.agenda import SessionRow
 from ...core.ptbr import MONTHS, format_month_year
-from ..widgets import icon, label
+from ..common.widgets import icon, label
 from . import paint
 from .month_view import MonthView
 from .week_view import WeekView
@@ -297,7 +297,7 @@ class CalendarWidget(QWidget):
             if self._view == MONTH:
                 self.month_view.set_month(self._anchor, [])
         elif self._view == MONTH:
-            month = session_rows.first_of_each_day(start, end, ROWS_PER_DAY, **self.filters())
+            month = agenda.first_of_each_day(start, end, ROWS_PER_DAY, **self.filters())
             self._rows, total, open_count = month.rows, month.total, month.open
             if total == len(month.rows):
                 self._all_rows = month.rows

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clinic, packages, receitas
+from ...core import clinic, packages
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date, format_weekday_date
-from ..widgets import Card, StatusBadge, label
+from ...core.reports import receitas
+from ..common.widgets import Card, StatusBadge, label
 
 SKIP = "skip"
 

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clock, receitas
+from ...core import clock
 from ...core.agenda import SessionRow
-from ...core.models import MANUAL_METHODS
-from ...core.payments import method_label
 from ...core.ptbr import format_brl, format_weekday_date
-from ..widgets import Card, label
+from ...core.reports import receitas
+from ...core.terms import MANUAL_METHODS, method_label
+from ..common.widgets import Card, label
 
 MAX_LISTED = 6
 DEFAULT_METHOD = "pix"

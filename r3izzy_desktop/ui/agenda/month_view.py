@@ -15,10 +15,11 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ...core import clock, receitas
+from ...core import clock
 from ...core.agenda import SessionRow
-from ...core.models import FALTA_JUSTIFICADA
 from ...core.ptbr import WEEKDAYS_SHORT
+from ...core.reports import receitas
+from ...core.terms import FALTA_JUSTIFICADA
 from . import paint
 
 HEADER_HEIGHT = 30.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..widgets import PageHeader
+from ..common.widgets import PageHeader
 from .panel import AgendaPanel
 
 

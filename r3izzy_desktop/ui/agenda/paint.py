@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from ...core.agenda import SessionRow
-from ...core.models import FALTA, FALTA_JUSTIFICADA
+from ...core.terms import FALTA, FALTA_JUSTIFICADA
 
 PAID = QColor("#2e9e5b")
 OPEN = QColor("#8a8f98")

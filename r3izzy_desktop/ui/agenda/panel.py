@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ...core import receitas
+from ...core.reports import receitas
 from .calendar import CalendarWidget
 from .payment_offer import offer_after_create
 from .session_detail import SessionDetailDialog

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from ...core import packages, payments, receitas
+from ...core import packages, payments
 from ...core.agenda import SessionRow
-from ...core.errors import DomainError
-from .. import messages, pay_flow
+from ...core.reports import receitas
+from ..common import messages
+from ..common.operations import run_op
+from ..packages import pay_flow
 from .choose_package import SKIP, ChoosePackageDialog
 from .manual_payment import ManualPaymentDialog
 
@@ -32,12 +34,8 @@ def pay_by_hand(parent: QWidget | None, session_ids: Sequence[int]) -> bool:
     if answer is None:
         return False
     method, paid_on = answer
-    try:
-        payments.pay_manually([row.id for row in rows], method=method, paid_on=paid_on)
-    except DomainError as error:
-        messages.show_domain_error(parent, error)
-        return False
-    return True
+    ids = [row.id for row in rows]
+    return bool(run_op(parent, lambda: payments.pay_manually(ids, method=method, paid_on=paid_on)))
 
 
 def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Sequence[int]) -> bool:
@@ -55,11 +53,10 @@ def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Seq
         return False
     if choice == SKIP:
         return pay_by_hand(parent, ordered)
-    try:
-        figures = packages.summary(choice)
-    except DomainError as error:
-        messages.show_domain_error(parent, error)
+    read = run_op(parent, lambda: packages.summary(choice))
+    if not read:
         return False
+    figures = read.value
     chosen = ordered[: figures.sessions_left]
     if not chosen:
         return False

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QSpin
 from ...core import agenda
 from ...core.errors import ValidationError
 from ...core.ptbr import WEEKDAYS_SHORT, format_weekday_date
-from ..widgets import label
+from ..common.widgets import label
 
 DEFAULT_WEEKS = 10
 

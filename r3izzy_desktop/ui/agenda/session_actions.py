@@ -9,11 +9,10 @@ from PySide6.QtWidgets import QWidget
 
 from ...core import agenda, packages, payments
 from ...core.agenda import ATTENDANCE_LABELS, SessionRow
-from ...core.errors import DomainError
-from ...core.models import FALTA_JUSTIFICADA, FINALIZADO, INATIVO, PACOTE
-from ...core.payments import method_label
 from ...core.ptbr import format_brl, format_date
-from .. import messages
+from ...core.terms import FALTA_JUSTIFICADA, FINALIZADO, INATIVO, PACOTE, method_label
+from ..common import messages
+from ..common.operations import run_op
 
 
 def tr(text: str) -> str:
@@ -78,7 +77,7 @@ def delete(parent: QWidget | None, row: SessionRow) -> bool:
         destructive=True,
     ):
         return False
-    return _run(parent, agenda.delete_session, row.id)
+    return bool(run_op(parent, lambda: agenda.delete_session(row.id)))
 
 
 def set_attendance(parent: QWidget | None, row: SessionRow, attendance: str) -> bool:
@@ -110,7 +109,12 @@ def set_attendance(parent: QWidget | None, row: SessionRow, attendance: str) -> 
         if answer is None:
             return False
         void_manual = answer == 0
-    return _run(parent, agenda.set_attendance, row.id, attendance, void_manual_payment=void_manual)
+    return bool(
+        run_op(
+            parent,
+            lambda: agenda.set_attendance(row.id, attendance, void_manual_payment=void_manual),
+        )
+    )
 
 
 def void_payment(parent: QWidget | None, row: SessionRow) -> bool:
@@ -124,7 +128,7 @@ def void_payment(parent: QWidget | None, row: SessionRow) -> bool:
         destructive=True,
     ):
         return False
-    return _run(parent, payments.void_payment, row.id)
+    return bool(run_op(parent, lambda: payments.void_payment(row.id)))
 
 
 def refund(parent: QWidget | None, row: SessionRow) -> bool:
@@ -136,17 +140,8 @@ def refund(parent: QWidget | None, row: SessionRow) -> bool:
         destructive=True,
     ):
         return False
-    return _run(parent, packages.refund_session, row.id)
+    return bool(run_op(parent, lambda: packages.refund_session(row.id)))
 
 
 def attendance_label(attendance: str) -> str:
     return ATTENDANCE_LABELS.get(attendance, attendance)
-
-
-def _run(parent: QWidget | None, action, *args, **kwargs) -> bool:
-    try:
-        action(*args, **kwargs)
-    except DomainError as error:
-        messages.show_domain_error(parent, error)
-        return False
-    return True

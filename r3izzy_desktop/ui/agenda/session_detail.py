@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import payments, receitas
+from ...core import payments
 from ...core.agenda import SessionRow
-from ...core.errors import DomainError
-from ...core.models import ATTENDANCES, FALTA, FALTA_JUSTIFICADA
 from ...core.ptbr import format_brl, format_weekday_date
-from .. import messages
-from ..widgets import Card, StatusBadge, label
+from ...core.reports import receitas
+from ...core.terms import ATTENDANCES, FALTA, FALTA_JUSTIFICADA
+from ..common.operations import run_op
+from ..common.widgets import Card, StatusBadge, label
 from . import payment_offer, session_actions
 from .session_form import SessionFormDialog
 
@@ -157,14 +157,15 @@ class SessionDetailDialog(QDialog):
     # -- data ---------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the session again; a session deleted meanwhile closes the dialog."""
-        try:
-            row = receitas.session_row(self.session_id)
-            info = payments.payment_info(self.session_id)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        read = run_op(
+            self,
+            lambda: (receitas.session_row(self.session_id), payments.payment_info(self.session_id)),
+        )
+        if not read:
             self.deleted = True
             self.reject()
             return
+        row, info = read.value
         self.row = row
         self.title.setText(row.patient_name)
         self.when.setText(

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from ...core import agenda, clinic, clock, payments
 from ...core.errors import DomainError, ValidationError
 from ...core.ptbr import format_money, format_weekday_date
-from .. import messages
-from ..widgets import MoneyEdit, label, set_field_error
+from ..common import messages
+from ..common.operations import run_op
+from ..common.widgets import MoneyEdit, label, set_field_error
 from .calendar import color_swatch
 from .patient_picker import PatientPicker
 from .repetition import RepetitionBox
@@ -304,11 +305,10 @@ class SessionFormDialog(QDialog):
         if price is None:
             self._show_error(ValidationError(self.price.error() or "", "price"))
             return False
-        try:
-            conflicts = self.conflicts()
-        except DomainError as error:
-            self._show_error(error)
+        checked = run_op(self, self.conflicts, failed=self._show_error)
+        if not checked:
             return False
+        conflicts = checked.value
         if conflicts and not self._confirm_overlap(conflicts):
             return False
         values = {
@@ -319,35 +319,38 @@ class SessionFormDialog(QDialog):
             "notes": self.notes.toPlainText(),
         }
         service_id = self.service.currentData()[0]
-        try:
-            if self.session_id is not None:
-                agenda.update_session(
-                    self.session_id,
-                    patient=patient_id,
-                    service=service_id,
-                    starts_at=self.start(),
-                    **values,
-                )
-                self.saved_ids = [self.session_id]
-            elif self.repeating():
-                created = agenda.schedule_weekly(
-                    patient_id,
-                    service_id,
-                    self.start(),
-                    weekdays=self.repetition.weekdays(),
-                    weeks=self.weeks.value(),
-                    **values,
-                )
-                self.saved_ids = [s.id for s in created]
-            else:
-                self.saved_ids = [
-                    agenda.schedule(patient_id, service_id, self.start(), **values).id
-                ]
-        except DomainError as error:
-            self._show_error(error)
+        saved = run_op(
+            self, lambda: self._write(patient_id, service_id, values), failed=self._show_error
+        )
+        if not saved:
             return False
+        self.saved_ids = saved.value
         self.accept()
         return True
+
+    def _write(self, patient_id: int, service_id: int, values: dict) -> list[int]:
+        """Save the form through the agenda: the session changed, or the new ones (a
+        weekly repetition, or one); returns their ids."""
+        if self.session_id is not None:
+            agenda.update_session(
+                self.session_id,
+                patient=patient_id,
+                service=service_id,
+                starts_at=self.start(),
+                **values,
+            )
+            return [self.session_id]
+        if self.repeating():
+            created = agenda.schedule_weekly(
+                patient_id,
+                service_id,
+                self.start(),
+                weekdays=self.repetition.weekdays(),
+                weeks=self.weeks.value(),
+                **values,
+            )
+            return [s.id for s in created]
+        return [agenda.schedule(patient_id, service_id, self.start(), **values).id]
 
     def _confirm_overlap(self, conflicts: list[tuple[datetime, int]]) -> bool:
         lines = [f"• {format_weekday_date(start)} {start:%H:%M}" for start, _n in conflicts][

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...core import agenda, clinic, clock, packages
 from ...core.agenda import SessionRow
-from ..screenshots import ShotContext, shot
+from ..common.shots import ShotContext, shot
 from .calendar import MONTH, WEEK
 from .choose_package import ChoosePackageDialog
 from .manual_payment import ManualPaymentDialog

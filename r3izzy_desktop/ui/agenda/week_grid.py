@@ -12,9 +12,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from ...core import clock, receitas
+from ...core import clock
 from ...core.agenda import SessionRow
-from ...core.models import FALTA_JUSTIFICADA
+from ...core.reports import receitas
+from ...core.terms import FALTA_JUSTIFICADA
 from . import paint
 
 GUTTER = 56.0  # the hours column

@@ -1,0 +1,1 @@
+"""Gestão Financeira: the period's figures and charts, and the Relatório de Pacotes."""

@@ -1,7 +1,7 @@
 """Gestão Financeira (SPEC §5.8, manual 2.1): the period's figures as cards, two charts,
 and the button that opens the Relatório de Pacotes.
 
-The figures come from `reports.finance_summary` (see core/finance.py for what counts
+The figures come from `reports.finance_summary` (see core/reports/finance.py for what counts
 as received, open, and package credit). They load off the UI thread, since over a big
 clinic they take a few hundred milliseconds; a newer request supersedes an older one.
 """
@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import reports
-from ...core.finance import FinanceSummary
 from ...core.ptbr import MONTHS, format_brl
-from .. import messages
-from ..jobs import Job
-from ..widgets import Card, PageHeader, label
+from ...core.reports import FinanceSummary
+from ..common import messages
+from ..common.jobs import Job
+from ..common.widgets import Card, PageHeader, label
 from .chart import BarChart, Series
 from .period import PeriodPicker
 

@@ -12,9 +12,9 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QWidget
 
 from ...core import clock
-from ...core.finance import add_months, current_month
 from ...core.ptbr import format_date
-from ..widgets import label
+from ...core.reports.finance import add_months, current_month
+from ..common.widgets import label
 
 ALL, THIS_MONTH, LAST_MONTH, LAST_3_MONTHS, THIS_YEAR, LAST_YEAR, CUSTOM = (
     "all",

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ...core.clinic import fold
 from ...core.ptbr import format_brl, format_date
 from ...core.reports import PackageReportRow, PackageReportTotals
+from ...core.text import fold
+from ..common.table_model import CENTER, LEFT, RIGHT, Column
 from ..packages.history import status_color
-from ..table_model import CENTER, LEFT, RIGHT, Column
 
 
 def tr(text: str) -> str:

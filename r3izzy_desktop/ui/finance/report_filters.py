@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from ...core.models import PACKAGE_STATUSES
-from ..widgets import Card, icon, label
+from ...core.terms import PACKAGE_STATUSES
+from ..common.widgets import Card, icon, label
 from .period import PeriodPicker
 
 

@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import reports
-from ...core.errors import DomainError
-from .. import exports, messages
-from ..column_widths import CELL_PADDING, size_columns
-from ..exports import ExportRun
-from ..jobs import Job
+from ..common import exports, messages
+from ..common.column_widths import CELL_PADDING, size_columns
+from ..common.exports import ExportRun
+from ..common.jobs import Job
+from ..common.operations import run_op
+from ..common.table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, make_table
+from ..common.widgets import Card, PageHeader, label
 from ..packages.history import history_model, history_samples
-from ..table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, make_table
-from ..widgets import Card, PageHeader, label
 from .report_columns import PACKAGE_SAMPLES, package_columns, packages_text, totals_columns
 from .report_filters import ReportFilters
 
@@ -316,14 +316,10 @@ class PackageReportWindow(QWidget):
         shown = (self._generation, row)
         if shown == self._history_of:
             return  # read by this load already (see _history_of)
-        try:
-            lines = reports.history_rows(row.package_id)
-            self._history_of = shown
-        except DomainError as error:  # deleted meanwhile on another PC
-            messages.show_domain_error(self, error)
-            lines = []
-            self._history_of = None
-        self.history_model.set_rows(lines)
+        # A package deleted meanwhile on another PC is told and shows no lines.
+        read = run_op(self, lambda: reports.history_rows(row.package_id))
+        self._history_of = shown if read else None
+        self.history_model.set_rows(read.value if read else [])
         self.history_title.setText(
             self.tr("Histórico do pacote No. {0} — {1}").format(row.number, row.patient_name)
         )

@@ -7,9 +7,9 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core import reports
-from .. import jobs
-from ..receipt import receipt_image
-from ..screenshots import ShotContext, shot
+from ..common import jobs
+from ..common.shots import ShotContext, shot
+from ..packages.receipt import receipt_image
 
 RECEIPT_DPI = 110
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date
-from ..widgets import Card, StatusBadge, label
+from ..common.widgets import Card, StatusBadge, label
 
 
 class PackageCard(Card):

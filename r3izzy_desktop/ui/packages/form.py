@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clinic, clock, ledger, packages
+from ...core import clinic, clock, packages
 from ...core.errors import DomainError, ValidationError
-from ...core.packages import MAX_SESSIONS
+from ...core.packages import MAX_SESSIONS, ledger
 from ...core.ptbr import format_brl, format_money
-from .. import messages
-from ..widgets import FormField, MoneyEdit, StatusBadge, label
+from ..common import messages
+from ..common.operations import run_op
+from ..common.widgets import FormField, MoneyEdit, StatusBadge, label
 
 PT_BR = QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil)
 
@@ -232,30 +233,38 @@ class PackageFormDialog(QDialog):
         total_value: Decimal | str = total if total is not None else self.total.text()
         paid_on = from_qdate(self.paid_on.date())
         notes = self.notes.toPlainText()
-        try:
-            if self.summary is None:
-                row = packages.create_package(
+        if self.summary is None:
+
+            def save():
+                return packages.create_package(
                     self.patient_id, sessions, total_value, paid_on=paid_on, notes=notes
                 )
-            else:
-                chosen = self.status.currentData()
-                row = packages.edit_package(
-                    self.summary.id,
+        else:
+            chosen = self.status.currentData()
+            summary = self.summary
+
+            def save():
+                return packages.edit_package(
+                    summary.id,
                     sessions=sessions,
                     total=total_value,
                     paid_on=paid_on,
                     notes=notes,
-                    status=None if chosen == self.summary.status else chosen,
-                    expected_version=self.summary.version,
+                    status=None if chosen == summary.status else chosen,
+                    expected_version=summary.version,
                 )
-        except ValidationError as error:
+
+        saved = run_op(self, save, failed=self._refused)
+        if saved:
+            self.saved_id = saved.value.id
+            self.accept()
+
+    def _refused(self, error: DomainError) -> None:
+        """A field's error next to the field; any other refusal in a message."""
+        if isinstance(error, ValidationError):
             self._show_error(error)
-            return
-        except DomainError as error:
+        else:
             messages.show_domain_error(self, error)
-            return
-        self.saved_id = row.id
-        self.accept()
 
     def _show_error(self, error: ValidationError) -> None:
         field = self.fields.get(error.field or "")

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import packages
-from ...core.models import EVENT_KINDS, PACKAGE_STATUSES
 from ...core.packages import HistoryRow
 from ...core.ptbr import format_brl, format_date, format_datetime, format_money
 from ...core.reports import HistoryReportRow
-from ..column_widths import Sample, size_columns
-from ..table_model import CENTER, LEFT, RIGHT, Column, WrappedHeaderModel, make_table
-from ..widgets import StatusBadge, label
+from ...core.terms import EVENT_KINDS, PACKAGE_STATUSES
+from ..common.column_widths import Sample, size_columns
+from ..common.table_model import CENTER, LEFT, RIGHT, Column, WrappedHeaderModel, make_table
+from ..common.widgets import StatusBadge, label
 
 STATUS_COLORS = {"ativo": "#2e9e5b", "inativo": "#6b7280", "finalizado": "#2f6fdd"}
 OBSERVATION_COLUMN = 4  # the one that stretches; its header stays on one line

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import clinic, packages
-from ...core.errors import DomainError
-from .. import messages
-from ..widgets import Card, FloatingButton, PageHeader, label
+from ..common.operations import run_op
+from ..common.widgets import Card, FloatingButton, PageHeader, label
 from .card import PackageCard
 from .form import PackageFormDialog
 from .history import HistoryDialog
@@ -217,28 +216,19 @@ class PackageListPage(QWidget):
 
     def _open(self, show):
         """Run a dialog; a package gone meanwhile (another PC) is explained, not a crash."""
-        try:
-            return show()
-        except DomainError as error:
-            messages.show_domain_error(self, error)
-            return None
+        return run_op(self, show).value
 
     def export(self) -> None:
         """All this patient's packages to Excel (the reports module writes the file)."""
         if self.patient_id is None:
             return
-        from ..exports import export_patient_packages  # openpyxl loads at first use
+        from ..common.exports import export_patient_packages  # openpyxl loads at first use
 
-        try:
-            export_patient_packages(self, self.patient_id)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        patient_id = self.patient_id
+        run_op(self, lambda: export_patient_packages(self, patient_id))
 
     def receipt(self, package_id: int) -> None:
         """The package's receipt (the reports module builds it)."""
-        from ..receipt import open_receipt  # loads at first use (it brings openpyxl)
+        from .receipt import open_receipt  # loads at first use (it brings openpyxl)
 
-        try:
-            open_receipt(self, package_id)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        run_op(self, lambda: open_receipt(self, package_id))

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
 
 from ...core import packages
 from ...core.agenda import ATTENDANCE_LABELS
-from ...core.errors import DomainError
 from ...core.packages import PaidSession
 from ...core.ptbr import format_brl, format_date, format_day_month_time, format_weekday_date
-from .. import messages
-from ..table_model import RIGHT, Column, RowTableModel, make_table
-from ..widgets import StatusBadge, label
+from ..common import messages
+from ..common.operations import run_op
+from ..common.table_model import RIGHT, Column, RowTableModel, make_table
+from ..common.widgets import StatusBadge, label
 
 REMOVE_COLUMN = 5
 BUTTON_ROW_HEIGHT = 42
@@ -168,10 +168,8 @@ class PaidSessionsDialog(QDialog):
             destructive=True,
         ):
             return
-        try:
-            packages.refund_session(session_id, expected_version=self.summary.version)
+        version = self.summary.version
+        if run_op(self, lambda: packages.refund_session(session_id, expected_version=version)):
             self.changed = True
-        except DomainError as error:
-            messages.show_domain_error(self, error)
         self.reload()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

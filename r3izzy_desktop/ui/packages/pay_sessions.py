@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import clinic, clock, packages
-from ...core.errors import DomainError
-from ...core.finance import add_months, current_month
 from ...core.ptbr import format_brl, format_month_year, format_session_label
-from .. import messages, pay_flow
-from ..widgets import label
+from ...core.reports.finance import add_months, current_month
+from ..common import messages
+from ..common.operations import run_op
+from ..common.widgets import label
+from . import pay_flow
 from .form import PT_BR, from_qdate, to_qdate
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -291,11 +292,10 @@ class PaySessionsDialog(QDialog):
             return
         if len(ids) <= self.summary.sessions_left:
             # More than the package holds goes straight to the core's "not enough" message.
-            try:
-                preview = packages.debit_preview(self.package_id, ids)
-            except DomainError as error:
-                messages.show_domain_error(self, error)
+            read = run_op(self, lambda: packages.debit_preview(self.package_id, ids))
+            if not read:
                 return
+            preview = read.value
             lines = "\n".join(
                 f"•  {session_label(session)}  →  {format_brl(amount)}"
                 for session, amount in preview
@@ -325,12 +325,11 @@ class PaySessionsDialog(QDialog):
             self.accept()
             return
         # Nothing was paid: show the figures as they are now and keep the choice.
-        try:
-            self.summary = packages.summary(self.package_id)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        read = run_op(self, lambda: packages.summary(self.package_id))
+        if not read:
             self.reject()
             return
+        self.summary = read.value
         self.expected_version = self.summary.version
         self._show_package()
         self.reload()

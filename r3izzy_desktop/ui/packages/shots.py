@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QWidget
 
 from ...core import clock, packages
 from ...core.errors import NotEnoughSessions, PriceDifference
+from ..common.shots import ShotContext, shot
 from ..patients.shots import showcase_patient
-from ..pay_flow import NotEnoughSessionsDialog, PriceAdjustmentDialog
-from ..screenshots import ShotContext, shot
 from .form import PackageFormDialog
 from .history import HistoryDialog
 from .paid_sessions import PaidSessionsDialog
+from .pay_flow import NotEnoughSessionsDialog, PriceAdjustmentDialog
 from .pay_sessions import PaySessionsDialog
 
 

@@ -10,9 +10,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core import clinic
-from ...core.errors import DomainError, NotFound
-from .. import messages
-from ..widgets import label
+from ...core.errors import NotFound
+from ..common.operations import run_op
+from ..common.widgets import label
 from .list_page import PatientsListPage
 
 if TYPE_CHECKING:
@@ -142,20 +142,14 @@ class PatientsArea(QWidget):
 
     # -- navigation -----------------------------------------------------------------------------
     def open_patient(self, patient_id: int) -> None:
-        try:
-            self.patient_page.show_patient(patient_id)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
-            self.list_page.refresh()
+        if not run_op(self, lambda: self.patient_page.show_patient(patient_id)):
+            self.list_page.refresh()  # gone meanwhile (another PC): the list without it
             return
         self.patient_id = patient_id
         self._show(PATIENT)
 
     def open_packages(self, patient_id: int) -> None:
-        try:
-            self.packages_page.show_patient(patient_id)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        if not run_op(self, lambda: self.packages_page.show_patient(patient_id)):
             return
         self.patient_id = patient_id
         self._show(PACKAGES)

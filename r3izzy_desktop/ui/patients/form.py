@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from ...core import clinic
 from ...core.errors import DomainError, ValidationError
 from ...core.ptbr import format_date, parse_date
-from .. import messages
-from ..widgets import FormField, label
+from ..common import messages
+from ..common.operations import run_op
+from ..common.widgets import FormField, label
 
 
 class PatientFormDialog(QDialog):
@@ -179,19 +180,24 @@ class PatientFormDialog(QDialog):
         self._show_errors(errors)
         if errors:
             return
-        try:
-            if self.patient_id is None:
-                patient = clinic.add_patient(values.pop("name"), **values)
-            else:
-                patient = clinic.update_patient(self.patient_id, **values)
-        except ValidationError as error:
+        if self.patient_id is None:
+            name = values.pop("name")
+            saved = run_op(self, lambda: clinic.add_patient(name, **values), failed=self._refused)
+        else:
+            patient_id = self.patient_id
+            saved = run_op(
+                self, lambda: clinic.update_patient(patient_id, **values), failed=self._refused
+            )
+        if saved:
+            self.saved_id = saved.value.id
+            self.accept()
+
+    def _refused(self, error: DomainError) -> None:
+        """A field's error next to the field; any other refusal in a message."""
+        if isinstance(error, ValidationError):
             self._show_errors({error.field or "": str(error)})
-            return
-        except DomainError as error:
+        else:
             messages.show_domain_error(self, error)
-            return
-        self.saved_id = patient.id
-        self.accept()
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for key, field in self.fields.items():

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic
 from ...core.ptbr import format_date
-from ..table_model import Column, RowTableModel, make_table
-from ..widgets import PageHeader, icon, label
+from ..common.table_model import Column, RowTableModel, make_table
+from ..common.widgets import PageHeader, icon, label
 
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list is filtered
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_date
-from ..widgets import Card, PageHeader, StatusBadge, icon, label
+from ..common.widgets import Card, PageHeader, StatusBadge, icon, label
 from .form import PatientFormDialog
 
 

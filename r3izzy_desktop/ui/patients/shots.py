@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from ...core import clinic, packages
-from ..screenshots import ShotContext, shot
+from ..common.shots import ShotContext, shot
 
 
 def showcase_patient() -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ...core import receitas
 from ...core.agenda import ATTENDANCE_LABELS, SessionRow
-from ...core.models import FALTA, FALTA_JUSTIFICADA
 from ...core.ptbr import format_brl, format_datetime, format_weekday_date
-from ..table_model import LEFT, RIGHT, Column
+from ...core.reports import receitas
+from ...core.terms import FALTA, FALTA_JUSTIFICADA
+from ..common.table_model import LEFT, RIGHT, Column
 
 PAID_COLOR = "#2e9e5b"
 OPEN_COLOR = "#64748b"

@@ -13,10 +13,10 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ...core import receitas
 from ...core.agenda import SessionRow
-from ...core.receitas import ReceitasTotals
-from ..jobs import Job
+from ...core.reports import receitas
+from ...core.reports.receitas import ReceitasTotals
+from ..common.jobs import Job
 
 SYNC_ROWS = 1_500  # read at once up to this many sessions (a few dozen milliseconds)
 PREVIEW_ROWS = 100  # beyond that, these first rows at once, the rest in the background

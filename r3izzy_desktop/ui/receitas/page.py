@@ -20,18 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clinic, clock, receitas
+from ...core import clinic, clock
 from ...core.agenda import SessionRow
 from ...core.errors import DomainError
-from ...core.finance import add_months, current_month
 from ...core.ptbr import format_brl, format_month_year
-from .. import messages
+from ...core.reports import receitas
+from ...core.reports.finance import add_months, current_month
 from ..agenda.patient_picker import PatientPicker
 from ..agenda.payment_offer import register_payments
 from ..agenda.session_detail import SessionDetailDialog
-from ..column_widths import size_columns
-from ..table_model import RowTableModel, make_table
-from ..widgets import Card, PageHeader, label
+from ..common import messages
+from ..common.column_widths import size_columns
+from ..common.operations import run_op
+from ..common.table_model import RowTableModel, make_table
+from ..common.widgets import Card, PageHeader, label
 from .columns import COLUMN_CAPS, PATIENT_COLUMN, column_samples, receitas_columns
 from .loading import PeriodLoader, Reading
 
@@ -231,10 +233,7 @@ class ReceitasPage(QWidget):
         )
         self._shown = False
         self._keep = [row.id for row in self.selected_rows()]
-        try:
-            self.loader.load(start, end, self.filters())
-        except DomainError as error:
-            self._show_error(error)
+        run_op(self, lambda: self.loader.load(start, end, self.filters()), failed=self._show_error)
 
     def is_loading(self) -> bool:
         """True while rows of the period are still being read in the background."""

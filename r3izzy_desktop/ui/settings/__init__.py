@@ -1,1 +1,2 @@
-"""Configurações: services, locations, professionals and the clinic's data, one tab each."""
+"""Configurações: services, locations, professionals, the clinic's data, backups and the
+database, one tab each."""

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError, ValidationError
-from .. import messages
-from ..table_model import Column, RowTableModel, make_table
-from ..widgets import Card, FormField, icon, label, repolish
+from ..common import messages
+from ..common.operations import run_op
+from ..common.table_model import Column, RowTableModel, make_table
+from ..common.widgets import Card, FormField, icon, label, repolish
 
 
 class CatalogTab(QWidget):
@@ -157,30 +158,30 @@ class CatalogTab(QWidget):
 
     def save(self) -> None:
         self._clear_errors()
-        try:
-            saved = self.write(self.current_id)
-        except ValidationError as error:
-            field = self.fields.get(error.field or "")
-            if field is not None:
-                field.set_error(str(error))
-                field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
-            else:
-                self.general_error.setText(str(error))
-                self.general_error.setVisible(True)
-            return
-        except DomainError as error:
+        current = self.current_id
+        saved = run_op(self, lambda: self.write(current), failed=self._refused)
+        if saved:
+            self.reload(select_id=saved.value)
+
+    def _refused(self, error: DomainError) -> None:
+        """A field's error next to the field, one about the whole row under the form, any
+        other refusal in a message."""
+        if not isinstance(error, ValidationError):
             messages.show_domain_error(self, error)
             return
-        self.reload(select_id=saved)
+        field = self.fields.get(error.field or "")
+        if field is not None:
+            field.set_error(str(error))
+            field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.general_error.setText(str(error))
+            self.general_error.setVisible(True)
 
     def toggle_active(self) -> None:
         if self.current_id is None:
             return
         row = next(r for r in self.model.rows() if r.id == self.current_id)
-        try:
-            self.write_active(row.id, not row.active)
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        if not run_op(self, lambda: self.write_active(row.id, not row.active)):
             return
         if row.active and not self.show_inactive.isChecked():
             self.current_id = None

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic
 from ...core.ptbr import format_brl, format_money
-from ..table_model import RIGHT, Column
-from ..widgets import FormField, MoneyEdit
+from ..common.table_model import RIGHT, Column
+from ..common.widgets import FormField, MoneyEdit
 from .catalog import CatalogTab
 
 # --- Serviços ---------------------------------------------------------------------------------

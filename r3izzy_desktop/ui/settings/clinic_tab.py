@@ -7,9 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core import clinic
-from ...core.errors import DomainError
-from .. import messages
-from ..widgets import Card, FormField, label
+from ..common.operations import run_op
+from ..common.widgets import Card, FormField, label
 
 OPERATOR_KEY = "operator_name"
 
@@ -93,17 +92,17 @@ class ClinicTab(QWidget):
     def save(self) -> None:
         for field in self.fields.values():
             field.set_error(None)
-        try:
-            clinic.set_clinic_info(
-                name=self.name.text(),
-                document=self.document.text(),
-                address=self.address.text(),
-                phone=self.phone.text(),
-            )
-            clinic.set_setting(OPERATOR_KEY, self.operator.text())
-        except DomainError as error:
-            messages.show_domain_error(self, error)
+        if not run_op(self, self._write):
             return
         self.refresh()
         self.saved_note.setText(self.tr("Dados salvos."))
         self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _write(self) -> None:
+        clinic.set_clinic_info(
+            name=self.name.text(),
+            document=self.document.text(),
+            address=self.address.text(),
+            phone=self.phone.text(),
+        )
+        clinic.set_setting(OPERATOR_KEY, self.operator.text())

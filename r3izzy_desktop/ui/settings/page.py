@@ -6,19 +6,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from ..widgets import ComingSoonPage, PageHeader
+from ..common.widgets import ComingSoonPage, PageHeader
 
 log = logging.getLogger(__name__)
 TabFactory = Callable[[], QWidget]
 
 
 def default_tabs() -> list[tuple[str, TabFactory]]:
-    from ..settings_backup import BackupsSection
-    from ..settings_database import DatabaseSection
+    from .backup_tab import BackupsSection
     from .catalog_tabs import LocationsTab, ProfessionalsTab, ServicesTab
     from .clinic_tab import ClinicTab
+    from .database_tab import DatabaseSection
 
     return [
         ("Serviços", ServicesTab),
@@ -43,7 +44,12 @@ def _built(factory: TabFactory, title: str) -> QWidget:
 
 
 class SettingsPage(QWidget):
-    """Implements the main window's page contract (`refresh()` reloads the current tab)."""
+    """Implements the main window's page contract (`refresh()` reloads the current tab).
+
+    `data_replaced(tab, url)` passes on a tab's news that the data under every page was
+    replaced (a restore; another database in use, `url`): the shell rebuilds the window."""
+
+    data_replaced = Signal(str, str)
 
     def __init__(
         self, tabs: list[tuple[str, TabFactory]] | None = None, parent: QWidget | None = None
@@ -67,7 +73,11 @@ class SettingsPage(QWidget):
         self.tab_widget.currentChanged.connect(lambda _i: self.refresh())
 
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Append a tab; a tab with `refresh()` is reloaded whenever it is shown."""
+        """Append a tab; a tab with `refresh()` is reloaded whenever it is shown, and one
+        with a `data_replaced` signal has it passed on."""
+        replaced = getattr(widget, "data_replaced", None)
+        if replaced is not None:
+            replaced.connect(self.data_replaced)
         return self.tab_widget.addTab(widget, title)
 
     def tabs(self) -> list[tuple[str, QWidget]]:

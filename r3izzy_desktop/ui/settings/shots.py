@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from ..screenshots import ShotContext, shot
+from ..common.shots import ShotContext, shot
 
 
 @shot("settings.png")

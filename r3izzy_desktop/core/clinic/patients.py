@@ -1,0 +1,205 @@
+"""Patients: adding, changing, finding and listing them (SPEC §2)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import date
+from typing import Any
+
+from peewee import Expression
+
+from .. import clock
+from ..errors import NotFound, ValidationError
+from ..store.binding import db
+from ..store.models import Patient, refresh_instance
+from ..store.transactions import operation
+from ..text import cpf_is_valid, digits, fold, format_phone
+from ..validation import clean_text, optional_text
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+PATIENT_FIELDS = ("name", "birth_date", "phone", "email", "cpf", "guardian", "notes", "active")
+
+
+def _clean_patient(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(PATIENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Campo desconhecido: {', '.join(sorted(unknown))}.")
+    clean: dict[str, Any] = {}
+    if "name" in values:
+        clean["name"] = clean_text(values["name"], "Nome", max_length=200, field="name")
+    if "birth_date" in values:
+        birth = values["birth_date"]
+        if birth in (None, ""):
+            clean["birth_date"] = None
+        elif not isinstance(birth, date):
+            raise ValidationError("Data de nascimento inválida.", "birth_date")
+        elif birth > clock.today():
+            raise ValidationError("A data de nascimento não pode ser no futuro.", "birth_date")
+        else:
+            clean["birth_date"] = birth
+    if "phone" in values:
+        phone = optional_text(values["phone"], "Telefone", max_length=40, field="phone")
+        number = digits(phone)
+        if number.startswith("55") and len(number) in (12, 13):
+            number = number[2:]
+        if phone and len(number) not in (10, 11):
+            raise ValidationError(
+                "Telefone inválido: informe DDD e número, como (11) 98765-4321.", "phone"
+            )
+        clean["phone"] = format_phone(number) if phone else ""
+    if "email" in values:
+        email = optional_text(values["email"], "E-mail", max_length=200, field="email")
+        if email and not _EMAIL.match(email):
+            raise ValidationError("E-mail inválido.", "email")
+        clean["email"] = email
+    if "cpf" in values:
+        cpf = optional_text(values["cpf"], "CPF", max_length=20, field="cpf")
+        if cpf and not cpf_is_valid(cpf):
+            raise ValidationError("CPF inválido: confira os dígitos.", "cpf")
+        clean["cpf"] = digits(cpf)
+    if "guardian" in values:
+        clean["guardian"] = optional_text(
+            values["guardian"], "Responsável", max_length=200, field="guardian"
+        )
+    if "notes" in values:
+        clean["notes"] = optional_text(values["notes"], "Observações", max_length=4000)
+    if "active" in values:
+        clean["active"] = bool(values["active"])
+    return clean
+
+
+def patient_errors(**fields: Any) -> dict[str, str]:
+    """Every problem with these patient fields at once: {field: Portuguese message}.
+
+    Reads and writes nothing; a form calls it to show each message under its field
+    before `add_patient` / `update_patient` (which check the same rules again).
+    """
+    errors: dict[str, str] = {}
+    for key, value in fields.items():
+        try:
+            _clean_patient({key: value})
+        except ValidationError as error:
+            errors[error.field or key] = str(error)
+    return errors
+
+
+def _search_text(patient: Patient) -> str:
+    return " ".join(
+        part for part in (fold(patient.name), digits(patient.phone), patient.cpf) if part
+    )
+
+
+@operation
+def add_patient(name: str, **fields: Any) -> Patient:
+    """Create a patient. Keywords: birth_date, phone, email, cpf, guardian, notes, active."""
+    values = _clean_patient({"name": name, **fields})
+    patient = Patient(**values)
+    patient.search_text = _search_text(patient)
+    patient.save(force_insert=True)
+    return patient
+
+
+@operation
+def update_patient(patient: Patient | int, **fields: Any) -> Patient:
+    """Change any of a patient's fields; returns the updated patient."""
+    row = get_patient(patient)
+    for key, value in _clean_patient(fields).items():
+        setattr(row, key, value)
+    row.search_text = _search_text(row)
+    row.save()
+    refresh_instance(patient, row)
+    return row
+
+
+def get_patient(patient: Patient | int) -> Patient:
+    patient_id = patient.id if isinstance(patient, Patient) else patient
+    found = Patient.get_or_none(Patient.id == patient_id)
+    if found is None:
+        raise NotFound("Paciente não encontrado.")
+    return found
+
+
+def patient_search(query: str) -> Expression | None:
+    """The SQL condition "the patient's name, phone or CPF contain every word of `query`",
+    case- and accent-insensitive, a number's dots and dashes ignored (on Patient's
+    `search_text`). None when `query` has no word: every patient matches."""
+    condition = None
+    for word in fold(query).split():
+        term = digits(word) if word.replace(".", "").replace("-", "").isdigit() else word
+        if term:
+            match = Patient.search_text.contains(term)
+            condition = match if condition is None else condition & match
+    return condition
+
+
+def find_patients(
+    query: str = "", *, include_inactive: bool = False, limit: int | None = None
+) -> list[Patient]:
+    """Patients whose name, phone or CPF contain every word of `query`.
+
+    Case- and accent-insensitive ("joao" finds "João"); ordered by name.
+    """
+    select = Patient.select()
+    if not include_inactive:
+        select = select.where(Patient.active == True)  # noqa: E712
+    if (matches := patient_search(query)) is not None:
+        select = select.where(matches)
+    select = select.order_by(Patient.search_text, Patient.id)
+    if limit:
+        select = select.limit(limit)
+    return list(select)
+
+
+@dataclass(frozen=True)
+class PatientListing:
+    """A patient as a list shows it; `search_text` is the folded name, phone and CPF the
+    search runs on, which also sorts by name."""
+
+    id: int
+    name: str
+    phone: str
+    cpf: str  # digits only
+    birth_date: date | None
+    guardian: str
+    active: bool
+    search_text: str
+
+
+_LISTING_FIELDS = tuple(field.name for field in dataclass_fields(PatientListing))
+
+
+def list_patients(query: str = "", *, include_inactive: bool = False) -> list[PatientListing]:
+    """The patients `find_patients` finds, in the same order, as frozen rows read straight
+    from the query (a clinic has thousands; a model per patient cost most of the time)."""
+    select = Patient.select(
+        Patient.id,
+        Patient.name,
+        Patient.phone,
+        Patient.cpf,
+        Patient.birth_date,
+        Patient.guardian,
+        Patient.active,
+        Patient.search_text,
+    )
+    if not include_inactive:
+        select = select.where(Patient.active == True)  # noqa: E712
+    if (matches := patient_search(query)) is not None:
+        select = select.where(matches)
+    rows = []
+    new, fields = object.__new__, _LISTING_FIELDS
+    for pid, name, phone, cpf, birth, guardian, active, text in db.execute(
+        select.order_by(Patient.search_text, Patient.id)
+    ).fetchall():
+        if birth is not None and not isinstance(birth, date):
+            birth = date.fromisoformat(str(birth)[:10])
+        row = new(PatientListing)
+        # A frozen dataclass, its fields set once and together (as its __init__ would).
+        row.__dict__.update(
+            zip(fields, (pid, name, phone, cpf, birth, guardian, bool(active), text), strict=True)
+        )
+        rows.append(row)
+    return rows

@@ -1,0 +1,52 @@
+"""What the clinic reads about its money: the package report of manual 2.1
+(package_report.py), a package's receipt (receipt.py), Gestão Financeira (finance.py),
+Receitas (receitas.py) and the Excel workbooks (export.py). `reports.<name>` gathers the
+package report, the receipt and the finance summary; the others are read as modules."""
+
+from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary, monthly_figures
+from .package_report import (
+    HistoryReportRow,
+    PackageReport,
+    PackageReportRow,
+    PackageReportTotals,
+    ReportFilters,
+    count_history,
+    count_packages,
+    fetch_rows,
+    history_rows,
+    iter_history_rows,
+    iter_report_rows,
+    make_filters,
+    package_report,
+    package_report_preview,
+    read_snapshot,
+    report_totals,
+)
+from .receipt import PackageReceipt, document_label, package_receipt
+
+__all__ = [
+    "FinanceSummary",
+    "HistoryReportRow",
+    "MethodAmount",
+    "MonthFigures",
+    "PackageReceipt",
+    "PackageReport",
+    "PackageReportRow",
+    "PackageReportTotals",
+    "ReportFilters",
+    "count_history",
+    "count_packages",
+    "document_label",
+    "fetch_rows",
+    "finance_summary",
+    "history_rows",
+    "iter_history_rows",
+    "iter_report_rows",
+    "make_filters",
+    "monthly_figures",
+    "package_receipt",
+    "package_report",
+    "package_report_preview",
+    "read_snapshot",
+    "report_totals",
+]

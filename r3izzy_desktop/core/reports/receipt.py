@@ -1,0 +1,80 @@
+"""The receipt ("Recibo") of a package payment: what it says, from the package's figures
+and the clinic's data in Configurações."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .. import clock
+from ..clinic import ClinicInfo, clinic_info
+from ..money_words import amount_in_words
+from ..packages import summary
+from ..store.models import Package, Patient
+from ..text import digits, format_cpf
+
+
+@dataclass(frozen=True)
+class PackageReceipt:
+    """What the receipt ("Recibo") of a package payment says."""
+
+    clinic: ClinicInfo
+    clinic_document_label: str  # "CNPJ", "CPF" or "CNPJ/CPF"
+    patient_name: str
+    patient_cpf: str  # formatted, "" when unknown
+    guardian: str  # responsável, "" when none
+    number: str
+    paid_on: date
+    total: Decimal
+    total_in_words: str  # "mil reais"
+    sessions_total: int
+    sessions_left: int
+    price_per_session: Decimal
+    open_amount: Decimal
+    status: str
+    notes: str
+    issued_on: date
+
+    @property
+    def balance_text(self) -> str:
+        """ "3 de 5 sessões restantes" (singular for one)."""
+        word = "sessão restante" if self.sessions_left == 1 else "sessões restantes"
+        return f"{self.sessions_left} de {self.sessions_total} {word}"
+
+    @property
+    def payer(self) -> str:
+        """Who paid: the guardian when there is one, else the patient."""
+        return self.guardian or self.patient_name
+
+
+def document_label(document: str) -> str:
+    """ "CNPJ" for 14 digits, "CPF" for 11, else "CNPJ/CPF"."""
+    size = len(digits(document))
+    return {14: "CNPJ", 11: "CPF"}.get(size, "CNPJ/CPF")
+
+
+def package_receipt(package: Package | int | str) -> PackageReceipt:
+    """The receipt of the package's payment, with the clinic's data from Configurações and
+    the package's current balance. Raises NotFound for an unknown package."""
+    figures = summary(package)
+    patient = Patient.get_by_id(figures.patient_id)
+    info = clinic_info()
+    return PackageReceipt(
+        clinic=info,
+        clinic_document_label=document_label(info.document),
+        patient_name=patient.name,
+        patient_cpf=format_cpf(patient.cpf) if patient.cpf else "",
+        guardian=patient.guardian,
+        number=figures.number,
+        paid_on=figures.paid_on,
+        total=figures.total,
+        total_in_words=amount_in_words(figures.total),
+        sessions_total=figures.sessions_total,
+        sessions_left=figures.sessions_left,
+        price_per_session=figures.price_per_session,
+        open_amount=figures.open_amount,
+        status=figures.status,
+        notes=figures.notes,
+        issued_on=clock.today(),
+    )

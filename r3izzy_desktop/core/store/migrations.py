@@ -1,0 +1,177 @@
+"""Schema version and the linear migration chain.
+
+A new database gets the current schema and `SchemaVersion(version=SCHEMA_VERSION)`.
+An older one is first copied aside (SQLite's online backup), then brought up step by
+step, each step and its version bump in one transaction. A database written by a newer
+version of the app is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import peewee
+
+from .. import clock
+from ..errors import DatabaseProblem
+from .files import sqlite_backup
+from .models import ALL_MODELS, ChangeCounter, SchemaVersion
+
+if TYPE_CHECKING:
+    # playhouse.migrate imports the PostgreSQL extensions (and their driver): only load it
+    # when a database is really upgraded, never on an ordinary start (see drivers.py).
+    from playhouse.migrate import SchemaMigrator
+
+log = logging.getLogger(__name__)
+
+Step = Callable[["SchemaMigrator", peewee.Database], None]
+
+
+def add_calendar_and_report_indexes(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """1 -> 2: index one patient's sessions by date (the patient calendar) and packages by
+    payment date (the report's date filter). Same names as the models' indexes."""
+    from playhouse.migrate import migrate as run
+
+    wanted = {"session": ("patient_id", "starts_at"), "package": ("paid_on",)}
+    run(
+        *(
+            migrator.add_index(table, columns, False)
+            for table, columns in wanted.items()
+            # An index already there (made by hand, or by a test build) is kept as it is.
+            if f"{table}_{'_'.join(columns)}"
+            not in {index.name for index in database.get_indexes(table)}
+        )
+    )
+
+
+def add_change_counter(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """2 -> 3: the `change_counter` table the screens poll to see another PC's changes
+    (changes.py). Kept if it is already there."""
+    database.create_tables([ChangeCounter], safe=True)
+
+
+# Schema 4: a month's sessions and their active payments are read straight from these
+# indexes (they hold every column the calendar, Receitas and the finance summary read), so a
+# busy month is read without visiting table rows scattered across the file. PostgreSQL
+# leaves the notes out: a long note could pass its limit on the size of an index entry.
+SESSION_RANGE_INDEX = "session_range_read"
+ACTIVE_PAYMENT_INDEX = "payment_active_read"
+_SESSION_RANGE_COLUMNS = (
+    "starts_at",  # the range, then id: the calendar's order, with no sort
+    "id",
+    "deleted_at",
+    "patient_id",
+    "service_id",
+    "location_id",
+    "professional_id",
+    "duration_min",
+    "price",
+    "attendance",
+)
+
+
+def create_range_read_indexes(database: peewee.Database) -> None:
+    """Create the schema 4 indexes (kept when already there)."""
+    columns = list(_SESSION_RANGE_COLUMNS)
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        columns.append("notes")
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    database.execute_sql(
+        f'CREATE INDEX IF NOT EXISTS "{SESSION_RANGE_INDEX}" ON "session" ({quoted})'
+    )
+    database.execute_sql(
+        f'CREATE INDEX IF NOT EXISTS "{ACTIVE_PAYMENT_INDEX}" ON "payment" '
+        '("session_id", "voided_at", "method", "amount", "paid_on", "package_id") '
+        'WHERE "voided_at" IS NULL'
+    )
+
+
+def add_range_read_indexes(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """3 -> 4: the indexes that serve a range of sessions with their payments."""
+    create_range_read_indexes(database)
+
+
+# MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
+MIGRATIONS: list[Step] = [
+    add_calendar_and_report_indexes,
+    add_change_counter,
+    add_range_read_indexes,
+]
+
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+
+def migrate(database: peewee.Database, path: str | None) -> int:
+    """Create or upgrade the schema of the open `database`; returns the version it is at."""
+    tables = set(database.get_tables())
+    if SchemaVersion._meta.table_name not in tables:
+        known = {model._meta.table_name for model in ALL_MODELS}
+        if tables & known:
+            raise DatabaseProblem(
+                "Este banco de dados não tem versão de esquema; não foi criado pelo R3izzy.",
+                "damaged",
+                path,
+            )
+        with database.atomic():
+            database.create_tables(ALL_MODELS)
+            create_range_read_indexes(database)
+            SchemaVersion.create(version=SCHEMA_VERSION)
+        log.info("schema created at version %s", SCHEMA_VERSION)
+        return SCHEMA_VERSION
+
+    row = SchemaVersion.select().first()
+    version = row.version if row else 0
+    if version > SCHEMA_VERSION:
+        raise DatabaseProblem(
+            f"Este banco de dados foi gravado por uma versão mais nova do R3izzy Desktop "
+            f"(esquema {version}; esta versão conhece até o {SCHEMA_VERSION}).\n\n"
+            "Atualize o programa neste computador antes de abri-lo. Nada foi alterado.",
+            "newer",
+            path,
+        )
+    if version < 1:
+        raise DatabaseProblem("A versão do esquema deste banco é inválida.", "damaged", path)
+    if version == SCHEMA_VERSION:
+        return version
+
+    copy = None
+    if path and path != ":memory:":
+        copy = backup_before_migration(database, path, version)
+        log.info("copied %s to %s before migrating", path, copy)
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+    migrator = (
+        PostgresqlMigrator(database)
+        if isinstance(database, peewee.PostgresqlDatabase)
+        else SqliteMigrator(database)
+    )
+    for step_version in range(version, SCHEMA_VERSION):
+        step = MIGRATIONS[step_version - 1]
+        try:
+            with database.atomic():
+                step(migrator, database)
+                SchemaVersion.update(version=step_version + 1).execute()
+        except Exception as exc:
+            # The step and its version bump rolled back together, so the database is still
+            # a consistent `step_version` one: tell the user so, never a traceback.
+            log.exception("migration %s -> %s failed", step_version, step_version + 1)
+            where = f"\nUma cópia de antes da atualização está em:\n{copy}" if copy else ""
+            raise DatabaseProblem(
+                f"Não foi possível atualizar o banco de dados (esquema {step_version} para "
+                f"{step_version + 1}): {exc}\nO banco continua na versão {step_version}.{where}",
+                "migration",
+                path,
+            ) from exc
+        log.info("migrated schema %s -> %s (%s)", step_version, step_version + 1, step.__name__)
+    return SCHEMA_VERSION
+
+
+def backup_before_migration(database: peewee.Database, path: str, version: int) -> Path:
+    """Copy the database aside: `<file>.v<version>-<timestamp>.bak` next to it."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = Path(f"{path}.v{version}-{stamp}.bak")
+    sqlite_backup(database.connection(), target)
+    return target

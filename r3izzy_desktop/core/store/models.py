@@ -1,0 +1,280 @@
+"""The concepts of SPEC §2 as peewee models.
+
+Money columns are integer centavos read and written as `Decimal` (MoneyField).
+Sessions are soft-deleted. A payment is either a package debit (`package` set) or a
+manual payment; at most one active (not voided) payment per session, enforced by a
+partial unique index (R11).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    ModelIndex,
+    TextField,
+    fn,
+)
+
+from .. import clock
+from ..errors import NotFound
+from ..ptbr import from_cents, to_cents
+from ..terms import AGENDADA, ATIVO
+from .binding import db
+
+# Name of the partial unique index that enforces R11 (one active payment per session).
+ONE_ACTIVE_PAYMENT_INDEX = "payment_one_active_per_session"
+
+
+class MoneyField(BigIntegerField):
+    """Money as integer centavos in the database, `Decimal` in Python (R1)."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, float | bool | str):
+            # R1: a float never reaches a money column (nor text, nor True counted as 1).
+            raise TypeError(f"money must be Decimal, not {type(value).__name__}")
+        if isinstance(value, int | Decimal):
+            return to_cents(value)
+        return value  # an SQL expression
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return from_cents(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version this database is at."""
+
+    version = IntegerField()
+
+
+class Setting(BaseModel):
+    """Clinic data and preferences as key/value text."""
+
+    key = CharField(primary_key=True, max_length=100)
+    value = TextField(default="")
+
+
+class Patient(BaseModel):
+    name = CharField(max_length=200)
+    # Name, phone and CPF folded to lower case without accents, for searching.
+    search_text = CharField(max_length=400, default="", index=True)
+    birth_date = DateField(null=True)
+    phone = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    cpf = CharField(max_length=11, default="")  # digits only
+    guardian = CharField(max_length=200, default="")  # responsável
+    notes = TextField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+
+
+class Service(BaseModel):
+    name = CharField(max_length=120)
+    price = MoneyField(default=0)
+    duration_min = IntegerField(default=50)
+    active = BooleanField(default=True)
+
+
+class Location(BaseModel):
+    name = CharField(max_length=120)
+    active = BooleanField(default=True)
+
+
+class Professional(BaseModel):
+    name = CharField(max_length=200)
+    color = CharField(max_length=9, default="#2a9d8f")
+    active = BooleanField(default=True)
+
+
+class Session(BaseModel):
+    """One appointment (sessão / agendamento). Soft-deleted: `deleted_at` set."""
+
+    patient = ForeignKeyField(Patient, backref="sessions", on_delete="RESTRICT")
+    service = ForeignKeyField(Service, backref="sessions", on_delete="RESTRICT")
+    location = ForeignKeyField(Location, null=True, backref="sessions", on_delete="SET NULL")
+    professional = ForeignKeyField(
+        Professional, null=True, backref="sessions", on_delete="SET NULL"
+    )
+    starts_at = DateTimeField(index=True)
+    duration_min = IntegerField(default=50)
+    price = MoneyField()
+    attendance = CharField(max_length=20, default=AGENDADA)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=clock.now)
+    deleted_at = DateTimeField(null=True)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    class Meta:
+        # The patient calendar and the patient page read one patient's sessions by date
+        # (schema 2; migrations.py adds it to older databases).
+        indexes = ((("patient", "starts_at"), False),)
+
+
+class Package(BaseModel):
+    """A prepaid package of sessions.
+
+    `sessions_used` and `open_amount` are kept by the ledger operations in the same
+    transaction as the debits they sum; the integrity check recomputes them (R14).
+    `version` grows with every change, so a screen can tell its figures are stale.
+    """
+
+    number = CharField(max_length=12, unique=True)
+    patient = ForeignKeyField(Patient, backref="packages", on_delete="RESTRICT")
+    paid_on = DateField(index=True)  # the report's date filter (schema 2)
+    sessions_total = IntegerField()
+    total = MoneyField()
+    notes = TextField(default="")
+    status = CharField(max_length=12, default=ATIVO, index=True)
+    sessions_used = IntegerField(default=0)
+    open_amount = MoneyField()
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=clock.now)
+
+    @property
+    def sessions_left(self) -> int:
+        return self.sessions_total - self.sessions_used
+
+
+class Payment(BaseModel):
+    """How one session was paid: a package debit (`package` set) or a manual payment.
+
+    Voiding (a package credit-back or an estorno) sets `voided_at`; the row stays.
+    """
+
+    session = ForeignKeyField(Session, backref="payments", on_delete="RESTRICT")
+    package = ForeignKeyField(Package, null=True, backref="debits", on_delete="RESTRICT")
+    method = CharField(max_length=20)
+    amount = MoneyField()
+    paid_on = DateField()
+    info = TextField(default="")
+    operator = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=clock.now)
+    voided_at = DateTimeField(null=True)
+    void_reason = CharField(max_length=200, default="")
+
+
+Payment.add_index(
+    ModelIndex(
+        Payment,
+        (Payment.session,),
+        unique=True,
+        where=Payment.voided_at.is_null(),
+        name=ONE_ACTIVE_PAYMENT_INDEX,
+    )
+)
+Payment.add_index(Payment.paid_on)
+
+
+def refresh_instance(target: Any, fresh: Model) -> None:
+    """Give the caller's instance `target` what an operation wrote (`fresh`'s fields), as
+    saved: no field left dirty. Nothing to do for an id, None, or `fresh` itself."""
+    if target is not None and target is not fresh and hasattr(target, "__data__"):
+        target.__data__.update(fresh.__data__)
+        target._dirty.clear()
+
+
+def get_row(model, value, message: str):
+    """The `model` row given as instance or id; NotFound(`message`) when there is none."""
+    row_id = value.id if isinstance(value, model) else value
+    row = model.get_or_none(model.id == row_id)
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
+def package_id_of(package: Package | int | str) -> int:
+    """The id of a package given as instance, id or number (NotFound for an unknown
+    number; an id is taken as it is)."""
+    if isinstance(package, Package):
+        return package.id
+    if isinstance(package, int) and not isinstance(package, bool):
+        return package
+    if isinstance(package, str):
+        found = Package.get_or_none(Package.number == package.strip())
+        if found is None:
+            raise NotFound(f"Pacote No. {package} não encontrado.")
+        return found.id
+    raise NotFound("Pacote não encontrado.")
+
+
+def session_is_paid():
+    """SQL condition: the session of the outer query has an active payment."""
+    return fn.EXISTS(
+        Payment.select(Payment.id).where(
+            (Payment.session == Session.id) & Payment.voided_at.is_null()
+        )
+    )
+
+
+class PackageEvent(BaseModel):
+    """One line of a package's history (R9): append-only.
+
+    Besides the figures after the event it keeps what a replay needs: the amount a
+    debit or credit moved and the package's totals after a manual change.
+    """
+
+    package = ForeignKeyField(Package, backref="events", on_delete="RESTRICT")
+    kind = CharField(max_length=24)
+    at = DateTimeField(default=clock.now)
+    status = CharField(max_length=12)
+    note = TextField()
+    sessions_left = IntegerField()
+    open_amount = MoneyField()
+    price_per_session = MoneyField()
+    sessions_total = IntegerField()
+    total = MoneyField()
+    package_date = DateField()
+    amount = MoneyField(default=0)
+    session = ForeignKeyField(Session, null=True, backref="package_events", on_delete="RESTRICT")
+    payment = ForeignKeyField(Payment, null=True, backref="events", on_delete="RESTRICT")
+    operator = CharField(max_length=200, default="")
+
+
+class ChangeCounter(BaseModel):
+    """How many write operations each running app (`client`) has committed (schema 3).
+
+    Every operation adds one to its own client's row in its own transaction, so the sum
+    over the other clients moves exactly when another PC committed a change (changes.py).
+    One row per client: PCs never wait on each other's counter.
+    """
+
+    client = CharField(primary_key=True, max_length=80)
+    value = BigIntegerField(default=0)
+    at = DateTimeField(default=clock.now)
+
+
+ALL_MODELS = (
+    SchemaVersion,
+    Setting,
+    Patient,
+    Service,
+    Location,
+    Professional,
+    Session,
+    Package,
+    Payment,
+    PackageEvent,
+    ChangeCounter,
+)

@@ -1,0 +1,122 @@
+"""Transactions and row locks: every operation of the core is one write transaction.
+
+`operation` wraps a function in one transaction (retried on a transient conflict) and
+counts it in the change counter; `for_update` locks the rows an operation re-reads.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import peewee
+from peewee import PostgresqlDatabase
+
+from ..errors import AlreadyPaid, DatabaseBusy, DatabaseProblem
+from . import changes
+from .binding import db, is_postgres
+from .models import ONE_ACTIVE_PAYMENT_INDEX
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_RETRIES = 5
+
+
+def _is_transient(exc: peewee.DatabaseError) -> bool:
+    text = str(exc).lower()
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(
+        getattr(exc, "orig", None), "pgcode", None
+    )
+    if sqlstate in ("40001", "40P01", "55P03"):  # serialization, deadlock, lock not available
+        return True
+    return "database is locked" in text or "database table is locked" in text
+
+
+def operation(fn: F) -> F:
+    """Run `fn` as one write transaction: all of it happens or none.
+
+    A transient conflict (SQLite busy past the timeout, a PostgreSQL serialization
+    failure or deadlock) rolls back and retries a few times, then raises DatabaseBusy.
+    Each committed operation adds one to this app's change counter (changes.py), in the
+    same transaction, so the other PCs' screens know to refresh.
+    A second active payment for a session (R11, enforced by a unique index) becomes
+    AlreadyPaid. Called inside another operation, it simply joins that transaction.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if db.obj is None:
+            raise DatabaseProblem("Nenhum banco de dados aberto.", "connection")
+        if db.in_transaction():
+            return fn(*args, **kwargs)
+        delay = 0.05
+        for attempt in range(_RETRIES):
+            try:
+                with db.atomic():
+                    result = fn(*args, **kwargs)
+                    changes.bump()
+                    return result
+            except peewee.IntegrityError as exc:
+                if ONE_ACTIVE_PAYMENT_INDEX in str(exc) or "payment.session_id" in str(exc):
+                    raise AlreadyPaid(
+                        "Esta sessão já foi paga (talvez em outro computador). "
+                        "Atualize a tela e confira."
+                    ) from exc
+                numbering = "package.number" in str(exc) or "package_number" in str(exc)
+                if numbering and attempt < _RETRIES - 1:
+                    # Two PCs numbered a package in the same second: take the next one.
+                    continue
+                raise
+            except (peewee.OperationalError, peewee.InternalError, peewee.InterfaceError) as exc:
+                if drop_broken_connection():
+                    # The server went away (restart, network): a new connection is made
+                    # at the next use. Not retried: a COMMIT may have reached the server.
+                    raise DatabaseProblem(
+                        "A conexão com o servidor do banco de dados caiu. Confira na tela se "
+                        "a última ação foi registrada antes de repeti-la.",
+                        "connection",
+                    ) from exc
+                if not _is_transient(exc):
+                    raise
+                if attempt == _RETRIES - 1:
+                    raise DatabaseBusy(
+                        "O banco de dados está ocupado (outro computador está gravando). "
+                        "Nada foi alterado; tente novamente em instantes."
+                    ) from exc
+                log.info("transient conflict in %s, retrying: %s", fn.__name__, exc)
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper  # type: ignore[return-value]
+
+
+def drop_broken_connection() -> bool:
+    """Close this thread's server connection when it is broken (the server restarted, the
+    network dropped), so the next query connects again. True when it was broken."""
+    database = db.obj
+    if not isinstance(database, PostgresqlDatabase) or database.is_closed():
+        return False
+    if database.is_connection_usable():
+        return False
+    log.warning("the connection to the database server was lost")
+    try:
+        database.close()
+    except peewee.PeeweeException:  # pragma: no cover - closing a dead connection
+        database._state.reset()
+    return True
+
+
+def for_update(query: peewee.ModelSelect) -> peewee.ModelSelect:
+    """`SELECT … FOR UPDATE` where the server supports it (PostgreSQL).
+
+    On SQLite the IMMEDIATE transaction already holds the only write lock.
+    """
+    if is_postgres():
+        return query.for_update()
+    return query

@@ -1,0 +1,48 @@
+"""Text a person types: folded for searching, reduced to digits, CPF and phone numbers.
+
+A leaf below the core's domains (patients, the import, receipts all read CPFs).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "João" -> "joao", for searching."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def cpf_is_valid(cpf: str) -> bool:
+    """Check a CPF's two check digits (11 digits, not all the same)."""
+    number = digits(cpf)
+    if len(number) != 11 or number == number[0] * 11:
+        return False
+    for size in (9, 10):
+        total = sum(int(d) * w for d, w in zip(number[:size], range(size + 1, 1, -1), strict=True))
+        check = (total * 10) % 11 % 10
+        if check != int(number[size]):
+            return False
+    return True
+
+
+def format_cpf(cpf: str) -> str:
+    number = digits(cpf)
+    if len(number) != 11:
+        return cpf or ""
+    return f"{number[:3]}.{number[3:6]}.{number[6:9]}-{number[9:]}"
+
+
+def format_phone(phone: str) -> str:
+    number = digits(phone)
+    if len(number) == 11:
+        return f"({number[:2]}) {number[2:7]}-{number[7:]}"
+    if len(number) == 10:
+        return f"({number[:2]}) {number[2:6]}-{number[6:]}"
+    return phone or ""

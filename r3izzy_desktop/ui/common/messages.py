@@ -1,0 +1,118 @@
+"""The narrow seam through which the screens ask and tell the user things.
+
+Every message box goes through these functions, called as `messages.confirm(...)` (the
+module attribute, never imported by name), so tests replace them and no test ever
+blocks on a modal dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ...core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("messages", text)
+
+
+def _box(parent: QWidget | None, icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def confirm(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    confirm_text: str | None = None,
+    cancel_text: str | None = None,
+    destructive: bool = False,
+) -> bool:
+    """Ask yes/no; Enter confirms, Esc cancels. Returns True when confirmed."""
+    box = _box(
+        parent, QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question, title, text
+    )
+    yes = box.addButton(confirm_text or tr("Confirmar"), QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(cancel_text or tr("Cancelar"), QMessageBox.ButtonRole.RejectRole)
+    if destructive:
+        yes.setProperty("danger", True)
+    box.setDefaultButton(yes)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def choose(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    options: list[str],
+    *,
+    cancel_text: str | None = None,
+) -> int | None:
+    """Offer several buttons; returns the index chosen, None when cancelled (Esc)."""
+    box = _box(parent, QMessageBox.Icon.Question, title, text)
+    buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
+    cancel = box.addButton(cancel_text or tr("Cancelar"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(buttons[0])
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    box = _box(parent, QMessageBox.Icon.Information, title, text)
+    box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def show_error(parent: QWidget | None, text: str, title: str | None = None) -> None:
+    """A failure the user can act on (a DomainError's message, as it is)."""
+    box = _box(parent, QMessageBox.Icon.Warning, title or tr("Não foi possível concluir"), text)
+    box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def show_domain_error(parent: QWidget | None, error: DomainError, title: str | None = None) -> None:
+    log.info("shown to the user: %s: %s", type(error).__name__, error)
+    show_error(parent, str(error), title)
+
+
+def show_unexpected(parent: QWidget | None, log_path: str | None) -> None:
+    """A bug: a friendly message; the details went to the log file."""
+    where = f"\n\nOs detalhes foram gravados em:\n{log_path}" if log_path else ""
+    box = _box(
+        parent,
+        QMessageBox.Icon.Critical,
+        tr("Algo deu errado"),
+        tr(
+            "Ocorreu um erro inesperado. Nada do que já estava salvo foi perdido; "
+            "a última ação pode não ter sido concluída."
+        )
+        + where,
+    )
+    box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def show_failure(parent: QWidget | None, error: BaseException) -> None:
+    """A background job's failure: a DomainError's message as it is; anything else is a
+    bug (the job logged it): the unexpected-error dialog with the log file's path."""
+    if isinstance(error, DomainError):
+        show_domain_error(parent, error)
+        return
+    from ...logs import log_file
+
+    show_unexpected(parent, str(log_file()))

@@ -1,0 +1,137 @@
+"""No stale screens: when another PC changes the data, the visible page reloads itself.
+
+`LiveRefresh(window)` polls the change counter (`changes.others()`, one small query) every
+`INTERVAL_MS`. When another PC (or another copy of the app) committed something since the
+last reading, it calls `refresh()` on the page the window shows, keeping the scroll
+position of its lists (the pages keep their own selection and search text). Any open
+window that defines `refresh_from_other_pc()` (a read-only dialog) is told at once.
+
+While a modal dialog is open (someone is filling in a form or confirming), nothing is
+reloaded under it: the refresh waits until the dialog closes. An action taken on figures
+that went stale meanwhile is refused by the core (StaleData), never applied.
+
+Polling runs on the UI thread like every other read of the screens: the query is one
+aggregate over a handful of rows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMainWindow, QWidget
+
+log = logging.getLogger(__name__)
+
+INTERVAL_MS = 2000
+
+
+class LiveRefresh(QObject):
+    """The poll of one main window. `refreshed` is emitted after each refresh it made."""
+
+    refreshed = Signal()
+
+    def __init__(self, window: QMainWindow, interval_ms: int = INTERVAL_MS):
+        super().__init__(window)
+        self.window = window
+        self._seen = None  # the other clients' stamp the screens show
+        self._database = None  # the database that stamp belongs to
+        self._pending = False
+        self._failed = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self.poll()  # the baseline: what the window is about to show
+        self.timer.start()
+
+    # -- polling ----------------------------------------------------------------------------
+    def poll(self) -> None:
+        """Read the counter; refresh when someone else wrote, as soon as no dialog is open."""
+        from ...core.database import changes, current_database
+
+        database = current_database()
+        if database is None:
+            return
+        try:
+            stamp = changes.others()
+        except Exception as exc:  # a server gone for a moment: try again at the next tick
+            from ...core.database import drop_broken_connection
+
+            if not self._failed:
+                log.warning("change counter unreadable: %s", exc)
+            self._failed = True
+            drop_broken_connection()  # the next tick (and the screens) connect again
+            return
+        self._failed = False
+        if database is not self._database:
+            # Another database (start, a restore, "Usar este banco"): its screens are new.
+            self._database, self._seen, self._pending = database, stamp, False
+            return
+        if stamp != self._seen:
+            self._seen = stamp
+            self._pending = True
+            self._refresh_dialogs()  # those that say they can, even while modal
+        if self._pending and not self._busy():
+            self._pending = False
+            self.refresh_now()
+
+    def _busy(self) -> bool:
+        """A dialog is open (being filled or read): do not pull the screen from under it."""
+        app = QApplication.instance()
+        return app is not None and (
+            app.activeModalWidget() is not None or app.activePopupWidget() is not None
+        )
+
+    def refresh_now(self) -> None:
+        """Reload the visible page, keeping its lists' scroll."""
+        page = self.window.centralWidget()
+        stack = getattr(self.window, "stack", None)
+        if stack is not None:
+            page = stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if page is not None and callable(refresh):
+            positions = _scroll_positions(page)
+            try:
+                refresh()
+            except Exception:
+                log.exception("refreshing the page after another PC's change")
+            _restore_scroll(positions)
+            # Lists that fill in batches on the next turns of the event loop: again then.
+            QTimer.singleShot(0, lambda: _restore_scroll(positions))
+            QTimer.singleShot(150, lambda: _restore_scroll(positions))
+        self.refreshed.emit()
+
+    def _refresh_dialogs(self) -> None:
+        """Open windows that define `refresh_from_other_pc()` (a read-only dialog) reload
+        at once, modal or not: they promise not to disturb what the user is doing."""
+        for widget in QApplication.topLevelWidgets():
+            hook = getattr(widget, "refresh_from_other_pc", None)
+            if widget is not self.window and widget.isVisible() and callable(hook):
+                try:
+                    hook()
+                except Exception:
+                    log.exception("refreshing %s after another PC's change", type(widget))
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def _scroll_positions(page: QWidget) -> list[tuple[QAbstractScrollArea, int, int]]:
+    return [
+        (area, area.verticalScrollBar().value(), area.horizontalScrollBar().value())
+        for area in page.findChildren(QAbstractScrollArea)
+        if area.isVisible()
+    ]
+
+
+def _restore_scroll(positions: list[tuple[QAbstractScrollArea, int, int]]) -> None:
+    for area, vertical, horizontal in positions:
+        try:
+            bar = area.verticalScrollBar()
+            if bar.value() != vertical and vertical <= bar.maximum():
+                bar.setValue(vertical)
+            bar = area.horizontalScrollBar()
+            if bar.value() != horizontal and horizontal <= bar.maximum():
+                bar.setValue(horizontal)
+        except RuntimeError:  # the list was rebuilt and the old one deleted
+            continue

@@ -1,0 +1,36 @@
+"""The large demo generator at a small scale: consistent ledger, requested shape."""
+
+from r3izzy_desktop.core import integrity, packages
+from r3izzy_desktop.core.demo import populate_large
+from r3izzy_desktop.core.store.models import Package, PackageEvent, Patient, Payment, Session
+
+
+def test_generated_clinic_passes_the_integrity_check(db):
+    counts = populate_large(seed=3, patients=40, sessions=2500, packages=250)
+    assert counts["pacientes"] == Patient.select().count() == 40
+    assert counts["sessões"] == Session.select().count() == 2500
+    assert Package.select().count() == counts["pacotes"] > 150
+    assert PackageEvent.select().count() == counts["linhas de histórico"]
+    assert integrity.check() == []
+
+
+def test_generated_clinic_has_the_benchmark_cases_and_every_kind_of_payment(db):
+    populate_large(seed=5, patients=30, sessions=2000, packages=200)
+    assert Package.select().where(Package.patient == 1).count() == 40
+    longest = max(len(packages.history(p.id)) for p in Package.select().where(Package.patient == 2))
+    assert longest >= 450
+    methods = {m for (m,) in Payment.select(Payment.method).distinct().tuples()}
+    assert {"pacote", "pix", "dinheiro"} <= methods
+    statuses = {s for (s,) in Package.select(Package.status).distinct().tuples()}
+    assert statuses == {"ativo", "inativo", "finalizado"}
+
+
+def test_same_seed_same_clinic(db, tmp_path):
+    first = populate_large(seed=9, patients=20, sessions=800, packages=80)
+    numbers = [n for (n,) in Package.select(Package.number).order_by(Package.id).tuples()]
+    from r3izzy_desktop.core.database import open_database
+
+    open_database(str(tmp_path / "again.db"))
+    second = populate_large(seed=9, patients=20, sessions=800, packages=80)
+    again = [n for (n,) in Package.select(Package.number).order_by(Package.id).tuples()]
+    assert first == second and numbers == again

@@ -1,0 +1,183 @@
+"""Every failing operation leaves every table exactly as it was (one transaction, all or
+nothing), and fails with a DomainError whose message is Portuguese, never another exception."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from r3izzy_desktop.core import agenda, clinic, packages, payments
+from r3izzy_desktop.core.errors import DomainError
+from r3izzy_desktop.core.packages import operations
+from tests.helpers.snapshot import db_snapshot
+
+D = Decimal
+
+
+@pytest.fixture
+def world(patient, other_patient, service, make_session, make_package):
+    """A small clinic in every state a failing call could meet."""
+    w = {
+        "patient": patient,
+        "other": other_patient,
+        "service": service,
+        "pkg": make_package(sessions=4, total="1000.00"),
+        "small": make_package(sessions=1, total="250.00"),
+        "inactive": make_package(sessions=4, total="1000.00"),
+        "done": make_package(sessions=1, total="250.00"),
+    }
+    packages.edit_package(w["inactive"], status="inativo")
+    w["open"] = make_session(1, 10)
+    w["open2"] = make_session(2, 10)
+    w["open3"] = make_session(3, 10)
+    w["debited"] = make_session(4, 10)
+    packages.pay_sessions(w["pkg"], [w["debited"]])
+    w["done_session"] = make_session(5, 10)
+    packages.pay_sessions(w["done"], [w["done_session"]])
+    w["manual"] = make_session(6, 10)
+    payments.pay_manually([w["manual"]], method="pix")
+    w["deleted"] = make_session(7, 10)
+    agenda.delete_session(w["deleted"])
+    w["excused"] = make_session(8, 10)
+    agenda.set_attendance(w["excused"], "falta_justificada")
+    w["foreign"] = make_session(9, 10, patient=other_patient)
+    w["odd_price"] = make_session(10, 10, price=D("99.00"))
+    return w
+
+
+FAILING_CALLS = {
+    # packages.create_package
+    "create: zero sessions": lambda w: packages.create_package(w["patient"], 0, D("10")),
+    "create: 1000 sessions": lambda w: packages.create_package(w["patient"], 1000, D("10")),
+    "create: zero total": lambda w: packages.create_package(w["patient"], 2, D("0")),
+    "create: three decimals": lambda w: packages.create_package(w["patient"], 2, D("1.001")),
+    "create: float": lambda w: packages.create_package(w["patient"], 2, 10.0),
+    "create: too much": lambda w: packages.create_package(w["patient"], 2, D("10000000")),
+    "create: long notes": lambda w: packages.create_package(
+        w["patient"], 2, D("10"), notes="x" * 2001
+    ),
+    "create: no patient": lambda w: packages.create_package(424242, 2, D("10")),
+    # packages.pay_sessions
+    "pay: inativo": lambda w: packages.pay_sessions(w["inactive"], [w["open"]]),
+    "pay: finalizado": lambda w: packages.pay_sessions(w["done"], [w["open"]]),
+    "pay: already debited": lambda w: packages.pay_sessions(w["pkg"], [w["open"], w["debited"]]),
+    "pay: already manual": lambda w: packages.pay_sessions(w["pkg"], [w["manual"]]),
+    "pay: deleted": lambda w: packages.pay_sessions(w["pkg"], [w["open"], w["deleted"]]),
+    "pay: excused": lambda w: packages.pay_sessions(w["pkg"], [w["excused"]]),
+    "pay: other patient": lambda w: packages.pay_sessions(w["pkg"], [w["foreign"]]),
+    "pay: not enough": lambda w: packages.pay_sessions(
+        w["small"], [w["open"], w["open2"]], accept_price_adjustment=True
+    ),
+    "pay: price mismatch": lambda w: packages.pay_sessions(w["pkg"], [w["open"], w["odd_price"]]),
+    "pay: twice the same": lambda w: packages.pay_sessions(w["pkg"], [w["open"], w["open"]]),
+    "pay: nothing": lambda w: packages.pay_sessions(w["pkg"], []),
+    "pay: unknown session": lambda w: packages.pay_sessions(w["pkg"], [w["open"], 424242]),
+    "pay: unknown package": lambda w: packages.pay_sessions(424242, [w["open"]]),
+    "pay: stale": lambda w: packages.pay_sessions(w["pkg"], [w["open"]], expected_version=0),
+    # packages.refund_session
+    "refund: unpaid": lambda w: packages.refund_session(w["open"]),
+    "refund: manual": lambda w: packages.refund_session(w["manual"]),
+    "refund: deleted": lambda w: packages.refund_session(w["deleted"]),
+    "refund: stale": lambda w: packages.refund_session(w["debited"], expected_version=0),
+    # packages.edit_package
+    "edit: below used": lambda w: packages.edit_package(w["pkg"], sessions=0, notes="x"),
+    "edit: finalizado": lambda w: packages.edit_package(w["pkg"], status="finalizado"),
+    "edit: bad status": lambda w: packages.edit_package(w["pkg"], status="ATIVO"),
+    "edit: zero total": lambda w: packages.edit_package(w["pkg"], total="0,00", sessions=9),
+    "edit: three decimals": lambda w: packages.edit_package(w["pkg"], total=D("5.555")),
+    "edit: bad date": lambda w: packages.edit_package(w["pkg"], paid_on="32/01/2025"),
+    "edit: stale": lambda w: packages.edit_package(w["pkg"], notes="y", expected_version=0),
+    # agenda
+    "attendance: unknown": lambda w: agenda.set_attendance(w["open"], "sumiu"),
+    "attendance: deleted": lambda w: agenda.set_attendance(w["deleted"], "falta_justificada"),
+    "delete: deleted": lambda w: agenda.delete_session(w["deleted"]),
+    "delete: unknown": lambda w: agenda.delete_session(424242),
+    "schedule: no start": lambda w: agenda.schedule(w["patient"], w["service"], None),
+    "schedule: negative price": lambda w: agenda.schedule(
+        w["patient"], w["service"], datetime(2025, 4, 1, 10), price=D("-1")
+    ),
+    "schedule: unknown service": lambda w: agenda.schedule(
+        w["patient"], 424242, datetime(2025, 4, 1, 10)
+    ),
+    "update: price of a paid session": lambda w: agenda.update_session(
+        w["debited"], price=D("1.00")
+    ),
+    # payments
+    "manual: already paid (after writing one)": lambda w: payments.pay_manually(
+        [w["open"], w["open2"], w["manual"]], method="pix"
+    ),
+    "manual: deleted (after writing one)": lambda w: payments.pay_manually(
+        [w["open"], w["deleted"]], method="pix"
+    ),
+    "manual: bad method": lambda w: payments.pay_manually([w["open"]], method="bitcoin"),
+    "void: package debit": lambda w: payments.void_payment(w["debited"]),
+    "void: unpaid": lambda w: payments.void_payment(w["open"]),
+    # clinic
+    "patient: no name": lambda w: clinic.add_patient("   "),
+    "service: float price": lambda w: clinic.add_service("Fono", price=80.0),
+}
+
+
+@pytest.mark.parametrize("name", FAILING_CALLS)
+def test_a_failing_call_changes_nothing(world, name):
+    before = db_snapshot()
+    with pytest.raises(DomainError) as caught:
+        FAILING_CALLS[name](world)
+    assert caught.value.message.strip()
+    assert "Traceback" not in caught.value.message
+    assert db_snapshot() == before
+
+
+def test_a_failure_after_some_debits_were_written_undoes_them(world, monkeypatch):
+    """pay_sessions writes debit after debit; a failure on the second must undo the first."""
+    real_record = operations._record
+    written = []
+
+    def failing_record(row, kind, note, **kwargs):
+        written.append(kind)
+        if len(written) == 2:
+            raise DomainError("falha simulada no meio da operação")
+        return real_record(row, kind, note, **kwargs)
+
+    monkeypatch.setattr(operations, "_record", failing_record)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        packages.pay_sessions(
+            world["pkg"], [world["open"], world["open2"]], accept_price_adjustment=True
+        )
+    assert written == ["sessão debitada", "sessão debitada"]
+    assert db_snapshot() == before
+
+
+def test_a_failure_after_the_credit_undoes_the_delete(world, monkeypatch):
+    """delete_session credits the debit, then marks the session: all or nothing."""
+    real_record = operations._record
+
+    def failing_record(row, kind, note, **kwargs):
+        real_record(row, kind, note, **kwargs)
+        raise DomainError("falha simulada depois do crédito")
+
+    monkeypatch.setattr(operations, "_record", failing_record)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        agenda.delete_session(world["debited"])
+    assert db_snapshot() == before
+
+
+def test_a_failure_in_an_edit_undoes_the_repricing(world, monkeypatch):
+    def failing_record(*args, **kwargs):
+        raise DomainError("falha simulada ao gravar o histórico")
+
+    monkeypatch.setattr(operations, "_record", failing_record)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        packages.edit_package(world["pkg"], total=D("1200.00"), paid_on=date(2025, 1, 1))
+    assert db_snapshot() == before
+
+
+def test_the_world_is_consistent(world):
+    from r3izzy_desktop.core import integrity
+
+    assert integrity.check() == []

@@ -1,0 +1,117 @@
+"""Background jobs: the work runs in another thread, its signals arrive in the UI thread,
+cancel stops it at the next progress report, failures are handed over."""
+
+import threading
+
+import pytest
+from PySide6.QtCore import QObject, Slot
+
+from r3izzy_desktop.core import clinic
+from r3izzy_desktop.core.errors import ValidationError
+from r3izzy_desktop.ui.common import jobs
+from r3izzy_desktop.ui.common.jobs import Job
+
+
+class Listener(QObject):
+    def __init__(self, job: Job):
+        super().__init__()
+        self.events = []
+        self.threads = set()
+        job.progressed.connect(self.progressed)
+        job.succeeded.connect(self.succeeded)
+        job.failed.connect(self.failed)
+        job.cancelled.connect(self.cancelled)
+
+    def _note(self, *event):
+        self.events.append(event)
+        self.threads.add(threading.current_thread())
+
+    @Slot(int, int)
+    def progressed(self, done, total):
+        self._note("progress", done, total)
+
+    @Slot(object)
+    def succeeded(self, result):
+        self._note("ok", result)
+
+    @Slot(object)
+    def failed(self, error):
+        self._note("failed", error)
+
+    @Slot()
+    def cancelled(self):
+        self._note("cancelled")
+
+
+def run(qtbot, fn) -> Listener:
+    job = Job(fn, "teste")
+    listener = Listener(job)
+    job.start()
+    qtbot.waitUntil(lambda: bool(listener.events) and listener.events[-1][0] != "progress")
+    assert job.wait(5) and not job.is_running()
+    return listener
+
+
+def test_work_runs_off_the_ui_thread_and_reads_the_database(qtbot, db, patient):
+    workers = []
+
+    def work(progress):
+        workers.append(threading.current_thread())
+        progress(1, 2)
+        return [p.name for p in clinic.find_patients("")]
+
+    listener = run(qtbot, work)
+    assert listener.events == [("progress", 1, 2), ("ok", ["Ana Souza"])]
+    assert workers[0] is not threading.main_thread()
+    assert listener.threads == {threading.main_thread()}
+
+
+def test_a_domain_error_is_handed_over(qtbot, db):
+    def work(progress):
+        raise ValidationError("Período inválido.")
+
+    listener = run(qtbot, work)
+    assert listener.events[0][0] == "failed"
+    assert str(listener.events[0][1]) == "Período inválido."
+
+
+def test_cancel_stops_at_the_next_progress_report(qtbot, db):
+    started, go_on = threading.Event(), threading.Event()
+
+    def work(progress):
+        started.set()
+        go_on.wait(5)
+        progress(1, 1)
+        return "should not finish"
+
+    job = Job(work)
+    listener = Listener(job)
+    job.start()
+    assert started.wait(5)
+    assert job in jobs.running_jobs()
+    job.cancel()
+    go_on.set()
+    qtbot.waitUntil(lambda: listener.events == [("cancelled",)])
+    assert jobs.wait_for_all(5)
+
+
+def test_a_job_runs_once(qtbot, db):
+    job = Job(lambda progress: None).start()
+    assert job.wait(5)
+    with pytest.raises(RuntimeError):
+        job.start()
+
+
+def test_quitting_cancels_and_waits(qtbot, db):
+    started = threading.Event()
+
+    def work(progress):
+        started.set()
+        while True:
+            progress(0, 1)
+            threading.Event().wait(0.01)
+
+    job = Job(work).start()
+    assert started.wait(5)
+    jobs._registry().stop_all()
+    assert not job.is_running()

@@ -1,0 +1,129 @@
+"""What the start-up does not do: load screens, the Excel writer or the PostgreSQL driver
+before they are needed; and the hidden switch the start-up benchmark uses
+(R3IZZY_EXIT_WHEN_IDLE, ui/idle_exit.py). Each runs in a fresh interpreter, the way the
+app starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from r3izzy_desktop.core import clinic
+from r3izzy_desktop.core.database import close_database, open_database
+from r3izzy_desktop.ui.shell import idle_exit
+
+LATER = (
+    "r3izzy_desktop.ui.patients.patient_page",
+    "r3izzy_desktop.ui.patients.form",
+    "r3izzy_desktop.ui.packages",
+    "r3izzy_desktop.ui.settings.backup_dialogs",
+    "r3izzy_desktop.core.backup",
+    "r3izzy_desktop.ui.agenda",
+    "r3izzy_desktop.ui.receitas",
+    "r3izzy_desktop.ui.finance",
+    "r3izzy_desktop.core.reports",
+    "r3izzy_desktop.core.reports.export",
+    "openpyxl",
+    "psycopg",
+)
+
+
+def _env(tmp_path, **extra) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "R3IZZY_DATA_DIR": str(tmp_path / "dados"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        **extra,
+    }
+    env.pop("R3IZZY_DB", None)
+    env.pop(idle_exit.ENV_EXIT_WHEN_IDLE, None)
+    env.update(extra)
+    return env
+
+
+def _database(tmp_path) -> str:
+    path = str(tmp_path / "clinica.db")
+    open_database(path)
+    clinic.add_patient("Ana Souza")
+    close_database()
+    return path
+
+
+def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
+    code = f"""
+        import sys
+        from r3izzy_desktop.ui.shell import app
+        session = app.start({_database(tmp_path)!r})
+        window = session.window
+        from PySide6.QtWidgets import QApplication
+        QApplication.processEvents()
+        shown = window.page("patients").list_page.rows()
+        print([r.name for r in shown])
+        print([m for m in {LATER!r} if m in sys.modules])
+        session.finish_checks()
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    names, loaded = done.stdout.strip().splitlines()[-2:]
+    assert names == "['Ana Souza']"
+    assert loaded == "[]"
+
+
+def test_the_checks_after_the_window_load_no_excel_writer(tmp_path):
+    """The day's backup and the integrity check begin a second after the window, on the
+    UI thread's timer: what they import then (openpyxl took 0.3 s) freezes the window."""
+    code = """
+        import sys, time
+        from PySide6.QtWidgets import QApplication
+        from r3izzy_desktop.ui.shell import app
+        session = app.start(sys.argv[1])
+        deadline = time.monotonic() + 60
+        while not session.checks_finished() and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        print(session.checks_finished(), "openpyxl" in sys.modules)
+        session.finish_checks()
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), _database(tmp_path)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True False"
+
+
+def test_exit_when_idle_quits_once_the_window_is_up(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "r3izzy_desktop", "--db", _database(tmp_path)],
+        env=_env(tmp_path, **{idle_exit.ENV_EXIT_WHEN_IDLE: "1"}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [idle_exit.IDLE_MARK]
+
+
+def test_without_the_variable_nothing_is_installed(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    monkeypatch.delenv(idle_exit.ENV_EXIT_WHEN_IDLE, raising=False)
+    window = QWidget()
+    qtbot.addWidget(window)
+    idle_exit.install(window)
+    assert not hasattr(window, "_exit_when_idle")
+    for value, wanted in (("", False), ("0", False), ("1", True)):
+        monkeypatch.setenv(idle_exit.ENV_EXIT_WHEN_IDLE, value)
+        assert idle_exit.requested() is wanted
