@@ -21,8 +21,10 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 FULL_REPORT = (
     'The "full report" is the package report over every package (no filter) as the '
@@ -143,6 +145,15 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
         sheet.column_dimensions[get_column_letter(index)].width = width
     header_row = len(heading) + 2
     sheet.freeze_panes = f"A{header_row + 1}"
+    # The page setup the app writes (A4 landscape, one page wide, header row on each page).
+    sheet.page_setup.paperSize, sheet.page_setup.orientation = 9, "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(0.4, 0.4, 0.75, 0.7, 0.3, 0.3)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddHeader.left.text, sheet.oddHeader.left.size = f"&B{heading[0][0]}", 10
+    sheet.oddHeader.right.text, sheet.oddHeader.right.size = heading[1][0], 9
+    sheet.oddFooter.center.text, sheet.oddFooter.center.size = "página &P de &N", 9
     for position, line in enumerate(heading):
         cells = []
         for value in line:
@@ -150,20 +161,21 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
                 cell = WriteOnlyCell(sheet, value=None)
                 cell.value = value
                 cell.data_type = "s"
-                cell.font = Font(bold=True, size=14)
+                cell.font = Font(name="Calibri", bold=True, size=14)
                 cells.append(cell)
             else:
                 cells.append(_text(sheet, value) if isinstance(value, str) else value)
         sheet.append(cells)
     sheet.append([])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E6F4F4")
+    bold, fill = Font(name="Calibri", size=11, bold=True), PatternFill("solid", fgColor="E6F4F4")
+    wrap = Alignment(wrap_text=True, vertical="center")
     border = Border(bottom=Side(style="thin", color="0F8B8D"))
     header = []
     for title, _width in TITLES:
         cell = WriteOnlyCell(sheet, value=None)
         cell.value = title
         cell.data_type = "s"
-        cell.font, cell.fill, cell.border = bold, fill, border
+        cell.font, cell.fill, cell.border, cell.alignment = bold, fill, border, wrap
         header.append(cell)
     sheet.append(header)
     money = [WriteOnlyCell(sheet, value=None) for _ in range(3)]

@@ -30,6 +30,7 @@ def test_smoke_passes_and_opens_every_page(tmp_path):
         assert f"page {spec.title}" in result.stdout
     assert "integrity check: OK" in result.stdout
     assert "backup written and validated" in result.stdout
+    assert "Relatório de Pacotes printed to PDF" in result.stdout
     # Nothing was written into the data folder it was given: it used a temporary one.
     assert not (tmp_path / "nunca-usada").exists()
 

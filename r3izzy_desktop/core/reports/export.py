@@ -8,6 +8,18 @@ typed (names, observations) is always stored as text: one that starts with `=`, 
 `-`, `@`, a tab or a carriage return gets Excel's quote prefix and can never become a
 formula; characters Excel refuses (control characters) are removed.
 
+Every sheet prints well as written (page_setup.py): A4, landscape when the table is
+wide, one page wide, the header row on every page, the title and export time in the page
+header, "página N de M" in the footer.
+
+A new workbook gets all of this by construction: `_new_workbook()`, then one
+`SheetWriter(workbook, sheet_name, columns, heading, page_title=…, exported_at=…)` per
+table (the page setup is written by the writer, before the first row: `landscape=None`
+decides from the columns' widths; True/False forces it), `append` each row, `finish`
+(optionally with a totals row), then `_save(workbook, target_path(path))`; on an error
+before saving, `_discard(workbook)`. A sheet not written by SheetWriter calls
+`page_setup.apply_page_setup` before its first row.
+
 Rows stream from the database to the file (write-only mode), so tens of thousands of
 packages stay fast and small in memory. The file appears only when complete: it is
 written beside the target under a temporary name and moved into place at the end, so
@@ -21,14 +33,14 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .. import clock, reports
@@ -38,10 +50,12 @@ from ..ptbr import format_datetime
 from ..store.models import Patient
 from ..text import fold
 from .package_report import PackageReportTotals, ReportFilters
+from .page_setup import PageSetup, apply_page_setup
 
 MONEY_FORMAT = '"R$" #,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+FONT_NAME = "Calibri"  # openpyxl's default font of a workbook
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 PROGRESS_EVERY = 500  # rows between two progress reports
 
@@ -89,9 +103,13 @@ def needs_quote_prefix(value: str) -> bool:
 class _Styles:
     """The few cell styles of a workbook, created once per sheet writer."""
 
-    bold = Font(bold=True)
-    title = Font(bold=True, size=14)
-    muted = Font(color="64748B")
+    # Named like the workbook's default font: a font without a name prints in the
+    # spreadsheet program's fallback (a serif in LibreOffice), wider than the columns.
+    bold = Font(name=FONT_NAME, size=11, bold=True)
+    title = Font(name=FONT_NAME, size=14, bold=True)
+    muted = Font(name=FONT_NAME, size=11, color="64748B")
+    # A long header wraps onto two lines rather than being cut by the next column.
+    header_alignment = Alignment(wrap_text=True, vertical="center")
     header_fill = PatternFill("solid", fgColor="E6F4F4")
     header_border = Border(bottom=Side(style="thin", color="0F8B8D"))
     totals_border = Border(top=Side(style="thin", color="475569"))
@@ -129,7 +147,12 @@ def typed_cell(sheet, kind: str, value: Any, *, font: Font | None = None):
 
 class SheetWriter:
     """One table on one write-only sheet: optional lines above it (title, filters), a bold
-    frozen header with an autofilter, the rows, and an optional bold totals row."""
+    frozen header with an autofilter, the rows, and an optional bold totals row; and the
+    sheet's page setup (page_setup.py), always.
+
+    `page_title` heads every printed page (default: the heading's first line, else the
+    sheet's name), beside "Exportado em …" of `exported_at` (default: now); `landscape`
+    None decides from the columns' widths."""
 
     def __init__(
         self,
@@ -137,15 +160,29 @@ class SheetWriter:
         title: str,
         columns: Sequence[Column],
         heading: Sequence[Sequence[Any]] = (),
+        *,
+        page_title: str | None = None,
+        exported_at: datetime | None = None,
+        landscape: bool | None = None,
     ):
         self.sheet = workbook.create_sheet(title)
         self.columns = list(columns)
         self.last_column = get_column_letter(len(self.columns))
-        # Widths and the frozen pane are written before the rows, so they come first.
+        # Widths, the frozen pane and the page setup are written before the rows, so they
+        # come first.
         for index, column in enumerate(self.columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
         self.header_row = len(heading) + (2 if heading else 1)
         self.sheet.freeze_panes = f"A{self.header_row + 1}"
+        if page_title is None:
+            first = heading[0][0] if heading and heading[0] else None
+            page_title = first if isinstance(first, str) else title
+        apply_page_setup(
+            self.sheet,
+            PageSetup(page_title, exported_text(exported_at), landscape),
+            widths=[column.width for column in self.columns],
+            header_row=self.header_row,
+        )
         for position, line in enumerate(heading):
             font = _Styles.title if position == 0 else None
             self.sheet.append([self._heading_cell(value, font) for value in line])
@@ -159,6 +196,7 @@ class SheetWriter:
             cell.font = _Styles.bold
             cell.fill = _Styles.header_fill
             cell.border = _Styles.header_border
+            cell.alignment = _Styles.header_alignment
             header.append(cell)
         self.sheet.append(header)
         self.rows = 0
@@ -357,10 +395,12 @@ def _export(
     filters: ReportFilters,
     progress: Progress | None,
     *,
+    exported_at: datetime,
     include_history: bool = True,
 ) -> Path:
     """The sheets of an export: "Pacotes" (the filtered packages and totals) and
-    "Histórico" (every history line of those packages, with its package number).
+    "Histórico" (every history line of those packages, with its package number); the
+    heading's first line is the title of the printed pages.
 
     Everything is read in one read transaction, so the totals and the history agree with
     the rows even while another PC writes."""
@@ -372,11 +412,20 @@ def _export(
         counter = _Counter(count, progress)
         workbook = _new_workbook()
         try:
-            packages = SheetWriter(workbook, "Pacotes", PACKAGE_COLUMNS, heading)
+            title = heading[0][0]
+            packages = SheetWriter(
+                workbook, "Pacotes", PACKAGE_COLUMNS, heading, exported_at=exported_at
+            )
             _write_table(packages, reports.iter_report_rows(filters), counter)
             packages.finish(totals_line(reports.report_totals(filters)))
             if include_history:
-                history = SheetWriter(workbook, "Histórico", HISTORY_COLUMNS)
+                history = SheetWriter(
+                    workbook,
+                    "Histórico",
+                    HISTORY_COLUMNS,
+                    page_title=f"{title} — Histórico",
+                    exported_at=exported_at,
+                )
                 _write_table(history, reports.iter_history_rows(filters=filters), counter)
                 history.finish()
         except BaseException:
@@ -387,8 +436,9 @@ def _export(
     return saved
 
 
-def _generated_line() -> list[Any]:
-    return [f"Exportado em {format_datetime(clock.now())}"]
+def exported_text(at: datetime | None = None) -> str:
+    """ "Exportado em 03/07/2025 14:30" (default: now)."""
+    return f"Exportado em {format_datetime(at or clock.now())}"
 
 
 def patient_packages_xlsx(
@@ -400,8 +450,9 @@ def patient_packages_xlsx(
     ExportFailed when the file cannot be written, ExportCancelled from `progress`."""
     row = get_patient(patient)
     filters = reports.make_filters(patient=row.id)
-    heading = [[f"Pacotes de {row.name}"], _generated_line()]
-    return _export(Path(path), heading, filters, progress)
+    at = clock.now()
+    heading = [[f"Pacotes de {row.name}"], [exported_text(at)]]
+    return _export(Path(path), heading, filters, progress, exported_at=at)
 
 
 def package_report_xlsx(
@@ -422,9 +473,12 @@ def package_report_xlsx(
     filters = reports.make_filters(
         paid_from=paid_from, paid_to=paid_to, status=status, patient=patient
     )
-    heading: list[list[Any]] = [["Relatório de Pacotes"], _generated_line()]
+    at = clock.now()
+    heading: list[list[Any]] = [["Relatório de Pacotes"], [exported_text(at)]]
     heading += [[f"{name}:", value] for name, value in filters.describe()]
-    return _export(Path(path), heading, filters, progress, include_history=include_history)
+    return _export(
+        Path(path), heading, filters, progress, exported_at=at, include_history=include_history
+    )
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -1,15 +1,18 @@
 """Relatório de Pacotes (manual 2.1): every package with its figures, filters, a totals
-row, the selected package's history, and "Exportar Excel".
+row, the selected package's history, "Exportar Excel" and "Imprimir".
 
 The report loads off the UI thread (over a whole clinic it reads tens of thousands of
 packages); while it loads, the last figures stay on screen. The export runs in the
 background too, with its progress and "Cancelar" at the bottom of the window; closing
 the window during an export asks first and then cancels it, leaving no file.
+"Imprimir" opens the print preview of the report as on screen (the same columns, rows in
+the order shown, the totals, the filters written at the top; ui/common/print_preview.py),
+once every row has arrived.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,12 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import reports
+from ...core.reports import export as workbook_export
 from ..common import exports, messages
 from ..common.column_widths import CELL_PADDING, size_columns
 from ..common.exports import ExportRun
 from ..common.jobs import Job
 from ..common.operations import run_op
+from ..common.print_preview import PrintPreviewDialog, open_print_preview
 from ..common.table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, make_table
+from ..common.table_print import PrintTable
 from ..common.widgets import Card, PageHeader, label
 from ..packages.history import history_model, history_samples
 from .report_columns import PACKAGE_SAMPLES, package_columns, packages_text, totals_columns
@@ -37,6 +43,22 @@ from .report_filters import ReportFilters
 
 FILTER_DELAY_MS = 250
 PREVIEW_ROWS = 100  # shown at once while the rest of the report loads
+
+
+def report_print_table(
+    report: reports.PackageReport, rows: list[reports.PackageReportRow]
+) -> PrintTable:
+    """The report as printed: the window's columns, `rows` (in the order shown), the
+    totals, and the filters written at the top."""
+    return PrintTable(
+        title=QCoreApplication.translate("package_report", "Relatório de Pacotes"),
+        columns=package_columns(),
+        rows=rows,
+        details=report.filters.describe(),
+        wide=(0,),
+        totals_columns=totals_columns(),
+        totals=report.totals,
+    )
 
 
 class PackageReportWindow(QWidget):
@@ -51,6 +73,7 @@ class PackageReportWindow(QWidget):
         self.resize(1240, 800)
         self.report: reports.PackageReport | None = None
         self.export_run: ExportRun | None = None
+        self.print_dialog: PrintPreviewDialog | None = None
         self._generation = 0
         self._pending = False  # a load was asked for and its rows are not all on screen yet
         self._shown = False  # the current load has rows on screen (its first ones or all)
@@ -163,16 +186,22 @@ class PackageReportWindow(QWidget):
         self.export_button.setProperty("primary", True)
         self.export_button.setShortcut(QKeySequence("Ctrl+E"))
         self.export_button.setToolTip(self.tr("Salvar o relatório filtrado em Excel (Ctrl+E)"))
+        self.print_button = QPushButton(self.tr("Imprimir"))
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip(self.tr("Visualizar e imprimir o relatório filtrado (Ctrl+P)"))
+        self.print_button.setEnabled(False)  # until every row has arrived
         self.close_button = QPushButton(self.tr("Fechar"))
         for widget in (
             self.progress,
             self.cancel_button,
             self.include_history,
             self.export_button,
+            self.print_button,
             self.close_button,
         ):
             row.addWidget(widget)
         self.export_button.clicked.connect(self.export)
+        self.print_button.clicked.connect(self.print_report)
         self.cancel_button.clicked.connect(self.cancel_export)
         self.close_button.clicked.connect(self.close)
         return row
@@ -206,6 +235,7 @@ class PackageReportWindow(QWidget):
         generation = self._generation
         self._pending = True
         self._shown = False
+        self.print_button.setEnabled(False)  # the rows on screen are about to change
         self._selection_to_keep = self.selected_package_id()
         self.count_label.setText(self.tr("Carregando…"))
         # First a screenful and the totals (milliseconds), then every row: a whole clinic
@@ -253,6 +283,7 @@ class PackageReportWindow(QWidget):
         self._pending = False
         self.report = report
         self._show_report(report)
+        self.print_button.setEnabled(True)
 
     def _show_report(self, report: reports.PackageReport) -> None:
         current = self.selected_package_id()
@@ -402,6 +433,18 @@ class PackageReportWindow(QWidget):
         if self.export_run is not None:
             self.export_run.job.cancel()
             self.cancel_button.setEnabled(False)
+
+    # -- print ---------------------------------------------------------------------------
+    @Slot()
+    def print_report(self) -> PrintPreviewDialog | None:
+        """ "Imprimir": the preview of the report on screen — its rows in the order shown,
+        its totals and its filters; None while the rows are still arriving."""
+        if self.report is None or self.is_loading():
+            return None
+        table = report_print_table(self.report, self.model.rows())
+        name = workbook_export.report_export_name().removesuffix(".xlsx") + ".pdf"
+        self.print_dialog = open_print_preview(self, table, file_name=name)
+        return self.print_dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_exporting():

@@ -1,5 +1,6 @@
-"""Screenshots of Gestão Financeira: the page, the Relatório de Pacotes window, and the
-package receipt's PDF page (rendered with the same painter code the PDF writer uses)."""
+"""Screenshots of Gestão Financeira: the page, the Relatório de Pacotes window, its print
+preview, and the package receipt's PDF page (rendered with the same painter code the PDF
+writer uses)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,19 @@ def package_report(ctx: ShotContext) -> QWidget:
         window._reselect(busiest.package_id)
     ctx.settle()
     return window
+
+
+@shot("package_report_print.png")
+def package_report_print(ctx: ShotContext) -> QWidget:
+    page = ctx.show_page("finance")
+    _settle(ctx)
+    window = page.open_report()
+    ctx.opened.append(window)
+    _settle(ctx)
+    dialog = window.print_report()
+    ctx.opened.append(dialog)
+    _settle(ctx)
+    return dialog
 
 
 def receipt_example() -> reports.PackageReceipt:

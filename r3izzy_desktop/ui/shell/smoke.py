@@ -2,9 +2,10 @@
 
 Offscreen, in a temporary folder (the user's data, settings and log are never touched):
 the bundled resources and Qt plugins load, a database is created and filled with the demo
-clinic, the main window opens every page, the Sobre and start-up dialogs build, a backup
-is written and validated, and the integrity check finds nothing. Exit code 0 when all of
-it worked; otherwise 1, with what failed on stderr. Nothing here may wait for a person:
+clinic, the main window opens every page, the Sobre and start-up dialogs build, the
+Relatório de Pacotes prints to PDF (Qt's print support), a backup is written and
+validated, and the integrity check finds nothing. Exit code 0 when all of it worked;
+otherwise 1, with what failed on stderr. Nothing here may wait for a person:
 any message box is a failure, and a watchdog ends a run that hangs.
 """
 
@@ -182,6 +183,21 @@ def _checks(folder: Path) -> None:
         dialog.close()
     _fail_on_errors("dialogs")
     step("Sobre and start-up dialogs")
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ...core import reports
+    from ..common.print_preview import save_table_pdf
+    from ..common.table_print import lay_out, page_layout
+    from ..finance.report_window import report_print_table
+
+    report = reports.package_report()
+    printed = lay_out(report_print_table(report, list(report.rows)), page_layout())
+    pdf = save_table_pdf(printed, folder / "relatorio.pdf")
+    if not pdf.read_bytes().startswith(b"%PDF"):
+        raise SmokeFailure("the Relatório de Pacotes could not be printed to PDF")
+    QPrinter(QPrinter.PrinterMode.HighResolution)  # Qt's print support loads in the bundle
+    step(f"Relatório de Pacotes printed to PDF ({printed.page_count} page(s)), QtPrintSupport")
 
     copy = backup.backup_now(folder / "smoke-backup.db")
     info = backup.validate(copy)

@@ -1,0 +1,44 @@
+"""Every workbook the app writes, for the tests of how they print (test_page_setup.py reads
+the page setup back; test_workbook_printing.py prints each one with LibreOffice).
+
+A new workbook joins WORKBOOKS: a function `write(folder, patient)` that writes it, from a
+database holding at least one package of `patient`, and returns its path and, sheet by
+sheet, the sheet's name, the title its printed pages carry and its header row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from r3izzy_desktop.core.reports import export
+from r3izzy_desktop.core.store.models import Patient
+
+
+class PrintedSheet(NamedTuple):
+    name: str
+    title: str  # the page header's title
+    header_row: int  # the row repeated on every page
+
+
+def patient_workbook(folder: Path, patient: Patient) -> tuple[Path, list[PrintedSheet]]:
+    path = export.patient_packages_xlsx(patient, folder / "pacotes.xlsx")
+    title = f"Pacotes de {patient.name}"
+    return path, [
+        PrintedSheet("Pacotes", title, 4),
+        PrintedSheet("Histórico", f"{title} — Histórico", 1),
+    ]
+
+
+def report_workbook(folder: Path, patient: Patient) -> tuple[Path, list[PrintedSheet]]:
+    path = export.package_report_xlsx(folder / "relatorio.xlsx", status="ativo")
+    return path, [
+        PrintedSheet("Pacotes", "Relatório de Pacotes", 7),
+        PrintedSheet("Histórico", "Relatório de Pacotes — Histórico", 1),
+    ]
+
+
+WORKBOOKS: list[Callable[[Path, Patient], tuple[Path, list[PrintedSheet]]]] = [
+    patient_workbook,
+    report_workbook,
+]
