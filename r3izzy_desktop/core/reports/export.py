@@ -31,7 +31,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .. import clock, reports
+from .. import access, audit, clock, reports
 from ..clinic import get_patient
 from ..errors import DomainError
 from ..ptbr import format_datetime
@@ -391,6 +391,7 @@ def _generated_line() -> list[Any]:
     return [f"Exportado em {format_datetime(clock.now())}"]
 
 
+@access.allowed("export.patient_packages_xlsx")
 def patient_packages_xlsx(
     patient: Patient | int, path: str | Path, *, progress: Progress | None = None
 ) -> Path:
@@ -401,9 +402,12 @@ def patient_packages_xlsx(
     row = get_patient(patient)
     filters = reports.make_filters(patient=row.id)
     heading = [[f"Pacotes de {row.name}"], _generated_line()]
-    return _export(Path(path), heading, filters, progress)
+    saved = _export(Path(path), heading, filters, progress)
+    audit.record(audit.EXPORT, f"Pacotes do paciente #{row.id}: {saved.name}")
+    return saved
 
 
+@access.allowed("export.package_report_xlsx")
 def package_report_xlsx(
     path: str | Path,
     *,
@@ -424,7 +428,9 @@ def package_report_xlsx(
     )
     heading: list[list[Any]] = [["Relatório de Pacotes"], _generated_line()]
     heading += [[f"{name}:", value] for name, value in filters.describe()]
-    return _export(Path(path), heading, filters, progress, include_history=include_history)
+    saved = _export(Path(path), heading, filters, progress, include_history=include_history)
+    audit.record(audit.EXPORT, f"Relatório de Pacotes: {saved.name}")
+    return saved
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -445,3 +451,9 @@ def report_export_name(today: date | None = None) -> str:
     """`relatorio-de-pacotes-2025-07-03.xlsx`."""
     day = today or clock.today()
     return f"relatorio-de-pacotes-{day.isoformat()}.xlsx"
+
+
+# For the other workbooks of reports/ (data_sheets.py): one way to start and save a file.
+new_workbook = _new_workbook
+save_workbook = _save
+generated_line = _generated_line
