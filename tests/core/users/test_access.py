@@ -176,7 +176,8 @@ def test_a_role_changed_on_another_pc_counts_at_once(as_role, staff):
     patient = clinic.add_patient("Ana Souza")
     package = packages.create_package(patient, sessions=4, total="1000.00")
     [ana] = [u for u in users.list_users() if u.login == "ana"]
-    users.update_user([u for u in users.list_users() if u.login == "rita"][0], role="administrador")
+    rita = next(u for u in users.list_users() if u.login == "rita")
+    users.update_user(rita, role="administrador")
     users.update_user(ana, role="recepção")  # another administrator exists now
     with pytest.raises(NotAllowed, match="Recepção"):
         packages.edit_package(package, sessions=5)
