@@ -100,6 +100,9 @@ PERMISSIONS: dict[str, Permission] = {
     "users.reset_password": _p(ADMINISTRADOR, "redefinir senhas"),
     "users.list_users": _p(ADMINISTRADOR, "ver os usuários"),
     "audit.entries": _p(ADMINISTRADOR, "ver a auditoria"),
+    # Screens a role does not use: the navigation hides them (they only read).
+    "view.finance": _p(FINANCEIRO, "ver a Gestão Financeira"),
+    "view.settings": _p(ADMINISTRADOR, "abrir as Configurações"),
     "export.audit_xlsx": _p(ADMINISTRADOR, "exportar a auditoria"),
 }
 

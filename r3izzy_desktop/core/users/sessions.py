@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from .. import access, audit, clock
 from ..errors import NotAllowed
-from ..store.models import User
+from ..store.models import Patient, Setting, User
 from ..store.transactions import for_update, operation
 from ..text import fold
 from . import passwords
@@ -154,3 +154,36 @@ def change_own_password(current_password: str, new_password: str) -> UserRow:
 def can(operation_name: str) -> bool:
     """Whether the screens should offer the operation (`access.PERMISSIONS` name)."""
     return access.can(operation_name)
+
+
+# --- the clinic's choices about logins (Configurações) -----------------------------------
+
+LOCK_MINUTES_KEY = "lock_idle_minutes"
+DEFAULT_LOCK_MINUTES = 10
+LOGIN_MODE_KEY = "login_mode"
+NO_LOGIN = "sem login"
+
+
+def lock_minutes() -> int:
+    """The minutes without use after which the window locks (default 10, 1 to 240)."""
+    row = Setting.get_or_none(Setting.key == LOCK_MINUTES_KEY)
+    try:
+        value = int(row.value) if row is not None else DEFAULT_LOCK_MINUTES
+    except ValueError:
+        return DEFAULT_LOCK_MINUTES
+    return value if 1 <= value <= 240 else DEFAULT_LOCK_MINUTES
+
+
+def no_login_chosen() -> bool:
+    """Whether the clinic chose "usar sem login" (one PC, no users); an administrator can
+    still create the first user later, and then everyone logs in."""
+    row = Setting.get_or_none(Setting.key == LOGIN_MODE_KEY)
+    return row is not None and row.value == NO_LOGIN
+
+
+def first_run_question() -> bool:
+    """Whether to ask how the clinic wants to work (users or "usar sem login"): a new
+    database — no users, no patient yet — where nobody chose "usar sem login"."""
+    if access.users_exist() or no_login_chosen():
+        return False
+    return not Patient.select(Patient.id).limit(1).exists()

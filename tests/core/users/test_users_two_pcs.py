@@ -72,7 +72,7 @@ def test_two_pcs_see_the_same_users():
             rita = User.get(User.login == "rita")
             assert rita.last_login_at is not None and rita.failed_logins == 0
             users.login("ana", PASSWORD)
-            [patient] = [p for p in clinic.list_patients() if p.name == "Paciente do outro PC"]
+            assert [p.name for p in clinic.list_patients()] == ["Paciente do outro PC"]
             assert {e.user_id for e in PackageEvent.select()} == {rita.id}
             mine = [e.action for e in reversed(audit.entries(user=rita.id))]
             assert mine == ["entrada recusada", "entrada recusada", "entrada"]
