@@ -291,6 +291,19 @@ class AppSession(QObject):
             log.warning("closing backup failed: %s", exc)
 
 
+def ask_server_password(url: str) -> str:
+    """`url` with the server's password typed now, where this PC has no credential store
+    to keep it (asked at each start); as it is otherwise or when the person cancels."""
+    if not profiles.needs_typed_password(url):
+        return url
+    from ...core import credentials
+    from ...core.database import describe_url
+    from ..common.server_password import ServerPasswordDialog
+
+    typed = ServerPasswordDialog.ask(None, describe_url(url))
+    return credentials.with_password(url, typed) if typed else url
+
+
 def log_in_if_needed(parent=None) -> bool:
     """The login window when the open database has users and nobody is logged in on it
     (R23). False when the person chose Sair."""
@@ -318,7 +331,11 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
     if demo:
         url = demo_database()
     else:
+        moved = profiles.move_plain_passwords()
+        if moved:
+            log.info("%d server password(s) moved out of the plain settings", moved)
         wanted, create = profiles.database_to_open(db_url)
+        wanted = ask_server_password(wanted)
         url = open_with_recovery(wanted, create=create)
         if url is None:
             log.info("the user quit at start-up")
