@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .. import access, clock
+from .. import access, audit, clock
 from ..clinic import operator_name
 from ..errors import ValidationError
 from ..packages import credit_back
@@ -266,7 +266,9 @@ def set_attendance(
         if payment is not None and package is not None:
             credit_back(payment, row, package, reason="falta justificada", operator=operator_name())
         elif payment is not None and void_manual_payment:
+            access.check("payments.void_payment")  # a void is financeiro's (R23)
             mark_voided(payment, "falta justificada")
+            audit.record(audit.VOID, f"Sessão #{row.id}: falta justificada, pagamento estornado")
     row.attendance = attendance
     row.save(only=[Session.attendance])
     refresh_instance(session, row)
@@ -283,6 +285,7 @@ def delete_session(session: Session | int) -> Session:
         credit_back(payment, row, package, reason="sessão excluída", operator=operator_name())
     elif payment is not None:
         mark_voided(payment, "sessão excluída")
+        audit.record(audit.VOID, f"Sessão #{row.id} excluída: pagamento estornado")
     row.deleted_at = clock.now()
     row.save(only=[Session.deleted_at])
     refresh_instance(session, row)

@@ -22,7 +22,12 @@ class LoginForm(QWidget):
     logged_in = Signal(object)
 
     def __init__(
-        self, *, unlock_login: str | None = None, title: str = "", parent: QWidget | None = None
+        self,
+        *,
+        unlock_login: str | None = None,
+        title: str = "",
+        note: str = "",
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("loginForm")
@@ -32,6 +37,9 @@ class LoginForm(QWidget):
         layout.setSpacing(10)
         self.title = label(title or self.tr("Entrar no R3izzy"), "sectionTitle", wrap=True)
         layout.addWidget(self.title)
+        self.note = label(note, "muted", wrap=True)
+        self.note.setVisible(bool(note))
+        layout.addWidget(self.note)
         self.login = QLineEdit()
         self.login.setObjectName("loginField")
         self.login.setPlaceholderText(self.tr("ex.: ana.souza"))
@@ -59,6 +67,8 @@ class LoginForm(QWidget):
 
     def set_unlock(self, login: str | None) -> None:
         """Ask only the password of `login` (the lock screen), or login and password."""
+        if login is None and self.unlock_login is not None:
+            self.note.setVisible(False)  # the note spoke to the user who locked
         self.unlock_login = login
         self.login.setText(login or "")
         self.login_field.setVisible(login is None)

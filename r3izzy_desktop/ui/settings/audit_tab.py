@@ -66,6 +66,8 @@ class AuditTab(QWidget):
         )
         self.table = make_table(self.model, "auditTable")
         self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((140, 190, 130, 190)):  # the detail takes the rest
+            self.table.setColumnWidth(column, width)
         outer.addWidget(self.table, 1)
         self.count = label("", "muted")
         outer.addWidget(self.count)

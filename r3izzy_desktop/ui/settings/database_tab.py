@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import credentials
+from ...core import credentials, users
 from ...core.database import (
     DEFAULT_DB_NAME,
     ENV_DB,
@@ -341,6 +341,9 @@ class DatabaseSection(QWidget):
     def switch_to(self, url: str) -> bool:
         """Open `url` as the app's database, remember it for the next start and rebuild
         the window on it. When it cannot be opened, the one in use stays."""
+        if not users.can("database.switch"):
+            messages.show_error(self, self.tr("Só um administrador troca o banco de dados."))
+            return False
         target = profiles.normalized_url(url)
         previous = profiles.in_use() or current_url()
         create = not profiles.is_known(target)

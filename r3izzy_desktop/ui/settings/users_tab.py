@@ -74,6 +74,9 @@ class UsersTab(QWidget):
             ]
         )
         self.table = make_table(self.model, "usersTable")
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((240, 150, 150, 120)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.list_card.body.addWidget(self.table, 1)
         buttons = QHBoxLayout()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QFrame, QPushButton, QVBoxL
 
 from ...core import users
 from ..common.login_form import LoginForm
-from ..common.widgets import label
 
 # Input a locked app keeps from the widgets under the covers.
 _BLOCKED = {
@@ -140,25 +139,23 @@ class SessionLock(QObject):
             hosts.append(front)
         for host in hosts:
             self.covers.append(LockCover(host))
+        note = (
+            self.tr("%1, digite a sua senha para continuar de onde parou.").replace("%1", me.name)
+            if not switch_user
+            else ""
+        )
         self.form = LoginForm(
             unlock_login=None if switch_user else me.login,
             title=self.tr("Tela bloqueada") if not switch_user else self.tr("Trocar usuário"),
+            note=note,
         )
         self.form.logged_in.connect(self._unlocked)
         box = QFrame()
         box.setObjectName("card")
+        box.setMinimumWidth(340)
         box.setMaximumWidth(380)
         column = QVBoxLayout(box)
-        if not switch_user:
-            column.addWidget(
-                label(
-                    self.tr("%1, digite a sua senha para continuar de onde parou.").replace(
-                        "%1", me.name
-                    ),
-                    "muted",
-                    wrap=True,
-                )
-            )
+        column.setContentsMargins(20, 18, 20, 14)
         column.addWidget(self.form)
         self.other_button = QPushButton(self.tr("Entrar com outro usuário"))
         self.other_button.setObjectName("railLink")

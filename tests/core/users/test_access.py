@@ -247,3 +247,24 @@ def test_each_entry_of_the_table_guards_its_function():
             assert function is None
         else:
             assert getattr(function, "permission", None) == name, name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_justified_absence_voids_a_manual_payment_only_for_financeiro(role, as_role, tmp_path):
+    """Marking the absence is recepção's; voiding the money with it is a void (financeiro)."""
+    as_role("administrador")
+    world = World(tmp_path)
+    as_role(role)
+    before = db_snapshot()
+    mark = lambda: agenda.set_attendance(  # noqa: E731
+        world.manual, "falta_justificada", void_manual_payment=True
+    )
+    if role == "recepção":
+        with pytest.raises(NotAllowed, match="estornar pagamentos"):
+            mark()
+        assert db_snapshot() == before
+        agenda.set_attendance(world.manual, "falta_justificada")  # keeping the money: fine
+    else:
+        mark()
+        as_role("administrador")
+        assert audit.entries(action=audit.VOID)[0].detail.endswith("pagamento estornado")
