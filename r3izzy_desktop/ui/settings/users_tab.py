@@ -56,7 +56,10 @@ class UsersTab(QWidget):
         self.first_button = QPushButton(self.tr("Criar o administrador"))
         self.first_button.setProperty("primary", True)
         self.first_button.clicked.connect(self.create_first)
-        self.no_login.body.addWidget(self.first_button)
+        first_row = QHBoxLayout()
+        first_row.addWidget(self.first_button)
+        first_row.addStretch(1)
+        self.no_login.body.addLayout(first_row)
         outer.addWidget(self.no_login)
 
         self.list_card = Card()
@@ -118,6 +121,8 @@ class UsersTab(QWidget):
         row.addStretch(1)
         lock.body.addLayout(row)
         outer.addWidget(lock)
+        self.filler = QWidget()  # takes the room of the list while there is none
+        outer.addWidget(self.filler, 1)
         self.refresh()
 
     # -- reading --------------------------------------------------------------------------
@@ -125,6 +130,7 @@ class UsersTab(QWidget):
         with_users = users.login_required()
         self.no_login.setVisible(not with_users)
         self.list_card.setVisible(with_users)
+        self.filler.setVisible(not with_users)
         if with_users and users.can("users.list_users"):
             listed = run_op(self, users.list_users)
             self.model.set_rows(listed.value if listed else [])

@@ -85,23 +85,35 @@ class SessionLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
-        self.set_minutes(minutes)
-        QApplication.instance().installEventFilter(self)
+        self.timer.setInterval(max(1, int(minutes * 60_000)))
+        self._watching = False
+        if users.current_user() is not None:  # without a login nothing locks: no watching
+            self._watch()
+
+    def _watch(self) -> None:
+        """Follow the app's input (to restart the idle timer, and to hold it while locked)."""
+        if not self._watching:
+            QApplication.instance().installEventFilter(self)
+            self._watching = True
+        self.timer.start()
 
     def set_minutes(self, minutes: int) -> None:
         self.timer.setInterval(max(1, int(minutes * 60_000)))
-        self.timer.start()
+        if self._watching:
+            self.timer.start()
 
     def set_interval_ms(self, ms: int) -> None:
         """For tests: lock after `ms` milliseconds without input."""
         self.timer.setInterval(ms)
-        self.timer.start()
+        if self._watching:
+            self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._watching:
             app.removeEventFilter(self)
+        self._watching = False
 
     # -- watching the input ---------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -131,6 +143,7 @@ class SessionLock(QObject):
         self.locked_login = me.login if me is not None else None
         if switch_user:
             users.logout()
+        self._watch()
         self.locked = True
         self.timer.stop()
         front = QApplication.activeModalWidget() or self.window
