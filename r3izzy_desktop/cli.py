@@ -9,12 +9,19 @@
                                         the current database is backed up before)
     r3izzy-desktop --smoke              offscreen self-test of the installed app, exit 0 if OK
 
+A database with users (R23): the commands that copy or replace data (backup, restore,
+migrate-to) run as a user given by `--user LOGIN` (or R3IZZY_USER), with the password
+from R3IZZY_PASSWORD (a scheduled task) or typed at the prompt; the role must allow the
+command (administrador). `check` only reads (the app runs it in the background) and `demo`
+writes a new file: neither logs in.
+
 Qt is imported only by the commands that open windows.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -45,6 +52,41 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         help="banco de dados: arquivo SQLite, sqlite:///arquivo ou postgresql://… "
         "(padrão: R3IZZY_DB ou a pasta de dados do usuário)",
     )
+
+
+ENV_USER = "R3IZZY_USER"
+ENV_PASSWORD = "R3IZZY_PASSWORD"
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="LOGIN",
+        help=f"usuário, num banco com login (ou {ENV_USER}); a senha vem de {ENV_PASSWORD} "
+        "ou é perguntada",
+    )
+
+
+def log_in(args: argparse.Namespace) -> None:
+    """Log the command's user in when the open database has users (R23); NotAllowed when
+    no user is given, the password is wrong, or none can be asked for."""
+    from .core import users
+    from .core.errors import NotAllowed
+
+    if not users.login_required():
+        return
+    login = getattr(args, "user", None) or os.environ.get(ENV_USER)
+    if not login:
+        raise NotAllowed(
+            f"Este banco de dados exige login: use --user LOGIN (ou {ENV_USER}); a senha vem "
+            f"de {ENV_PASSWORD} ou é perguntada."
+        )
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise NotAllowed(f"Informe a senha de {login} em {ENV_PASSWORD}.")
+        password = getpass.getpass(f"Senha de {login}: ")
+    users.login(login, password)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,13 +172,19 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="arquivo do backup")
+    _user_option(parser)
 
 
 @command("backup", "grava um backup do banco SQLite num arquivo", _backup_arguments)
 def run_backup(args: argparse.Namespace) -> int:
     from .core import backup
+    from .core.database import close_database, open_database
 
-    target = backup.backup_now(args.out, args.db)
+    backup.database_file(args.db)  # a PostgreSQL database: say so before connecting
+    open_database(args.db, create=False)
+    log_in(args)
+    target = backup.backup_now(args.out)
+    close_database()
     info = backup.validate(target)
     print(
         f"Backup gravado em {target}: {info.patients} pacientes, {info.packages} pacotes, "
@@ -147,13 +195,25 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def _restore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="o backup a restaurar")
+    _user_option(parser)
 
 
 @command("restore", "substitui o banco SQLite por um backup (confere antes)", _restore_arguments)
 def run_restore(args: argparse.Namespace) -> int:
     from .core import backup
+    from .core.database import close_database, open_database
+    from .core.errors import DatabaseProblem
 
+    backup.database_file(args.db)  # a PostgreSQL database: say so before connecting
+    try:
+        open_database(args.db, create=False)
+    except DatabaseProblem as exc:
+        # A missing or damaged database has no users to ask: restoring it is the way out.
+        print(f"O banco atual não pôde ser aberto ({exc.kind}); restaurando assim mesmo.")
+    else:
+        log_in(args)
     result = backup.restore(args.file, args.db)
+    close_database()
     info = result.info
     print(
         f"Backup restaurado em {result.database}: {info.patients} pacientes, "
@@ -168,17 +228,22 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def _migrate_to_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="postgresql://…", help="banco de destino (vazio)")
+    _user_option(parser)
 
 
 @command(
     "migrate-to", "copia o banco SQLite (--db) para um servidor PostgreSQL", _migrate_to_arguments
 )
 def run_migrate_to(args: argparse.Namespace) -> int:
-    from .core import integrity
-    from .core.database import default_database_url, describe_url
+    from .core import access, integrity
+    from .core.database import close_database, default_database_url, describe_url, open_database
     from .core.store import transfer
 
     source = args.db or default_database_url()
+    open_database(source, create=False)
+    log_in(args)
+    access.check("database.migrate_to")  # everything is copied: the clinic's administrator
+    close_database()
     print(f"Copiando {source} para {describe_url(args.target)}…")
     started = time.monotonic()
     steps: list[tuple[str, float]] = []

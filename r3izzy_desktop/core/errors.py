@@ -98,3 +98,8 @@ class ExportCancelled(DomainError):
 
     def __init__(self, message: str = "Exportação cancelada; nenhum arquivo foi gravado."):
         super().__init__(message)
+
+
+class NotAllowed(DomainError):
+    """The user logged in may not do this (R23), nobody is logged in while the database has
+    users, or a login failed (wrong password, locked out). Nothing was changed."""

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from . import access, audit
 from .clinic import operator_name
 from .errors import NotFound, ValidationError
 from .paying import (
     active_payment,
     active_payments,
     check_payable,
+    describe_payment,
     fetch_sessions,
     lock_sessions,
     mark_voided,
@@ -44,6 +46,7 @@ def normalize_method(method: str) -> str:
 
 
 @operation
+@access.allowed("payments.pay_manually")
 def pay_manually(
     sessions: Sequence[Session | int],
     method: str = "pix",
@@ -87,6 +90,7 @@ def pay_manually(
 
 
 @operation
+@access.allowed("payments.void_payment")
 def void_payment(session: Session | int, reason: str = "estorno") -> Payment:
     """R12: void (estornar) the session's manual payment; the session is open again.
 
@@ -108,6 +112,10 @@ def void_payment(session: Session | int, reason: str = "estorno") -> Payment:
             "remova-a em Sessões pagas (reembolso)."
         )
     mark_voided(payment, optional_text(reason, "Motivo", max_length=200) or "estorno")
+    audit.record(
+        audit.VOID,
+        f"Sessão #{row.id} de {when}: {describe_payment(payment)}, {format_brl(payment.amount)}",
+    )
     return payment
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .. import clock
+from .. import access, audit, clock
 from ..clinic import operator_name
 from ..errors import ValidationError
 from ..packages import credit_back
@@ -97,6 +97,7 @@ def _session_values(
 
 
 @operation
+@access.allowed("agenda.schedule")
 def schedule(
     patient: Patient | int,
     service: Service | int,
@@ -142,6 +143,7 @@ def weekly_dates(first: datetime, weekdays: Iterable[int], weeks: int) -> list[d
 
 
 @operation
+@access.allowed("agenda.schedule_weekly")
 def schedule_weekly(
     patient: Patient | int,
     service: Service | int,
@@ -181,6 +183,7 @@ def _live(session: Session | int) -> Session:
 
 
 @operation
+@access.allowed("agenda.update_session")
 def update_session(session: Session | int, **changes: Any) -> Session:
     """Change a session: patient, service, starts_at, duration_min, price, location,
     professional, notes. A paid session keeps its patient and its price (the payment
@@ -241,6 +244,7 @@ def update_session(session: Session | int, **changes: Any) -> Session:
 
 
 @operation
+@access.allowed("agenda.set_attendance")
 def set_attendance(
     session: Session | int, attendance: str, *, void_manual_payment: bool = False
 ) -> Session:
@@ -262,7 +266,9 @@ def set_attendance(
         if payment is not None and package is not None:
             credit_back(payment, row, package, reason="falta justificada", operator=operator_name())
         elif payment is not None and void_manual_payment:
+            access.check("payments.void_payment")  # a void is financeiro's (R23)
             mark_voided(payment, "falta justificada")
+            audit.record(audit.VOID, f"Sessão #{row.id}: falta justificada, pagamento estornado")
     row.attendance = attendance
     row.save(only=[Session.attendance])
     refresh_instance(session, row)
@@ -270,6 +276,7 @@ def set_attendance(
 
 
 @operation
+@access.allowed("agenda.delete_session")
 def delete_session(session: Session | int) -> Session:
     """R13: soft-delete; a package debit is credited back first, a manual payment voided."""
     payment, package = lock_session_and_package(session)
@@ -278,6 +285,7 @@ def delete_session(session: Session | int) -> Session:
         credit_back(payment, row, package, reason="sessão excluída", operator=operator_name())
     elif payment is not None:
         mark_voided(payment, "sessão excluída")
+        audit.record(audit.VOID, f"Sessão #{row.id} excluída: pagamento estornado")
     row.deleted_at = clock.now()
     row.save(only=[Session.deleted_at])
     refresh_instance(session, row)

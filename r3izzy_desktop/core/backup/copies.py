@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import clock
+from .. import access, audit, clock
 from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import is_locked_error
@@ -148,13 +148,30 @@ def _discard(path: Path) -> None:
         log.warning("could not remove %s", path, exc_info=True)
 
 
+@access.allowed("backup.backup_now")
 def backup_now(target: Path | str, url: str | None = None) -> Path:
     """Copy the database (the open one, or `url`) into the file `target`, replacing it.
 
     Safe while the app is writing: the copy is one consistent moment of the database.
-    Raises BackupError (PostgreSQL, a missing database, a locked one, a folder that cannot
-    be written).
+    Administrators only once the clinic has users; written to the audit log. Raises
+    BackupError (PostgreSQL, a missing database, a locked one, a folder that cannot be
+    written).
     """
+    made = _copy_now(target, url)
+    _audit(f"Backup gravado em {made}", url)
+    return made
+
+
+def _audit(detail: str, url: str | None) -> None:
+    """Write `detail` to the audit log of the open database, when the copy was of it."""
+    try:
+        if current_url() is not None and database_file(url) == database_file():
+            audit.record(audit.BACKUP, detail)
+    except DomainError as exc:  # the copy is made: a log that cannot be written is said so
+        log.warning("backup not written to the audit log: %s", exc)
+
+
+def _copy_now(target: Path | str, url: str | None = None) -> Path:
     source = database_file(url)
     target = Path(target).resolve()
     if not source.exists():
@@ -191,11 +208,13 @@ def _newest(backup: BackupFile) -> tuple[datetime, int]:
 
 def automatic_backup(reason: str, url: str | None = None, *, now: datetime | None = None) -> Path:
     """Back up into the backups folder (`reason`: AT_START, AT_CLOSE, BEFORE_RESTORE), then
-    rotate the folder. Returns the new file."""
+    rotate the folder. Returns the new file. The app's own safety copies: whoever is logged
+    in (or nobody, at the login window) — not a user's action, so not guarded."""
     at = now or clock.now()
     source = database_file(url)
     target = backups_dir() / f"{source.stem}-{file_stamp(at)}-{reason}.db"
-    backup_now(target, str(source))
+    _copy_now(target, str(source))
+    _audit(f"Backup automático ({reason}) gravado em {target}", str(source))
     rotate(url=str(source))
     return target
 

@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from .. import clock
+from .. import access, audit, clock
 from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import close_database, is_locked_error, open_database
@@ -136,6 +136,7 @@ def _usable(path: Path) -> bool:
         return False
 
 
+@access.allowed("backup.restore")
 def restore(file: Path | str, url: str | None = None) -> RestoreResult:
     """Replace the database (the open one, or `url`) with the backup `file`, safely.
 
@@ -146,7 +147,11 @@ def restore(file: Path | str, url: str | None = None) -> RestoreResult:
        backup API (one transaction: a crash leaves the old database) — or, when there was
        no usable database, renamed into place.
     4. The database is reopened with `open_database` (which migrates an older backup).
+       The login goes on when the restored database has the same login, active (with its
+       role there); the restore is written to the restored database's audit log (the log
+       of before stays in the safety copy).
     Raises BackupError when anything fails before step 3; the database is then unchanged.
+    Administrators only, once the clinic has users.
     """
     live = database_file(url)
     if Path(file).resolve() == live:
@@ -181,6 +186,11 @@ def restore(file: Path | str, url: str | None = None) -> RestoreResult:
     log.info("restored %s into %s (safety copy %s, set aside %s)", file, live, safety, aside)
     if is_open:
         open_database(str(live), create=False)
+        access.carry_over()
+        audit.record(
+            audit.RESTORE,
+            f"Backup restaurado: {Path(file).resolve()} (o banco anterior: {safety or aside})",
+        )
     return RestoreResult(info, live, safety, aside)
 
 

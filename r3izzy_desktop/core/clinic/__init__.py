@@ -24,6 +24,7 @@ from .patients import (
     patient_search,
     update_patient,
 )
+from .privacy import anonymize_patient, anonymous_name
 from .settings import (
     CLINIC_KEYS,
     ClinicInfo,
@@ -43,6 +44,8 @@ __all__ = [
     "add_patient",
     "add_professional",
     "add_service",
+    "anonymize_patient",
+    "anonymous_name",
     "clinic_info",
     "cpf_is_valid",
     "digits",

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from .. import access
 from ..errors import ValidationError
 from ..store.models import Location, Professional, Service, get_row
 from ..store.transactions import operation
@@ -19,6 +20,7 @@ def _clean_duration(value: Any) -> int:
 
 
 @operation
+@access.allowed("clinic.add_service")
 def add_service(name: str, price: Decimal | str = Decimal("0"), duration_min: int = 50) -> Service:
     """A kind of session (e.g. "Método Bobath") with its default price and duration."""
     return Service.create(
@@ -29,6 +31,7 @@ def add_service(name: str, price: Decimal | str = Decimal("0"), duration_min: in
 
 
 @operation
+@access.allowed("clinic.update_service")
 def update_service(service: Service | int, **fields: Any) -> Service:
     """Change name, price, duration_min or active."""
     row = get_row(Service, service, "Serviço não encontrado.")
@@ -54,11 +57,13 @@ def list_services(*, include_inactive: bool = False) -> list[Service]:
 
 
 @operation
+@access.allowed("clinic.add_location")
 def add_location(name: str) -> Location:
     return Location.create(name=clean_text(name, "Nome do local", max_length=120, field="name"))
 
 
 @operation
+@access.allowed("clinic.update_location")
 def update_location(
     location: Location | int, *, name: str | None = None, active: bool | None = None
 ) -> Location:
@@ -88,6 +93,7 @@ def _clean_color(color: str) -> str:
 
 
 @operation
+@access.allowed("clinic.add_professional")
 def add_professional(name: str, color: str = "#2a9d8f") -> Professional:
     return Professional.create(
         name=clean_text(name, "Nome do profissional", max_length=200, field="name"),
@@ -96,6 +102,7 @@ def add_professional(name: str, color: str = "#2a9d8f") -> Professional:
 
 
 @operation
+@access.allowed("clinic.update_professional")
 def update_professional(
     professional: Professional | int,
     *,

@@ -10,7 +10,7 @@ from typing import Any
 
 from peewee import Expression
 
-from .. import clock
+from .. import access, clock
 from ..errors import NotFound, ValidationError
 from ..store.binding import db
 from ..store.models import Patient, refresh_instance
@@ -94,6 +94,7 @@ def _search_text(patient: Patient) -> str:
 
 
 @operation
+@access.allowed("clinic.add_patient")
 def add_patient(name: str, **fields: Any) -> Patient:
     """Create a patient. Keywords: birth_date, phone, email, cpf, guardian, notes, active."""
     values = _clean_patient({"name": name, **fields})
@@ -104,6 +105,7 @@ def add_patient(name: str, **fields: Any) -> Patient:
 
 
 @operation
+@access.allowed("clinic.update_patient")
 def update_patient(patient: Patient | int, **fields: Any) -> Patient:
     """Change any of a patient's fields; returns the updated patient."""
     row = get_patient(patient)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 
+from .. import access, audit
 from ..store.models import Setting
 from ..store.transactions import operation
 from ..validation import optional_text
@@ -26,8 +26,13 @@ def get_setting(key: str, default: str = "") -> str:
 
 
 @operation
+@access.allowed("clinic.set_setting")
 def set_setting(key: str, value: str) -> None:
+    """Store one setting (administrators only once the clinic has users); a change is
+    written to the audit log."""
     value = optional_text(value, key, max_length=2000)
+    if get_setting(key, None) != value:
+        audit.record(audit.SETTINGS_CHANGE, f"{key}: {value[:200]}")
     Setting.insert(key=key, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value}
     ).execute()
@@ -44,6 +49,7 @@ def clinic_info() -> ClinicInfo:
 
 
 @operation
+@access.allowed("clinic.set_clinic_info")
 def set_clinic_info(
     *, name: str = "", document: str = "", address: str = "", phone: str = ""
 ) -> ClinicInfo:
@@ -53,11 +59,6 @@ def set_clinic_info(
 
 
 def operator_name() -> str:
-    """Who is operating: the name set in Configurações, else the OS user."""
-    name = get_setting("operator_name")
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "operador"
+    """Who is operating: the user logged in (R23); in a database without users, the name
+    set in Configurações, else the OS user."""
+    return access.actor_name()

@@ -100,7 +100,8 @@ class _Writer:
             bucket = self.rows[model]
             if not bucket:
                 continue
-            columns = [f.column_name for f in model._meta.sorted_fields]
+            # A row may leave out the last columns (who wrote it): they take their default.
+            columns = [f.column_name for f in model._meta.sorted_fields][: len(bucket[0])]
             sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
                 model._meta.table_name,
                 ", ".join(f'"{c}"' for c in columns),

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .. import clock
+from .. import access, audit, clock
 from ..clinic import get_patient, operator_name
 from ..errors import (
     NotEnoughSessions,
@@ -144,6 +144,7 @@ def _clean_status(status: Any) -> str | None:
 
 
 @operation
+@access.allowed("packages.create_package")
 def create_package(
     patient: Patient | int,
     sessions: int,
@@ -183,6 +184,7 @@ def create_package(
 
 
 @operation
+@access.allowed("packages.pay_sessions")
 def pay_sessions(
     package: Package | int | str,
     sessions: Sequence[Session | int],
@@ -321,6 +323,7 @@ def credit_back(
 
 
 @operation
+@access.allowed("packages.refund_session")
 def refund_session(session: Session | int, *, expected_version: int | None = None) -> Package:
     """R7: remove a paid session from its package; the debited amount goes back.
 
@@ -343,6 +346,7 @@ def refund_session(session: Session | int, *, expected_version: int | None = Non
 
 
 @operation
+@access.allowed("packages.edit_package")
 def edit_package(
     package: Package | int | str,
     *,
@@ -413,6 +417,9 @@ def edit_package(
     row.version += 1
     row.save()
     _record(row, ALTERADO, note, operator=operator_name())
+    audit.record(
+        audit.PACKAGE_CHANGE, f"Pacote No. {row.number} (paciente #{row.patient_id}): {note}"
+    )
     refresh_instance(package, row)
     return row
 

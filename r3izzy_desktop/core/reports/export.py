@@ -43,7 +43,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .. import clock, reports
+from .. import access, audit, clock, reports
 from ..clinic import get_patient
 from ..errors import DomainError
 from ..ptbr import format_datetime
@@ -441,6 +441,7 @@ def exported_text(at: datetime | None = None) -> str:
     return f"Exportado em {format_datetime(at or clock.now())}"
 
 
+@access.allowed("export.patient_packages_xlsx")
 def patient_packages_xlsx(
     patient: Patient | int, path: str | Path, *, progress: Progress | None = None
 ) -> Path:
@@ -452,9 +453,12 @@ def patient_packages_xlsx(
     filters = reports.make_filters(patient=row.id)
     at = clock.now()
     heading = [[f"Pacotes de {row.name}"], [exported_text(at)]]
-    return _export(Path(path), heading, filters, progress, exported_at=at)
+    saved = _export(Path(path), heading, filters, progress, exported_at=at)
+    audit.record(audit.EXPORT, f"Pacotes do paciente #{row.id}: {saved.name}")
+    return saved
 
 
+@access.allowed("export.package_report_xlsx")
 def package_report_xlsx(
     path: str | Path,
     *,
@@ -476,9 +480,11 @@ def package_report_xlsx(
     at = clock.now()
     heading: list[list[Any]] = [["Relatório de Pacotes"], [exported_text(at)]]
     heading += [[f"{name}:", value] for name, value in filters.describe()]
-    return _export(
+    saved = _export(
         Path(path), heading, filters, progress, exported_at=at, include_history=include_history
     )
+    audit.record(audit.EXPORT, f"Relatório de Pacotes: {saved.name}")
+    return saved
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -499,3 +505,13 @@ def report_export_name(today: date | None = None) -> str:
     """`relatorio-de-pacotes-2025-07-03.xlsx`."""
     day = today or clock.today()
     return f"relatorio-de-pacotes-{day.isoformat()}.xlsx"
+
+
+# For the other workbooks of reports/ (data_sheets.py): one way to start and save a file.
+new_workbook = _new_workbook
+save_workbook = _save
+
+
+def generated_line(at: datetime | None = None) -> list[Any]:
+    """The heading row under a workbook's title: ["Exportado em …"]."""
+    return [exported_text(at)]

@@ -18,7 +18,15 @@ import peewee
 from .. import clock
 from ..errors import DatabaseProblem
 from .files import sqlite_backup
-from .models import ALL_MODELS, ChangeCounter, SchemaVersion
+from .models import (
+    ALL_MODELS,
+    AuditEntry,
+    ChangeCounter,
+    PackageEvent,
+    Payment,
+    SchemaVersion,
+    User,
+)
 
 if TYPE_CHECKING:
     # playhouse.migrate imports the PostgreSQL extensions (and their driver): only load it
@@ -94,11 +102,52 @@ def add_range_read_indexes(migrator: SchemaMigrator, database: peewee.Database) 
     create_range_read_indexes(database)
 
 
+AUDIT_GUARD = "audit_entry_append_only"
+
+
+def create_audit_guard(database: peewee.Database) -> None:
+    """Make the audit log append-only in the database itself (R23): a trigger refuses every
+    UPDATE and DELETE of `audit_entry` (and, on PostgreSQL, TRUNCATE). Kept when there."""
+    table = AuditEntry._meta.table_name
+    refusal = "a auditoria so aceita novas linhas"
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql(
+            f'CREATE OR REPLACE FUNCTION "{AUDIT_GUARD}"() RETURNS trigger LANGUAGE plpgsql '
+            f"AS $$ BEGIN RAISE EXCEPTION '{refusal}'; END $$"
+        )
+        database.execute_sql(f'DROP TRIGGER IF EXISTS "{AUDIT_GUARD}" ON "{table}"')
+        database.execute_sql(
+            f'CREATE TRIGGER "{AUDIT_GUARD}" BEFORE UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+            f'FOR EACH STATEMENT EXECUTE FUNCTION "{AUDIT_GUARD}"()'
+        )
+        return
+    for event in ("UPDATE", "DELETE"):
+        database.execute_sql(
+            f'CREATE TRIGGER IF NOT EXISTS "{AUDIT_GUARD}_{event.lower()}" BEFORE {event} '
+            f"ON \"{table}\" BEGIN SELECT RAISE(ABORT, '{refusal}'); END"
+        )
+
+
+def add_users_and_audit(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """4 -> 5 (R23): the users and the append-only audit log, and who wrote each payment
+    and history line (`user_id`, empty for what was written before). What is already there
+    (a test build, a half-applied copy) is kept."""
+    from playhouse.migrate import migrate as run
+
+    database.create_tables([User, AuditEntry], safe=True)
+    for model in (Payment, PackageEvent):
+        table = model._meta.table_name
+        if "user_id" not in {column.name for column in database.get_columns(table)}:
+            run(migrator.add_column(table, "user_id", model.user))
+    create_audit_guard(database)
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
     add_change_counter,
     add_range_read_indexes,
+    add_users_and_audit,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -118,6 +167,7 @@ def migrate(database: peewee.Database, path: str | None) -> int:
         with database.atomic():
             database.create_tables(ALL_MODELS)
             create_range_read_indexes(database)
+            create_audit_guard(database)
             SchemaVersion.create(version=SCHEMA_VERSION)
         log.info("schema created at version %s", SCHEMA_VERSION)
         return SCHEMA_VERSION

@@ -29,6 +29,7 @@ from .. import clock
 from ..errors import NotFound
 from ..ptbr import from_cents, to_cents
 from ..terms import AGENDADA, ATIVO
+from . import actor
 from .binding import db
 
 # Name of the partial unique index that enforces R11 (one active payment per session).
@@ -71,6 +72,29 @@ class Setting(BaseModel):
 
     key = CharField(primary_key=True, max_length=100)
     value = TextField(default="")
+
+
+class User(BaseModel):
+    """A person who logs in (R23): name, login, role, active.
+
+    The password is kept only as an argon2id hash (`password_hash`), which no function of
+    the core returns: `core.users` reads it only to verify a login and hands out rows
+    without it. `failed_logins` and `locked_until` slow down guessing (shared by every PC).
+    Users are never deleted (history lines and audit entries point at them): deactivated.
+    """
+
+    name = CharField(max_length=200)
+    login = CharField(max_length=60, unique=True)  # lower case
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=20)
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        table_name = "app_user"  # "user" is a reserved word on PostgreSQL
 
 
 class Patient(BaseModel):
@@ -173,6 +197,11 @@ class Payment(BaseModel):
     created_at = DateTimeField(default=clock.now)
     voided_at = DateTimeField(null=True)
     void_reason = CharField(max_length=200, default="")
+    # Who registered it (R23): the user logged in; None in a database without users.
+    # Last, as schema 5 added it to older databases.
+    user = ForeignKeyField(
+        User, null=True, backref="payments", on_delete="RESTRICT", default=actor.user_id
+    )
 
 
 Payment.add_index(
@@ -250,6 +279,10 @@ class PackageEvent(BaseModel):
     session = ForeignKeyField(Session, null=True, backref="package_events", on_delete="RESTRICT")
     payment = ForeignKeyField(Payment, null=True, backref="events", on_delete="RESTRICT")
     operator = CharField(max_length=200, default="")
+    # Who did it (R9, R23): the user logged in; None in a database without users.
+    user = ForeignKeyField(
+        User, null=True, backref="package_events", on_delete="RESTRICT", default=actor.user_id
+    )
 
 
 class ChangeCounter(BaseModel):
@@ -265,9 +298,29 @@ class ChangeCounter(BaseModel):
     at = DateTimeField(default=clock.now)
 
 
+class AuditEntry(BaseModel):
+    """One line of the audit log (R23): who, when, what. Append-only: the code only ever
+    inserts, and the database refuses an UPDATE or DELETE (a trigger, migrations.py).
+
+    `user` is the user logged in (None without users, or for a failed login of an unknown
+    login); `user_name` keeps the name as it was (or the PC's operator name without users).
+    Details name patients by number, never by name, so anonymizing one leaves nothing here.
+    """
+
+    at = DateTimeField(default=clock.now, index=True)
+    user = ForeignKeyField(
+        User, null=True, backref="audit_entries", on_delete="RESTRICT", default=actor.user_id
+    )
+    user_name = CharField(max_length=200, default="")
+    workstation = CharField(max_length=120, default="")
+    action = CharField(max_length=40, index=True)
+    detail = TextField(default="")
+
+
 ALL_MODELS = (
     SchemaVersion,
     Setting,
+    User,
     Patient,
     Service,
     Location,
@@ -277,4 +330,5 @@ ALL_MODELS = (
     Payment,
     PackageEvent,
     ChangeCounter,
+    AuditEntry,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from ...core import agenda, packages, payments
+from ...core import agenda, packages, payments, users
 from ...core.agenda import ATTENDANCE_LABELS, SessionRow
 from ...core.ptbr import format_brl, format_date
 from ...core.terms import FALTA_JUSTIFICADA, FINALIZADO, INATIVO, PACOTE, method_label
@@ -95,7 +95,7 @@ def set_attendance(parent: QWidget | None, row: SessionRow, attendance: str) -> 
             confirm_text=tr("Marcar falta justificada"),
         ):
             return False
-    elif attendance == FALTA_JUSTIFICADA and by_hand(row):
+    elif attendance == FALTA_JUSTIFICADA and by_hand(row) and users.can("payments.void_payment"):
         answer = messages.choose(
             parent,
             tr("Falta justificada"),

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import payments
+from ...core import payments, users
 from ...core.agenda import SessionRow
 from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
@@ -186,7 +186,8 @@ class SessionDetailDialog(QDialog):
         self.info.setText(info.text)
         self.register_button.setEnabled(not row.paid)
         self.refund_button.setVisible(session_actions.by_package(row))
-        self.void_button.setVisible(session_actions.by_hand(row))
+        voids = users.can("payments.void_payment")
+        self.void_button.setVisible(session_actions.by_hand(row) and voids)
         self.attendance_buttons[row.attendance].setChecked(True)
 
     def _changed(self) -> None:

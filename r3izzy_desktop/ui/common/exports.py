@@ -207,3 +207,34 @@ def export_package_report(
         done_text=tr("O relatório de pacotes foi exportado para:"),
         progress_dialog=progress_dialog,
     ).start()
+
+
+def export_patient_data(parent: QWidget | None, patient_id: int) -> None:
+    """LGPD, "Exportar dados do paciente": everything the clinic holds about the patient
+    (the patient, sessions, packages, history, payments) in one workbook."""
+    from ...core.reports import data_sheets
+
+    path = ask_save_path(parent, data_sheets.patient_data_name(patient_id))
+    if path is None:
+        return
+    ExportRun(
+        parent,
+        tr("Exportar dados do paciente"),
+        lambda _progress: data_sheets.patient_data_xlsx(patient_id, path),
+        done_text=tr("Os dados do paciente foram exportados para:"),
+    ).start()
+
+
+def export_audit(parent: QWidget | None, **filters: Any) -> None:
+    """Configurações › Auditoria's "Exportar": the filtered log in one workbook."""
+    from ...core.reports import data_sheets
+
+    path = ask_save_path(parent, data_sheets.audit_export_name())
+    if path is None:
+        return
+    ExportRun(
+        parent,
+        tr("Exportar auditoria"),
+        lambda _progress: data_sheets.audit_xlsx(path, **filters),
+        done_text=tr("A auditoria foi exportada para:"),
+    ).start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ...core import users
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date
 from ..common.widgets import Card, StatusBadge, label
@@ -72,6 +73,7 @@ class PackageCard(Card):
         actions = QHBoxLayout()
         actions.setSpacing(8)
         self.edit_button = self._action(actions, self.tr("Editar"), self.edit_requested)
+        self.edit_button.setVisible(users.can("packages.edit_package"))  # R8: administrators
         self.history_button = self._action(actions, self.tr("Histórico"), self.history_requested)
         self.pay_button = self._action(
             actions, self.tr("Pagar sessões existentes"), self.pay_requested

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clinic, packages
+from ...core import clinic, packages, users
 from ..common.operations import run_op
 from ..common.widgets import Card, FloatingButton, PageHeader, label
 from .card import PackageCard
@@ -65,6 +65,7 @@ class PackageListPage(QWidget):
         self.export_button = QPushButton(self.tr("Exportar"))
         self.export_button.setToolTip(self.tr("Exportar os pacotes deste paciente para Excel"))
         self.export_button.clicked.connect(self.export)
+        self.export_button.setVisible(users.can("export.patient_packages_xlsx"))
         self.header.actions.addWidget(self.export_button)
         layout.addWidget(self.header)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_date
 from ..common.widgets import Card, PageHeader, StatusBadge, icon, label
+from . import privacy
 from .form import PatientFormDialog
 
 
@@ -70,6 +71,18 @@ class PatientPage(QWidget):
         self.packages_button.setToolTip(self.tr("Lista de pacotes do paciente"))
         self.packages_button.clicked.connect(self._request_packages)
         self.header.actions.addWidget(self.edit_button)
+        self.data_button = QPushButton(self.tr("Exportar dados"))
+        self.data_button.setToolTip(
+            self.tr("Exportar dados do paciente (LGPD): tudo numa planilha")
+        )
+        self.data_button.clicked.connect(lambda: privacy.export_data(self, self.patient_id))
+        self.data_button.setVisible(privacy.can_export())
+        self.header.actions.addWidget(self.data_button)
+        self.anonymize_button = QPushButton(self.tr("Anonimizar"))
+        self.anonymize_button.setToolTip(self.tr("Anonimizar paciente (LGPD)"))
+        self.anonymize_button.clicked.connect(self.anonymize_patient)
+        self.anonymize_button.setVisible(privacy.can_anonymize())
+        self.header.actions.addWidget(self.anonymize_button)
         self.header.actions.addWidget(self.packages_button)
         layout.addWidget(self.header)
 
@@ -256,3 +269,11 @@ class PatientPage(QWidget):
     def _request_packages(self) -> None:
         if self.patient_id is not None:
             self.packages_requested.emit(self.patient_id)
+
+    def anonymize_patient(self) -> None:
+        if self.patient_id is None:
+            return
+        name = clinic.get_patient(self.patient_id).name
+        if privacy.anonymize(self, self.patient_id, name):
+            self.refresh()
+            self.patient_changed.emit(self.patient_id)

@@ -7,8 +7,10 @@ database (creating or upgrading the schema), remembers it for the next start (QS
 as common/profiles.py keeps it) and rebuilds the window on it, as a restore does. "Voltar ao
 arquivo local" does the same with the local file.
 
-The password is saved with the address in this PC's app settings (QSettings: the Windows
-registry, or ~/.config/R3izzy/ on Linux), not encrypted: the tab says so.
+The address is saved in this PC's app settings (QSettings); the password goes to the
+system's credential store (the Windows Credential Manager, the Secret Service on Linux),
+never into the settings. Where there is no store, the tab says so and the password is
+asked at each start (common/profiles.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import credentials, users
 from ...core.database import (
     DEFAULT_DB_NAME,
     ENV_DB,
@@ -123,17 +126,8 @@ class DatabaseSection(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 2)
         card.body.addLayout(grid)
-        card.body.addWidget(
-            label(
-                self.tr(
-                    "A senha fica gravada neste computador junto com o endereço do banco, nas "
-                    "configurações do programa, sem criptografia. Use para o R3izzy um usuário "
-                    "do PostgreSQL que só tenha acesso ao banco da clínica."
-                ),
-                "muted",
-                wrap=True,
-            )
-        )
+        self.password_note = label(self.password_storage_text(), "muted", wrap=True)
+        card.body.addWidget(self.password_note)
         buttons = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -158,6 +152,26 @@ class DatabaseSection(QWidget):
             editor.textEdited.connect(self._fields_edited)
         self._fill_fields()
         self.refresh()
+
+    def password_storage_text(self) -> str:
+        if credentials.store_available():
+            where = self.tr(
+                "A senha fica guardada no cofre de senhas do sistema (no Windows, o "
+                "Gerenciador de Credenciais), não nas configurações do programa."
+            )
+        else:
+            where = self.tr(
+                "Este computador não tem um cofre de senhas do sistema: a senha não é "
+                "gravada e será pedida a cada início do programa."
+            )
+        return (
+            where
+            + " "
+            + self.tr(
+                "Use para o R3izzy um usuário do PostgreSQL que só tenha acesso ao banco "
+                "da clínica."
+            )
+        )
 
     # -- state ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -199,7 +213,7 @@ class DatabaseSection(QWidget):
         """The server this PC used last (with its saved password), else the one in use."""
         candidates = [profiles.remembered_url(), *reversed(profiles.known_urls()), current_url()]
         for url in candidates:
-            fields = server.fields_of(url or "")
+            fields = server.fields_of(profiles.completed(url) if url else "")
             if fields is not None:
                 self.host.setText(fields.host)
                 self.port.setText(str(fields.port))
@@ -327,9 +341,12 @@ class DatabaseSection(QWidget):
     def switch_to(self, url: str) -> bool:
         """Open `url` as the app's database, remember it for the next start and rebuild
         the window on it. When it cannot be opened, the one in use stays."""
+        if not users.can("database.switch"):
+            messages.show_error(self, self.tr("Só um administrador troca o banco de dados."))
+            return False
         target = profiles.normalized_url(url)
         previous = profiles.in_use() or current_url()
-        create = target not in profiles.known_urls()
+        create = not profiles.is_known(target)
         opened = run_op(
             self,
             lambda: open_database(target, create=create),

@@ -16,19 +16,26 @@ TabFactory = Callable[[], QWidget]
 
 
 def default_tabs() -> list[tuple[str, TabFactory]]:
+    from ...core import users
+    from .audit_tab import AuditTab
     from .backup_tab import BackupsSection
     from .catalog_tabs import LocationsTab, ProfessionalsTab, ServicesTab
     from .clinic_tab import ClinicTab
     from .database_tab import DatabaseSection
+    from .users_tab import UsersTab
 
-    return [
+    tabs: list[tuple[str, TabFactory]] = [
         ("Serviços", ServicesTab),
         ("Locais", LocationsTab),
         ("Profissionais", ProfessionalsTab),
         ("Clínica", ClinicTab),
         ("Backups", BackupsSection),
         ("Banco de dados", DatabaseSection),
+        ("Usuários", UsersTab),
     ]
+    if users.login_required():  # a database without users keeps no audit log
+        tabs.append(("Auditoria", AuditTab))
+    return tabs
 
 
 def _built(factory: TabFactory, title: str) -> QWidget:

@@ -12,3 +12,12 @@ def settings(ctx: ShotContext) -> QWidget:
     page = ctx.show_page("settings")
     page.show_tab("Serviços")
     return ctx.window
+
+
+@shot("settings-users.png")
+def settings_users(ctx: ShotContext) -> QWidget:
+    """Configurações › Usuários of the demo clinic (without users: "usar sem login")."""
+    page = ctx.show_page("settings")
+    page.show_tab("Usuários")
+    ctx.settle()
+    return ctx.window

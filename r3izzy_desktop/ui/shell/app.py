@@ -168,6 +168,7 @@ class AppSession(QObject):
 
         self.window = MainWindow(subtitle="demonstração" if self.demo else "")
         self.window.data_replaced.connect(self.reopen)
+        self.window.user_changed.connect(lambda _user: self.replace_window())
         self.window.show()
         self.start_checks()
         return self.window
@@ -186,6 +187,9 @@ class AppSession(QObject):
         if url:
             self.url = url
             profiles.set_in_use(url)
+        if not log_in_if_needed(self.window):
+            QApplication.instance().quit()
+            return
         self.replace_window()
         settings = self.window.show_page("settings")
         show_tab = getattr(settings, "show_tab", None)
@@ -287,6 +291,30 @@ class AppSession(QObject):
             log.warning("closing backup failed: %s", exc)
 
 
+def ask_server_password(url: str) -> str:
+    """`url` with the server's password typed now, where this PC has no credential store
+    to keep it (asked at each start); as it is otherwise or when the person cancels."""
+    if not profiles.needs_typed_password(url):
+        return url
+    from ...core import credentials
+    from ...core.database import describe_url
+    from ..common.server_password import ServerPasswordDialog
+
+    typed = ServerPasswordDialog.ask(None, describe_url(url))
+    return credentials.with_password(url, typed) if typed else url
+
+
+def log_in_if_needed(parent=None) -> bool:
+    """The login window when the open database has users and nobody is logged in on it
+    (R23). False when the person chose Sair."""
+    from ...core import users
+    from .login import LoginDialog
+
+    if not users.login_required() or users.current_user() is not None:
+        return True
+    return LoginDialog.ask(parent) is not None
+
+
 def current_session() -> AppSession | None:
     app = QApplication.instance()
     return getattr(app, "_r3izzy_session", None) if app else None
@@ -303,12 +331,19 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
     if demo:
         url = demo_database()
     else:
+        moved = profiles.move_plain_passwords()
+        if moved:
+            log.info("%d server password(s) moved out of the plain settings", moved)
         wanted, create = profiles.database_to_open(db_url)
+        wanted = ask_server_password(wanted)
         url = open_with_recovery(wanted, create=create)
         if url is None:
             log.info("the user quit at start-up")
             return None
         profiles.remember_url(profiles.normalized_url(url))
+    if not log_in_if_needed():
+        log.info("the user quit at the login window")
+        return None
     profiles.set_in_use(url)
     session = AppSession(url, demo=demo)
     app._r3izzy_session = session  # type: ignore[attr-defined]

@@ -1,5 +1,10 @@
 """The main window: a navigation rail (Pacientes, Agenda, Receitas, Gestão Financeira,
-Configurações) and one page at a time. It remembers its size and position."""
+Configurações) and one page at a time. It remembers its size and position.
+
+With users (R23) the rail names who is logged in and offers "Trocar usuário"; a page the
+role does not use is not offered (Gestão Financeira for recepção, Configurações for all
+but administrators), and the window locks after the clinic's idle minutes (lock.py). On
+a new database the first-run banner asks how the clinic wants to work (first_run.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME
+from ...core import users
 from ..common.widgets import icon, label
 
 
@@ -29,6 +35,7 @@ class PageSpec:
     title: str
     icon: str
     factory: Callable[[], QWidget]
+    permission: str | None = None  # an access.PERMISSIONS name; None: every role
 
 
 def _patients_page() -> QWidget:
@@ -82,8 +89,8 @@ def default_pages() -> list[PageSpec]:
         PageSpec("patients", "Pacientes", "patients", _patients_page),
         PageSpec("agenda", "Agenda", "agenda", _agenda_page),
         PageSpec("receitas", "Receitas", "receitas", _receitas_page),
-        PageSpec("finance", "Gestão Financeira", "finance", _finance_page),
-        PageSpec("settings", "Configurações", "settings", _settings_page),
+        PageSpec("finance", "Gestão Financeira", "finance", _finance_page, "view.finance"),
+        PageSpec("settings", "Configurações", "settings", _settings_page, "view.settings"),
     ]
 
 
@@ -94,6 +101,9 @@ class MainWindow(QMainWindow):
     # database in use): (the Configurações tab it came from, url or ""). The app rebuilds
     # the window (app.AppSession.reopen).
     data_replaced = Signal(str, str)
+    # Another user logged in (or the first administrator was created): the app rebuilds
+    # the window for that role.
+    user_changed = Signal(object)
 
     def __init__(self, pages: list[PageSpec] | None = None, *, subtitle: str = ""):
         super().__init__()
@@ -122,7 +132,17 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
+            item.setHidden(not self.offers(spec.key))
         rail_layout.addWidget(self.nav, 1)
+        self.user_label = label("", "muted", wrap=True)
+        self.user_label.setObjectName("railUser")
+        self.user_label.setContentsMargins(16, 4, 16, 0)
+        rail_layout.addWidget(self.user_label)
+        self.switch_button = QPushButton(self.tr("Trocar usuário"))
+        self.switch_button.setObjectName("railLink")
+        self.switch_button.setToolTip(self.tr("Sai deste usuário; a tela fica bloqueada"))
+        self.switch_button.clicked.connect(self.switch_user)
+        rail_layout.addWidget(self.switch_button)
         self.about_button = QPushButton("Sobre o programa")
         self.about_button.setObjectName("railLink")
         self.about_button.setToolTip("Versão, pasta de dados, banco de dados em uso (F1)")
@@ -130,13 +150,27 @@ class MainWindow(QMainWindow):
         rail_layout.addWidget(self.about_button)
         row.addWidget(rail)
 
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.first_run = None
+        if users.first_run_question():
+            from .first_run import FirstRunBanner
+
+            self.first_run = FirstRunBanner()
+            self.first_run.user_changed.connect(self.user_changed)
+            column.addWidget(self.first_run)
         self.stack = QStackedWidget()
-        row.addWidget(self.stack, 1)
+        column.addWidget(self.stack, 1)
+        row.addWidget(content, 1)
         self.setCentralWidget(central)
         self.statusBar()
 
         self.nav.currentRowChanged.connect(self._on_nav)
         for number, spec in enumerate(self._specs, start=1):
+            if not self.offers(spec.key):
+                continue
             shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
             shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._find_patient)
@@ -147,6 +181,27 @@ class MainWindow(QMainWindow):
         from .live_refresh import LiveRefresh
 
         self.live_refresh = LiveRefresh(self)
+        from .lock import SessionLock
+
+        self.lock = SessionLock(self, users.lock_minutes())
+        self.lock.user_changed.connect(self.user_changed)
+        self._show_user()
+
+    # -- who is logged in -------------------------------------------------------------------
+    def offers(self, key: str) -> bool:
+        """Whether the rail offers the page `key` to the user logged in."""
+        spec = next(s for s in self._specs if s.key == key)
+        return spec.permission is None or users.can(spec.permission)
+
+    def _show_user(self) -> None:
+        me = users.current_user()
+        self.user_label.setText(f"{me.name}\n{me.role_label}" if me else "")
+        self.user_label.setVisible(me is not None)
+        self.switch_button.setVisible(me is not None)
+
+    def switch_user(self) -> None:
+        """Log the user out and lock the window until someone logs in."""
+        self.lock.lock(switch_user=True)
 
     # -- pages ----------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -202,6 +257,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue(self.SETTINGS_GEOMETRY, self.saveGeometry())
         self.live_refresh.stop()
+        self.lock.stop()
         for widget in self._pages.values():
             closing = getattr(widget, "window_closing", None)
             if callable(closing):

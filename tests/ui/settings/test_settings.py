@@ -57,6 +57,7 @@ def test_settings_page_has_the_tabs(qtbot, db):
         "Clínica",
         "Backups",
         "Banco de dados",
+        "Usuários",  # R23; "Auditoria" too once the clinic has users
     ]
 
 

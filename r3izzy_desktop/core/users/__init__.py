@@ -1,0 +1,66 @@
+"""Users, roles and logins (SPEC R23; §6 `users.<name>`): accounts.py (add, change,
+deactivate, reset a password), sessions.py (login, logout, unlock, who is logged in) and
+passwords.py (argon2id). Who may do what is core.access; the log of it, core.audit."""
+
+from ..access import ADMINISTRADOR, FINANCEIRO, PERMISSIONS, RECEPCAO, ROLE_LABELS, ROLES
+from .accounts import (
+    UserRow,
+    add_user,
+    clean_login,
+    clean_role,
+    list_users,
+    login_required,
+    reset_password,
+    update_user,
+)
+from .passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
+from .sessions import (
+    DEFAULT_LOCK_MINUTES,
+    LOCK_AFTER,
+    LOCK_MINUTES_KEY,
+    LOGIN_MODE_KEY,
+    NO_LOGIN,
+    can,
+    change_own_password,
+    current_user,
+    first_run_question,
+    lock_minutes,
+    login,
+    logout,
+    no_login_chosen,
+    unlock,
+    wait_after,
+)
+
+__all__ = [
+    "ADMINISTRADOR",
+    "DEFAULT_LOCK_MINUTES",
+    "FINANCEIRO",
+    "LOCK_AFTER",
+    "LOCK_MINUTES_KEY",
+    "LOGIN_MODE_KEY",
+    "MIN_PASSWORD_LENGTH",
+    "NO_LOGIN",
+    "PERMISSIONS",
+    "RECEPCAO",
+    "ROLES",
+    "ROLE_LABELS",
+    "UserRow",
+    "add_user",
+    "can",
+    "change_own_password",
+    "clean_login",
+    "clean_role",
+    "current_user",
+    "first_run_question",
+    "list_users",
+    "lock_minutes",
+    "login",
+    "login_required",
+    "logout",
+    "no_login_chosen",
+    "reset_password",
+    "unlock",
+    "update_user",
+    "wait_after",
+]
