@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,8 @@ def run(outdir: str | Path, names: Iterable[str] | None = None) -> list[Path]:
     neither the user's database nor the saved window geometry.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if sys.platform == "win32":  # offscreen, Qt on Windows reads fonts only from here
+        os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
     from PySide6.QtCore import QSettings
 
     from .app import create_application, demo_database
