@@ -26,6 +26,7 @@ SQLITE_ONLY_MODULES = {
     "test_backup.py": "backups and restores of SQLite files",
     "test_startup_cli.py": "damaged, locked and read-only SQLite files",
     "test_crash.py": "a process killed while writing a SQLite file",
+    "test_open_handles.py": "SQLite files renamed and replaced while open",
 }
 
 
