@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication
 from .. import APP_NAME, __version__
 from ..core.errors import DomainError
 from ..resources import resource_path
-from . import messages
+from . import instance_lock, messages
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +229,9 @@ class AppSession(QObject):
     def reopen(self, settings_tab: str, url: str | None = None) -> None:
         """The data under the window changed (a restore, or `url` now the database in
         use): a new window on it, back on the Configurações tab the user was on."""
+        if url is not None and url != self.url:
+            instance_lock.release(self.url)
+            instance_lock.acquire(url)  # logged when another copy has it open too
         if url is not None:
             self.url = url
         self.replace_window()
@@ -353,9 +356,13 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
             log.info("the user quit at start-up")
             return None
         remember_url(normalized_url(url))
+        if not instance_lock.acquire(url):  # one running copy per database file
+            messages.show_error(None, instance_lock.already_open_text(url), APP_NAME)
+            return None
     session = AppSession(url, demo=demo)
     app._r3izzy_session = session  # type: ignore[attr-defined]
     app.aboutToQuit.connect(session.closing)
+    app.aboutToQuit.connect(instance_lock.release_all)  # after the closing backup
     session.open_window()
     return session
 
