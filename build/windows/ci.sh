@@ -150,6 +150,11 @@ stage_build() {
         [ -f "dist/r3izzy-desktop/$exe" ] || { echo "missing dist/r3izzy-desktop/$exe" >&2; return 1; }
     done
     check_bundle_imports
+    # Paths over 260 characters need the exe to say it copes (and Windows' LongPathsEnabled).
+    for exe in r3izzy-desktop.exe r3izzy-desktop-cli.exe; do
+        grep -a -q '<longPathAware[^>]*>true</longPathAware>' "dist/r3izzy-desktop/$exe" ||
+            { echo "$exe does not declare longPathAware" >&2; return 1; }
+    done
 }
 
 # Every DLL a bundled file imports is in the bundle or is one of Windows' own (Wine has
@@ -202,6 +207,10 @@ run_suite() {
 
 stage_tests() {
     local core_rc=0 ui_rc=0 core_pid ui_pid
+    # A second drive, R:, for the database-on-another-drive test (tests/core/test_awkward_paths.py).
+    mkdir -p "$WIN_WORK/drive-r"
+    ln -sfn "$WIN_WORK/drive-r" "$WINEPREFIX/dosdevices/r:"
+    export R3IZZY_TEST_OTHER_DRIVE='R:\'
     # Two cores, two suites: core (no Qt) beside UI + build.
     run_suite core tests/core &
     core_pid=$!

@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=None, help="default: the app's __version__")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
-        "--compressor", default="lzma", choices=("lzma", "zlib", "bzip2"),
+        "--compressor",
+        default="lzma",
+        choices=("lzma", "zlib", "bzip2"),
         help="lzma: the smallest installer; zlib: several times faster to build",
     )
     args = parser.parse_args(argv)
