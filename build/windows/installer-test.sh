@@ -24,8 +24,10 @@ KEY='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\R3izzy Desktop'
 SETUP="dist/r3izzy-desktop-setup-$VERSION.exe"
 SCRATCH="$WIN_WORK/installer"
 
+running=""
 fail() {
     echo "INSTALLER TEST FAILED: $*" >&2
+    [ -z "$running" ] || kill "$running" 2>/dev/null || true
     exit 1
 }
 
@@ -105,6 +107,44 @@ for link in "$START_MENU/R3izzy Desktop.lnk" "$DESKTOP/R3izzy Desktop.lnk"; do
 done
 [ "$(fingerprint)" = "$before" ] || fail "the upgrade changed the data folder"
 echo "installed in $(winpath "$PROGRAM"), shortcuts in the Start menu and on the desktop"
+
+# --- while the program runs, neither installing over it nor uninstalling touches it ------
+# The installed program, busy (building the large demo clinic takes a minute under Wine).
+# Under Wine 8 it does not outlive an NSIS program started beside it, so each refusal gets
+# a program of its own; it runs (kill -0) when the installer or uninstaller starts.
+busy="$SCRATCH/ocupado"
+start_program() {
+    rm -rf "$busy" && mkdir -p "$busy"
+    (cd "$PROGRAM" && HOME="$WIN_WORK/home" exec wine r3izzy-desktop-cli.exe demo --size large \
+        --out "$(winpath "$busy/grande.db")" </dev/null >/dev/null 2>&1) &
+    running=$!
+    for _ in $(seq 600); do  # until it has started (it writes its database first)
+        [ -e "$busy/grande.db" ] && return 0
+        kill -0 "$running" 2>/dev/null || fail "the installed program did not start"
+        sleep 0.1
+    done
+    fail "the installed program did not start in a minute"
+}
+stop_program() {
+    kill "$running" 2>/dev/null || true
+    wait "$running" 2>/dev/null || true
+    wineserver -w
+}
+start_program
+if wrun "$SETUP" /S; then fail "the installer went on while the program was running"; fi
+stop_program
+start_program
+# _?= runs the uninstaller in place, so its exit code is its own; NSIS takes it unquoted,
+# so the folder by its short name (no spaces).
+if wrun "$PROGRAM/desinstalar.exe" /S "_?=$(winepath -s "$(winpath "$PROGRAM")" 2>/dev/null)"; then
+    fail "the uninstaller went on while the program was running"
+fi
+stop_program
+for file in r3izzy-desktop.exe r3izzy-desktop-cli.exe desinstalar.exe _internal/resources/icons/app.ico; do
+    expect_file "$PROGRAM/$file"
+done
+[ "$(registry_value DisplayVersion)" = "$VERSION" ] || fail "the refused runs changed the entry"
+echo "with the program running, the installer and the uninstaller stopped and changed nothing"
 
 # --- the installed program works, on the clinic's database in the data folder ------------
 (cd "$PROGRAM" && wrun r3izzy-desktop-cli.exe --smoke)

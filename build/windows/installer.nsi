@@ -91,8 +91,43 @@ Function .onVerifyInstDir
   ${EndIf}
 FunctionEnd
 
+; The program must not be running while its files are replaced or removed: Windows keeps
+; a running exe and its DLLs locked, and a half-replaced program would not start. A
+; running exe cannot be opened for writing, which tells.
+!macro EnsureClosed
+  ${Do}
+    StrCpy $R0 ""
+    ${If} ${FileExists} "$INSTDIR\${EXE}"
+      ClearErrors
+      FileOpen $R1 "$INSTDIR\${EXE}" a
+      ${If} ${Errors}
+        StrCpy $R0 "open"
+      ${Else}
+        FileClose $R1
+      ${EndIf}
+    ${EndIf}
+    ${If} ${FileExists} "$INSTDIR\r3izzy-desktop-cli.exe"
+      ClearErrors
+      FileOpen $R1 "$INSTDIR\r3izzy-desktop-cli.exe" a
+      ${If} ${Errors}
+        StrCpy $R0 "open"
+      ${Else}
+        FileClose $R1
+      ${EndIf}
+    ${EndIf}
+    ${If} $R0 == ""
+      ${Break}
+    ${EndIf}
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION \
+      "O ${APP} está aberto. Feche todas as janelas dele e clique em Repetir." \
+      /SD IDCANCEL IDRETRY +2
+    Abort "O ${APP} estava aberto: nada foi alterado."
+  ${Loop}
+!macroend
+
 Section "${APP}" SecApp
   SectionIn RO
+  !insertmacro EnsureClosed
   ${If} $INSTDIR == $DataDir
     Abort "A pasta de instalação não pode ser a pasta de dados da clínica ($DataDir)."
   ${EndIf}
@@ -133,6 +168,7 @@ SectionEnd
 Section "Uninstall"
   ; Only the program: the clinic's data folder ($LOCALAPPDATA\R3izzy Desktop), its
   ; backups and the app's settings stay, for a reinstall or another version.
+  !insertmacro EnsureClosed
   Delete "$SMPROGRAMS\${APP}.lnk"
   Delete "$DESKTOP\${APP}.lnk"
   ${If} $INSTDIR != "$LOCALAPPDATA\${APP}"
