@@ -50,7 +50,7 @@ timed() {  # timed NAME COMMAND...: run it and say how long it took
 # --- setup -------------------------------------------------------------------------------
 
 install_debian_packages() {
-    local wanted=(wine64 wine nsis gcc-mingw-w64-x86-64-win32 fonts-dejavu-core) missing=()
+    local wanted=(wine64 wine nsis gcc-mingw-w64-x86-64-win32 fonts-dejavu-core unzip) missing=()
     for package in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
     done
@@ -199,10 +199,13 @@ stage_installer() {
 # --- the test suites ---------------------------------------------------------------------
 
 # One suite under the Windows Python; its output in work/<name>.log, its exit code kept.
+# Python under Wine runs two to three times slower than on Linux: pytest-timeout's guard
+# against a hung test (120 s in pyproject.toml) is raised, never a test's own limit.
 run_suite() {
     local name=$1
     shift
-    wpython -m pytest -p no:cacheprovider -q "$@" >"$WIN_WORK/$name.log" 2>&1
+    wpython -m pytest -p no:cacheprovider -q --timeout=600 --durations=5 "$@" \
+        >"$WIN_WORK/$name.log" 2>&1
 }
 
 stage_tests() {
@@ -220,7 +223,7 @@ stage_tests() {
     wait "$ui_pid" || ui_rc=$?
     for name in core ui; do
         echo "-- Windows $name suite (last lines of $WIN_WORK/$name.log):"
-        grep -E "^(FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" || true
+        grep -E -A6 "^(=+ slowest|FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" | grep -v "^--$" || true
         tail -n 1 "$WIN_WORK/$name.log"
     done
     [ "$core_rc" = 0 ] && [ "$ui_rc" = 0 ]

@@ -15,13 +15,14 @@ export WINEDLLOVERRIDES="mscoree,mshtml=;wbemprox=;winemenubuilder.exe=d"
 WIN_PYTHON='C:\Python313\python.exe'
 WIN_PYTHON_DIR="$WINEPREFIX/drive_c/Python313"
 
-# Run a Windows program under Wine, its output through a pipe (carriage returns dropped);
+# Run a Windows program under Wine, its output through a pipe (carriage returns dropped,
+# Windows' ANSI code page cp1252 made UTF-8);
 # returns the program's own exit code. HOME is a scratch folder: Wine links the prefix's
 # Desktop and Documents to the host's home, where the installer's shortcut would land.
 wrun() {
     local rc
     set +e
-    HOME="$WIN_WORK/home" wine "$@" </dev/null 2>&1 | sed -u 's/\r$//' | cat
+    HOME="$WIN_WORK/home" wine "$@" </dev/null 2>&1 | sed -u 's/\r$//' | iconv -f CP1252 -t UTF-8 -c
     rc=${PIPESTATUS[0]}
     set -e
     return "$rc"
@@ -29,7 +30,7 @@ wrun() {
 
 # The Windows Python, from the repository root (Z:\...\repo as Windows sees it).
 wpython() {
-    (cd "$ROOT" && PYTHONIOENCODING=utf-8 wrun "$WIN_PYTHON" "$@")
+    (cd "$ROOT" && wrun "$WIN_PYTHON" "$@")
 }
 
 # A Linux path as Windows sees it under Wine (Z:\...).
