@@ -140,6 +140,11 @@ stage_setup() {
 # --- build and smoke ---------------------------------------------------------------------
 
 stage_build() {
+    # A Linux bundle in its place (.ci/run builds and tests that one first) has symlinks
+    # that PyInstaller under Wine cannot delete ("Directory is not empty").
+    if [ -e dist/r3izzy-desktop ] && [ ! -e dist/r3izzy-desktop/r3izzy-desktop.exe ]; then
+        rm -rf dist/r3izzy-desktop
+    fi
     wpython build/build.py
     # The ICU stub is for Wine only: a bundle that carried it would break real Windows' Qt.
     if find dist/r3izzy-desktop -iname 'icuuc*.dll' | grep -q .; then
