@@ -214,7 +214,7 @@ run_suite() {
 }
 
 stage_tests() {
-    local core_rc=0 ui_rc=0 core_pid ui_pid
+    local core_rc=0 ui_rc=0 core_pid ui_pid name
     # A second drive, R:, for the database-on-another-drive test (tests/core/test_awkward_paths.py).
     mkdir -p "$WIN_WORK/drive-r"
     ln -sfn "$WIN_WORK/drive-r" "$WINEPREFIX/dosdevices/r:"
@@ -228,7 +228,8 @@ stage_tests() {
     wait "$ui_pid" || ui_rc=$?
     for name in core ui; do
         echo "-- Windows $name suite (last lines of $WIN_WORK/$name.log):"
-        grep -E -A6 "^(=+ slowest|FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" | grep -v "^--$" || true
+        grep -E -A5 "^=+ slowest" "$WIN_WORK/$name.log" || true
+        grep -E "^(FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" || true
         tail -n 1 "$WIN_WORK/$name.log"
     done
     [ "$core_rc" = 0 ] && [ "$ui_rc" = 0 ]
