@@ -17,7 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "build" / "r3izzy-desktop.spec"
 DIST = ROOT / "dist"
-WORK = ROOT / "build" / "work"
+# One work folder per platform: a Windows build under Wine beside a Linux one never
+# reuses the other's analysis.
+WORK = ROOT / "build" / "work" / sys.platform
 APP_DIR = DIST / "r3izzy-desktop"
 
 

@@ -1,10 +1,15 @@
 """Test setup shared by every suite: headless Qt, and no file outside temporary folders."""
 
 import os
+import sys
 import tempfile
 
 # Before anything imports Qt: render offscreen, never on a real display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+if sys.platform == "win32":
+    # Offscreen on Windows, Qt reads fonts only from QT_QPA_FONTDIR (without it the receipt
+    # PDF has no text). Set here: Wine drops the QT_* variables the host passes it.
+    os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
 # Logs, backups and default databases go to a throwaway folder, never the user's.
 os.environ.setdefault("R3IZZY_DATA_DIR", tempfile.mkdtemp(prefix="r3izzy-tests-"))
 os.environ.pop("R3IZZY_DB", None)

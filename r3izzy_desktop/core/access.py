@@ -27,16 +27,21 @@ from __future__ import annotations
 
 import functools
 import getpass
+import logging
 import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import peewee
+
 from .errors import NotAllowed
 from .store import actor
 from .store.binding import db
 from .store.models import Setting, User
+
+log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,7 +135,15 @@ def users_exist() -> bool:
         return False
     if _with_users is database:
         return True
-    if User.select(User.id).limit(1).exists():
+    try:
+        found = User.select(User.id).limit(1).exists()
+    except peewee.DatabaseError:
+        # A database too damaged to read its users: what can still run on it is a restore
+        # over it (the start-up's "Restaurar backup…" has no login either); every other
+        # operation fails on the damaged file by itself.
+        log.warning("the users could not be read (a damaged database?)", exc_info=True)
+        return False
+    if found:
         _with_users = database
         return True
     return False

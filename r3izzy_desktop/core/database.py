@@ -6,7 +6,12 @@ face, so the screens and the command line never reach into it."""
 
 from .store import changes, server
 from .store.binding import close_thread_connection, current_database, current_url, is_postgres
-from .store.connection import close_database, is_locked_error, open_database
+from .store.connection import (
+    close_database,
+    close_every_connection,
+    is_locked_error,
+    open_database,
+)
 from .store.files import BUSY_TIMEOUT_S, sqlite_backup
 from .store.transactions import drop_broken_connection
 from .store.urls import (
@@ -26,6 +31,7 @@ __all__ = [
     "ENV_DB",
     "changes",
     "close_database",
+    "close_every_connection",
     "close_thread_connection",
     "current_database",
     "current_url",

@@ -26,6 +26,7 @@ SQLITE_ONLY_MODULES = {
     "backup/test_backup.py": "backups and restores of SQLite files",
     "store/test_startup_cli.py": "damaged, locked and read-only SQLite files",
     "store/test_crash.py": "a process killed while writing a SQLite file",
+    "backup/test_open_handles.py": "SQLite files renamed and replaced while open",
 }
 
 

@@ -1,5 +1,5 @@
 """Backups of the SQLite database (copies.py: automatic, on demand, rotation) and checking
-and restoring one (restore.py). `backup.<name>` gathers both; no Qt."""
+and restoring one (restoring.py). `backup.<name>` gathers both; no Qt."""
 
 from .copies import (
     AT_CLOSE,
@@ -28,7 +28,7 @@ from .copies import (
     list_backups,
     rotate,
 )
-from .restore import restore, validate
+from .restoring import restore, validate
 
 __all__ = [
     "AT_CLOSE",

@@ -9,7 +9,7 @@ each of the 8 weeks before those. Copies taken before a restore are kept apart (
 10), so restoring twice never rotates away the database the first restore replaced.
 
 A PostgreSQL database is backed up on the server (pg_dump); these functions say so with a
-BackupError instead of trying. Validating and restoring a backup: restore.py.
+BackupError instead of trying. Validating and restoring a backup: restoring.py.
 """
 
 from __future__ import annotations

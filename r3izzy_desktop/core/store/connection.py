@@ -7,8 +7,11 @@ binding.py; operations run inside `transactions.operation`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import peewee
 from peewee import PostgresqlDatabase, SqliteDatabase
@@ -62,7 +65,7 @@ def open_database(
 
 
 def close_database() -> None:
-    """Close the current connection (every thread's, for SQLite files) and unbind."""
+    """Close the calling thread's connection and unbind (see close_every_connection)."""
     database = db.obj
     if database is None:
         return
@@ -106,13 +109,42 @@ def _sqlite(path: str, *, create: bool, busy_timeout: float) -> SqliteDatabase:
         pragmas = {"journal_mode": "wal", "cache_size": -32_000, **pragmas}
     # lock_type IMMEDIATE: every transaction takes the write lock at BEGIN, so a second
     # app instance waits (busy timeout) instead of failing in the middle of an operation.
-    return SqliteDatabase(
+    return _SqliteFile(
         path,
         pragmas=pragmas,
         timeout=busy_timeout,
         lock_type="IMMEDIATE",
         check_same_thread=False,
     )
+
+
+class _SqliteFile(SqliteDatabase):
+    """A SqliteDatabase that knows every thread's connection (peewee keeps one per
+    thread), so `close_every_connection` can close them all."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.connections: list[sqlite3.Connection] = []
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = super()._connect()
+        self.connections.append(connection)
+        return connection
+
+    def _close(self, conn: sqlite3.Connection) -> None:
+        with contextlib.suppress(ValueError):
+            self.connections.remove(conn)
+        super()._close(conn)
+
+
+def close_every_connection() -> None:
+    """Close the database in every thread, then unbind it: before its file is renamed or
+    replaced, which Windows refuses while any connection holds it open. A thread that was
+    reading from it gets an error; the restore that needs this rebuilds the window."""
+    database = db.obj
+    close_database()
+    for connection in list(getattr(database, "connections", ())):
+        connection.close()
 
 
 def _postgres(url: str) -> PostgresqlDatabase:

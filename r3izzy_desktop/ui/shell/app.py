@@ -33,6 +33,7 @@ from ... import APP_NAME, __version__
 from ...core.errors import DomainError
 from ...resources import resource_path
 from ..common import messages, profiles
+from . import instance_lock
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,9 @@ class AppSession(QObject):
     def reopen(self, settings_tab: str, url: str = "") -> None:
         """The data under the window changed (a restore, or `url` now the database in
         use): a new window on it, back on the Configurações tab the user was on."""
+        if url and url != self.url:
+            instance_lock.release(self.url)
+            instance_lock.acquire(url)  # logged when another copy has it open too
         if url:
             self.url = url
             profiles.set_in_use(url)
@@ -341,6 +345,9 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
             log.info("the user quit at start-up")
             return None
         profiles.remember_url(profiles.normalized_url(url))
+        if not instance_lock.acquire(url):  # one running copy per database file
+            messages.show_error(None, instance_lock.already_open_text(url), APP_NAME)
+            return None
     if not log_in_if_needed():
         log.info("the user quit at the login window")
         return None
@@ -348,6 +355,7 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
     session = AppSession(url, demo=demo)
     app._r3izzy_session = session  # type: ignore[attr-defined]
     app.aboutToQuit.connect(session.closing)
+    app.aboutToQuit.connect(instance_lock.release_all)  # after the closing backup
     session.open_window()
     return session
 

@@ -72,7 +72,9 @@ class CheckProcess:
 
     def _run_child(self, report: Path) -> int:
         env = {**os.environ, "R3IZZY_DB": self.url}
-        flags = subprocess.CREATE_NO_WINDOW if sys.platform == "win32" else 0
+        flags = 0
+        if sys.platform == "win32":  # no console window flashes; below the window (os.nice)
+            flags = subprocess.CREATE_NO_WINDOW | subprocess.BELOW_NORMAL_PRIORITY_CLASS
         with self._lock:
             if self._stopped.is_set():
                 raise CheckStopped()

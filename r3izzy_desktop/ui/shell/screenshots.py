@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def run(outdir: str | Path, names: Iterable[str] | None = None) -> list[Path]:
     neither the user's database nor the saved window geometry.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if sys.platform == "win32":  # offscreen, Qt on Windows reads fonts only from here
+        os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
     from PySide6.QtCore import QSettings
 
     from .app import create_application, demo_database

@@ -31,6 +31,8 @@ def run_smoke() -> int:
     folder = Path(tempfile.mkdtemp(prefix="r3izzy-smoke-"))
     # Before Qt starts: no display needed, nothing written outside `folder`.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.platform == "win32":  # offscreen, Qt on Windows reads fonts only from here
+        os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
     os.environ["R3IZZY_DATA_DIR"] = str(folder / "dados")
     os.environ.pop("R3IZZY_DB", None)
     started = time.monotonic()

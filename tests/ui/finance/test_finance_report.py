@@ -258,10 +258,12 @@ def test_a_load_reads_the_selected_history_once(qtbot, db, clinic_packages, monk
     # The first rows, then all of them: the selected package, unchanged, is read once.
     window.load()
     wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: len(reads) >= 1)  # the history is shown once the rows are in
     assert reads == [window.selected_package_id()]
     # Another load reads it again (it may have changed on another PC meanwhile).
     window.load()
     wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: len(reads) >= 2)
     assert reads == [window.selected_package_id()] * 2
 
 

@@ -13,12 +13,13 @@ import logging
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 from .. import access, audit, clock
 from ..errors import DomainError
 from ..store.binding import current_url
-from ..store.connection import close_database, is_locked_error, open_database
+from ..store.connection import close_every_connection, is_locked_error, open_database
 from ..store.files import BUSY_TIMEOUT_S, SQLITE_HEADER
 from ..store.migrations import SCHEMA_VERSION
 from ..store.urls import sqlite_path_of
@@ -164,15 +165,21 @@ def restore(file: Path | str, url: str | None = None) -> RestoreResult:
         if live.exists() and _usable(live):
             safety = automatic_backup(BEFORE_RESTORE, str(live))
             if is_open:
-                close_database()
+                close_every_connection()
             _write_into(staging, live)
         else:
             if is_open:
-                close_database()
+                close_every_connection()
             try:
                 if live.exists():
                     aside = _set_aside(live)
-                os.replace(staging, live)
+                try:
+                    _replace(staging, live)
+                except (OSError, BackupError):
+                    if aside is not None:  # the damaged file goes back where it was
+                        _move_parts(aside, live)
+                        aside = None
+                    raise
             except OSError as exc:
                 raise BackupError(
                     f"Não foi possível gravar o banco de dados restaurado:\n{live}\n\n{exc}"
@@ -232,8 +239,39 @@ def _set_aside(live: Path) -> Path:
     """Rename a damaged database (and its WAL files, which belong to it) out of the way."""
     stamp = file_stamp(clock.now())
     aside = live.with_name(f"{live.name}.danificado-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{live}{suffix}")
-        if part.exists():
-            os.replace(part, Path(f"{aside}{suffix}"))
+    _move_parts(live, aside)
     return aside
+
+
+def _move_parts(source: Path, target: Path) -> None:
+    """Rename a database file and its -wal and -shm files: all of them, or none."""
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{source}{suffix}")
+            if part.exists():
+                _replace(part, Path(f"{target}{suffix}"))
+                moved.append((part, Path(f"{target}{suffix}")))
+    except (OSError, BackupError):
+        for part, renamed in reversed(moved):
+            os.replace(renamed, part)
+        raise
+
+
+# Windows refuses to rename a file any handle holds open, and an antivirus or the search
+# indexer may hold one for a moment after a file was closed: try again for a while.
+REPLACE_ATTEMPTS = 10
+REPLACE_PAUSE_S = 0.2
+
+
+def _replace(source: Path, target: Path) -> None:
+    """os.replace, tried again while Windows says the file is in use; then BackupError."""
+    for attempt in range(1, REPLACE_ATTEMPTS + 1):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if attempt == REPLACE_ATTEMPTS:
+                raise BackupError(_IN_USE) from exc
+            log.info("%s is in use (%s); trying again", source, exc)
+            time.sleep(REPLACE_PAUSE_S)
