@@ -8,3 +8,13 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # Logs, backups and default databases go to a throwaway folder, never the user's.
 os.environ.setdefault("R3IZZY_DATA_DIR", tempfile.mkdtemp(prefix="r3izzy-tests-"))
 os.environ.pop("R3IZZY_DB", None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.helpers.figures import lines
+
+    found = lines()
+    if found:
+        terminalreporter.section("Reliability figures")
+        for line in found:
+            terminalreporter.write_line(line)

@@ -8,6 +8,8 @@ from .store import changes, server
 from .store.binding import close_thread_connection, current_database, current_url, is_postgres
 from .store.connection import close_database, is_locked_error, open_database
 from .store.files import BUSY_TIMEOUT_S, sqlite_backup
+from .store.sqlite import description as sqlite_description
+from .store.sqlite import is_fixed as sqlite_is_fixed
 from .store.transactions import drop_broken_connection
 from .store.urls import (
     APP_DIR_NAME,
@@ -38,5 +40,7 @@ __all__ = [
     "open_database",
     "server",
     "sqlite_backup",
+    "sqlite_description",
+    "sqlite_is_fixed",
     "sqlite_path_of",
 ]

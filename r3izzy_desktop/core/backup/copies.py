@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import is_locked_error
 from ..store.files import sqlite_backup
+from ..store.sqlite import sqlite3
 from ..store.urls import data_dir, default_database_url, sqlite_path_of
 
 log = logging.getLogger(__name__)

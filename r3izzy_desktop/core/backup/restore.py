@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -19,8 +18,9 @@ from .. import clock
 from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import close_database, is_locked_error, open_database
-from ..store.files import BUSY_TIMEOUT_S, SQLITE_HEADER
+from ..store.files import BUSY_TIMEOUT_S, SQLITE_HEADER, replace_durably, sync_folder
 from ..store.migrations import SCHEMA_VERSION
+from ..store.sqlite import sqlite3
 from ..store.urls import sqlite_path_of
 from .copies import (
     BEFORE_RESTORE,
@@ -165,9 +165,8 @@ def restore(file: Path | str, url: str | None = None) -> RestoreResult:
             if is_open:
                 close_database()
             try:
-                if live.exists():
-                    aside = _set_aside(live)
-                os.replace(staging, live)
+                aside = _set_aside(live)
+                replace_durably(staging, live)
             except OSError as exc:
                 raise BackupError(
                     f"Não foi possível gravar o banco de dados restaurado:\n{live}\n\n{exc}"
@@ -218,12 +217,21 @@ def _write_into(staging: Path, live: Path) -> None:
         src.close()
 
 
-def _set_aside(live: Path) -> Path:
-    """Rename a damaged database (and its WAL files, which belong to it) out of the way."""
+def _set_aside(live: Path) -> Path | None:
+    """Rename a damaged database and its WAL files out of the way (None: nothing there).
+
+    The WAL files go even without the database: a stale `-wal` next to the restored file
+    would be replayed into it. The folder is synced before the restored file takes the
+    name, so a power cut cannot leave the old WAL beside the new database."""
     stamp = file_stamp(clock.now())
     aside = live.with_name(f"{live.name}.danificado-{stamp}")
+    moved = False
     for suffix in ("", "-wal", "-shm"):
         part = Path(f"{live}{suffix}")
         if part.exists():
             os.replace(part, Path(f"{aside}{suffix}"))
-    return aside
+            moved = True
+    if not moved:
+        return None
+    sync_folder(live.parent)
+    return aside if Path(aside).exists() else None

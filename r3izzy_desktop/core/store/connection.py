@@ -14,7 +14,7 @@ import peewee
 from peewee import PostgresqlDatabase, SqliteDatabase
 
 from ..errors import DatabaseProblem, DomainError
-from . import migrations
+from . import migrations, sqlite
 from .binding import db
 from .drivers import bind_postgres_driver
 from .files import BUSY_TIMEOUT_S, check_sqlite_file
@@ -57,7 +57,15 @@ def open_database(
     except peewee.DatabaseError as exc:
         close_database()
         raise _problem_from(exc, path or describe_url(url)) from exc
-    log.info("database opened: %s", describe_url(url))
+    if path is None:
+        log.info("database opened: %s", describe_url(url))
+    else:
+        log.info("database opened: %s (%s)", describe_url(url), sqlite.description())
+        if not sqlite.is_fixed():
+            log.warning(
+                "%s is older than 3.51.3 and can corrupt a WAL database (install pysqlite3)",
+                sqlite.description(),
+            )
     return database
 
 

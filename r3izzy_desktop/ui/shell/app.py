@@ -295,10 +295,17 @@ def current_session() -> AppSession | None:
 def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
     """Everything before the event loop: the database (asking the user what to do while it
     cannot be opened), then the window. None when the user chose to quit."""
+    from ...core.database import sqlite_description
     from .startup import open_with_recovery
 
     app = create_application()
-    log.info("%s %s starting (frozen: %s)", APP_NAME, __version__, getattr(sys, "frozen", False))
+    log.info(
+        "%s %s starting (frozen: %s, %s)",
+        APP_NAME,
+        __version__,
+        getattr(sys, "frozen", False),
+        sqlite_description(),
+    )
     install_excepthook(lambda: current_session().window if current_session() else None)
     if demo:
         url = demo_database()
