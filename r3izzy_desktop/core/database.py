@@ -10,7 +10,7 @@ from .store.connection import close_database, is_locked_error, open_database
 from .store.files import BUSY_TIMEOUT_S, sqlite_backup
 from .store.sqlite import description as sqlite_description
 from .store.sqlite import is_fixed as sqlite_is_fixed
-from .store.transactions import drop_broken_connection
+from .store.transactions import drop_broken_connection, storage_problem
 from .store.urls import (
     APP_DIR_NAME,
     DEFAULT_DB_NAME,
@@ -43,4 +43,5 @@ __all__ = [
     "sqlite_description",
     "sqlite_is_fixed",
     "sqlite_path_of",
+    "storage_problem",
 ]

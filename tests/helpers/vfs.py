@@ -144,6 +144,9 @@ class Faults:
         return SQLITE_OK
 
 
+_RETIRED: list[FileLayer] = []  # memory SQLite may still point to (see `uninstall`)
+
+
 class FileLayer:
     """The test VFS, registered as the default of the app's SQLite while installed.
 
@@ -194,8 +197,11 @@ class FileLayer:
         return self
 
     def uninstall(self) -> None:
-        """Give the default back to "unix" (connections opened through us keep working)."""
+        """Give the default back to "unix" and leave SQLite's list of VFSes. The layer is
+        kept alive for good: a connection still open through it keeps working."""
         self._lib.sqlite3_vfs_register(self._real, 1)
+        self._lib.sqlite3_vfs_unregister(ctypes.pointer(self._vfs))
+        _RETIRED.append(self)
         if self.errors:
             raise AssertionError(f"the test VFS failed: {self.errors[0]!r}") from self.errors[0]
 
@@ -350,5 +356,62 @@ class FileLayer:
         if path is not None:
             rc = self.faults.check("shm map", path)
             if rc:
+                ctypes.c_void_p.from_address(pointer).value = None
                 return rc
         return self._call("xShmMap", file, page, page_size, extend, pointer)
+
+
+# The error each kind of operation returns when it fails (SQLite's extended codes).
+ERROR_OF = {
+    "open": SQLITE_CANTOPEN,
+    "read": SQLITE_IOERR | (1 << 8),
+    "write": SQLITE_IOERR | (3 << 8),
+    "sync": SQLITE_IOERR | (4 << 8),
+    "truncate": SQLITE_IOERR | (6 << 8),
+    "file size": SQLITE_IOERR | (7 << 8),
+    "delete": SQLITE_IOERR | (10 << 8),
+    "shm map": SQLITE_IOERR | (21 << 8),
+}
+
+
+class FailAt(Faults):
+    """The k-th file operation fails (k from 1); `persistent`: every one after it too,
+    until `healed` is set (the disk is back)."""
+
+    def __init__(self, k: int, persistent: bool = False):
+        self.k, self.persistent = k, persistent
+        self.count = 0
+        self.healed = False
+        self.failed: list[str] = []
+
+    def check(self, operation: str, path: str, size: int = 0) -> int:
+        if self.healed:
+            return SQLITE_OK
+        self.count += 1
+        if self.count == self.k or (self.persistent and self.count > self.k):
+            self.failed.append(operation)
+            return ERROR_OF[operation]
+        return SQLITE_OK
+
+
+class FullDisk(Faults):
+    """A disk of `capacity` bytes holding the watched files: a write that would grow them
+    past it fails with SQLITE_FULL, as the kernel's ENOSPC makes the unix VFS do."""
+
+    def __init__(self, root: str, capacity: int):
+        self.root, self.capacity = root, capacity
+        self.refused = 0
+
+    def used(self) -> int:
+        total = 0
+        for folder, _dirs, names in os.walk(self.root):
+            total += sum(os.path.getsize(os.path.join(folder, name)) for name in names)
+        return total
+
+    def check(self, operation: str, path: str, size: int = 0) -> int:
+        if operation != "write":
+            return SQLITE_OK
+        if self.used() + size > self.capacity:  # at worst the write grows the file by all
+            self.refused += 1
+            return SQLITE_FULL
+        return SQLITE_OK

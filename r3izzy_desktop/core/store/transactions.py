@@ -6,10 +6,11 @@ counts it in the change counter; `for_update` locks the rows an operation re-rea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import peewee
@@ -57,10 +58,10 @@ def operation(fn: F) -> F:
         delay = 0.05
         for attempt in range(_RETRIES):
             try:
-                with db.atomic():
+                with _transaction():
                     result = fn(*args, **kwargs)
                     changes.bump()
-                    return result
+                return result
             except peewee.IntegrityError as exc:
                 if ONE_ACTIVE_PAYMENT_INDEX in str(exc) or "payment.session_id" in str(exc):
                     raise AlreadyPaid(
@@ -81,6 +82,9 @@ def operation(fn: F) -> F:
                         "a última ação foi registrada antes de repeti-la.",
                         "connection",
                     ) from exc
+                problem = storage_problem(exc)
+                if problem is not None:
+                    raise problem from exc
                 if not _is_transient(exc):
                     raise
                 if attempt == _RETRIES - 1:
@@ -94,6 +98,73 @@ def operation(fn: F) -> F:
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _transaction() -> Iterator[None]:
+    """One transaction, like peewee's `atomic()` at the outermost level, except that a
+    ROLLBACK that fails never hides the error that caused it.
+
+    After a full disk or an I/O error SQLite has often rolled the transaction back
+    already, and its ROLLBACK then fails ("no transaction is active"); a server connection
+    that broke took its transaction with it. The user must hear about the disk or the
+    network, not about the rollback."""
+    database = db.obj
+    database.begin()  # SQLite: BEGIN IMMEDIATE (the lock_type of connection.py)
+    database.push_transaction(_TRANSACTION)  # nested `atomic()` calls become savepoints
+    try:
+        yield
+    except BaseException:
+        database.pop_transaction()
+        _roll_back(database)
+        raise
+    database.pop_transaction()
+    try:
+        database.commit()
+    except BaseException:
+        _roll_back(database)
+        raise
+
+
+_TRANSACTION = object()  # what peewee's transaction stack holds for ours
+
+
+def _roll_back(database: peewee.Database) -> None:
+    """ROLLBACK; when that fails, make sure nothing of the transaction stays open."""
+    try:
+        database.rollback()
+    except peewee.PeeweeException as exc:
+        connection = None if database.is_closed() else database.connection()
+        if getattr(connection, "in_transaction", False) and database.database != ":memory:":
+            # Still inside it (SQLite could not roll back): closing the connection does.
+            log.warning("rollback failed inside the transaction (%s); closing", exc)
+            with contextlib.suppress(peewee.PeeweeException):
+                database.close()
+        else:
+            log.info("rollback failed, the transaction was already gone: %s", exc)
+
+
+def storage_problem(exc: BaseException) -> DatabaseProblem | None:
+    """The disk under the database is full or failing: a DatabaseProblem saying so."""
+    text = str(exc).lower()
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if "database or disk is full" in text or "disk full" in text or sqlstate == "53100":
+        where = "do servidor do banco de dados" if is_postgres() else "onde fica o banco de dados"
+        return DatabaseProblem(
+            f"Não há espaço livre no disco {where}. Nada foi gravado.\n\n"
+            "Libere espaço (apague arquivos que não são mais necessários, esvazie a lixeira) "
+            "e tente novamente.",
+            "full",
+        )
+    if "disk i/o error" in text or sqlstate in ("58030", "XX001", "XX002"):
+        return DatabaseProblem(
+            "Erro de leitura ou gravação no disco do banco de dados: a última ação pode não "
+            "ter sido gravada. Confira na tela antes de repeti-la.\n\n"
+            "Se o erro voltar, o disco pode estar com defeito: faça um backup em outro disco "
+            "(Configurações › Backups) e chame o suporte.",
+            "io",
+        )
+    return None
 
 
 def drop_broken_connection() -> bool:

@@ -97,6 +97,13 @@ def install_excepthook(parent_getter=lambda: None) -> None:
         if isinstance(value, DomainError):
             messages.show_domain_error(parent_getter(), value)
             return
+        from ...core.database import storage_problem
+
+        problem = storage_problem(value)
+        if problem is not None:  # a read on a full or failing disk: say so, not "a bug"
+            log.warning("storage problem: %s", value, exc_info=(kind, value, tb))
+            messages.show_domain_error(parent_getter(), problem)
+            return
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         from ...logs import log_file
 
