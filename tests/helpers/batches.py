@@ -36,10 +36,17 @@ class Payer:
     start: datetime = datetime(2025, 1, 6, 8, 0)
     acknowledged: list[str] = field(default_factory=list)
 
+    pending: tuple[str, int, list[int]] | None = None  # (tag, package id, session ids)
+
     def pay_one(self) -> str:
         """Schedule one batch (one operation per session, a package when needed) and pay
         it in one operation. Returns its tag once `pay_sessions` returned; raises what
         the core raised otherwise."""
+        self.prepare()
+        return self.pay_prepared()
+
+    def prepare(self) -> None:
+        """Schedule the next batch (and a package when the patient has none with room)."""
         from r3izzy_desktop.core import agenda, clinic, packages
 
         service = clinic.list_services()[0]
@@ -56,9 +63,18 @@ class Payer:
         batch = []
         for _ in range(size):
             self.start += timedelta(minutes=30)
-            batch.append(agenda.schedule(patient, service, self.start, notes=tag))
-        packages.pay_sessions(package, batch)
+            batch.append(agenda.schedule(patient, service, self.start, notes=tag).id)
+        self.pending = (tag, package.id, batch)
+
+    def pay_prepared(self) -> str:
+        """Pay the batch `prepare` scheduled (again, after a failure): one operation."""
+        from r3izzy_desktop.core import packages
+
+        assert self.pending is not None
+        tag, package_id, batch = self.pending
+        packages.pay_sessions(package_id, batch)
         self.acknowledged.append(tag)
+        self.pending = None
         return tag
 
 
@@ -78,8 +94,9 @@ def findings() -> Findings:
     from r3izzy_desktop.core.store.binding import db
 
     rows = db.execute_sql(
-        "SELECT notes, COUNT(*), SUM(EXISTS(SELECT 1 FROM payment p WHERE p.session_id = s.id"
-        " AND p.voided_at IS NULL)) FROM session s WHERE notes LIKE ? GROUP BY notes",
+        "SELECT notes, COUNT(*), SUM(CASE WHEN EXISTS(SELECT 1 FROM payment p WHERE "
+        "p.session_id = s.id AND p.voided_at IS NULL) THEN 1 ELSE 0 END) FROM session s "
+        f"WHERE notes LIKE {db.obj.param} GROUP BY notes",
         (TAG + "%",),
     ).fetchall()
     whole, partial = set(), []

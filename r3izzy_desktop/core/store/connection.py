@@ -123,6 +123,25 @@ def _sqlite(path: str, *, create: bool, busy_timeout: float) -> SqliteDatabase:
     )
 
 
+# A silent network (Wi-Fi gone, the server PC switched off: no answer, no refusal) is
+# noticed within DETECTION_S: TCP keepalives probe a connection that waits for an answer
+# (5 s quiet, then 3 probes 2 s apart), and tcp_user_timeout ends one whose data the
+# server never acknowledged. Without them a query would wait for the kernel's own limit
+# (about 15 minutes) or for ever.
+SERVER_LINK = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,  # milliseconds
+}
+DETECTION_S = 15
+# The server's side of it: a connection that went silent inside a transaction holds its
+# row locks (the package, the sessions) until the server ends it; no operation of the app
+# waits for anything inside a transaction, so 20 s idle in one means its PC is gone.
+IDLE_IN_TRANSACTION_MS = 20_000
+
+
 def _postgres(url: str) -> PostgresqlDatabase:
     try:
         bind_postgres_driver()  # loaded only now: a SQLite start never pays for it
@@ -137,6 +156,13 @@ def _postgres(url: str) -> PostgresqlDatabase:
         url = "postgresql://" + url[len("postgres://") :]
     params = db_url.parse(url, unquote_password=True, unquote_user=True)
     params.setdefault("connect_timeout", 10)
+    for name, value in SERVER_LINK.items():
+        params.setdefault(name, value)
+    options = str(params.get("options", ""))
+    if "idle_in_transaction_session_timeout" not in options:
+        params["options"] = f"{options} -c idle_in_transaction_session_timeout=" + str(
+            IDLE_IN_TRANSACTION_MS
+        )
     name = params.pop("database")
     return PostgresqlDatabase(name, **params)
 

@@ -18,7 +18,7 @@ import peewee
 from .. import clock
 from ..errors import DatabaseProblem
 from .files import sqlite_backup
-from .models import ALL_MODELS, ChangeCounter, SchemaVersion
+from .models import ALL_MODELS, ChangeCounter, CommitMark, SchemaVersion
 
 if TYPE_CHECKING:
     # playhouse.migrate imports the PostgreSQL extensions (and their driver): only load it
@@ -94,11 +94,19 @@ def add_range_read_indexes(migrator: SchemaMigrator, database: peewee.Database) 
     create_range_read_indexes(database)
 
 
+def add_commit_marks(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """4 -> 5: the `commit_mark` table, how an operation whose COMMIT answer was lost on
+    the way from the server is known to have happened or not (outcomes.py). Kept if it is
+    already there."""
+    database.create_tables([CommitMark], safe=True)
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
     add_change_counter,
     add_range_read_indexes,
+    add_commit_marks,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -265,6 +265,15 @@ class ChangeCounter(BaseModel):
     at = DateTimeField(default=clock.now)
 
 
+class CommitMark(BaseModel):
+    """One row per operation committed on a PostgreSQL server (schema 5): a random key
+    written in the operation's own transaction, so that after a COMMIT whose answer was
+    lost the app can ask whether it happened (outcomes.py). Kept two days."""
+
+    key = CharField(primary_key=True, max_length=32)
+    at = DateTimeField(default=clock.now)
+
+
 ALL_MODELS = (
     SchemaVersion,
     Setting,
@@ -277,4 +286,5 @@ ALL_MODELS = (
     Payment,
     PackageEvent,
     ChangeCounter,
+    CommitMark,
 )

@@ -17,7 +17,7 @@ import peewee
 from peewee import PostgresqlDatabase
 
 from ..errors import AlreadyPaid, DatabaseBusy, DatabaseProblem
-from . import changes
+from . import changes, outcomes
 from .binding import db, is_postgres
 from .models import ONE_ACTIVE_PAYMENT_INDEX
 
@@ -57,8 +57,10 @@ def operation(fn: F) -> F:
             return fn(*args, **kwargs)
         delay = 0.05
         for attempt in range(_RETRIES):
+            started = None
             try:
-                with _transaction():
+                outcomes.check_earlier(db.obj)
+                with _transaction(fn.__name__) as started:
                     result = fn(*args, **kwargs)
                     changes.bump()
                 return result
@@ -74,17 +76,20 @@ def operation(fn: F) -> F:
                     continue
                 raise
             except (peewee.OperationalError, peewee.InternalError, peewee.InterfaceError) as exc:
-                if drop_broken_connection():
+                database = db.obj
+                lost = storage_problem(exc)
+                if drop_broken_connection() or (lost is not None and lost.kind == "connection"):
                     # The server went away (restart, network): a new connection is made
-                    # at the next use. Not retried: a COMMIT may have reached the server.
-                    raise DatabaseProblem(
-                        "A conexão com o servidor do banco de dados caiu. Confira na tela se "
-                        "a última ação foi registrada antes de repeti-la.",
-                        "connection",
-                    ) from exc
-                problem = storage_problem(exc)
-                if problem is not None:
+                    # at the next use. Not retried here: whether a COMMIT that was on its
+                    # way was recorded is the server's word (outcomes.py).
+                    if started is None:
+                        raise DatabaseProblem(outcomes.NOT_RECORDED, "not_recorded") from exc
+                    problem = outcomes.lost_commit(database, started)
+                    if problem is None:
+                        return result  # committed after all
                     raise problem from exc
+                if lost is not None:
+                    raise lost from exc
                 if not _is_transient(exc):
                     raise
                 if attempt == _RETRIES - 1:
@@ -101,7 +106,7 @@ def operation(fn: F) -> F:
 
 
 @contextlib.contextmanager
-def _transaction() -> Iterator[None]:
+def _transaction(what: str) -> Iterator[outcomes.Attempt]:
     """One transaction, like peewee's `atomic()` at the outermost level, except that a
     ROLLBACK that fails never hides the error that caused it.
 
@@ -113,12 +118,14 @@ def _transaction() -> Iterator[None]:
     database.begin()  # SQLite: BEGIN IMMEDIATE (the lock_type of connection.py)
     database.push_transaction(_TRANSACTION)  # nested `atomic()` calls become savepoints
     try:
-        yield
+        attempt = outcomes.begin(database, what)
+        yield attempt
     except BaseException:
         database.pop_transaction()
         _roll_back(database)
         raise
     database.pop_transaction()
+    attempt.committing = True
     try:
         database.commit()
     except BaseException:
@@ -145,7 +152,9 @@ def _roll_back(database: peewee.Database) -> None:
 
 
 def storage_problem(exc: BaseException) -> DatabaseProblem | None:
-    """The disk under the database is full or failing: a DatabaseProblem saying so."""
+    """What the user must hear when the disk under the database is full or failing, or
+    the server cannot be reached: a DatabaseProblem, or None for any other error. Used
+    for operations here and, by the app's excepthook, for a read outside one."""
     text = str(exc).lower()
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
     if "database or disk is full" in text or "disk full" in text or sqlstate == "53100":
@@ -164,7 +173,29 @@ def storage_problem(exc: BaseException) -> DatabaseProblem | None:
             "(Configurações › Backups) e chame o suporte.",
             "io",
         )
+    # A connection failure has no SQLSTATE (the client's own) or class 08 / 57P (the
+    # server shutting down or crashed); a lock or statement timeout is something else.
+    connection_state = sqlstate is None or sqlstate.startswith(("08", "57P"))
+    failed = isinstance(exc, peewee.OperationalError | peewee.InterfaceError)
+    if is_postgres() and failed and connection_state and any(w in text for w in _UNREACHABLE):
+        return DatabaseProblem(SERVER_UNREACHABLE, "connection")
     return None
+
+
+_UNREACHABLE = (
+    "connection",  # "connection refused", "connection failed", "the connection is closed"
+    "server closed",
+    "terminating",
+    "timeout",
+    "timed out",
+    "could not receive",
+    "could not send",
+)
+SERVER_UNREACHABLE = (
+    "O servidor do banco de dados não está respondendo (a rede caiu, ou o servidor foi "
+    "desligado ou reiniciado). Confira a rede e o servidor; a tela se atualiza sozinha "
+    "quando ele voltar."
+)
 
 
 def drop_broken_connection() -> bool:

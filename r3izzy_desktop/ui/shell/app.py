@@ -97,11 +97,12 @@ def install_excepthook(parent_getter=lambda: None) -> None:
         if isinstance(value, DomainError):
             messages.show_domain_error(parent_getter(), value)
             return
-        from ...core.database import storage_problem
+        from ...core.database import drop_broken_connection, storage_problem
 
         problem = storage_problem(value)
-        if problem is not None:  # a read on a full or failing disk: say so, not "a bug"
+        if problem is not None:  # a read on a failing disk or a lost server: not "a bug"
             log.warning("storage problem: %s", value, exc_info=(kind, value, tb))
+            drop_broken_connection()  # the next read connects again
             messages.show_domain_error(parent_getter(), problem)
             return
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
