@@ -52,21 +52,19 @@ def check(image: Path, acknowledged: list[str], tally: Tally, name: str = "r3izz
         tally.fail("the database file is gone")
         return
     try:
-        con = sqlite3.connect(path)
+        # As the app finds it at its next start: it opens the database itself first (a
+        # plain connection would recover the WAL and hide what the app's checks see).
+        database = open_database(str(path), create=False)
         try:
-            result = con.execute("PRAGMA integrity_check").fetchall()
-        finally:
-            con.close()
-        if result != [("ok",)]:
-            tally.fail(f"integrity_check: {result[:3]}")
-            return
-        open_database(str(path), create=False)
-        try:
+            result = database.execute_sql("PRAGMA integrity_check").fetchall()
             found = findings()
         finally:
             close_database()
     except (sqlite3.Error, DomainError) as exc:
         tally.fail(f"does not open: {exc}")
+        return
+    if result != [("ok",)]:
+        tally.fail(f"integrity_check: {result[:3]}")
         return
     if found.problems:
         tally.fail(f"integrity.check: {found.problems[:3]}")

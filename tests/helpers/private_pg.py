@@ -154,12 +154,24 @@ class Proxy:
         self._cut: str | None = None
         self.cuts = 0
         self._commit_names: set[bytes] = set()
+        self._silence = None
+        self._watch = None
         self._lock = threading.Lock()
         self._open: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def cut_at_commit(self, when: str) -> None:
         self._cut = when
+
+    def on_commit(self, silence) -> None:
+        """At the next COMMIT: keep it, call `silence()` (the test makes the network
+        silent) and forward nothing more, closing nothing."""
+        self._cut = "silence"
+        self._silence = silence
+
+    def on_first(self, pattern: bytes, callback) -> None:
+        """Call `callback()` once, after forwarding client bytes that contain `pattern`."""
+        self._watch = (pattern, callback)
 
     def _accept(self) -> None:
         while True:
@@ -194,11 +206,18 @@ class Proxy:
                         self._cut = None
                         self.cuts += 1
                         pair["muted"] = True
+                if cut == "silence":
+                    self._silence()
+                    return  # nothing more goes through; the sockets stay open
                 if cut == "before":
                     break
                 if pair["muted"] and not upstream:
                     continue
                 target.sendall(data)
+                watch = self._watch
+                if upstream and watch and watch[0] in data:
+                    self._watch = None
+                    watch[1]()
                 if cut == "after":
                     time.sleep(0.3)  # the server commits; its answer is then thrown away
                     break

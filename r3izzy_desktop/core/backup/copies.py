@@ -219,12 +219,24 @@ def backup_at_close(url: str | None = None, *, now: datetime | None = None) -> P
 
 
 def backups_to_remove(
-    backups: list[BackupFile], keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY
+    backups: list[BackupFile],
+    keep_daily: int = KEEP_DAILY,
+    keep_weekly: int = KEEP_WEEKLY,
+    *,
+    now: datetime | None = None,
 ) -> list[BackupFile]:
     """The rotation rule, without touching files: of the rotated backups keep the newest of
     each of the last `keep_daily` days that have one, then the newest of each of the
     `keep_weekly` weeks before those; of the copies taken before a restore keep the last
-    KEEP_BEFORE_RESTORE."""
+    KEEP_BEFORE_RESTORE.
+
+    Backups dated after `now` (default: the clock) are kept and counted in no window: the
+    PC's clock is wrong one way or the other (set back, or it was set forward when they
+    were made), and a wrong clock must never make the rotation delete a newer copy, nor
+    the one just made."""
+    now = now or clock.now()
+    future = {b.path for b in backups if b.made_at > now}
+    backups = [b for b in backups if b.path not in future]
     rotated = sorted((b for b in backups if b.reason in ROTATED), key=_newest, reverse=True)
     keep: set[Path] = set()
     days: list[date] = []

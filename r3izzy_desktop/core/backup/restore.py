@@ -18,7 +18,13 @@ from .. import clock
 from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import close_database, is_locked_error, open_database
-from ..store.files import BUSY_TIMEOUT_S, SQLITE_HEADER, replace_durably, sync_folder
+from ..store.files import (
+    BUSY_TIMEOUT_S,
+    SQLITE_HEADER,
+    has_wal,
+    replace_durably,
+    sync_folder,
+)
 from ..store.migrations import SCHEMA_VERSION
 from ..store.sqlite import sqlite3
 from ..store.urls import sqlite_path_of
@@ -121,7 +127,7 @@ def _usable(path: Path) -> bool:
     """
     try:
         with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER and not has_wal(path):
                 return False
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         try:

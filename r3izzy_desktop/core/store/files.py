@@ -24,7 +24,7 @@ def check_sqlite_file(file: Path) -> None:
         raise DatabaseProblem(
             f"Sem permissão para ler o banco de dados:\n{file}", "readonly", str(file)
         ) from exc
-    if header and header != SQLITE_HEADER:
+    if header and header != SQLITE_HEADER and not has_wal(file):
         raise DatabaseProblem(
             f"Este arquivo não é um banco de dados do R3izzy (ou está danificado):\n{file}",
             "damaged",
@@ -37,6 +37,18 @@ def check_sqlite_file(file: Path) -> None:
             "readonly",
             str(file),
         )
+
+
+def has_wal(file: Path) -> bool:
+    """A non-empty `-wal` file lies next to `file`. Then a first page that does not look
+    like SQLite's may be one a power cut tore while a checkpoint was copying it back: the
+    WAL still holds it, and SQLite puts it right when it opens the database. Only SQLite
+    can tell that from real damage."""
+    wal = file.with_name(file.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def sqlite_backup(source: str | sqlite3.Connection, target: str | Path) -> None:
