@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 import peewee
@@ -61,7 +62,14 @@ EARLIER_RECORDED = (
     "Confira na tela antes de repeti-la; nada mais foi feito agora."
 )
 
+STILL_UNKNOWN = (
+    "Ainda não foi possível confirmar a ação interrompida pela queda da conexão: o "
+    "servidor do banco de dados não responde. Nada foi feito agora; tente de novo em "
+    "instantes."
+)
+
 _unresolved: list[tuple[PostgresqlDatabase, Attempt]] = []
+settled: Counter[str] = Counter()  # how the lost commits of this process turned out
 
 
 def begin(database: peewee.Database, what: str) -> Attempt:
@@ -126,6 +134,7 @@ def lost_commit(database: PostgresqlDatabase, attempt: Attempt) -> DatabaseProbl
         return DatabaseProblem(NOT_RECORDED, "not_recorded")
     outcome = resolve(database, attempt)
     log.warning("commit of %s lost on the way; the server says: %s", attempt.what, outcome)
+    settled[outcome] += 1
     if outcome == "committed":
         return None
     if outcome == "aborted":
@@ -136,7 +145,9 @@ def lost_commit(database: PostgresqlDatabase, attempt: Attempt) -> DatabaseProbl
 
 def check_earlier(database: peewee.Database) -> None:
     """Before an operation: settle the ones whose outcome was left unknown. Raises
-    DatabaseProblem (once) when one of them turns out to have been recorded."""
+    DatabaseProblem (once) when one of them turns out to have been recorded, and while
+    one still cannot be settled: no operation runs before that is known, so a repeated
+    one never doubles it."""
     if not _unresolved:
         return
     for entry in list(_unresolved):
@@ -146,8 +157,9 @@ def check_earlier(database: peewee.Database) -> None:
             continue
         outcome = resolve(earlier, attempt)
         if outcome == "unknown":
-            continue
+            raise DatabaseProblem(STILL_UNKNOWN, "connection")
         _unresolved.remove(entry)
+        settled[f"{outcome} later"] += 1
         log.info("the lost commit of %s turned out %s", attempt.what, outcome)
         if outcome == "committed":
             raise DatabaseProblem(EARLIER_RECORDED, "connection")

@@ -105,6 +105,7 @@ def test_the_server_killed_during_payment_batches(cluster):
     rng = random.Random(seed)
     open_database(url)
     make_clinic()
+    outcomes.settled.clear()
     payer = Payer()
     claims: Counter[str] = Counter()
     not_recorded: list[str] = []  # batches the app said were not recorded, before retrying
@@ -123,8 +124,9 @@ def test_the_server_killed_during_payment_batches(cluster):
 
     thread = threading.Thread(target=killer)
     thread.start()
-    try:
+    try:  # the killer always finishes (restarting the server) before the cluster goes
         while not done.is_set() or payer.pending is not None:
+            tag = None  # set once the batch is scheduled: what a "not recorded" is about
             try:
                 if payer.pending is None:
                     payer.prepare()
@@ -143,10 +145,12 @@ def test_the_server_killed_during_payment_batches(cluster):
                 time.sleep(0.05)
             except DatabaseProblem as problem:
                 claims[problem.kind] += 1
-                if problem.kind == "not_recorded" and payer.pending is not None:
+                if problem.kind == "not_recorded" and tag is not None:
                     not_recorded.append(tag)
                     claims["checked not recorded"] += _not_paid_now(tag)
-                elif problem.message == outcomes.EARLIER_RECORDED:
+                elif problem.message == outcomes.EARLIER_RECORDED and payer.pending:
+                    # The payment whose answer was lost had been recorded (when it was a
+                    # session or a package being scheduled, nothing is to be paid again).
                     payer.acknowledged.append(payer.pending[0])
                     payer.pending = None
                 time.sleep(0.05)
@@ -158,6 +162,7 @@ def test_the_server_killed_during_payment_batches(cluster):
             time.sleep(0.2)
         found = findings()
     finally:
+        thread.join()
         close_database()
     lost = found.lost(payer.acknowledged)
     report(
@@ -167,6 +172,7 @@ def test_the_server_killed_during_payment_batches(cluster):
         processes_killed=sum(kills),
         batches_acknowledged=len(payer.acknowledged),
         told_not_recorded=len(not_recorded),
+        lost_commits_settled=dict(outcomes.settled),
         outcomes_left_unknown=outcomes.unresolved(),
         acknowledged_lost=len(lost),
         partial_batches=len(found.partial),
