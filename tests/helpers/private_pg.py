@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -50,6 +49,8 @@ class Cluster:
         self.settings = settings or {}
         self.as_user: list[str] = []
         if os.geteuid() == 0:
+            import pwd  # POSIX only, like the rest of this cluster
+
             user = pwd.getpwnam("postgres")
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             self.as_user = ["runuser", "-u", "postgres", "--"]
