@@ -29,3 +29,13 @@ def memory_keyring():
     keyring.set_keyring(store)
     yield store
     keyring.set_keyring(previous)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.helpers.figures import lines
+
+    found = lines()
+    if found:
+        terminalreporter.section("Reliability figures")
+        for line in found:
+            terminalreporter.write_line(line)

@@ -208,3 +208,38 @@ def test_rules_would_catch_a_violation():
     assert ui_rule(f"{UI}.packages.form", f"{STORE}.models")
     assert ui_rule(f"{UI_COMMON}.widgets", f"{UI}.packages.form")
     assert ui_rule(f"{UI}.packages.form", f"{CORE}.packages") is None
+
+
+SQLITE_PICKER = f"{STORE}.sqlite"
+SQLITE_MODULES = ("sqlite3", "pysqlite3", "_sqlite3")
+
+
+def direct_sqlite_imports(files: dict[str, Path]) -> list[str]:
+    found = []
+    for name, path in files.items():
+        if name == SQLITE_PICKER:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                targets = [node.module or ""]
+            for target in targets:
+                if target.split(".")[0] in SQLITE_MODULES:
+                    found.append(f"{name}:{node.lineno} imports {target}")
+    return found
+
+
+def test_one_sqlite_module_for_the_app_and_its_tests(tmp_path):
+    """Only core/store/sqlite.py picks the SQLite module; the app and the tests import it
+    from there (two SQLite copies in one process break each other's file locks)."""
+    files = modules()
+    files.update({module_name(path): path for path in sorted((ROOT / "tests").rglob("*.py"))})
+    assert direct_sqlite_imports(files) == []
+    stray = tmp_path / "stray.py"
+    stray.write_text("def f():\n    from pysqlite3 import dbapi2\nimport sqlite3 as s\n")
+    assert sorted(direct_sqlite_imports({"tests.stray": stray})) == [
+        "tests.stray:2 imports pysqlite3",
+        "tests.stray:3 imports sqlite3",
+    ]

@@ -137,11 +137,15 @@ def users_exist() -> bool:
         return True
     try:
         found = User.select(User.id).limit(1).exists()
-    except peewee.DatabaseError:
-        # A database too damaged to read its users: what can still run on it is a restore
-        # over it (the start-up's "Restaurar backup…" has no login either); every other
-        # operation fails on the damaged file by itself.
-        log.warning("the users could not be read (a damaged database?)", exc_info=True)
+    except peewee.DatabaseError as exc:
+        # A file too damaged to read its users: what can still run on it is a restore over
+        # it (outside any transaction; the start-up's "Restaurar backup…" has no login
+        # either), and every other operation fails on the damaged file by itself. Anything
+        # else (an I/O error, inside a transaction SQLite has just rolled back) goes on up.
+        damaged = "malformed" in str(exc) or "not a database" in str(exc)
+        if not damaged or db.in_transaction():
+            raise
+        log.warning("the users could not be read: %s", exc)
         return False
     if found:
         _with_users = database

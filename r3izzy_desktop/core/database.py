@@ -13,7 +13,9 @@ from .store.connection import (
     open_database,
 )
 from .store.files import BUSY_TIMEOUT_S, sqlite_backup
-from .store.transactions import drop_broken_connection
+from .store.sqlite import description as sqlite_description
+from .store.sqlite import is_fixed as sqlite_is_fixed
+from .store.transactions import drop_broken_connection, storage_problem
 from .store.urls import (
     APP_DIR_NAME,
     DEFAULT_DB_NAME,
@@ -44,5 +46,8 @@ __all__ = [
     "open_database",
     "server",
     "sqlite_backup",
+    "sqlite_description",
+    "sqlite_is_fixed",
     "sqlite_path_of",
+    "storage_problem",
 ]

@@ -83,7 +83,10 @@ class DatabaseProblem(DomainError):
 
     `kind` tells which: "newer", "damaged", "locked", "readonly", "missing", "connection",
     "migration" (an upgrade step failed; the database stays at its old version),
-    "transfer" (copying a clinic to another database failed; `transfer.copy_to`).
+    "transfer" (copying a clinic to another database failed; `transfer.copy_to`),
+    "full" (no space left on the disk: nothing was written), "io" (the disk failed to read
+    or write), "not_recorded" (the server connection broke and the action is known not to
+    have been recorded).
     """
 
     def __init__(self, message: str, kind: str, path: str | None = None):

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,6 +24,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from r3izzy_desktop.core.store.sqlite import sqlite3
 
 FULL_REPORT = (
     'The "full report" is the package report over every package (no filter) as the '

@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ sys.path.insert(0, str(HERE))
 
 import floors  # noqa: E402
 import startup  # noqa: E402
+
+from r3izzy_desktop.core.store.sqlite import sqlite3  # noqa: E402
 
 SECTIONS = ("startup", "screens", "pay", "report", "export")
 

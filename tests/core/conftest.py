@@ -27,6 +27,12 @@ SQLITE_ONLY_MODULES = {
     "store/test_startup_cli.py": "damaged, locked and read-only SQLite files",
     "store/test_crash.py": "a process killed while writing a SQLite file",
     "backup/test_open_handles.py": "SQLite files renamed and replaced while open",
+    "store/test_power_cut.py": "power cuts under a SQLite file (the test VFS)",
+    "store/test_power_cut_files.py": "power cuts while SQLite backups are written and restored",
+    "store/test_disk_full.py": "a full disk under a SQLite file",
+    "store/test_io_errors.py": "I/O errors under a SQLite file (the test VFS)",
+    "store/test_sqlite_engine.py": "the SQLite library the app runs on",
+    "store/test_torn_header.py": "a SQLite file torn by a power cut, with its WAL",
 }
 
 

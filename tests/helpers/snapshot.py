@@ -19,7 +19,8 @@ def db_snapshot() -> dict[str, list[tuple[Any, ...]]]:
             f'SELECT * FROM "{model._meta.table_name}" ORDER BY 1'
         ).fetchall()
         for model in models.ALL_MODELS
-        # The change counter is bookkeeping, not data: every committed operation moves it,
-        # even one that found nothing to change (a failed one rolls it back with the rest).
-        if model is not models.ChangeCounter
+        # The change counter and the commit marks (on a server) are bookkeeping, not data:
+        # every committed operation writes them, even one that found nothing to change (a
+        # failed one rolls them back with the rest).
+        if model not in (models.ChangeCounter, models.CommitMark)
     }

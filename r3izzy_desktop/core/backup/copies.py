@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import is_locked_error
 from ..store.files import sqlite_backup
+from ..store.sqlite import sqlite3
 from ..store.urls import data_dir, default_database_url, sqlite_path_of
 
 log = logging.getLogger(__name__)
@@ -238,12 +238,24 @@ def backup_at_close(url: str | None = None, *, now: datetime | None = None) -> P
 
 
 def backups_to_remove(
-    backups: list[BackupFile], keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY
+    backups: list[BackupFile],
+    keep_daily: int = KEEP_DAILY,
+    keep_weekly: int = KEEP_WEEKLY,
+    *,
+    now: datetime | None = None,
 ) -> list[BackupFile]:
     """The rotation rule, without touching files: of the rotated backups keep the newest of
     each of the last `keep_daily` days that have one, then the newest of each of the
     `keep_weekly` weeks before those; of the copies taken before a restore keep the last
-    KEEP_BEFORE_RESTORE."""
+    KEEP_BEFORE_RESTORE.
+
+    Backups dated after `now` (default: the clock) are kept and counted in no window: the
+    PC's clock is wrong one way or the other (set back, or it was set forward when they
+    were made), and a wrong clock must never make the rotation delete a newer copy, nor
+    the one just made."""
+    now = now or clock.now()
+    future = {b.path for b in backups if b.made_at > now}
+    backups = [b for b in backups if b.path not in future]
     rotated = sorted((b for b in backups if b.reason in ROTATED), key=_newest, reverse=True)
     keep: set[Path] = set()
     days: list[date] = []

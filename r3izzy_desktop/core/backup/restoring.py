@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -20,8 +19,14 @@ from .. import access, audit, clock
 from ..errors import DomainError
 from ..store.binding import current_url
 from ..store.connection import close_every_connection, is_locked_error, open_database
-from ..store.files import BUSY_TIMEOUT_S, SQLITE_HEADER
+from ..store.files import (
+    BUSY_TIMEOUT_S,
+    SQLITE_HEADER,
+    has_wal,
+    sync_folder,
+)
 from ..store.migrations import SCHEMA_VERSION
+from ..store.sqlite import sqlite3
 from ..store.urls import sqlite_path_of
 from .copies import (
     BEFORE_RESTORE,
@@ -122,7 +127,7 @@ def _usable(path: Path) -> bool:
     """
     try:
         with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER and not has_wal(path):
                 return False
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         try:
@@ -171,10 +176,10 @@ def restore(file: Path | str, url: str | None = None) -> RestoreResult:
             if is_open:
                 close_every_connection()
             try:
-                if live.exists():
-                    aside = _set_aside(live)
+                aside = _set_aside(live)
                 try:
                     _replace(staging, live)
+                    sync_folder(live.parent)  # the new name survives a power cut
                 except (OSError, BackupError):
                     if aside is not None:  # the damaged file goes back where it was
                         _move_parts(aside, live)
@@ -235,16 +240,23 @@ def _write_into(staging: Path, live: Path) -> None:
         src.close()
 
 
-def _set_aside(live: Path) -> Path:
-    """Rename a damaged database (and its WAL files, which belong to it) out of the way."""
+def _set_aside(live: Path) -> Path | None:
+    """Rename a damaged database and its WAL files out of the way (None: nothing there).
+
+    The WAL files go even without the database: a stale `-wal` next to the restored file
+    would be replayed into it. The folder is synced before the restored file takes the
+    name, so a power cut cannot leave the old WAL beside the new database."""
     stamp = file_stamp(clock.now())
     aside = live.with_name(f"{live.name}.danificado-{stamp}")
-    _move_parts(live, aside)
-    return aside
+    if not _move_parts(live, aside):
+        return None
+    sync_folder(live.parent)
+    return aside if Path(aside).exists() else None
 
 
-def _move_parts(source: Path, target: Path) -> None:
-    """Rename a database file and its -wal and -shm files: all of them, or none."""
+def _move_parts(source: Path, target: Path) -> bool:
+    """Rename a database file and its -wal and -shm files: all of them, or none. True when
+    there was anything to rename."""
     moved: list[tuple[Path, Path]] = []
     try:
         for suffix in ("", "-wal", "-shm"):
@@ -256,6 +268,7 @@ def _move_parts(source: Path, target: Path) -> None:
         for part, renamed in reversed(moved):
             os.replace(renamed, part)
         raise
+    return bool(moved)
 
 
 # Windows refuses to rename a file any handle holds open, and an antivirus or the search

@@ -28,7 +28,7 @@ from peewee import fn
 
 from .. import clock
 from .binding import db
-from .models import ChangeCounter
+from .models import ChangeCounter, CommitMark
 
 _client: tuple[int, str] | None = None
 
@@ -91,6 +91,10 @@ def forget_idle(days: int = 30) -> int:
     the poll stays one small sum. Returns how many went (usually none, and then nothing is
     written). The others' screens see their stamp move once and refresh, which is harmless."""
     cutoff = clock.now() - timedelta(days=days)
+    # The marks of operations long settled (outcomes.py) go too, in the same pass.
+    stale_marks = CommitMark.at < clock.now() - timedelta(days=2)
+    if CommitMark.select().where(stale_marks).exists():
+        CommitMark.delete().where(stale_marks).execute()
     idle = (ChangeCounter.at < cutoff) & (ChangeCounter.client != client_id())
     if not ChangeCounter.select().where(idle).exists():
         return 0

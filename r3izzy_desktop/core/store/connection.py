@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import peewee
 from peewee import PostgresqlDatabase, SqliteDatabase
 
 from ..errors import DatabaseProblem, DomainError
-from . import migrations
+from . import migrations, sqlite
 from .binding import db
 from .drivers import bind_postgres_driver
 from .files import BUSY_TIMEOUT_S, check_sqlite_file
@@ -60,7 +59,15 @@ def open_database(
     except peewee.DatabaseError as exc:
         close_database()
         raise _problem_from(exc, path or describe_url(url)) from exc
-    log.info("database opened: %s", describe_url(url))
+    if path is None:
+        log.info("database opened: %s", describe_url(url))
+    else:
+        log.info("database opened: %s (%s)", describe_url(url), sqlite.description())
+        if not sqlite.is_fixed():
+            log.warning(
+                "%s is older than 3.51.3 and can corrupt a WAL database (install pysqlite3)",
+                sqlite.description(),
+            )
     return database
 
 
@@ -124,14 +131,14 @@ class _SqliteFile(SqliteDatabase):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.connections: list[sqlite3.Connection] = []
+        self.connections: list[Any] = []
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> Any:
         connection = super()._connect()
         self.connections.append(connection)
         return connection
 
-    def _close(self, conn: sqlite3.Connection) -> None:
+    def _close(self, conn: Any) -> None:
         with contextlib.suppress(ValueError):
             self.connections.remove(conn)
         super()._close(conn)
@@ -145,6 +152,25 @@ def close_every_connection() -> None:
     close_database()
     for connection in list(getattr(database, "connections", ())):
         connection.close()
+
+
+# A silent network (Wi-Fi gone, the server PC switched off: no answer, no refusal) is
+# noticed within DETECTION_S: TCP keepalives probe a connection that waits for an answer
+# (5 s quiet, then 3 probes 2 s apart), and tcp_user_timeout ends one whose data the
+# server never acknowledged. Without them a query would wait for the kernel's own limit
+# (about 15 minutes) or for ever.
+SERVER_LINK = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,  # milliseconds
+}
+DETECTION_S = 15
+# The server's side of it: a connection that went silent inside a transaction holds its
+# row locks (the package, the sessions) until the server ends it; no operation of the app
+# waits for anything inside a transaction, so 20 s idle in one means its PC is gone.
+IDLE_IN_TRANSACTION_MS = 20_000
 
 
 def _postgres(url: str) -> PostgresqlDatabase:
@@ -161,6 +187,13 @@ def _postgres(url: str) -> PostgresqlDatabase:
         url = "postgresql://" + url[len("postgres://") :]
     params = db_url.parse(url, unquote_password=True, unquote_user=True)
     params.setdefault("connect_timeout", 10)
+    for name, value in SERVER_LINK.items():
+        params.setdefault(name, value)
+    options = str(params.get("options", ""))
+    if "idle_in_transaction_session_timeout" not in options:
+        params["options"] = f"{options} -c idle_in_transaction_session_timeout=" + str(
+            IDLE_IN_TRANSACTION_MS
+        )
     name = params.pop("database")
     return PostgresqlDatabase(name, **params)
 

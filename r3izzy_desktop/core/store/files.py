@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from ..errors import DatabaseProblem
+from .sqlite import sqlite3
 
 BUSY_TIMEOUT_S = 15.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -24,7 +24,7 @@ def check_sqlite_file(file: Path) -> None:
         raise DatabaseProblem(
             f"Sem permissão para ler o banco de dados:\n{file}", "readonly", str(file)
         ) from exc
-    if header and header != SQLITE_HEADER:
+    if header and header != SQLITE_HEADER and not has_wal(file):
         raise DatabaseProblem(
             f"Este arquivo não é um banco de dados do R3izzy (ou está danificado):\n{file}",
             "damaged",
@@ -37,6 +37,18 @@ def check_sqlite_file(file: Path) -> None:
             "readonly",
             str(file),
         )
+
+
+def has_wal(file: Path) -> bool:
+    """A non-empty `-wal` file lies next to `file`. Then a first page that does not look
+    like SQLite's may be one a power cut tore while a checkpoint was copying it back: the
+    WAL still holds it, and SQLite puts it right when it opens the database. Only SQLite
+    can tell that from real damage."""
+    wal = file.with_name(file.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def sqlite_backup(source: str | sqlite3.Connection, target: str | Path) -> None:
@@ -56,4 +68,26 @@ def sqlite_backup(source: str | sqlite3.Connection, target: str | Path) -> None:
     finally:
         if own:
             src.close()
-    os.replace(tmp, target)
+    replace_durably(tmp, target)
+
+
+def replace_durably(source: str | Path, target: str | Path) -> None:
+    """Rename `source` over `target` and make the new name survive a power cut.
+
+    SQLite syncs what it writes, but a rename is the folder's business: until the folder
+    is synced, a power cut can bring the old name back (a backup the user was told was
+    made would be gone). Windows has no folder sync; NTFS journals the rename itself.
+    """
+    os.replace(source, target)
+    sync_folder(Path(target).parent)
+
+
+def sync_folder(folder: str | Path) -> None:
+    """fsync a folder, so the names created, renamed or deleted in it are on the disk."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

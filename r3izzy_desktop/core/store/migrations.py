@@ -22,6 +22,7 @@ from .models import (
     ALL_MODELS,
     AuditEntry,
     ChangeCounter,
+    CommitMark,
     PackageEvent,
     Payment,
     SchemaVersion,
@@ -142,12 +143,20 @@ def add_users_and_audit(migrator: SchemaMigrator, database: peewee.Database) -> 
     create_audit_guard(database)
 
 
+def add_commit_marks(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """5 -> 6: the `commit_mark` table, how an operation whose COMMIT answer was lost on
+    the way from the server is known to have happened or not (outcomes.py). Kept if it is
+    already there."""
+    database.create_tables([CommitMark], safe=True)
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
     add_change_counter,
     add_range_read_indexes,
     add_users_and_audit,
+    add_commit_marks,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

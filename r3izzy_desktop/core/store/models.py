@@ -317,6 +317,15 @@ class AuditEntry(BaseModel):
     detail = TextField(default="")
 
 
+class CommitMark(BaseModel):
+    """One row per operation committed on a PostgreSQL server (schema 6): a random key
+    written in the operation's own transaction, so that after a COMMIT whose answer was
+    lost the app can ask whether it happened (outcomes.py). Kept two days."""
+
+    key = CharField(primary_key=True, max_length=32)
+    at = DateTimeField(default=clock.now)
+
+
 ALL_MODELS = (
     SchemaVersion,
     Setting,
@@ -331,4 +340,5 @@ ALL_MODELS = (
     PackageEvent,
     ChangeCounter,
     AuditEntry,
+    CommitMark,
 )

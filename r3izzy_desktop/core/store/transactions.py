@@ -6,17 +6,18 @@ counts it in the change counter; `for_update` locks the rows an operation re-rea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import peewee
 from peewee import PostgresqlDatabase
 
 from ..errors import AlreadyPaid, DatabaseBusy, DatabaseProblem
-from . import changes
+from . import changes, outcomes
 from .binding import db, is_postgres
 from .models import ONE_ACTIVE_PAYMENT_INDEX
 
@@ -56,11 +57,13 @@ def operation(fn: F) -> F:
             return fn(*args, **kwargs)
         delay = 0.05
         for attempt in range(_RETRIES):
+            started = None
             try:
-                with db.atomic():
+                outcomes.check_earlier(db.obj)
+                with _transaction(fn.__name__) as started:
                     result = fn(*args, **kwargs)
                     changes.bump()
-                    return result
+                return result
             except peewee.IntegrityError as exc:
                 if ONE_ACTIVE_PAYMENT_INDEX in str(exc) or "payment.session_id" in str(exc):
                     raise AlreadyPaid(
@@ -73,14 +76,20 @@ def operation(fn: F) -> F:
                     continue
                 raise
             except (peewee.OperationalError, peewee.InternalError, peewee.InterfaceError) as exc:
-                if drop_broken_connection():
+                database = db.obj
+                lost = storage_problem(exc)
+                if drop_broken_connection() or (lost is not None and lost.kind == "connection"):
                     # The server went away (restart, network): a new connection is made
-                    # at the next use. Not retried: a COMMIT may have reached the server.
-                    raise DatabaseProblem(
-                        "A conexão com o servidor do banco de dados caiu. Confira na tela se "
-                        "a última ação foi registrada antes de repeti-la.",
-                        "connection",
-                    ) from exc
+                    # at the next use. Not retried here: whether a COMMIT that was on its
+                    # way was recorded is the server's word (outcomes.py).
+                    if started is None:
+                        raise DatabaseProblem(outcomes.NOT_RECORDED, "not_recorded") from exc
+                    problem = outcomes.lost_commit(database, started)
+                    if problem is None:
+                        return result  # committed after all
+                    raise problem from exc
+                if lost is not None:
+                    raise lost from exc
                 if not _is_transient(exc):
                     raise
                 if attempt == _RETRIES - 1:
@@ -94,6 +103,99 @@ def operation(fn: F) -> F:
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _transaction(what: str) -> Iterator[outcomes.Attempt]:
+    """One transaction, like peewee's `atomic()` at the outermost level, except that a
+    ROLLBACK that fails never hides the error that caused it.
+
+    After a full disk or an I/O error SQLite has often rolled the transaction back
+    already, and its ROLLBACK then fails ("no transaction is active"); a server connection
+    that broke took its transaction with it. The user must hear about the disk or the
+    network, not about the rollback."""
+    database = db.obj
+    database.begin()  # SQLite: BEGIN IMMEDIATE (the lock_type of connection.py)
+    database.push_transaction(_TRANSACTION)  # nested `atomic()` calls become savepoints
+    try:
+        attempt = outcomes.begin(database, what)
+        yield attempt
+    except BaseException:
+        database.pop_transaction()
+        _roll_back(database)
+        raise
+    database.pop_transaction()
+    attempt.committing = True
+    try:
+        database.commit()
+    except BaseException:
+        _roll_back(database)
+        raise
+
+
+_TRANSACTION = object()  # what peewee's transaction stack holds for ours
+
+
+def _roll_back(database: peewee.Database) -> None:
+    """ROLLBACK; when that fails, make sure nothing of the transaction stays open."""
+    try:
+        database.rollback()
+    except peewee.PeeweeException as exc:
+        connection = None if database.is_closed() else database.connection()
+        if getattr(connection, "in_transaction", False) and database.database != ":memory:":
+            # Still inside it (SQLite could not roll back): closing the connection does.
+            log.warning("rollback failed inside the transaction (%s); closing", exc)
+            with contextlib.suppress(peewee.PeeweeException):
+                database.close()
+        else:
+            log.info("rollback failed, the transaction was already gone: %s", exc)
+
+
+def storage_problem(exc: BaseException) -> DatabaseProblem | None:
+    """What the user must hear when the disk under the database is full or failing, or
+    the server cannot be reached: a DatabaseProblem, or None for any other error. Used
+    for operations here and, by the app's excepthook, for a read outside one."""
+    text = str(exc).lower()
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if "database or disk is full" in text or "disk full" in text or sqlstate == "53100":
+        where = "do servidor do banco de dados" if is_postgres() else "onde fica o banco de dados"
+        return DatabaseProblem(
+            f"Não há espaço livre no disco {where}. Nada foi gravado.\n\n"
+            "Libere espaço (apague arquivos que não são mais necessários, esvazie a lixeira) "
+            "e tente novamente.",
+            "full",
+        )
+    if "disk i/o error" in text or sqlstate in ("58030", "XX001", "XX002"):
+        return DatabaseProblem(
+            "Erro de leitura ou gravação no disco do banco de dados: a última ação pode não "
+            "ter sido gravada. Confira na tela antes de repeti-la.\n\n"
+            "Se o erro voltar, o disco pode estar com defeito: faça um backup em outro disco "
+            "(Configurações › Backups) e chame o suporte.",
+            "io",
+        )
+    # A connection failure has no SQLSTATE (the client's own) or class 08 / 57P (the
+    # server shutting down or crashed); a lock or statement timeout is something else.
+    connection_state = sqlstate is None or sqlstate.startswith(("08", "57P"))
+    failed = isinstance(exc, peewee.OperationalError | peewee.InterfaceError)
+    if is_postgres() and failed and connection_state and any(w in text for w in _UNREACHABLE):
+        return DatabaseProblem(SERVER_UNREACHABLE, "connection")
+    return None
+
+
+_UNREACHABLE = (
+    "connection",  # "connection refused", "connection failed", "the connection is closed"
+    "server closed",
+    "terminating",
+    "timeout",
+    "timed out",
+    "could not receive",
+    "could not send",
+)
+SERVER_UNREACHABLE = (
+    "O servidor do banco de dados não está respondendo (a rede caiu, ou o servidor foi "
+    "desligado ou reiniciado). Confira a rede e o servidor; a tela se atualiza sozinha "
+    "quando ele voltar."
+)
 
 
 def drop_broken_connection() -> bool:

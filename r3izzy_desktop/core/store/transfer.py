@@ -8,7 +8,6 @@ is declared done. The source file is only read. The check is the caller's
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..errors import DatabaseProblem, ValidationError
 from .binding import db, is_postgres
 from .connection import close_database, open_database
 from .models import ALL_MODELS, SchemaVersion
+from .sqlite import sqlite3
 from .urls import sqlite_path_of
 
 CHUNK = 2000

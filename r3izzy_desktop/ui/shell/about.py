@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME, __version__
-from ...core.database import current_url, data_dir, describe_url, is_postgres
+from ...core.database import (
+    current_url,
+    data_dir,
+    describe_url,
+    is_postgres,
+    sqlite_description,
+    sqlite_is_fixed,
+)
 from ..common.widgets import Card, icon, label
 
 
@@ -38,10 +45,19 @@ def about_facts() -> list[tuple[str, str]]:
         ("Banco de dados em uso", database),
         ("Tipo de banco", kind if url else "—"),
         ("Arquivo de registro (log)", str(log_file())),
+        ("SQLite", sqlite_text()),
     ]
     if url and not is_postgres():
         facts.append(("Backups automáticos", str(backups_dir())))
     return facts
+
+
+def sqlite_text() -> str:
+    """The SQLite the program runs on, flagged when it has the WAL-reset bug."""
+    text = sqlite_description().removeprefix("SQLite ")
+    if not sqlite_is_fixed():
+        text += " — versão antiga, sujeita a corromper o banco: reinstale o programa"
+    return text
 
 
 class AboutDialog(QDialog):

@@ -98,6 +98,14 @@ def install_excepthook(parent_getter=lambda: None) -> None:
         if isinstance(value, DomainError):
             messages.show_domain_error(parent_getter(), value)
             return
+        from ...core.database import drop_broken_connection, storage_problem
+
+        problem = storage_problem(value)
+        if problem is not None:  # a read on a failing disk or a lost server: not "a bug"
+            log.warning("storage problem: %s", value, exc_info=(kind, value, tb))
+            drop_broken_connection()  # the next read connects again
+            messages.show_domain_error(parent_getter(), problem)
+            return
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         from ...logs import log_file
 
@@ -327,10 +335,17 @@ def current_session() -> AppSession | None:
 def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
     """Everything before the event loop: the database (asking the user what to do while it
     cannot be opened), then the window. None when the user chose to quit."""
+    from ...core.database import sqlite_description
     from .startup import open_with_recovery
 
     app = create_application()
-    log.info("%s %s starting (frozen: %s)", APP_NAME, __version__, getattr(sys, "frozen", False))
+    log.info(
+        "%s %s starting (frozen: %s, %s)",
+        APP_NAME,
+        __version__,
+        getattr(sys, "frozen", False),
+        sqlite_description(),
+    )
     install_excepthook(lambda: current_session().window if current_session() else None)
     if demo:
         url = demo_database()

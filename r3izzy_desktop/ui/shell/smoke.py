@@ -143,10 +143,14 @@ def _checks(folder: Path) -> None:
     step("stylesheet, icons (SVG) and Qt's pt_BR translation")
 
     from ...core import backup, demo, integrity
-    from ...core.database import open_database
+    from ...core.database import open_database, sqlite_description, sqlite_is_fixed
 
+    # The bundled SQLite, not the system's or Python's: older ones have the WAL-reset bug.
+    if not sqlite_is_fixed():
+        raise SmokeFailure(f"{sqlite_description()} is older than 3.51.3 (pysqlite3 missing?)")
     database = folder / "smoke.db"
     open_database(str(database))
+    step(sqlite_description())
     counts = demo.populate("small")
     step(f"database created: {', '.join(f'{v} {k}' for k, v in counts.items())}")
 

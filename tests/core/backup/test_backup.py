@@ -3,7 +3,6 @@ rotation rule and the automatic backups of each day."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from r3izzy_desktop.core.backup import AT_CLOSE, AT_START, BEFORE_RESTORE, Backu
 from r3izzy_desktop.core.database import close_database, current_url, open_database
 from r3izzy_desktop.core.store import migrations
 from r3izzy_desktop.core.store.models import ALL_MODELS, Patient
+from r3izzy_desktop.core.store.sqlite import sqlite3
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:

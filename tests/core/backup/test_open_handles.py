@@ -9,7 +9,6 @@ refusal itself run in the Windows suite (CI runs it under Wine).
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -28,6 +27,7 @@ from r3izzy_desktop.core.database import (
 )
 from r3izzy_desktop.core.reports import export
 from r3izzy_desktop.core.store.models import Patient
+from r3izzy_desktop.core.store.sqlite import sqlite3
 
 WINDOWS_ONLY = pytest.mark.skipif(
     sys.platform != "win32", reason="only Windows refuses to rename a file a handle holds open"

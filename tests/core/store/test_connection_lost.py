@@ -1,5 +1,6 @@
 """A PostgreSQL connection that dies (server restart, network drop) between two actions:
-the next operation says so in Portuguese, and the one after it works on a new connection."""
+the next operation says so in Portuguese — nothing was recorded, since the COMMIT was never
+sent — and the one after it works on a new connection."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def test_a_lost_connection_is_told_then_replaced():
                 admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
             with pytest.raises(DatabaseProblem, match="conexão com o servidor") as raised:
                 packages.create_package(ana, 4, Decimal("1000.00"))
-            assert raised.value.kind == "connection"
+            assert raised.value.kind == "not_recorded"
+            assert "nada foi gravado" in raised.value.message
+            assert packages.list_packages(ana) == []
             package = packages.create_package(ana, 4, Decimal("1000.00"))
             assert [p.id for p in packages.list_packages(ana)] == [package.id]
         finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from r3izzy_desktop.core import integrity
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.store.models import Package, Payment, Session
+from r3izzy_desktop.core.store.sqlite import sqlite3
 from tests.helpers.crash_worker import BATCH_SIZES, TAG, setup
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import stat
 import threading
 from datetime import datetime
@@ -19,6 +18,7 @@ from r3izzy_desktop.core.errors import DatabaseBusy, DatabaseProblem
 from r3izzy_desktop.core.store import migrations
 from r3izzy_desktop.core.store.binding import db
 from r3izzy_desktop.core.store.models import ONE_ACTIVE_PAYMENT_INDEX, Patient, SchemaVersion
+from r3izzy_desktop.core.store.sqlite import sqlite3
 from r3izzy_desktop.core.store.transactions import operation
 
 

@@ -3,7 +3,6 @@ brought to the current version, indexes added, data and consistency intact."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from r3izzy_desktop.core import demo, integrity
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.store import migrations
 from r3izzy_desktop.core.store.models import ALL_MODELS, SchemaVersion
+from r3izzy_desktop.core.store.sqlite import sqlite3
 
 V2_INDEXES = {"session_patient_id_starts_at", "package_paid_on"}
 

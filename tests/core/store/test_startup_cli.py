@@ -7,7 +7,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -21,6 +20,7 @@ from r3izzy_desktop.core import clinic, database, packages
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import DatabaseProblem
 from r3izzy_desktop.core.store.models import ALL_MODELS
+from r3izzy_desktop.core.store.sqlite import sqlite3
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -1,6 +1,5 @@
 """`migrate-to`: a SQLite clinic copied into PostgreSQL with ids and history intact."""
 
-import sqlite3
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ from r3izzy_desktop.core.database import close_database, current_database, open_
 from r3izzy_desktop.core.errors import DatabaseProblem, ValidationError
 from r3izzy_desktop.core.store import transfer
 from r3izzy_desktop.core.store.models import ALL_MODELS, Package, Patient
+from r3izzy_desktop.core.store.sqlite import sqlite3
 from tests.helpers.pg import fresh_database
 
 pytestmark = pytest.mark.postgres

@@ -49,3 +49,18 @@ def test_main_window_opens_about_by_button_and_f1(qtbot, db, monkeypatch):
     qtbot.keyClick(window.nav, Qt.Key.Key_F1)
     qtbot.mouseClick(window.about_button, Qt.MouseButton.LeftButton)
     assert shown == [window, window]
+
+
+def test_about_names_the_sqlite_version_and_flags_an_old_one(qtbot, db, monkeypatch):
+    from r3izzy_desktop.core.store import sqlite
+
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    shown = dialog.values["SQLite"].text()
+    assert shown == f"{sqlite.sqlite3.sqlite_version} ({sqlite.LIBRARY})"
+    assert "antiga" not in shown
+    monkeypatch.setattr(about, "sqlite_is_fixed", lambda: False)
+    monkeypatch.setattr(about, "sqlite_description", lambda: "SQLite 3.40.1 (sqlite3)")
+    old = AboutDialog()
+    qtbot.addWidget(old)
+    assert old.values["SQLite"].text().startswith("3.40.1 (sqlite3) — versão antiga")

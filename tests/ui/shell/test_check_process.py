@@ -5,7 +5,6 @@ that cannot run falls back to checking in the calling thread."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ import pytest
 from r3izzy_desktop.core import clinic, integrity, packages
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import DomainError
+from r3izzy_desktop.core.store.sqlite import sqlite3
 from r3izzy_desktop.ui.shell import check_process
 from r3izzy_desktop.ui.shell.check_process import CheckProcess, CheckStopped
 

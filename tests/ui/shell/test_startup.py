@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from r3izzy_desktop.core import backup, clinic, database, packages
 from r3izzy_desktop.core.database import close_database, current_url, open_database
+from r3izzy_desktop.core.store.sqlite import sqlite3
 from r3izzy_desktop.ui.common import profiles
 from r3izzy_desktop.ui.settings import backup_dialogs
 from r3izzy_desktop.ui.shell import app as app_module

@@ -1,0 +1,59 @@
+"""A power cut while a checkpoint copies the first page back into the database file can
+tear its header; the WAL still holds that page and SQLite puts it right when it opens
+the file. The app must let it: neither refuse the file as damaged nor set it aside when a
+backup is restored (found by test_power_cut_files.py). Without a WAL the same file is
+damaged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from r3izzy_desktop.core import clinic
+from r3izzy_desktop.core.backup import restoring
+from r3izzy_desktop.core.database import close_database, open_database
+from r3izzy_desktop.core.errors import DatabaseProblem
+from r3izzy_desktop.core.store.binding import db
+
+
+def torn_copy(tmp_path: Path) -> Path:
+    """A crash image: the database file with a torn first sector, its WAL intact."""
+    live = tmp_path / "vivo" / "r3izzy.db"
+    open_database(str(live))
+    db.execute_sql("PRAGMA wal_autocheckpoint = 0")  # what is written stays in the WAL
+    clinic.add_patient("Ana Souza")
+    db.execute_sql('CREATE TABLE "extra" (x)')  # the first page changes: it is in the WAL
+    image = tmp_path / "imagem"
+    image.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(f"{live}{suffix}", image / f"r3izzy.db{suffix}")
+    close_database()
+    copy = image / "r3izzy.db"
+    with copy.open("r+b") as handle:
+        handle.write(os.urandom(512))
+    return copy
+
+
+def test_a_torn_header_with_its_wal_is_not_set_aside_by_a_restore(tmp_path):
+    assert restoring._usable(torn_copy(tmp_path))
+
+
+def test_a_torn_header_with_its_wal_opens(tmp_path):
+    copy = torn_copy(tmp_path)
+    open_database(str(copy), create=False)
+    try:
+        assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
+        assert db.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        close_database()
+
+
+def test_a_torn_header_without_a_wal_is_damaged(tmp_path):
+    copy = torn_copy(tmp_path)
+    Path(f"{copy}-wal").unlink()
+    with pytest.raises(DatabaseProblem) as raised:
+        open_database(str(copy), create=False)
+    assert raised.value.kind == "damaged"
