@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 def _system_now() -> datetime:
@@ -33,3 +33,14 @@ def frozen(at: datetime) -> Iterator[None]:
         yield
     finally:
         _now = previous
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` months later (or earlier, when negative); the month's last
+    day when it is shorter (31/01 + 1 month = 28/02 or 29/02)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    last = (following - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))

@@ -34,6 +34,25 @@ class PackageNotActive(DomainError):
     """Sessions can only be paid from an `ativo` package (R6)."""
 
 
+class PackageExpired(DomainError):
+    """The session falls after the package's last valid day (R15); nothing was paid."""
+
+    def __init__(self, message: str, valid_until: Any = None, session_id: int | None = None):
+        super().__init__(message)
+        self.valid_until = valid_until  # date
+        self.session_id = session_id
+
+
+class ServiceNotCovered(ValidationError):
+    """The session's service is not among those the package covers (R16); nothing was
+    paid. `services` names the services the package covers."""
+
+    def __init__(self, message: str, services: tuple[str, ...] = (), session_id: int | None = None):
+        super().__init__(message, "services")
+        self.services = services
+        self.session_id = session_id
+
+
 class NotEnoughSessions(DomainError):
     """More sessions than the package has left: the package must be adjusted first (R6)."""
 

@@ -1,7 +1,10 @@
 """R14: recompute every package from its debits and from its history, and list what disagrees.
 
 Also lists sessions paid twice, debits on deleted sessions, package debits on justified
-absences, and paid sessions whose price differs from their debit.
+absences, and paid sessions whose price differs from their debit. The history also
+rebuilds each package's terms (R15-R17: owner, validity, services, sharing), which must
+be the package's, and every debit must have paid a session of the owner or of a patient
+the package was shared with at that point.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from peewee import JOIN, fn
@@ -18,7 +21,7 @@ from peewee import JOIN, fn
 from .packages import ledger
 from .ptbr import format_day_month_time, format_money, from_cents
 from .store.binding import db
-from .store.models import Package, PackageEvent, Payment, Session
+from .store.models import Package, PackageEvent, PackageService, PackageShare, Payment, Session
 from .terms import ATIVO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
 
 
@@ -76,19 +79,17 @@ def _debits_on_bad_sessions() -> list[Problem]:
             Session.starts_at.alias("starts_at"),
             Session.deleted_at.alias("deleted_at"),
             Session.attendance.alias("attendance"),
-            Session.patient.alias("session_patient"),
             Session.price.alias("price"),
             Package.number.alias("number"),
-            Package.patient.alias("package_patient"),
         )
         .join(Session)
         .switch(Payment)
         .join(Package)
         .where(Payment.voided_at.is_null())
         .where(
+            # Whose session a debit may pay is the history's to tell (sharing, transfers).
             Session.deleted_at.is_null(False)
             | (Session.attendance == FALTA_JUSTIFICADA)
-            | (Session.patient != Package.patient)
             | (Session.price != Payment.amount)
         )
         .order_by(Payment.id)
@@ -99,8 +100,6 @@ def _debits_on_bad_sessions() -> list[Problem]:
             text = f"débito ativo na sessão excluída de {when}"
         elif debit["attendance"] == FALTA_JUSTIFICADA:
             text = f"débito ativo na falta justificada de {when}"
-        elif debit["session_patient"] != debit["package_patient"]:
-            text = f"debita a sessão de {when}, que é de outro paciente"
         else:
             text = (
                 f"a sessão de {when} vale {format_money(debit['price'])} mas foi debitada em "
@@ -141,9 +140,13 @@ def _packages(progress: Progress | None) -> list[Problem]:
         low, high = chunk[0].id, chunk[-1].id
         debits = _debits(low, high)
         history = _history(low, high)
+        terms = _terms(low, high)
         for package in chunk:
             problems += _check_package(
-                package, debits.get(package.id, {}), history.get(package.id, [])
+                package,
+                debits.get(package.id, {}),
+                history.get(package.id, []),
+                terms.get(package.id, _NO_TERMS),
             )
         done += len(chunk)
         last = high
@@ -189,6 +192,32 @@ def _debits(low: int, high: int) -> dict[int, dict[int, Decimal]]:
     return debits
 
 
+_NO_TERMS: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+
+
+def _terms(low: int, high: int) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
+    """{package id: (its services, its sharers)} for the packages low..high that have any."""
+    found: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    services = PackageService.select(PackageService.package, PackageService.service).where(
+        PackageService.package.between(low, high)
+    )
+    for package_id, service_id in db.execute(services).fetchall():
+        found[package_id][0].add(service_id)
+    shares = PackageShare.select(PackageShare.package, PackageShare.patient).where(
+        PackageShare.package.between(low, high)
+    )
+    for package_id, patient_id in db.execute(shares).fetchall():
+        found[package_id][1].add(patient_id)
+    return {key: (frozenset(a), frozenset(b)) for key, (a, b) in found.items()}
+
+
+def _day(value) -> date | None:
+    """A DATE column as SQLite (text) or PostgreSQL (date) gives it."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
     """{package id: its history lines, oldest first} for packages low..high (raw rows
     converted here: peewee's per-value conversion was most of the check's time)."""
@@ -206,6 +235,11 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
             PackageEvent.session,
             Session.starts_at,
             PackageEvent.note,
+            Session.patient,
+            PackageEvent.owner,
+            PackageEvent.valid_until,
+            PackageEvent.services,
+            PackageEvent.shared_with,
         )
         .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
         .where(PackageEvent.package.between(low, high))
@@ -226,6 +260,11 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
         session_id,
         start,
         note,
+        session_patient,
+        owner,
+        valid_until,
+        services,
+        shared_with,
     ) in db.execute(query).fetchall():
         history[package_id].append(
             ledger.EventRecord(
@@ -240,12 +279,22 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
                 session_id=session_id,
                 session_start=_moment(start),
                 note=note,
+                session_patient_id=session_patient,
+                owner_id=owner,
+                valid_until=_day(valid_until),
+                services=ledger.parse_ids(services),
+                shared_with=ledger.parse_ids(shared_with),
             )
         )
     return history
 
 
-def _check_package(package: Package, debits: dict[int, Decimal], events) -> list[Problem]:
+def _check_package(
+    package: Package,
+    debits: dict[int, Decimal],
+    events,
+    terms: tuple[frozenset[int], frozenset[int]] = _NO_TERMS,
+) -> list[Problem]:
     found: list[str] = []
     used = len(debits)
     open_amount = package.total - sum(debits.values(), ledger.ZERO)
@@ -288,4 +337,34 @@ def _check_package(package: Package, debits: dict[int, Decimal], events) -> list
             found.append(f"o histórico termina em {figures.status}, o pacote está {package.status}")
         if replayed.debits != debits:
             found.append("os débitos do histórico não são os débitos ativos do pacote")
-    return [Problem(text, package.number) for text in found]
+        found += _terms_problems(package, figures, terms)
+    problems = [Problem(text, package.number) for text in found]
+    for session_id, start in replayed.foreign_debits:
+        when = format_day_month_time(start) if start else "?"
+        problems.append(
+            Problem(
+                f"debita a sessão de {when}, que é de outro paciente", package.number, session_id
+            )
+        )
+    return problems
+
+
+def _terms_problems(
+    package: Package, figures: ledger.Figures, terms: tuple[frozenset[int], frozenset[int]]
+) -> list[str]:
+    """The package's terms (R15-R17) against those its history rebuilt."""
+    services, shared = terms
+    found = []
+    if package.patient_id in shared:
+        found.append("está compartilhado com o próprio dono")
+    if figures.owner_id is None:
+        return [*found, "o histórico não registra o dono nem as condições do pacote"]
+    if figures.owner_id != package.patient_id:
+        found.append("o histórico não reproduz o dono (paciente) do pacote")
+    if figures.valid_until != package.valid_until:
+        found.append("o histórico não reproduz a validade")
+    if figures.services != services:
+        found.append("o histórico não reproduz os serviços cobertos")
+    if figures.shared_with != shared:
+        found.append("o histórico não reproduz com quem o pacote é compartilhado")
+    return found

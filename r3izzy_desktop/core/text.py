@@ -46,3 +46,19 @@ def format_phone(phone: str) -> str:
     if len(number) == 10:
         return f"({number[:2]}) {number[2:6]}-{number[6:]}"
     return phone or ""
+
+
+def brazil_phone(phone: str | None) -> str | None:
+    """A Brazilian phone as DDD + number digits (10 for a landline, 11 for a mobile, which
+    starts with 9), from the ways people type it ("(11) 98765-4321", "+55 11 98765 4321",
+    "011987654321"); None when it is not one."""
+    number = digits(phone)
+    if number.startswith("55") and len(number) in (12, 13):
+        number = number[2:]  # the country code
+    elif number.startswith("0") and len(number) in (11, 12):
+        number = number[1:]  # the long-distance prefix
+    if len(number) not in (10, 11) or "0" in number[:2]:
+        return None  # every DDD is two digits from 1 to 9
+    if len(number) == 11 and number[2] != "9":
+        return None
+    return number

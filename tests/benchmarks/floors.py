@@ -3,7 +3,9 @@
 - The report floor: one SQL statement over the same database, read with the bare
   `sqlite3` module, that gives every figure of `reports.package_report()` (each package's
   row in the report's order, and the totals, summed by window functions in the same
-  statement). The benchmark checks that both give the same figures before timing them.
+  statement), and two more for the services and the sharing of the packages that have
+  them (R16, R17; joined to the rows in Python, as the app does). The benchmark checks
+  that both give the same figures before timing them.
 - The export floor: bare openpyxl in write-only mode writing exactly the cells the app's
   export writes for the full report (see `FULL_REPORT`): the same values, types, number
   formats and styles, from the floor's own query. The benchmark reads both files back and
@@ -39,7 +41,7 @@ REPORT_SQL = """
 SELECT k.id, p.name, k.number, k.paid_on, k.status, k.total, k.open_amount,
        (2 * k.total + k.sessions_total) / (2 * k.sessions_total) AS price_per_session,
        k.sessions_total, k.sessions_used, k.sessions_total - k.sessions_used AS left,
-       k.notes,
+       k.notes, k.valid_until,
        count(*) OVER () AS packages, sum(k.total) OVER () AS all_total,
        sum(k.open_amount) OVER () AS all_open, sum(k.sessions_total) OVER () AS all_sessions,
        sum(k.sessions_used) OVER () AS all_used
@@ -47,24 +49,77 @@ FROM package k JOIN patient p ON p.id = k.patient_id
 ORDER BY p.search_text, p.id, k.paid_on, k.id
 """
 # price_per_session: total ÷ sessions half-up to the centavo, in integer centavos (R4).
+SERVICES_SQL = """
+SELECT ps.package_id, s.name FROM package_service ps JOIN service s ON s.id = ps.service_id
+"""
+SHARES_SQL = """
+SELECT sh.package_id, p.name FROM package_share sh JOIN patient p ON p.id = sh.patient_id
+ORDER BY sh.package_id, p.id
+"""
+TOTALS = slice(13, 18)  # the window sums of REPORT_SQL
 
 
 def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def report_floor(connection: sqlite3.Connection) -> list[tuple]:
-    """The floor itself: the statement, every row fetched."""
-    return connection.execute(REPORT_SQL).fetchall()
+def terms_floor(connection: sqlite3.Connection) -> tuple[dict, dict]:
+    """{package id: its services' names, sorted}, {package id: its sharers' names}."""
+    services: dict[int, list[str]] = {}
+    for package_id, name in connection.execute(SERVICES_SQL):
+        services.setdefault(package_id, []).append(name)
+    shared: dict[int, list[str]] = {}
+    for package_id, name in connection.execute(SHARES_SQL):
+        shared.setdefault(package_id, []).append(name)
+    return {k: tuple(sorted(v)) for k, v in services.items()}, {
+        k: tuple(v) for k, v in shared.items()
+    }
 
 
-def floor_figures(rows: list[tuple]) -> tuple[list[tuple], tuple]:
-    """(per package: id, patient, number, paid_on, status, centavos and counts; totals)."""
+def report_floor(connection: sqlite3.Connection) -> tuple[list[tuple], tuple[dict, dict]]:
+    """The floor itself: the statements, every row fetched."""
+    return connection.execute(REPORT_SQL).fetchall(), terms_floor(connection)
+
+
+def floor_figures(floor) -> tuple[list[tuple], tuple]:
+    """(per package: id, patient, number, paid_on, status, centavos and counts, validity,
+    services, sharers; totals)."""
+    rows, (services, shared) = floor
     packages = [
-        (pid, name, number, str(paid_on)[:10], status, total, open_, price, count, used, left)
-        for (pid, name, number, paid_on, status, total, open_, price, count, used, left, *_) in rows
+        (
+            pid,
+            name,
+            number,
+            str(paid_on)[:10],
+            status,
+            total,
+            open_,
+            price,
+            count,
+            used,
+            left,
+            str(valid_until)[:10] if valid_until else None,
+            services.get(pid, ()),
+            shared.get(pid, ()),
+        )
+        for (
+            pid,
+            name,
+            number,
+            paid_on,
+            status,
+            total,
+            open_,
+            price,
+            count,
+            used,
+            left,
+            _notes,
+            valid_until,
+            *_,
+        ) in rows
     ]
-    totals = tuple(rows[0][12:17]) if rows else (0, 0, 0, 0, 0)
+    totals = tuple(rows[0][TOTALS]) if rows else (0, 0, 0, 0, 0)
     return packages, totals
 
 
@@ -87,6 +142,9 @@ def app_figures(report) -> tuple[list[tuple], tuple]:
             r.sessions_total,
             r.sessions_used,
             r.sessions_left,
+            r.valid_until.isoformat() if r.valid_until else None,
+            r.services,
+            r.shared_with,
         )
         for r in report.rows
     ]
@@ -112,6 +170,9 @@ TITLES = (
     ("Sessões Usadas", 15),
     ("Sessões Restantes", 17),
     ("Observações", 40),
+    ("Validade", 13),
+    ("Serviços", 30),
+    ("Compartilhado com", 30),
 )
 
 
@@ -184,10 +245,13 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
         cell.number_format = MONEY
     day = WriteOnlyCell(sheet, value=None)
     day.number_format = DATE
+    last_day = WriteOnlyCell(sheet, value=None)
+    last_day.number_format = DATE
+    services, shared = terms_floor(connection)
     count = 0
     totals = None
     for (
-        _pid,
+        pid,
         name,
         number,
         paid_on,
@@ -199,10 +263,14 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
         used,
         left,
         notes,
+        valid_until,
         *sums,
     ) in _rows(connection):
         money[0].value, money[1].value, money[2].value = _money(total), _money(open_), _money(price)
         day.value = date.fromisoformat(str(paid_on)[:10])
+        last_day.value = (
+            date.fromisoformat(str(valid_until)[:10]) if valid_until else "sem validade"
+        )
         sheet.append(
             [
                 _text(sheet, name),
@@ -216,11 +284,14 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
                 used,
                 left,
                 _text(sheet, notes),
+                last_day,
+                _text(sheet, "; ".join(services.get(pid, ())) or "todos"),
+                _text(sheet, "; ".join(shared.get(pid, ()))),
             ]
         )
         count += 1
         totals = sums
-    sheet.auto_filter.ref = f"A{header_row}:K{header_row + count}"
+    sheet.auto_filter.ref = f"A{header_row}:N{header_row + count}"
     packages, all_total, all_open, all_sessions, all_used = totals or (0, 0, 0, 0, 0)
     top = Border(top=Side(style="thin", color="475569"))
     line = []
@@ -236,6 +307,9 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
         (all_sessions, "int"),
         (all_used, "int"),
         (all_sessions - all_used, "int"),
+        ("", "text"),
+        (None, None),
+        ("", "text"),
         ("", "text"),
     ):
         if value is None:

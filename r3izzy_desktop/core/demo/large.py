@@ -6,6 +6,12 @@ simulating the ledger rules with `ledger` (the same arithmetic the operations us
 written with bulk inserts, so the result passes the integrity check (R14) and is made in
 well under a minute. It includes one patient with 40 packages and one package with about
 500 history lines, which the benchmark opens.
+
+Package terms as clinics use them (R15-R17): about half the packages are valid for 3 or 6
+months from their payment (a session after that day is not debited: some packages end
+vencido with sessions left), about a third are limited to the patient's service, and
+siblings (same guardian) share their family's packages, which debit both children's
+sessions.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from .. import clock
+from ..clinic.settings import VALIDITY_KEY
 from ..packages import ledger
 from ..ptbr import format_day_month_time, to_cents
 from ..store.binding import db, is_postgres
@@ -26,6 +33,8 @@ from ..store.models import (
     Location,
     Package,
     PackageEvent,
+    PackageService,
+    PackageShare,
     Patient,
     Payment,
     Professional,
@@ -75,6 +84,10 @@ FLUSH_AT = 40_000
 # Patients whose course lasts until the horizon (they still come today): without them the
 # sessions thin out over the last year, as if the clinic were closing.
 ONGOING_SHARE = 0.15
+# Of the children, how many come with a sibling who shares the family's packages (R17).
+SIBLING_SHARE = 0.08
+VALIDITY_SHARE = 0.5  # packages with a last valid day (R15)
+SERVICE_LIMIT_SHARE = 0.35  # packages limited to the patient's service (R16)
 
 
 # Tables in the order their rows may be written (every reference points backwards).
@@ -158,6 +171,7 @@ class _Slot:
     starts_at: datetime
     price: int  # centavos
     attendance: str
+    patient_id: int = 0
 
 
 def populate_large(
@@ -180,6 +194,8 @@ def populate_large(
                 Professional,
                 Session,
                 Package,
+                PackageService,
+                PackageShare,
                 Payment,
                 PackageEvent,
             ):
@@ -209,6 +225,7 @@ def _reference_data(sim: _Sim) -> None:
         w.add(Setting, (key, value))
     for name, price, minutes in SERVICES:
         w.add(Service, (sim.new_id(Service), name, price, minutes, True))
+    w.add(Setting, (VALIDITY_KEY, "6"))  # this clinic sells packages valid for 6 months
     for name in LOCATIONS:
         w.add(Location, (sim.new_id(Location), name, True))
     for name, color in PROFESSIONALS:
@@ -240,16 +257,41 @@ def _clinic(sim: _Sim, patient_count: int, session_count: int, package_count: in
     # Packages are sized so that their number lands near package_count.
     debit_share = 0.85
     mean_size = max(4.0, session_count * debit_share / package_count * 1.05)
-    for index in range(patient_count):
-        _patient(sim, index, quotas[index], start, horizon, mean_size)
+    index = 0
+    while index < patient_count:
+        # Two children of one family: the second comes with the first, on the family's
+        # packages (never the benchmark's two cases).
+        family = index >= 2 and index + 1 < patient_count and rng.random() < SIBLING_SHARE
+        _patient(
+            sim,
+            index,
+            quotas[index],
+            start,
+            horizon,
+            mean_size,
+            sibling_quota=quotas[index + 1] if family else None,
+        )
+        index += 2 if family else 1
 
 
-def _patient(
-    sim: _Sim, index: int, quota: int, start: date, horizon: date, mean_size: float
-) -> None:
+@dataclass
+class _Person:
+    id: int
+    name: str
+    guardian: str
+
+
+def _person(
+    sim: _Sim, start: date, *, child: bool, family: tuple[str, str] | None = None
+) -> _Person:
+    """A patient row; `family` (last names, guardian) makes a sibling of an earlier one."""
     rng, w = sim.rng, sim
-    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}"
-    child = rng.random() < 0.7
+    if family is None:
+        last = f"{rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}"
+        guardian = f"{rng.choice(GUARDIAN_FIRST)} {last.split()[-1]}" if child else ""
+    else:
+        last, guardian = family
+    name = f"{rng.choice(FIRST_NAMES)} {last}"
     patient_id = sim.new_id(Patient)
     phone = f"(16) 9{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
     cpf = make_cpf(rng) if rng.random() < 0.8 else ""
@@ -274,13 +316,74 @@ def _patient(
             phone,
             "",
             cpf,
-            f"{rng.choice(GUARDIAN_FIRST)} {name.split()[-1]}" if child else "",
+            guardian,
             "",
             True,
             datetime.combine(start, time(8)),
         ),
     )
+    return _Person(patient_id, name, guardian)
+
+
+def _patient(
+    sim: _Sim,
+    index: int,
+    quota: int,
+    start: date,
+    horizon: date,
+    mean_size: float,
+    *,
+    sibling_quota: int | None = None,
+) -> None:
+    """A patient, their sessions and how they pay them; with `sibling_quota`, also a
+    sibling whose sessions the family's packages (owned by the first) pay too."""
+    rng = sim.rng
+    child = sibling_quota is not None or rng.random() < 0.7
+    person = _person(sim, start, child=child)
     service_id = rng.randint(1, len(SERVICES))
+    slots = _slots(sim, index, person.id, quota, service_id, start, horizon)
+    shared: dict[int, str] = {}
+    if sibling_quota is not None:
+        family = (person.name.split(" ", 1)[1], person.guardian)
+        sibling = _person(sim, start, child=True, family=family)
+        # Siblings come to the same therapy, often on the same days.
+        slots += _slots(sim, index, sibling.id, sibling_quota, service_id, start, horizon)
+        slots.sort(key=lambda slot: (slot.starts_at, slot.session_id))
+        shared[sibling.id] = sibling.name
+    if index == 0:
+        _package_payer(sim, person.id, slots, sizes=[5] * 40)
+    elif index == 1:
+        _package_payer(sim, person.id, slots, sizes=[400], absence_rate=1.0)
+    elif shared or rng.random() < 0.85:
+        sizes = []
+        remaining = len(slots)
+        while remaining > 0:
+            size = max(4, int(rng.gauss(mean_size, mean_size / 3)))
+            size = min(size, 40)
+            sizes.append(size)
+            remaining -= size
+        _package_payer(sim, person.id, slots, sizes=sizes, shared=shared, service_id=service_id)
+    else:
+        _manual_payer(sim, slots)
+    # The simulation fixed each session's price (a debit's amount): write it now.
+    final = {slot.session_id: slot.price for slot in slots}
+    sessions = sim.batch[Session]
+    for i, row in enumerate(sessions):
+        sessions[i] = (*row[:7], final[row[0]], *row[8:])
+    sim.commit_batch()
+
+
+def _slots(
+    sim: _Sim,
+    index: int,
+    patient_id: int,
+    quota: int,
+    service_id: int,
+    start: date,
+    horizon: date,
+) -> list[_Slot]:
+    """The patient's sessions (rows added to the batch) as the payment simulation sees them."""
+    rng, w = sim.rng, sim
     price = SERVICES[service_id - 1][1]
     minutes = SERVICES[service_id - 1][2]
     professional_id = rng.randint(1, len(PROFESSIONALS))
@@ -320,7 +423,7 @@ def _patient(
             )
             if index == 1 and past and roll > 0.88:
                 attendance = FALTA_JUSTIFICADA  # the package with a long history
-            slots.append(_Slot(sim.new_id(Session), when, price, attendance))
+            slots.append(_Slot(sim.new_id(Session), when, price, attendance, patient_id))
         week += 1
     for slot in slots:
         w.add(
@@ -340,27 +443,7 @@ def _patient(
                 None,
             ),
         )
-    if index == 0:
-        _package_payer(sim, patient_id, slots, sizes=[5] * 40)
-    elif index == 1:
-        _package_payer(sim, patient_id, slots, sizes=[400], absence_rate=1.0)
-    elif rng.random() < 0.85:
-        sizes = []
-        remaining = len(slots)
-        while remaining > 0:
-            size = max(4, int(rng.gauss(mean_size, mean_size / 3)))
-            size = min(size, 40)
-            sizes.append(size)
-            remaining -= size
-        _package_payer(sim, patient_id, slots, sizes=sizes)
-    else:
-        _manual_payer(sim, slots)
-    # The simulation fixed each session's price (a debit's amount): write it now.
-    final = {slot.session_id: slot.price for slot in slots}
-    sessions = sim.batch[Session]
-    for i, row in enumerate(sessions):
-        sessions[i] = (*row[:7], final[row[0]], *row[8:])
-    sim.commit_batch()
+    return slots
 
 
 def _manual_payer(sim: _Sim, slots: Sequence[_Slot]) -> None:
@@ -421,6 +504,16 @@ class _Pkg:
     debits: dict[int, tuple[int, Decimal, int, _Slot]] = field(default_factory=dict)
     order: int = 0
     last_at: datetime = datetime.min
+    # The terms (R15-R17): the owner, the last valid day, the services it is limited to
+    # and the patients it is shared with ({id: name}).
+    owner_id: int = 0
+    valid_until: date | None = None
+    services: frozenset[int] = frozenset()
+    shared: dict[int, str] = field(default_factory=dict)
+
+    def sharer_suffix(self, slot: _Slot) -> str:
+        """ " (Nome)" after the time of a sibling's session (R17)."""
+        return f" ({self.shared[slot.patient_id]})" if slot.patient_id != self.owner_id else ""
 
 
 def _new_number(sim: _Sim, at: datetime) -> tuple[str, datetime]:
@@ -443,6 +536,17 @@ def _event(
     payment_id: int | None = None,
 ) -> None:
     at = pkg.last_at = max(at, pkg.last_at)  # a history reads forward in time
+    # The lines that set the terms keep them (models.PackageEvent).
+    terms = (
+        (
+            pkg.owner_id,
+            pkg.valid_until,
+            ledger.ids_text(pkg.services),
+            ledger.ids_text(pkg.shared),
+        )
+        if kind in (CRIADO, ALTERADO)
+        else (None, None, None, None)
+    )
     sim.add(
         PackageEvent,
         (
@@ -462,6 +566,7 @@ def _event(
             session_id,
             payment_id,
             sim.rng.choice(OPERATORS),
+            *terms,
         ),
     )
 
@@ -473,9 +578,13 @@ def _package_payer(
     *,
     sizes: list[int],
     absence_rate: float | None = None,
+    shared: dict[int, str] | None = None,
+    service_id: int | None = None,
 ) -> None:
     """Buy packages one after another and debit the sessions in order; justified absences
-    credit back; a few packages get a manual change or end inactive."""
+    credit back; a few packages get a manual change or end inactive. About half are valid
+    for some months (a session after that day is left to the next package), some are
+    limited to the patient's `service_id`, and all are shared with `shared` (siblings)."""
     rng = sim.rng
     queue = list(slots)
     position = 0
@@ -492,6 +601,12 @@ def _package_payer(
         discount = Decimal(rng.choice((0, 0, 0, 10, 20, 50)))
         total = price * size - discount
         pkg = _Pkg(sim.new_id(Package), number, paid_on, size, total, open_amount=total)
+        pkg.owner_id = patient_id
+        pkg.shared = dict(shared or {})
+        if absence_rate is None and rng.random() < VALIDITY_SHARE:
+            pkg.valid_until = clock.months_after(paid_on, 3 if size <= 12 else 6)
+        if service_id is not None and rng.random() < SERVICE_LIMIT_SHARE:
+            pkg.services = frozenset({service_id})
         _event(sim, pkg, CRIADO, "Pacote criado", created)
         last_at = created
         edited = False
@@ -505,6 +620,8 @@ def _package_payer(
         while pkg.used < pkg.sessions_total and position < len(queue):
             if pause_after is not None and pkg.used >= pause_after:
                 break
+            if pkg.valid_until is not None and queue[position].starts_at.date() > pkg.valid_until:
+                break  # R15: past its last day; the sessions left stay (vencido)
             slot = queue[position]
             position += 1
             if slot.attendance == FALTA_JUSTIFICADA and slot.starts_at < sim.now:
@@ -555,7 +672,7 @@ def _debit(sim: _Sim, pkg: _Pkg, slot: _Slot) -> datetime:
         sim,
         pkg,
         DEBITADA,
-        f"Debitada pela sessão {format_day_month_time(slot.starts_at)}",
+        f"Debitada pela sessão {format_day_month_time(slot.starts_at)}{pkg.sharer_suffix(slot)}",
         at,
         amount=amount,
         session_id=slot.session_id,
@@ -592,7 +709,7 @@ def _credit(sim: _Sim, pkg: _Pkg, slot: _Slot, after: datetime) -> datetime:
         sim,
         pkg,
         CREDITADA,
-        f"Creditada pela sessão {format_day_month_time(slot.starts_at)}",
+        f"Creditada pela sessão {format_day_month_time(slot.starts_at)}{pkg.sharer_suffix(slot)}",
         at,
         amount=amount,
         session_id=slot.session_id,
@@ -654,8 +771,13 @@ def _write_package(sim: _Sim, patient_id: int, pkg: _Pkg, created: datetime) -> 
             to_cents(pkg.open_amount),
             pkg.version,
             created,
+            pkg.valid_until,
         ),
     )
+    for service_id in sorted(pkg.services):
+        sim.add(PackageService, (sim.new_id(PackageService), pkg.id, service_id))
+    for patient_id in sorted(pkg.shared):
+        sim.add(PackageShare, (sim.new_id(PackageShare), pkg.id, patient_id))
     for session_id, (payment_id, amount, _order, slot) in pkg.debits.items():
         sim.add(
             Payment,

@@ -2,8 +2,10 @@
 
 `populate_small()` fills an open, empty database with a dozen patients, services,
 locations, professionals, sessions across last month and next month, packages in
-every status with their history, and manual payments. Reproducible for a given seed
-and day.
+every status with their history, and manual payments. Some packages have a validity
+(one vencido, some "vence em N dias"), some are limited to a service, and two siblings
+share their family's package (R15-R17), so every alert (R22) shows. Reproducible for a
+given seed and day.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ SERVICES = (
     ("Terapia Ocupacional", Decimal("200.00"), 50),
 )
 LOCATIONS = ("Sala 1", "Sala 2")
+SIBLING = 7  # patient 7 is patient 1's sibling: patient 1's package is shared with them
 PROFESSIONALS = (("Dra. Camila Ribeiro", "#2a9d8f"), ("Dr. Rafael Moreira", "#e76f51"))
 
 
@@ -54,12 +57,16 @@ def _small_clinic(rng: random.Random, today: date) -> None:
         name = patient_name(rng)
         while name in used_names:
             name = patient_name(rng)
+        if index == SIBLING:  # the brother or sister of patient 1: same family names
+            name = f"{name.split()[0]} {patients[1].name.split(' ', 1)[1]}"
         used_names.add(name)
         child = index % 3 != 2
         birth = today - timedelta(
             days=rng.randint(3 * 365, 12 * 365) if child else rng.randint(25 * 365, 70 * 365)
         )
         guardian = f"{rng.choice(GUARDIAN_FIRST)} {name.split()[-1]}" if child else ""
+        if index == SIBLING:
+            guardian = patients[1].guardian
         with clock.frozen(_at(first_day - timedelta(days=90 - index), 9)):
             patients.append(
                 clinic.add_patient(
@@ -99,19 +106,20 @@ def _small_clinic(rng: random.Random, today: date) -> None:
             )
 
     for index, patient in enumerate(patients):
-        _packages_for(rng, index, patient, schedule[patient.id], today)
+        family = {"sibling": patients[SIBLING], "sessions": schedule[patients[SIBLING].id]}
+        _packages_for(rng, index, patient, schedule[patient.id], today, family)
 
 
-def _packages_for(rng, index, patient, sessions, today) -> None:
+def _packages_for(rng, index, patient, sessions, today, family) -> None:
     """A mix of package stories, so every status and every history line appears."""
     past = [s for s in sessions if s.starts_at.date() < today]
     price = sessions[0].price
     story = index % 6
     paid_on = past[0].starts_at.date() - timedelta(days=2) if past else today
 
-    def create(count: int, total: Decimal, day: date, notes: str = "") -> Package:
+    def create(count: int, total: Decimal, day: date, notes: str = "", **terms) -> Package:
         with clock.frozen(_at(day, 10 + index % 7, (index * 7) % 60)):
-            return packages.create_package(patient, count, total, paid_on=day, notes=notes)
+            return packages.create_package(patient, count, total, paid_on=day, notes=notes, **terms)
 
     def pay(pkg: Package, chosen: list[Session], accept: bool = False) -> None:
         for session in chosen:
@@ -122,18 +130,24 @@ def _packages_for(rng, index, patient, sessions, today) -> None:
         old = create(4, price * 4, paid_on - timedelta(days=30))
         pay(old, past[:4])
         new = create(
-            5,
-            price * 5 - Decimal("50.00"),
+            4,
+            price * 4 - Decimal("50.00"),
             past[4].starts_at.date() if len(past) > 4 else today,
             "Desconto de fidelidade",
         )
-        pay(new, past[4:6], accept=True)
-    elif story == 1:  # active, with a refund (justified absence) and a re-debit
-        pkg = create(8, price * 8, paid_on, "Pagamento via Pix")
+        pay(new, past[4:6], accept=True)  # 2 left: "acabando"
+    elif story == 1 and index == 1:  # the family's package, shared with the sibling
+        pkg = create(8, price * 8, paid_on, "Pacote da família", shared_with=[family["sibling"]])
         pay(pkg, past[:3])
         with clock.frozen(past[1].starts_at + timedelta(hours=3)):
             agenda.set_attendance(past[1], "falta_justificada")
-        pay(pkg, past[3:5])
+        theirs = [s for s in family["sessions"] if s.starts_at.date() < today]
+        pay(pkg, sorted(past[3:5] + theirs[:1], key=lambda s: s.starts_at), accept=True)
+    elif story == 1:  # the sibling: a package that ran out of time (vencido)
+        day = past[0].starts_at.date() - timedelta(days=1) if past else today
+        pkg = create(6, price * 6, day, valid_until=day + timedelta(days=20))
+        valid = [s for s in past if s.starts_at.date() <= day + timedelta(days=20)]
+        pay(pkg, [s for s in valid if not payments.active_payment(s)][:2], accept=True)
     elif story == 2:  # uneven division: R$ 1.000,00 for 3 sessions, finished
         pkg = create(3, Decimal("1000.00"), paid_on)
         pay(pkg, past[:3], accept=True)
@@ -143,8 +157,14 @@ def _packages_for(rng, index, patient, sessions, today) -> None:
         with clock.frozen(_at(past[2].starts_at.date(), 18)):
             packages.edit_package(pkg, sessions=8, total=price * 7)
             packages.edit_package(pkg, status="inativo", notes="Pausa nas férias escolares")
-    elif story == 4:  # a fresh active package covering next month, nothing used yet
-        create(4, price * 4, today - timedelta(days=1))
+    elif story == 4:  # a fresh package for this service, valid until soon, nothing used yet
+        create(
+            4,
+            price * 4,
+            today - timedelta(days=1),
+            valid_until=today + timedelta(days=6 + index),
+            services=[sessions[0].service_id],
+        )
     else:  # no package: paid by hand, one falta
         for session in past[:3]:
             with clock.frozen(session.starts_at + timedelta(minutes=50)):

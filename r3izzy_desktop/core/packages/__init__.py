@@ -1,14 +1,36 @@
-"""Prepaid session packages (SPEC §3, R2–R14): the ledger's arithmetic (ledger.py), the
-operations that change a package (operations.py) and the reads the screens and reports
-need (reads.py). SPEC §6 names them all `packages.<name>`."""
+"""Prepaid session packages (SPEC §3, R2–R17, R22): the ledger's arithmetic (ledger.py),
+what a package covers (coverage.py: validity, services, sharing), the operations that
+change a package (operations.py), the reads the screens and reports need (reads.py),
+which packages can pay what (offers.py) and the alerts (alerting.py). SPEC §6 names them
+all `packages.<name>`."""
 
+from .alerting import (
+    ACABANDO,
+    ALERT_KINDS,
+    PARCELA_ATRASADA,
+    VENCENDO,
+    VENCIDO,
+    PackageAlert,
+    alert_count,
+    alert_message,
+    alert_text,
+    alerts,
+    whatsapp_link,
+    whatsapp_number,
+)
+from .coverage import UNSET
+from .editing import edit_package
+from .lines import MAX_NOTES, MAX_SESSIONS
+from .offers import (
+    debit_preview,
+    offerable_for_sessions,
+    offerable_packages,
+    open_sessions_for,
+)
 from .operations import (
-    MAX_NOTES,
-    MAX_SESSIONS,
     NUMBER_FORMAT,
     create_package,
     credit_back,
-    edit_package,
     pay_sessions,
     refund_session,
 )
@@ -18,25 +40,33 @@ from .reads import (
     PackageSummary,
     PaidSession,
     active_totals,
-    debit_preview,
     get_package,
     history,
     list_packages,
-    offerable_packages,
-    open_sessions_for,
     paid_sessions,
     summary,
 )
 
 __all__ = [
+    "ACABANDO",
+    "ALERT_KINDS",
     "MAX_NOTES",
     "MAX_SESSIONS",
     "NUMBER_FORMAT",
+    "PARCELA_ATRASADA",
+    "UNSET",
+    "VENCENDO",
+    "VENCIDO",
     "ActiveTotals",
     "HistoryRow",
+    "PackageAlert",
     "PackageSummary",
     "PaidSession",
     "active_totals",
+    "alert_count",
+    "alert_message",
+    "alert_text",
+    "alerts",
     "create_package",
     "credit_back",
     "debit_preview",
@@ -44,10 +74,13 @@ __all__ = [
     "get_package",
     "history",
     "list_packages",
+    "offerable_for_sessions",
     "offerable_packages",
     "open_sessions_for",
     "paid_sessions",
     "pay_sessions",
     "refund_session",
     "summary",
+    "whatsapp_link",
+    "whatsapp_number",
 ]

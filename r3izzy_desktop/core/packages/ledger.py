@@ -2,12 +2,13 @@
 
 Pure functions over Decimal and ints: no database, no Qt. The operations in
 `packages` use them to compute debits; the integrity check uses `replay` to prove a
-package's history reproduces its figures.
+package's history reproduces its figures and its terms (owner, validity, services,
+sharing: R15-R17).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,6 +62,27 @@ def status_after_change(asked: str | None, current: str, sessions_left: int) -> 
     return ATIVO if current == FINALIZADO else current
 
 
+# How the R8 note shows the terms (R8, extended).
+NO_VALIDITY = "sem validade"
+ALL_SERVICES = "todos"
+NOBODY = "ninguém"
+
+
+def validity_label(valid_until: date | None) -> str:
+    """ "31/12/2026", or "sem validade"."""
+    return NO_VALIDITY if valid_until is None else format_date(valid_until)
+
+
+def names_label(names: Sequence[str], empty: str) -> str:
+    """Names joined by "; " as given (the caller orders them), or `empty`."""
+    return "; ".join(names) if names else empty
+
+
+# A change of one of the package's terms: (old key, new key, new value as the note shows
+# it). Keys compare (ids, dates), the shown text is what the note writes.
+TermChange = tuple[object, object, str]
+
+
 def change_note(
     *,
     status: tuple[str, str],
@@ -68,20 +90,46 @@ def change_note(
     total: tuple[Decimal, Decimal],
     paid_on: tuple[date, date],
     notes: tuple[str, str],
+    owner: TermChange | None = None,
+    valid_until: tuple[date | None, date | None] | None = None,
+    services: TermChange | None = None,
+    shared_with: TermChange | None = None,
 ) -> str | None:
     """R8's history note for a manual change, from each field's (old, new) value:
     "Pacote alterado: " then `campo: novo valor,` for each changed field, in the order
-    status, sessões, valor total, data de pagamento, observações. None when nothing changed.
-    """
-    fields = (
-        ("status", status, str),
-        ("sessões", sessions, str),
-        ("valor total", total, format_money),
-        ("data de pagamento", paid_on, format_date),
-        ("observações", notes, str),
-    )
-    changes = [f"{name}: {shown(new)}," for name, (old, new), shown in fields if old != new]
+    paciente, status, sessões, valor total, data de pagamento, validade, serviços,
+    compartilhado com, observações (R8, extended). None when nothing changed.
+
+    owner, services and shared_with are TermChanges: the new owner's name; the services'
+    names sorted, "; " between them, or "todos"; the patients' names, or "ninguém"."""
+    fields: list[tuple[str, object, object, str]] = []
+    if owner is not None:
+        fields.append(("paciente", *owner))
+    fields += [
+        ("status", *status, status[1]),
+        ("sessões", *sessions, str(sessions[1])),
+        ("valor total", *total, format_money(total[1])),
+        ("data de pagamento", *paid_on, format_date(paid_on[1])),
+    ]
+    if valid_until is not None:
+        fields.append(("validade", *valid_until, validity_label(valid_until[1])))
+    if services is not None:
+        fields.append(("serviços", *services))
+    if shared_with is not None:
+        fields.append(("compartilhado com", *shared_with))
+    fields.append(("observações", *notes, notes[1]))
+    changes = [f"{name}: {shown}," for name, old, new, shown in fields if old != new]
     return "Pacote alterado: " + " ".join(changes) if changes else None
+
+
+def ids_text(ids: Iterable[int]) -> str:
+    """Ids as a history line stores them: sorted, separated by commas ("" for none)."""
+    return ",".join(str(i) for i in sorted(set(ids)))
+
+
+def parse_ids(text: str | None) -> frozenset[int]:
+    """The ids `ids_text` wrote."""
+    return frozenset(int(part) for part in (text or "").split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -99,6 +147,15 @@ class EventRecord:
     session_id: int | None = None
     session_start: datetime | None = None
     note: str | None = None  # checked against the kind's words (SPEC §4) when given
+    # The terms after a `criado` / `alterado manualmente` line (R15-R17), known when
+    # `owner_id` is given: the owner, the validity (None: no limit), the services (empty:
+    # all) and the patients it is shared with. Ignored on the other kinds.
+    owner_id: int | None = None
+    valid_until: date | None = None
+    services: frozenset[int] = frozenset()
+    shared_with: frozenset[int] = frozenset()
+    # Whose session a debit paid: it must be the owner's or a sharer's at that point (R17).
+    session_patient_id: int | None = None
 
 
 # The words each kind of history line starts with (SPEC §4). Only the start: a debit's
@@ -118,6 +175,11 @@ class Figures:
     sessions_used: int
     open_amount: Decimal
     status: str
+    # The terms (R15-R17); owner_id None while the history never told them.
+    owner_id: int | None = None
+    valid_until: date | None = None
+    services: frozenset[int] = frozenset()
+    shared_with: frozenset[int] = frozenset()
 
     @property
     def sessions_left(self) -> int:
@@ -133,6 +195,8 @@ class _Debit:
     amount: Decimal
     order: int  # position of the debit line, to break ties between equal start times
     start: datetime | None
+    # The session was neither the owner's nor a sharer's when it was debited (R17).
+    foreign: bool = False
 
 
 @dataclass
@@ -140,6 +204,10 @@ class ReplayResult:
     figures: Figures | None
     debits: dict[int, Decimal] = field(default_factory=dict)  # session id -> amount
     problems: list[str] = field(default_factory=list)
+    # Active debits of sessions that were neither the owner's nor a sharer's when debited:
+    # (session id, its start). Only active ones: a session's patient may change once it
+    # was credited back, never while it is paid.
+    foreign_debits: list[tuple[int, datetime | None]] = field(default_factory=list)
 
 
 def replay(events: Iterable[EventRecord]) -> ReplayResult:
@@ -159,6 +227,7 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
             if figures is not None:
                 result.problems.append(f"{where}: pacote criado duas vezes")
             figures = Figures(event.sessions_total, event.total, 0, event.total, ATIVO)
+            _replay_terms(figures, event)
         elif figures is None:
             result.problems.append(f"{where}: o histórico não começa com 'criado'")
             return result
@@ -168,6 +237,7 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
             _replay_credit(figures, debits, event, where, result.problems)
         elif event.kind == ALTERADO:
             _replay_change(figures, debits, event)
+            _replay_terms(figures, event)
         else:
             result.problems.append(f"{where}: tipo desconhecido")
             continue
@@ -176,12 +246,31 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
         _compare_line(figures, event, where, result.problems)
     result.figures = figures
     result.debits = {session: debit.amount for session, debit in debits.items()}
+    result.foreign_debits = [
+        (session, debit.start) for session, debit in debits.items() if debit.foreign
+    ]
     return result
+
+
+def _replay_terms(figures: Figures, event: EventRecord) -> None:
+    if event.owner_id is None:
+        return  # a line written without its terms: they stay as they were
+    figures.owner_id = event.owner_id
+    figures.valid_until = event.valid_until
+    figures.services = frozenset(event.services)
+    figures.shared_with = frozenset(event.shared_with)
 
 
 def _replay_debit(figures, debits, event, position, where, problems) -> None:
     if figures.status != ATIVO:
         problems.append(f"{where}: débito num pacote {figures.status}")
+    who = event.session_patient_id
+    foreign = (
+        who is not None
+        and figures.owner_id is not None
+        and who != figures.owner_id
+        and who not in figures.shared_with
+    )
     if figures.sessions_left <= 0:
         problems.append(f"{where}: débito sem sessões restantes")
         return
@@ -192,7 +281,7 @@ def _replay_debit(figures, debits, event, position, where, problems) -> None:
         )
     if event.session_id in debits:
         problems.append(f"{where}: sessão {event.session_id} debitada duas vezes")
-    debits[event.session_id] = _Debit(event.amount, position, event.session_start)
+    debits[event.session_id] = _Debit(event.amount, position, event.session_start, foreign)
     figures.sessions_used += 1
     figures.open_amount -= event.amount
     if figures.sessions_left == 0:

@@ -1,10 +1,12 @@
-"""Prepaid session packages: create, pay sessions, credit back, change (R2–R10).
+"""Prepaid session packages: create, pay sessions, credit back (R2–R7, and the terms of
+R15–R17: validity, services covered, shared packages). Changing a package (R8) is
+editing.py.
 
 Every operation is one transaction (see `transactions.operation`) that locks the package
-row, re-reads what it needs, and appends the history line(s) of SPEC §4. The caller's
-model instances are refreshed with what was written. The reads (`summary`, `history`,
-`offerable_packages`, …) live in reads.py; the package's `__init__` gathers both, so
-the whole SPEC §6 package API is `packages.<name>`.
+row, re-reads what it needs, and appends the history line(s) of SPEC §4 (lines.py). The
+caller's model instances are refreshed with what was written. The reads (`summary`,
+`history`, `offerable_packages`, …) live in reads.py and offers.py; the package's
+`__init__` gathers them all, so the whole SPEC §6 package API is `packages.<name>`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
-from .. import access, audit, clock
-from ..clinic import get_patient, operator_name
+from .. import access, clock
+from ..clinic import get_patient, operator_name, package_defaults
 from ..errors import (
     NotEnoughSessions,
     PackageNotActive,
@@ -34,66 +35,16 @@ from ..paying import (
     lock_sessions,
     mark_voided,
 )
-from ..ptbr import CENT, format_brl, format_day_month_time, format_money
-from ..store.models import Package, PackageEvent, Patient, Payment, Session, refresh_instance
+from ..ptbr import format_brl, format_day_month_time
+from ..store.models import Package, Patient, Payment, Service, Session, refresh_instance
 from ..store.transactions import operation
-from ..terms import (
-    ALTERADO,
-    ATIVO,
-    CREDITADA,
-    CRIADO,
-    DEBITADA,
-    FALTA_JUSTIFICADA,
-    FINALIZADO,
-    INATIVO,
-    PACOTE,
-)
+from ..terms import ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, INATIVO, PACOTE
 from ..validation import a_date, money_value, optional_text, whole_number
-from . import ledger
+from . import coverage, ledger, lines
+from .coverage import UNSET, Terms
+from .lines import MAX_NOTES, MAX_SESSIONS
 
-MAX_SESSIONS = 999
-MAX_NOTES = 2000
 NUMBER_FORMAT = "%y%m%d%H%M%S"
-
-
-# --- writing helpers ---------------------------------------------------------------------
-
-
-def _check_version(row: Package, expected_version: int | None) -> None:
-    if expected_version is not None and row.version != expected_version:
-        raise StaleData(
-            f"O pacote No. {row.number} foi alterado em outro computador enquanto esta tela "
-            "estava aberta. Nada foi feito: confira os números atualizados e tente novamente."
-        )
-
-
-def _record(
-    row: Package,
-    kind: str,
-    note: str,
-    *,
-    session: Session | None = None,
-    payment: Payment | None = None,
-    amount: Decimal = ledger.ZERO,
-    operator: str,
-) -> PackageEvent:
-    return PackageEvent.create(
-        package=row,
-        kind=kind,
-        at=clock.now(),
-        status=row.status,
-        note=note,
-        sessions_left=row.sessions_total - row.sessions_used,
-        open_amount=row.open_amount,
-        price_per_session=ledger.price_per_session(row.total, row.sessions_total),
-        sessions_total=row.sessions_total,
-        total=row.total,
-        package_date=row.paid_on,
-        amount=amount,
-        session=session,
-        payment=payment,
-        operator=operator,
-    )
 
 
 def _new_number(at: datetime) -> str:
@@ -114,32 +65,6 @@ def _new_number(at: datetime) -> str:
     return candidate.strftime(NUMBER_FORMAT)
 
 
-def _check_cent_per_session(total: Decimal, sessions_total: int) -> None:
-    """At least R$ 0,01 per session. Below that R5 debits some sessions 0,00 and the open
-    amount reaches 0,00 while sessions are still left, which R4/R5 rule out (open amount
-    0,00 exactly when no session is left)."""
-    if total < CENT * sessions_total:
-        raise ValidationError(
-            f"Total pago: pelo menos R$ 0,01 por sessão (R$ "
-            f"{format_money(CENT * sessions_total)} para {sessions_total} sessões).",
-            "total",
-        )
-
-
-def _clean_status(status: Any) -> str | None:
-    if status is None:
-        return None
-    if status == FINALIZADO:
-        raise ValidationError(
-            "O status “finalizado” não pode ser escolhido: o pacote é finalizado "
-            "quando não tem mais sessões restantes.",
-            "status",
-        )
-    if status not in (ATIVO, INATIVO):
-        raise ValidationError("Status inválido: use ativo ou inativo.", "status")
-    return status
-
-
 # --- operations --------------------------------------------------------------------------
 
 
@@ -151,21 +76,37 @@ def create_package(
     total: Decimal | str,
     paid_on: date | None = None,
     notes: str = "",
+    *,
+    valid_until: date | None = UNSET,
+    services: Sequence[Service | int] | None = None,
+    shared_with: Sequence[Patient | int] | None = None,
 ) -> Package:
     """R3: a new `ativo` package; its history starts with `criado` / "Pacote criado".
 
     sessions: whole 1–999; total: > 0,00 and ≤ 9.999.999,99 with at most two decimals
     (never rounded) and at least 0,01 per session; paid_on: defaults to today; notes: up
-    to 2.000 characters.
+    to 2.000 characters. valid_until (R15): its last valid day; not given, the clinic's
+    default (Configurações › Pacotes: "sem validade" or N months from `paid_on`); None
+    given, no limit. services (R16): the services it is limited to (None or empty: every
+    service). shared_with (R17): the other patients whose sessions it may pay (the owner,
+    if listed, is left out).
     """
     sessions_total = whole_number(
         sessions, "Número total de sessões", low=1, high=MAX_SESSIONS, field="sessions"
     )
     amount = money_value(total, "Total pago", field="total")
-    _check_cent_per_session(amount, sessions_total)
+    lines.check_cent_per_session(amount, sessions_total)
     paid = a_date(paid_on, "Data de pagamento", default_today=True, field="paid_on")
     text = optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
     patient_id = get_patient(patient).id
+    terms = Terms(
+        owner_id=patient_id,
+        valid_until=package_defaults().valid_until(paid)
+        if valid_until is UNSET
+        else coverage.clean_valid_until(valid_until),
+        service_ids=coverage.clean_services(services),
+        shared_ids=coverage.clean_shared(shared_with, patient_id),
+    )
     now = clock.now()
     row = Package.create(
         number=_new_number(now),
@@ -178,8 +119,10 @@ def create_package(
         sessions_used=0,
         open_amount=amount,
         created_at=now,
+        valid_until=terms.valid_until,
     )
-    _record(row, CRIADO, "Pacote criado", operator=operator_name())
+    coverage.write_terms(row, None, terms)
+    lines.record(row, CRIADO, "Pacote criado", terms=terms, operator=operator_name())
     return row
 
 
@@ -194,15 +137,18 @@ def pay_sessions(
 ) -> Package:
     """R6: pay `sessions` by debiting `package`, all or nothing, in chronological order.
 
-    Checks, in order: the package is `ativo` (PackageNotActive); each session is
-    unpaid (AlreadyPaid), of the package's patient, not deleted and not a justified
-    absence (ValidationError); there are enough sessions left (NotEnoughSessions); each
-    price equals its debit amount (PriceMismatch, unless `accept_price_adjustment`, which
-    sets the session's price to the debit amount). The debit that leaves no session
-    turns the package `finalizado`. Returns the package.
+    Checks, in order (R6, extended): the package is `ativo` (PackageNotActive); then each
+    session, in chronological order, the first failure raised: unpaid (AlreadyPaid), the
+    owner's or a sharer's, not deleted and not a justified absence (ValidationError), of a
+    service the package covers (ServiceNotCovered), on or before its last valid day
+    (PackageExpired); there are enough sessions left (NotEnoughSessions); each price equals
+    its debit amount (PriceMismatch, unless `accept_price_adjustment`, which sets the
+    session's price to the debit amount). The debit that leaves no session turns the
+    package `finalizado`; a sharer's debit names that patient after the time (R17).
+    Returns the package.
     """
     row = lock_package(package)
-    _check_version(row, expected_version)
+    lines.check_version(row, expected_version)
     if row.status != ATIVO:
         raise PackageNotActive(
             f"O pacote No. {row.number} está {row.status}; só um pacote ativo pode pagar "
@@ -213,18 +159,12 @@ def pay_sessions(
     lock_sessions(s.id if isinstance(s, Session) else s for s in sessions)
     rows = fetch_sessions(sessions)
     paid = active_payments(s.id for s in rows)
-    for session in rows:
-        check_payable(session, paid.get(session.id))
-        when = format_day_month_time(session.starts_at)
-        if session.patient_id != row.patient_id:
-            raise ValidationError(
-                f"A sessão de {when} é de outro paciente; um pacote só paga sessões do "
-                "próprio paciente."
-            )
-        if session.attendance == FALTA_JUSTIFICADA:
-            raise ValidationError(
-                f"A sessão de {when} é uma falta justificada e não pode ser paga com o pacote."
-            )
+    terms = coverage.terms_of(row)
+    ordered = sorted(rows, key=lambda s: (s.starts_at, s.id))
+    for session in ordered:
+        if session.id in paid:
+            check_payable(session, paid[session.id])  # AlreadyPaid, naming how
+        coverage.check_session(row, terms, session)
     left = row.sessions_total - row.sessions_used
     if len(rows) > left:
         raise NotEnoughSessions(
@@ -235,7 +175,8 @@ def pay_sessions(
             requested=len(rows),
             available=left,
         )
-    ordered = sorted(rows, key=lambda s: (s.starts_at, s.id))
+    # R18 (installments, pay before use) checks NotEnoughPaid here: after the count,
+    # before the prices.
     amounts = ledger.debit_schedule(row.open_amount, left, len(ordered))
     differences = [
         PriceDifference(s.id, s.starts_at, s.service.name, s.price, amount)
@@ -243,14 +184,14 @@ def pay_sessions(
         if s.price != amount
     ]
     if differences and not accept_price_adjustment:
-        lines = "\n".join(
+        listed = "\n".join(
             f"• {format_day_month_time(d.starts_at)} {d.service_name}: "
             f"{format_brl(d.price)} → {format_brl(d.debit_amount)}"
             for d in differences
         )
         raise PriceMismatch(
             "O valor da sessão é diferente do valor médio do pacote:\n"
-            f"{lines}\n\nConfirme o ajuste para atualizar o valor e pagar; "
+            f"{listed}\n\nConfirme o ajuste para atualizar o valor e pagar; "
             "cancele para não pagar nada.",
             differences,
         )
@@ -273,10 +214,11 @@ def pay_sessions(
         row.open_amount -= amount
         if row.sessions_used == row.sessions_total:
             row.status = FINALIZADO
-        _record(
+        lines.record(
             row,
             DEBITADA,
-            f"Debitada pela sessão {format_day_month_time(session.starts_at)}",
+            f"Debitada pela sessão {format_day_month_time(session.starts_at)}"
+            + coverage.sharer_suffix(row.patient_id, session),
             session=session,
             payment=payment,
             amount=amount,
@@ -299,7 +241,8 @@ def credit_back(
 
     `payment` is the session's active debit and `package` its package, as
     `lock_session_and_package` returned them (locked). A `finalizado` package is reopened
-    (`ativo`); an `inativo` one stays `inativo`. Returns the package.
+    (`ativo`); an `inativo` one stays `inativo`. A session that is not the owner's is
+    named after the time (R17). Returns the package.
     """
     if payment.voided_at is not None:
         raise StaleData("Este pagamento já foi estornado (talvez em outro computador).")
@@ -310,10 +253,11 @@ def credit_back(
         package.status = ATIVO
     package.version += 1
     package.save()
-    _record(
+    lines.record(
         package,
         CREDITADA,
-        f"Creditada pela sessão {format_day_month_time(session.starts_at)}",
+        f"Creditada pela sessão {format_day_month_time(session.starts_at)}"
+        + coverage.sharer_suffix(package.patient_id, session),
         session=session,
         payment=payment,
         amount=payment.amount,
@@ -339,106 +283,7 @@ def refund_session(session: Session | int, *, expected_version: int | None = Non
             f"A sessão de {when} foi paga manualmente ({describe_payment(payment)}), não com "
             "um pacote. Para desfazer, estorne o pagamento."
         )
-    _check_version(package, expected_version)
+    lines.check_version(package, expected_version)
     credit_back(payment, row, package, reason="reembolso", operator=operator_name())
     refresh_instance(session, row)
     return package
-
-
-@operation
-@access.allowed("packages.edit_package")
-def edit_package(
-    package: Package | int | str,
-    *,
-    sessions: int | None = None,
-    total: Decimal | str | None = None,
-    paid_on: date | None = None,
-    status: str | None = None,
-    notes: str | None = None,
-    expected_version: int | None = None,
-) -> Package:
-    """R8: change sessions, total, payment date, status (ativo/inativo) and notes.
-
-    Sessions may not go below those already used. When sessions or total change, the
-    active debits are re-priced by R5 under the new figures in chronological order of
-    their sessions (ties by debit order), and each paid session's price follows. The
-    status becomes `finalizado` when no session is left, else the one asked for, else
-    the current one (a finalizado package with sessions again becomes ativo). Appends
-    `alterado manualmente` listing the changed fields; no change, no line.
-    """
-    row = lock_package(package)
-    _check_version(row, expected_version)
-    new_sessions = row.sessions_total
-    if sessions is not None:
-        new_sessions = whole_number(
-            sessions, "Número total de sessões", low=1, high=MAX_SESSIONS, field="sessions"
-        )
-        if new_sessions < row.sessions_used:
-            raise ValidationError(
-                f"Este pacote já tem {row.sessions_used} "
-                f"{'sessão usada' if row.sessions_used == 1 else 'sessões usadas'}: o número "
-                f"total de sessões não pode ser menor que {row.sessions_used}. Para reduzir "
-                "mais, remova antes sessões pagas.",
-                "sessions",
-            )
-    new_total = row.total if total is None else money_value(total, "Total pago", field="total")
-    new_paid_on = (
-        row.paid_on if paid_on is None else a_date(paid_on, "Data de pagamento", field="paid_on")
-    )
-    new_notes = (
-        row.notes
-        if notes is None
-        else optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
-    )
-    if (new_sessions, new_total) != (row.sessions_total, row.total):
-        _check_cent_per_session(new_total, new_sessions)
-    asked = _clean_status(status)
-    new_status = ledger.status_after_change(asked, row.status, new_sessions - row.sessions_used)
-
-    note = ledger.change_note(
-        status=(row.status, new_status),
-        sessions=(row.sessions_total, new_sessions),
-        total=(row.total, new_total),
-        paid_on=(row.paid_on, new_paid_on),
-        notes=(row.notes, new_notes),
-    )
-    if note is None:
-        refresh_instance(package, row)
-        return row
-
-    reprice = (new_sessions, new_total) != (row.sessions_total, row.total)
-    row.sessions_total = new_sessions
-    row.total = new_total
-    row.paid_on = new_paid_on
-    row.notes = new_notes
-    row.status = new_status
-    if reprice:
-        row.open_amount = _reprice_debits(row)
-    row.version += 1
-    row.save()
-    _record(row, ALTERADO, note, operator=operator_name())
-    audit.record(
-        audit.PACKAGE_CHANGE, f"Pacote No. {row.number} (paciente #{row.patient_id}): {note}"
-    )
-    refresh_instance(package, row)
-    return row
-
-
-def _reprice_debits(row: Package) -> Decimal:
-    """Re-price the package's active debits by R5 under its (new) figures; returns the open
-    amount. Each paid session's price follows its new debit amount."""
-    debits = list(
-        Payment.select(Payment, Session)
-        .join(Session)
-        .where((Payment.package == row.id) & Payment.voided_at.is_null())
-        .order_by(Session.starts_at, Payment.id)
-    )
-    amounts = ledger.debit_schedule(row.total, row.sessions_total, len(debits))
-    for payment, amount in zip(debits, amounts, strict=True):
-        if payment.amount != amount:
-            payment.amount = amount
-            payment.save(only=[Payment.amount])
-        if payment.session.price != amount:
-            payment.session.price = amount
-            payment.session.save(only=[Session.price])
-    return row.total - sum(amounts, ledger.ZERO)

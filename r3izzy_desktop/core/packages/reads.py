@@ -1,4 +1,4 @@
-"""Reading packages: their figures, history, paid sessions and what they could pay.
+"""Reading packages: their figures, terms, history, paid sessions and what they could pay.
 
 Plain reads for the screens, reports and the operations (operations.py); the package's
 `__init__` re-exports them, so the SPEC §6 names stay `packages.summary`,
@@ -7,25 +7,26 @@ Plain reads for the screens, reports and the operations (operations.py); the pac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
+from .. import clock
 from ..errors import NotFound
-from ..paying import fetch_sessions
 from ..store.models import (
     Package,
     PackageEvent,
+    PackageShare,
     Patient,
     Payment,
     Service,
     Session,
     package_id_of,
-    session_is_paid,
 )
-from ..terms import ATIVO, FALTA_JUSTIFICADA
-from . import ledger
+from ..terms import ATIVO
+from ..text import fold
+from . import coverage, ledger
 
 # --- rows the screens and reports read ---------------------------------------------------
 
@@ -47,6 +48,34 @@ class PackageSummary:
     notes: str
     version: int
     created_at: datetime
+    # R15: the last valid day (None: no limit); `expired` ("vencido", a badge, never a
+    # status): ativo, sessions left and valid_until before today; `days_to_expiry`: days
+    # from today to valid_until (negative once past), None without a validity.
+    valid_until: date | None = None
+    expired: bool = False
+    days_to_expiry: int | None = None
+    # R16: the names of the services it is limited to, sorted ("" none: every service),
+    # and their ids in the same order.
+    services: tuple[str, ...] = ()
+    service_ids: tuple[int, ...] = ()
+    # R17: the names of the patients it is shared with, in the order they were registered
+    # (as the history note lists them; none: nobody), and their ids in the same order.
+    # The owner is `patient_id` / `patient_name`.
+    shared_with: tuple[str, ...] = ()
+    shared_with_ids: tuple[int, ...] = ()
+
+    def is_shared_with(self, patient_id: int) -> bool:
+        return patient_id in self.shared_with_ids
+
+    def expires_within(self, warning_days: int) -> bool:
+        """ "Vence em N dias" shows (R15): ativo with sessions left, the validity from today
+        to today + `warning_days`."""
+        return (
+            self.status == ATIVO
+            and self.sessions_left > 0
+            and self.days_to_expiry is not None
+            and 0 <= self.days_to_expiry <= warning_days
+        )
 
     @property
     def next_debit(self) -> Decimal | None:
@@ -82,6 +111,8 @@ class PaidSession:
     amount: Decimal
     paid_on: date
     attendance: str
+    patient_id: int = 0  # whose session: the owner's, or (R17) a sharer's
+    patient_name: str = ""
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -95,7 +126,55 @@ def get_package(package: Package | int | str) -> Package:
     return found
 
 
-def _summarize(row: Package, patient_name: str) -> PackageSummary:
+def _names(model, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(model.select(model.id, model.name).where(model.id.in_(list(ids))).tuples())
+
+
+class _TermNames:
+    """The terms of a set of packages and the names they show, read in four queries
+    whatever the number of packages (a patient's list, the offers)."""
+
+    def __init__(self, package_ids: Iterable[int]):
+        ids = list(package_ids)
+        self.services = coverage.service_ids_of(ids)
+        self.shared = coverage.shared_ids_of(ids)
+        service_ids = set().union(*self.services.values())
+        patient_ids = set().union(*self.shared.values())
+        self.service_names = (
+            dict(
+                Service.select(Service.id, Service.name).where(Service.id.in_(service_ids)).tuples()
+            )
+            if service_ids
+            else {}
+        )
+        self.patient_names = (
+            dict(
+                Patient.select(Patient.id, Patient.name).where(Patient.id.in_(patient_ids)).tuples()
+            )
+            if patient_ids
+            else {}
+        )
+
+    def services_of(self, package_id: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        named = sorted(
+            ((self.service_names.get(i, ""), i) for i in self.services.get(package_id, ())),
+            key=lambda pair: (fold(pair[0]), pair[0], pair[1]),
+        )
+        return tuple(name for name, _ in named), tuple(i for _, i in named)
+
+    def shared_of(self, package_id: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        ids = tuple(sorted(self.shared.get(package_id, ())))
+        return tuple(self.patient_names.get(i, "") for i in ids), ids
+
+
+def _summarize(row: Package, patient_name: str, names: _TermNames | None = None) -> PackageSummary:
+    names = names or _TermNames([row.id])
+    service_names, service_ids = names.services_of(row.id)
+    shared_names, shared_ids = names.shared_of(row.id)
+    left = row.sessions_total - row.sessions_used
+    days = (row.valid_until - clock.today()).days if row.valid_until is not None else None
     return PackageSummary(
         id=row.id,
         number=row.number,
@@ -108,15 +187,28 @@ def _summarize(row: Package, patient_name: str) -> PackageSummary:
         price_per_session=ledger.price_per_session(row.total, row.sessions_total),
         sessions_total=row.sessions_total,
         sessions_used=row.sessions_used,
-        sessions_left=row.sessions_total - row.sessions_used,
+        sessions_left=left,
         notes=row.notes,
         version=row.version,
         created_at=row.created_at,
+        valid_until=row.valid_until,
+        expired=row.status == ATIVO and left > 0 and days is not None and days < 0,
+        days_to_expiry=days,
+        services=service_names,
+        service_ids=service_ids,
+        shared_with=shared_names,
+        shared_with_ids=shared_ids,
     )
 
 
+def _summaries(query) -> list[PackageSummary]:
+    rows = list(query.objects())
+    names = _TermNames(row.id for row in rows)
+    return [_summarize(row, row.name, names) for row in rows]
+
+
 def summary(package: Package | int | str) -> PackageSummary:
-    """The package's figures (R4) as they are in the database now."""
+    """The package's figures (R4) and terms (R15-R17) as they are in the database now."""
     row = (
         Package.select(Package, Patient.name)
         .join(Patient)
@@ -129,50 +221,57 @@ def summary(package: Package | int | str) -> PackageSummary:
     return _summarize(row, row.name)
 
 
-def list_packages(patient: Patient | int, status: str | None = None) -> list[PackageSummary]:
-    """A patient's packages, newest payment first; optionally only one status."""
+def own_or_shared(patient_id: int, include_shared: bool = True):
+    """SQL condition: the package is the patient's, or (R17) shared with them."""
+    own = Package.patient == patient_id
+    if not include_shared:
+        return own
+    shared = PackageShare.select(PackageShare.package).where(PackageShare.patient == patient_id)
+    return own | Package.id.in_(shared)
+
+
+def list_packages(
+    patient: Patient | int, status: str | None = None, *, include_shared: bool = True
+) -> list[PackageSummary]:
+    """A patient's packages, newest payment first; optionally only one status. With
+    `include_shared` (the default) also the packages shared with the patient (R17): their
+    `patient_id` / `patient_name` is the owner's."""
     patient_id = patient.id if isinstance(patient, Patient) else patient
     query = (
         Package.select(Package, Patient.name)
         .join(Patient)
-        .where(Package.patient == patient_id)
+        .where(own_or_shared(patient_id, include_shared))
         .order_by(Package.paid_on.desc(), Package.id.desc())
     )
     if status:
         query = query.where(Package.status == status)
-    return [_summarize(row, row.name) for row in query.objects()]
+    return _summaries(query)
 
 
 @dataclass(frozen=True)
 class ActiveTotals:
-    """What a patient's `ativo` packages still hold, added up (the patient page's summary)."""
+    """What a patient's `ativo` packages still hold, added up (the patient page's summary):
+    the patient's own and those shared with them (R17; `shared` of them), and how many are
+    vencido (R15)."""
 
     packages: int
     sessions_left: int
     open_amount: Decimal
+    shared: int = 0
+    expired: int = 0
 
 
 def active_totals(patient: Patient | int) -> ActiveTotals:
-    """The patient's `ativo` packages: how many, sessions left and open amount, summed."""
-    rows = list_packages(patient, status=ATIVO)
+    """The patient's `ativo` packages, own and shared: how many, sessions left and open
+    amount, summed."""
+    patient_id = patient.id if isinstance(patient, Patient) else patient
+    rows = list_packages(patient_id, status=ATIVO)
     return ActiveTotals(
         packages=len(rows),
         sessions_left=sum(row.sessions_left for row in rows),
         open_amount=sum((row.open_amount for row in rows), ledger.ZERO),
-    )
-
-
-def offerable_packages(patient: Patient | int) -> list[Package]:
-    """R10: the patient's `ativo` packages with sessions left, oldest payment date first."""
-    patient_id = patient.id if isinstance(patient, Patient) else patient
-    return list(
-        Package.select()
-        .where(
-            (Package.patient == patient_id)
-            & (Package.status == ATIVO)
-            & (Package.sessions_used < Package.sessions_total)
-        )
-        .order_by(Package.paid_on, Package.id)
+        shared=sum(1 for row in rows if row.patient_id != patient_id),
+        expired=sum(1 for row in rows if row.expired),
     )
 
 
@@ -205,9 +304,11 @@ def history(package: Package | int | str) -> list[HistoryRow]:
 def paid_sessions(package: Package | int | str) -> list[PaidSession]:
     """The sessions this package pays now (its active debits), in chronological order."""
     query = (
-        Payment.select(Payment, Session, Service)
+        Payment.select(Payment, Session, Service, Patient)
         .join(Session)
         .join(Service)
+        .switch(Session)
+        .join(Patient)
         .where((Payment.package == package_id_of(package)) & Payment.voided_at.is_null())
         .order_by(Session.starts_at, Payment.id)
     )
@@ -221,57 +322,8 @@ def paid_sessions(package: Package | int | str) -> list[PaidSession]:
             amount=payment.amount,
             paid_on=payment.paid_on,
             attendance=payment.session.attendance,
+            patient_id=payment.session.patient.id,
+            patient_name=payment.session.patient.name,
         )
         for payment in query
     ]
-
-
-# --- what a package could pay -----------------------------------------------------------
-
-
-def debit_preview(
-    package: Package | int | str, sessions: Sequence[Session | int]
-) -> list[tuple[Session, Decimal]]:
-    """What `pay_sessions` would debit for each session, chronologically; writes nothing.
-
-    Only figures: the checks happen when paying. Sessions beyond those left get no line.
-    """
-    row = get_package(package)
-    rows = sorted(fetch_sessions(sessions), key=lambda s: (s.starts_at, s.id))
-    left = row.sessions_total - row.sessions_used
-    payable = rows[:left]
-    amounts = ledger.debit_schedule(row.open_amount, left, len(payable))
-    return list(zip(payable, amounts, strict=True))
-
-
-def open_sessions_for(
-    package: Package | int | str,
-    start: date | None = None,
-    end: date | None = None,
-    service: Service | int | None = None,
-) -> list[Session]:
-    """The package's patient's sessions that it could pay: not paid, not deleted, not a
-    justified absence; optionally within [start, end] (dates) and of one service."""
-    row = get_package(package)
-    query = (
-        Session.select(Session, Service)
-        .join(Service)
-        .where(
-            (Session.patient == row.patient_id)
-            & Session.deleted_at.is_null()
-            & (Session.attendance != FALTA_JUSTIFICADA)
-            & ~session_is_paid()
-        )
-        .order_by(Session.starts_at, Session.id)
-    )
-    if start is not None:
-        query = query.where(Session.starts_at >= datetime.combine(start, datetime.min.time()))
-    if end is not None:
-        query = query.where(
-            Session.starts_at < datetime.combine(end + timedelta(days=1), datetime.min.time())
-        )
-    if service is not None:
-        query = query.where(
-            Session.service == (service.id if isinstance(service, Service) else service)
-        )
-    return list(query)

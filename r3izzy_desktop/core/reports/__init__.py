@@ -1,28 +1,23 @@
 """What the clinic reads about its money: the package report of manual 2.1
-(package_report.py), a package's receipt (receipt.py), Gestão Financeira (finance.py),
+(package_report.py, its filters report_query.py, its history package_history.py), a
+package's receipt (receipt.py), Gestão Financeira (finance.py),
 Receitas (receitas.py) and the Excel workbooks (export.py). `reports.<name>` gathers the
 package report, the receipt and the finance summary; the others are read as modules."""
 
 from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary, monthly_figures
+from .package_history import HistoryReportRow, count_history, history_rows, iter_history_rows
 from .package_report import (
-    HistoryReportRow,
     PackageReport,
     PackageReportRow,
     PackageReportTotals,
-    ReportFilters,
-    count_history,
     count_packages,
-    fetch_rows,
-    history_rows,
-    iter_history_rows,
     iter_report_rows,
-    make_filters,
     package_report,
     package_report_preview,
-    read_snapshot,
     report_totals,
 )
 from .receipt import PackageReceipt, document_label, package_receipt
+from .report_query import ReportFilters, fetch_rows, make_filters, read_snapshot
 
 __all__ = [
     "FinanceSummary",

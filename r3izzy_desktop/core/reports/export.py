@@ -46,11 +46,13 @@ from openpyxl.utils import get_column_letter
 from .. import access, audit, clock, reports
 from ..clinic import get_patient
 from ..errors import DomainError
+from ..packages import ledger
 from ..ptbr import format_datetime
 from ..store.models import Patient
 from ..text import fold
-from .package_report import PackageReportTotals, ReportFilters
+from .package_report import PackageReportTotals
 from .page_setup import PageSetup, apply_page_setup
+from .report_query import ReportFilters
 
 MONEY_FORMAT = '"R$" #,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
@@ -270,6 +272,11 @@ PACKAGE_COLUMNS: tuple[Column, ...] = (
     Column("Sessões Usadas", INTEGER, 15, lambda r: r.sessions_used),
     Column("Sessões Restantes", INTEGER, 17, lambda r: r.sessions_left),
     Column("Observações", TEXT, 40, lambda r: r.notes),
+    # R15-R17: the last valid day (a date, or "sem validade"), the services covered and
+    # the patients the package is shared with (under its owner, in "Paciente").
+    Column("Validade", DATE, 13, lambda r: r.valid_until or ledger.NO_VALIDITY),
+    Column("Serviços", TEXT, 30, lambda r: ledger.names_label(r.services, ledger.ALL_SERVICES)),
+    Column("Compartilhado com", TEXT, 30, lambda r: "; ".join(r.shared_with)),
 )
 
 HISTORY_COLUMNS: tuple[Column, ...] = (
@@ -300,6 +307,9 @@ def totals_line(totals: PackageReportTotals) -> list[Any]:
         totals.sessions_total,
         totals.sessions_used,
         totals.sessions_left,
+        None,
+        None,
+        None,
         None,
     ]
 
@@ -445,12 +455,14 @@ def exported_text(at: datetime | None = None) -> str:
 def patient_packages_xlsx(
     patient: Patient | int, path: str | Path, *, progress: Progress | None = None
 ) -> Path:
-    """Every package of one patient to `path` (.xlsx): sheet "Pacotes" (one row per package,
-    the report's columns, a totals row) and sheet "Histórico" (every history line with its
-    package number). Returns the file written. Raises NotFound for an unknown patient,
-    ExportFailed when the file cannot be written, ExportCancelled from `progress`."""
+    """Every package of one patient to `path` (.xlsx), as the patient's list shows them:
+    their own and those shared with them (R17, "Paciente" is the owner). Sheet "Pacotes"
+    (one row per package, the report's columns, a totals row) and sheet "Histórico" (every
+    history line with its package number). Returns the file written. Raises NotFound for
+    an unknown patient, ExportFailed when the file cannot be written, ExportCancelled
+    from `progress`."""
     row = get_patient(patient)
-    filters = reports.make_filters(patient=row.id)
+    filters = reports.make_filters(patient=row.id, include_shared=True)
     at = clock.now()
     heading = [[f"Pacotes de {row.name}"], [exported_text(at)]]
     saved = _export(Path(path), heading, filters, progress, exported_at=at)
@@ -467,15 +479,17 @@ def package_report_xlsx(
     paid_to: date | None = None,
     status: str | None = None,
     patient: Patient | int | str | None = None,
+    expired: bool = False,
     include_history: bool = True,
 ) -> Path:
     """The package report (manual 2.1) to `path` (.xlsx): the filters written above the
     table, the packages with a totals row, and a "Histórico" sheet with the history lines
     of those packages (unless `include_history` is False: the history of every package of
     a clinic is ten times the rows and most of the time). Filters as in
-    `reports.package_report`. Returns the file written."""
+    `reports.package_report` (`expired`: only the vencido packages). Returns the file
+    written."""
     filters = reports.make_filters(
-        paid_from=paid_from, paid_to=paid_to, status=status, patient=patient
+        paid_from=paid_from, paid_to=paid_to, status=status, patient=patient, expired=expired
     )
     at = clock.now()
     heading: list[list[Any]] = [["Relatório de Pacotes"], [exported_text(at)]]

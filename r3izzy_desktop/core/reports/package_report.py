@@ -1,32 +1,39 @@
-"""The package report (manual 2.1, "Relatório Geral de Pacotes") and its history lines.
+"""The package report (manual 2.1, "Relatório Geral de Pacotes"): its rows and totals.
+Its filters are report_query.py; the history lines under it, package_history.py.
 
 Everything here reads; nothing writes. Figures come from SQL: the package report reads
 the `sessions_used` / `open_amount` columns the ledger operations keep (one query for
-the rows, one aggregate for the totals), never a Python loop over sessions or debits.
-Rows are frozen dataclasses; money is `Decimal`.
+the rows, one aggregate for the totals, one each for the services and the sharing of the
+packages that have them), never a Python loop over sessions or debits. A shared package
+is one row, under its owner (R17). Rows are frozen dataclasses; money is `Decimal`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from peewee import fn
 
-from ..clinic import get_patient, patient_search
-from ..errors import ValidationError
-from ..packages import get_package, ledger
-from ..ptbr import format_date, from_cents
-from ..store.binding import db, is_postgres
-from ..store.models import Package, PackageEvent, Patient
-from ..terms import PACKAGE_STATUSES
-
-PatientFilter = Patient | int | str | None
-
+from .. import clock
+from ..packages import ledger
+from ..ptbr import from_cents
+from ..store.models import Package, PackageService, PackageShare, Patient, Service
+from ..terms import ATIVO
+from ..text import fold
+from .report_query import (
+    PatientFilter,
+    ReportFilters,
+    as_date,
+    fetch_rows,
+    make_filters,
+    money,
+    read_snapshot,
+    where,
+)
 
 # --- rows --------------------------------------------------------------------------------
 
@@ -48,6 +55,10 @@ class PackageReportRow:
     sessions_used: int  # Sessões Usadas
     sessions_left: int  # Sessões Restantes
     notes: str
+    valid_until: date | None = None  # Validade (None: sem validade)
+    expired: bool = False  # vencido (R15): ativo, sessions left, valid_until before today
+    services: tuple[str, ...] = ()  # Serviços, names sorted (none: every service)
+    shared_with: tuple[str, ...] = ()  # Compartilhado com, in the order registered
 
 
 @dataclass(frozen=True)
@@ -61,146 +72,10 @@ class PackageReportTotals:
 
 
 @dataclass(frozen=True)
-class ReportFilters:
-    """What the report was asked for; `patient` is a search text or a patient id."""
-
-    paid_from: date | None = None
-    paid_to: date | None = None
-    status: str | None = None
-    patient: str | int | None = None
-    patient_label: str = ""  # how to show the patient filter ("Ana Souza")
-
-    def describe(self) -> list[tuple[str, str]]:
-        """The filters in words, as the export writes them above the table."""
-        if self.paid_from and self.paid_to:
-            period = f"{format_date(self.paid_from)} a {format_date(self.paid_to)}"
-        elif self.paid_from:
-            period = f"a partir de {format_date(self.paid_from)}"
-        elif self.paid_to:
-            period = f"até {format_date(self.paid_to)}"
-        else:
-            period = "todas"
-        return [
-            ("Data de pagamento", period),
-            ("Status", self.status or "todos"),
-            ("Paciente", self.patient_label or "todos"),
-        ]
-
-
-@dataclass(frozen=True)
 class PackageReport:
     filters: ReportFilters
     rows: tuple[PackageReportRow, ...]
     totals: PackageReportTotals
-
-
-@dataclass(frozen=True)
-class HistoryReportRow:
-    """One history line with its package's number and patient (manual 2.1, lower table)."""
-
-    event_id: int
-    package_id: int
-    package_number: str
-    patient_name: str
-    kind: str  # Tipo
-    at: datetime  # Data
-    package_date: date  # Data Pacote
-    status: str
-    note: str  # Observação
-    sessions_left: int  # Saldo de Sessões
-    open_amount: Decimal  # Saldo R$
-    price_per_session: Decimal  # Valor Médio
-    amount: Decimal  # what a debit or credit moved
-
-
-# --- filters -----------------------------------------------------------------------------
-
-
-def make_filters(
-    *,
-    paid_from: date | None = None,
-    paid_to: date | None = None,
-    status: str | None = None,
-    patient: PatientFilter = None,
-) -> ReportFilters:
-    """Check the filters: a valid status, a range that is not backwards, a known patient."""
-    if paid_from is not None and paid_to is not None and paid_from > paid_to:
-        raise ValidationError("A data inicial do período é posterior à data final.", "paid_from")
-    if status in ("", None):
-        status = None
-    elif status not in PACKAGE_STATUSES:
-        raise ValidationError("Status inválido: use ativo, inativo ou finalizado.", "status")
-    label = ""
-    if isinstance(patient, Patient):
-        patient, label = patient.id, patient.name
-    elif isinstance(patient, int) and not isinstance(patient, bool):
-        label = get_patient(patient).name
-    elif isinstance(patient, str):
-        patient = patient.strip() or None
-        label = f"contém “{patient}”" if patient else ""
-    elif patient is not None:
-        raise ValidationError("Filtro de paciente inválido.", "patient")
-    return ReportFilters(paid_from, paid_to, status, patient, label)
-
-
-def _where(filters: ReportFilters) -> Any:
-    """The SQL condition of the filters over Package joined with Patient."""
-    condition = Package.id.is_null(False)
-    if filters.paid_from is not None:
-        condition &= Package.paid_on >= filters.paid_from
-    if filters.paid_to is not None:
-        condition &= Package.paid_on <= filters.paid_to
-    if filters.status is not None:
-        condition &= Package.status == filters.status
-    if isinstance(filters.patient, int):
-        condition &= Package.patient == filters.patient
-    elif isinstance(filters.patient, str):
-        # The patient lists' search: every word, accent- and case-insensitive.
-        matches = patient_search(filters.patient)
-        if matches is not None:
-            condition &= matches
-    return condition
-
-
-def _money(cents: Any) -> Decimal:
-    """Centavos from the database (None when a SUM had no row) as Decimal reais."""
-    return from_cents(int(cents or 0))
-
-
-def _date(value: Any) -> date:
-    """A DATE column: SQLite gives "2025-07-03", PostgreSQL a date."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _datetime(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-
-
-def fetch_rows(query: Any, batch: int = 2000) -> Iterator[tuple]:
-    """The raw rows of a query, streamed in batches.
-
-    The reports convert the few column types themselves: peewee's per-row conversion
-    would cost most of the time of a report over tens of thousands of packages.
-    """
-    cursor = db.execute(query)
-    while rows := cursor.fetchmany(batch):
-        yield from rows
-
-
-@contextmanager
-def read_snapshot() -> Iterator[None]:
-    """A read transaction: the queries inside see one committed state, so the rows, the
-    totals and the history of a report agree even while another PC writes. On SQLite it
-    is a DEFERRED transaction (in WAL mode readers never block writers)."""
-    if db.in_transaction():
-        yield
-        return
-    if is_postgres():
-        context = db.atomic(isolation_level="REPEATABLE READ")
-    else:
-        context = db.atomic(lock_type="DEFERRED")
-    with context:
-        yield
 
 
 # --- the package report ------------------------------------------------------------------
@@ -217,6 +92,7 @@ _ROW_COLUMNS = (
     Package.sessions_total,
     Package.sessions_used,
     Package.notes,
+    Package.valid_until,
 )
 
 
@@ -224,7 +100,7 @@ def _report_query(filters: ReportFilters):
     return (
         Package.select(*_ROW_COLUMNS)
         .join(Patient)
-        .where(_where(filters))
+        .where(where(filters))
         # The folded name sorts "Álvaro" with the A's; then payment date and creation.
         .order_by(Patient.search_text, Patient.id, Package.paid_on, Package.id)
     )
@@ -249,31 +125,50 @@ class _RowMaker:
         "sessions_used",
         "sessions_left",
         "notes",
+        "valid_until",
+        "expired",
+        "services",
+        "shared_with",
     )
 
-    def __init__(self) -> None:
-        self.money: dict[int, Decimal] = {}
+    def __init__(self, terms: _Terms | None = None) -> None:
+        self.amounts: dict[int, Decimal] = {}
         self.prices: dict[tuple[int, int], Decimal] = {}
         self.days: dict[Any, date] = {}
+        self.terms = terms or _Terms({}, {})
+        self.today = clock.today()
 
     def _money(self, cents: int) -> Decimal:
-        value = self.money.get(cents)
+        value = self.amounts.get(cents)
         if value is None:
-            value = self.money[cents] = from_cents(cents)
+            value = self.amounts[cents] = from_cents(cents)
         return value
 
     def __call__(self, values: tuple) -> PackageReportRow:
-        pid, patient_id, name, number, paid_on, status, total, open_amount, count, used, notes = (
-            values
-        )
+        (
+            pid,
+            patient_id,
+            name,
+            number,
+            paid_on,
+            status,
+            total,
+            open_amount,
+            count,
+            used,
+            notes,
+            valid_until,
+        ) = values
         price = self.prices.get((total, count))
         if price is None:
             price = self.prices[(total, count)] = ledger.price_per_session(
                 self._money(total), count
             )
-        day = self.days.get(paid_on)
-        if day is None:
-            day = self.days[paid_on] = _date(paid_on)
+        day = self._day(paid_on)
+        last_day = self._day(valid_until) if valid_until is not None else None
+        expired = (
+            last_day is not None and last_day < self.today and status == ATIVO and used < count
+        )
         row = object.__new__(PackageReportRow)
         row.__dict__.update(
             zip(
@@ -292,11 +187,59 @@ class _RowMaker:
                     used,
                     count - used,
                     notes,
+                    last_day,
+                    expired,
+                    self.terms.services.get(pid, ()),
+                    self.terms.shared.get(pid, ()),
                 ),
                 strict=True,
             )
         )
         return row
+
+    def _day(self, value: Any) -> date:
+        day = self.days.get(value)
+        if day is None:
+            day = self.days[value] = as_date(value)
+        return day
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """{package id: its services' names, sorted} and {package id: its sharers' names, in
+    the order registered}, for the packages that have any."""
+
+    services: dict[int, tuple[str, ...]]
+    shared: dict[int, tuple[str, ...]]
+
+
+def _report_terms(packages_query: Any) -> _Terms:
+    """The services and sharing of the packages `packages_query` (ids) selects: two
+    queries whatever their number (most packages have neither)."""
+    services: dict[int, list[str]] = {}
+    query = (
+        PackageService.select(PackageService.package, Service.name)
+        .join(Service)
+        .where(PackageService.package.in_(packages_query))
+    )
+    for package_id, name in fetch_rows(query):
+        services.setdefault(package_id, []).append(name)
+    shared: dict[int, list[tuple[int, str]]] = {}
+    query = (
+        PackageShare.select(PackageShare.package, Patient.id, Patient.name)
+        .join(Patient)
+        .where(PackageShare.package.in_(packages_query))
+    )
+    for package_id, patient_id, name in fetch_rows(query):
+        shared.setdefault(package_id, []).append((patient_id, name))
+    return _Terms(
+        {key: tuple(sorted(names, key=lambda n: (fold(n), n))) for key, names in services.items()},
+        {key: tuple(name for _, name in sorted(pairs)) for key, pairs in shared.items()},
+    )
+
+
+def _package_ids(filters: ReportFilters) -> Any:
+    return Package.select(Package.id).join(Patient).where(where(filters))
 
 
 def report_totals(filters: ReportFilters) -> PackageReportTotals:
@@ -310,15 +253,15 @@ def report_totals(filters: ReportFilters) -> PackageReportTotals:
             fn.SUM(Package.sessions_used).coerce(False),
         )
         .join(Patient)
-        .where(_where(filters))
+        .where(where(filters))
         .tuples()
         .get()
     )
     sessions, used = int(sessions or 0), int(used or 0)
     return PackageReportTotals(
         packages=int(count or 0),
-        total=_money(total),
-        open_amount=_money(open_amount),
+        total=money(total),
+        open_amount=money(open_amount),
         sessions_total=sessions,
         sessions_used=used,
         sessions_left=sessions - used,
@@ -331,14 +274,18 @@ def package_report(
     paid_to: date | None = None,
     status: str | None = None,
     patient: PatientFilter = None,
+    expired: bool = False,
 ) -> PackageReport:
     """Every package matching the filters, ordered by patient then payment date, with totals.
 
     paid_from / paid_to: payment-date range, both ends included; status: "ativo",
     "inativo" or "finalizado"; patient: a Patient, its id, or search words (name, phone,
-    CPF, accent-insensitive). Raises ValidationError for a bad filter.
+    CPF, accent-insensitive); expired: only the vencido packages. A shared package is one
+    row, under its owner. Raises ValidationError for a bad filter.
     """
-    filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
+    filters = make_filters(
+        paid_from=paid_from, paid_to=paid_to, status=status, patient=patient, expired=expired
+    )
     return _report(filters)
 
 
@@ -349,11 +296,14 @@ def package_report_preview(
     paid_to: date | None = None,
     status: str | None = None,
     patient: PatientFilter = None,
+    expired: bool = False,
 ) -> PackageReport:
     """The first `limit` rows of `package_report` (the same order) with the complete
     totals, in a few milliseconds whatever the clinic's size: what a window shows at once
     while the whole report loads (`len(rows) < totals.packages` when there is more)."""
-    filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
+    filters = make_filters(
+        paid_from=paid_from, paid_to=paid_to, status=status, patient=patient, expired=expired
+    )
     return _report(filters, limit)
 
 
@@ -364,112 +314,20 @@ def _report(filters: ReportFilters, limit: int | None = None) -> PackageReport:
     if limit is not None:
         query = query.limit(limit)
     with read_snapshot():
-        make = _RowMaker()
-        rows = tuple(make(values) for values in fetch_rows(query))
+        raw = list(fetch_rows(query))
+        ids = [values[0] for values in raw] if limit is not None else _package_ids(filters)
+        make = _RowMaker(_report_terms(ids) if raw else None)
+        rows = tuple(make(values) for values in raw)
         totals = report_totals(filters)
     return PackageReport(filters, rows, totals)
 
 
 def iter_report_rows(filters: ReportFilters) -> Iterator[PackageReportRow]:
     """The report's rows one by one, streamed from the database (for big exports)."""
-    make = _RowMaker()
+    make = _RowMaker(_report_terms(_package_ids(filters)))
     for values in fetch_rows(_report_query(filters)):
         yield make(values)
 
 
 def count_packages(filters: ReportFilters) -> int:
-    return Package.select(Package.id).join(Patient).where(_where(filters)).count()
-
-
-# --- history -----------------------------------------------------------------------------
-
-
-def _history_query(filters: ReportFilters, package_id: int | None):
-    query = (
-        PackageEvent.select(
-            PackageEvent.id,
-            Package.id,
-            Package.number,
-            Patient.name,
-            PackageEvent.kind,
-            PackageEvent.at,
-            PackageEvent.package_date,
-            PackageEvent.status,
-            PackageEvent.note,
-            PackageEvent.sessions_left,
-            PackageEvent.open_amount,
-            PackageEvent.price_per_session,
-            PackageEvent.amount,
-        )
-        .join(Package)
-        .join(Patient)
-    )
-    if package_id is not None:
-        query = query.where(PackageEvent.package == package_id)
-    else:
-        query = query.where(_where(filters))
-    order = (Patient.search_text, Patient.id, Package.paid_on, Package.id, PackageEvent.id)
-    return query.order_by(*order)
-
-
-def _package_id(package: Package | int | str) -> int:
-    return get_package(package).id
-
-
-def iter_history_rows(
-    package: Package | int | str | None = None, filters: ReportFilters | None = None
-) -> Iterator[HistoryReportRow]:
-    """History lines, oldest first within each package, streamed: of one package, or of
-    every package the filters select (in the report's order)."""
-    package_id = _package_id(package) if package is not None else None
-    query = _history_query(filters or ReportFilters(), package_id)
-    for (
-        event_id,
-        pid,
-        number,
-        name,
-        kind,
-        at,
-        day,
-        status,
-        note,
-        left,
-        amount,
-        price,
-        moved,
-    ) in fetch_rows(query):
-        yield HistoryReportRow(
-            event_id=event_id,
-            package_id=pid,
-            package_number=number,
-            patient_name=name,
-            kind=kind,
-            at=_datetime(at),
-            package_date=_date(day),
-            status=status,
-            note=note,
-            sessions_left=left,
-            open_amount=from_cents(amount),
-            price_per_session=from_cents(price),
-            amount=from_cents(moved),
-        )
-
-
-def history_rows(
-    package: Package | int | str | None = None,
-    *,
-    paid_from: date | None = None,
-    paid_to: date | None = None,
-    status: str | None = None,
-    patient: PatientFilter = None,
-) -> list[HistoryReportRow]:
-    """The history of one package (`package` given) or of every package matching the
-    filters, each line with its package number and patient."""
-    filters = make_filters(paid_from=paid_from, paid_to=paid_to, status=status, patient=patient)
-    with read_snapshot():
-        return list(iter_history_rows(package, filters))
-
-
-def count_history(filters: ReportFilters, package: Package | int | str | None = None) -> int:
-    package_id = _package_id(package) if package is not None else None
-    return _history_query(filters, package_id).order_by().count()
+    return Package.select(Package.id).join(Patient).where(where(filters)).count()

@@ -17,13 +17,18 @@ import peewee
 
 from .. import clock
 from ..errors import DatabaseProblem
+from ..terms import ALTERADO, CRIADO
 from .files import sqlite_backup
 from .models import (
     ALL_MODELS,
     AuditEntry,
     ChangeCounter,
     CommitMark,
+    Package,
     PackageEvent,
+    PackageService,
+    PackageShare,
+    Patient,
     Payment,
     SchemaVersion,
     User,
@@ -150,6 +155,50 @@ def add_commit_marks(migrator: SchemaMigrator, database: peewee.Database) -> Non
     database.create_tables([CommitMark], safe=True)
 
 
+# The columns the package terms step adds (R15-R17), by table: the package's validity,
+# and on each history line the terms it leaves (so a replay rebuilds them).
+PACKAGE_TERMS_COLUMNS = {
+    "package": ("valid_until",),
+    "package_event": ("owner_id", "valid_until", "services", "shared_with"),
+}
+
+
+def add_package_terms(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """6 -> 7: validity, services covered and sharing (R15-R17). The package gets
+    `valid_until` (none: no limit, as every package had); two tables list the services a
+    package is limited to and the patients it is shared with (none: every service, nobody);
+    the history lines get the terms after them. The `criado` and `alterado manualmente`
+    lines already written get the terms every package had until now: its patient as the
+    owner, no validity, every service, nobody. What is already there is kept."""
+    from playhouse.migrate import migrate as run
+
+    database.create_tables([PackageService, PackageShare], safe=True)
+    fields = {
+        ("package", "valid_until"): peewee.DateField(null=True),
+        ("package_event", "owner_id"): peewee.ForeignKeyField(
+            Patient, null=True, field=Patient.id, on_delete="RESTRICT"
+        ),
+        ("package_event", "valid_until"): peewee.DateField(null=True),
+        ("package_event", "services"): peewee.TextField(null=True),
+        ("package_event", "shared_with"): peewee.TextField(null=True),
+    }
+    present = {
+        table: {column.name for column in database.get_columns(table)}
+        for table in PACKAGE_TERMS_COLUMNS
+    }
+    run(
+        *(
+            migrator.add_column(table, column, field)
+            for (table, column), field in fields.items()
+            if column not in present[table]
+        )
+    )
+    owner = Package.select(Package.patient).where(Package.id == PackageEvent.package)
+    PackageEvent.update(owner=owner, services="", shared_with="").where(
+        PackageEvent.kind.in_((CRIADO, ALTERADO)) & PackageEvent.owner.is_null()
+    ).execute()
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
@@ -157,6 +206,7 @@ MIGRATIONS: list[Step] = [
     add_range_read_indexes,
     add_users_and_audit,
     add_commit_marks,
+    add_package_terms,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -175,10 +175,34 @@ class Package(BaseModel):
     open_amount = MoneyField()
     version = IntegerField(default=1)
     created_at = DateTimeField(default=clock.now)
+    # R15: the last day a session may fall on to be paid from it; None = no limit.
+    valid_until = DateField(null=True)
 
     @property
     def sessions_left(self) -> int:
         return self.sessions_total - self.sessions_used
+
+
+class PackageService(BaseModel):
+    """R16: one service a package is limited to. A package with no row covers every
+    service."""
+
+    package = ForeignKeyField(Package, backref="service_links", on_delete="RESTRICT")
+    service = ForeignKeyField(Service, backref="package_links", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("package", "service"), True),)
+
+
+class PackageShare(BaseModel):
+    """R17: a patient (not the owner) whose sessions the package may pay, e.g. a sibling.
+    Indexed by patient too: a patient's list and offers read the packages shared with them."""
+
+    package = ForeignKeyField(Package, backref="shares", on_delete="RESTRICT")
+    patient = ForeignKeyField(Patient, backref="shared_packages", on_delete="RESTRICT", index=True)
+
+    class Meta:
+        indexes = ((("package", "patient"), True),)
 
 
 class Payment(BaseModel):
@@ -279,6 +303,14 @@ class PackageEvent(BaseModel):
     session = ForeignKeyField(Session, null=True, backref="package_events", on_delete="RESTRICT")
     payment = ForeignKeyField(Payment, null=True, backref="events", on_delete="RESTRICT")
     operator = CharField(max_length=200, default="")
+    # The package's terms after a `criado` or `alterado manualmente` line (None on the other
+    # kinds, which never change them), so a replay rebuilds them too (R15-R17): the owner,
+    # the validity, the services covered and the patients it is shared with, as sorted ids
+    # separated by commas ("" = every service / nobody).
+    owner = ForeignKeyField(Patient, null=True, backref="owned_events", on_delete="RESTRICT")
+    valid_until = DateField(null=True)
+    services = TextField(null=True)
+    shared_with = TextField(null=True)
     # Who did it (R9, R23): the user logged in; None in a database without users.
     user = ForeignKeyField(
         User, null=True, backref="package_events", on_delete="RESTRICT", default=actor.user_id
@@ -336,6 +368,8 @@ ALL_MODELS = (
     Professional,
     Session,
     Package,
+    PackageService,
+    PackageShare,
     Payment,
     PackageEvent,
     ChangeCounter,

@@ -1,7 +1,10 @@
-""" "Pagar com pacote" (manual 3.2, 3.3): the patient's offerable packages (R10: ativo with
-sessions left, oldest payment date first, the first preselected), each with its number,
-sessions left ("3 de 5"), open amount and average price; "Pular" or "Pagar com este
-pacote". `ChoosePackageDialog.ask` returns the package id, SKIP, or None (Esc)."""
+""" "Pagar com pacote" (manual 3.2, 3.3): the packages that can pay the sessions (R10,
+extended: ativo with sessions left, covering their service, valid on their date, the
+patient's own or shared with them; those with a validity first, earliest first, then the
+oldest payment date; the first preselected), each with its number, sessions left ("3 de
+5"), open amount and average price, "de <dono>" when shared, its validity and alert
+badges (R22); "Pular" or "Pagar com este pacote". `ChoosePackageDialog.ask` returns the
+package id, SKIP, or None (Esc)."""
 
 from __future__ import annotations
 
@@ -22,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import clinic, packages
+from ...core.clinic import PackageDefaults
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date, format_weekday_date
 from ...core.reports import receitas
 from ..common.widgets import Card, StatusBadge, label
+from ..packages.card import term_badges, terms_line
 
 SKIP = "skip"
 
@@ -80,10 +85,27 @@ def package_hint(figures: PackageSummary, count: int, partial: bool) -> str:
     )
 
 
+def offered_packages(patient_id: int, session_ids: Sequence[int], *, partial: bool = False):
+    """The packages to offer for the sessions, in R10's order: those that can pay them all,
+    or (`partial`, a repetition paid as far as the package goes) its first one."""
+    if partial and session_ids:
+        first = min(receitas.rows_by_id(session_ids), key=lambda r: (r.starts_at, r.id))
+        return packages.offerable_packages(patient_id, session=first.id)
+    return packages.offerable_for_sessions(patient_id, list(session_ids))
+
+
 class PackageCard(Card):
     """One package to choose: a radio, its number and date, its figures."""
 
-    def __init__(self, figures: PackageSummary, count: int, partial: bool):
+    def __init__(
+        self,
+        figures: PackageSummary,
+        count: int,
+        partial: bool,
+        *,
+        viewer_id: int | None = None,
+        defaults: PackageDefaults | None = None,
+    ):
         super().__init__(clickable=True)
         self.package_id = figures.id
         self.version = figures.version
@@ -93,7 +115,13 @@ class PackageCard(Card):
         top = QHBoxLayout()
         top.addWidget(self.radio)
         top.addWidget(label(self.tr("pago em {0}").format(format_date(figures.paid_on)), "muted"))
+        if viewer_id is not None and viewer_id != figures.patient_id:
+            top.addWidget(label(self.tr("de {0}").format(figures.patient_name), "ownerTag"))
         top.addStretch(1)
+        for status, text in term_badges(figures, defaults or PackageDefaults()):
+            badge = StatusBadge()
+            badge.set_status(status, text)
+            top.addWidget(badge)
         top.addWidget(StatusBadge(figures.status))
         self.body.addLayout(top)
         grid = QGridLayout()
@@ -114,6 +142,10 @@ class PackageCard(Card):
             grid.addWidget(label(value, "valueText"), 1, column)
         grid.setColumnStretch(4, 1)
         self.body.addLayout(grid)
+        self.terms = label(terms_line(figures, viewer_id), "termsLine", wrap=True)
+        self.terms.setContentsMargins(26, 0, 0, 0)
+        self.terms.setVisible(bool(self.terms.text()))
+        self.body.addWidget(self.terms)
         self.hint = package_hint(figures, count, partial)
         if self.hint:
             hint = label(self.hint, "warning", wrap=True)
@@ -141,7 +173,9 @@ class ChoosePackageDialog(QDialog):
         rows = receitas.rows_by_id(session_ids)
         count = len(session_ids)
         patient = clinic.get_patient(patient_id)
-        offered = [packages.summary(p.id) for p in packages.offerable_packages(patient_id)]
+        offered = [p.id for p in offered_packages(patient_id, session_ids, partial=partial)]
+        offered = [packages.summary(package_id) for package_id in offered]
+        defaults = clinic.package_defaults()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
@@ -174,7 +208,7 @@ class ChoosePackageDialog(QDialog):
         cards.setContentsMargins(0, 0, 0, 0)
         cards.setSpacing(8)
         for figures in offered:
-            card = PackageCard(figures, count, partial)
+            card = PackageCard(figures, count, partial, viewer_id=patient_id, defaults=defaults)
             self.group.addButton(card.radio)
             self.cards.append(card)
             cards.addWidget(card)

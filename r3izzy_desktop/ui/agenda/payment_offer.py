@@ -17,7 +17,7 @@ from ...core.reports import receitas
 from ..common import messages
 from ..common.operations import run_op
 from ..packages import pay_flow
-from .choose_package import SKIP, ChoosePackageDialog
+from .choose_package import SKIP, ChoosePackageDialog, offered_packages
 from .manual_payment import ManualPaymentDialog
 
 
@@ -42,13 +42,17 @@ def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Seq
     """Manual 3.2: on saving new sessions, offer the patient's offerable packages.
 
     No package to offer: nothing is asked (the sessions stay open). A package chosen:
-    it pays the first sessions, chronologically, up to what it has left (a repetition
-    may be longer than the package). "Pular": the manual payment. True when paid.
+    it pays the first sessions, chronologically, that it can (its validity, R15) up to
+    what it has left (a repetition may be longer than the package). "Pular": the manual
+    payment. True when paid.
     """
-    if not session_ids or not packages.offerable_packages(patient_id):
+    if not session_ids:
         return False
     ordered = [row.id for row in receitas.rows_by_id(session_ids)]
-    choice = ChoosePackageDialog.ask(parent, patient_id, ordered, partial=len(ordered) > 1)
+    partial = len(ordered) > 1
+    if not offered_packages(patient_id, ordered, partial=partial):
+        return False
+    choice = ChoosePackageDialog.ask(parent, patient_id, ordered, partial=partial)
     if choice is None:
         return False
     if choice == SKIP:
@@ -57,6 +61,9 @@ def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Seq
     if not read:
         return False
     figures = read.value
+    if figures.valid_until is not None:  # the sessions after its last day stay open
+        rows = receitas.rows_by_id(ordered)
+        ordered = [r.id for r in rows if r.starts_at.date() <= figures.valid_until]
     chosen = ordered[: figures.sessions_left]
     if not chosen:
         return False
@@ -66,9 +73,9 @@ def offer_after_create(parent: QWidget | None, patient_id: int, session_ids: Seq
 
 
 def register_payment(parent: QWidget | None, row: SessionRow) -> bool:
-    """ "Registrar Pgto." of one open session: the package offer when the patient has a
-    package to offer (with "Pular"), else the manual payment straight away."""
-    if not packages.offerable_packages(row.patient_id):
+    """ "Registrar Pgto." of one open session: the package offer when a package can pay it
+    (with "Pular"), else the manual payment straight away."""
+    if not packages.offerable_packages(row.patient_id, session=row.id):
         return pay_by_hand(parent, [row.id])
     choice = ChoosePackageDialog.ask(parent, row.patient_id, [row.id])
     if choice is None:
@@ -130,11 +137,12 @@ def register_payments(parent: QWidget | None, rows: Sequence[SessionRow]) -> boo
         )
         return False
     patient_id = rows[0].patient_id
-    if not packages.offerable_packages(patient_id):
+    if not packages.offerable_for_sessions(patient_id, ids):
         messages.show_error(
             parent,
             tr(
-                "{0} não tem pacote ativo com sessões restantes. Crie um pacote na página do "
+                "{0} não tem pacote ativo com sessões restantes que possa pagar estas "
+                "sessões (validade e serviços do pacote). Crie um pacote na página do "
                 "paciente, ou use Pular (pagamento manual)."
             ).format(rows[0].patient_name),
         )

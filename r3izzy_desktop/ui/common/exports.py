@@ -179,6 +179,7 @@ def export_package_report(
     paid_to: date | None = None,
     status: str | None = None,
     patient: int | str | None = None,
+    expired: bool = False,
     include_history: bool = True,
     progress_dialog: bool = True,
 ) -> ExportRun | None:
@@ -197,6 +198,7 @@ def export_package_report(
             paid_to=paid_to,
             status=status,
             patient=patient,
+            expired=expired,
             include_history=include_history,
         )
 

@@ -1,5 +1,5 @@
-"""Gestão Financeira (SPEC §5.8, manual 2.1): the period's figures as cards, two charts,
-and the button that opens the Relatório de Pacotes.
+"""Gestão Financeira (SPEC §5.8, manual 2.1): the period's figures as cards, the package
+alerts (R22, alerts.py), two charts, and the button that opens the Relatório de Pacotes.
 
 The figures come from `reports.finance_summary` (see core/reports/finance.py for what counts
 as received, open, and package credit). They load off the UI thread, since over a big
@@ -8,7 +8,7 @@ clinic they take a few hundred milliseconds; a newer request supersedes an older
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from ...core.reports import FinanceSummary
 from ..common import messages
 from ..common.jobs import Job
 from ..common.widgets import Card, PageHeader, label
+from .alerts import AlertsCard
 from .chart import BarChart, Series
 from .period import PeriodPicker
 
@@ -92,7 +93,10 @@ class SummaryCard(Card):
 
 
 class FinancePage(QWidget):
-    """The Gestão Financeira page."""
+    """The Gestão Financeira page. `nav_count(n)`: how many package alerts there are (the
+    main window shows it beside the page's name)."""
+
+    nav_count = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -146,6 +150,9 @@ class FinancePage(QWidget):
             cards.addWidget(card, 0, column)
             cards.setColumnStretch(column, 1)
         layout.addLayout(cards)
+        self.alerts = AlertsCard()
+        self.alerts.counted.connect(self.nav_count)
+        layout.addWidget(self.alerts)
 
         charts = QHBoxLayout()
         charts.setSpacing(14)
@@ -173,13 +180,18 @@ class FinancePage(QWidget):
         )
         layout.addWidget(note)
 
-        self.period.changed.connect(self.refresh)
+        self.period.changed.connect(self.load_figures)
         self.report_button.clicked.connect(self.open_report)
         self.refresh()
 
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the figures of the chosen period (off the UI thread)."""
+        """Reload the alerts and the figures of the chosen period (off the UI thread)."""
+        self.alerts.refresh()
+        self.load_figures()
+
+    def load_figures(self) -> None:
+        """Reload the figures of the chosen period (the alerts do not depend on it)."""
         start, end = self.period.period()
         if start is None or end is None:
             return
@@ -198,8 +210,8 @@ class FinancePage(QWidget):
         job.start()
 
     def is_loading(self) -> bool:
-        """True from a refresh until its figures are on screen (or its error told)."""
-        return self._pending
+        """True from a refresh until its figures (and alerts) are on screen."""
+        return self._pending or self.alerts.is_loading()
 
     @Slot(object)
     def _loaded(self, result) -> None:

@@ -1,5 +1,6 @@
-"""The filter bar of the Relatório de Pacotes (manual 2.1): payment period, status and
-patient. It says `changed` on every change; the window decides when to reload."""
+"""The filter bar of the Relatório de Pacotes (manual 2.1): payment period, status (and
+"vencidos", R15: ativo packages with sessions left past their validity) and patient. It
+says `changed` on every change; the window decides when to reload."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QW
 from ...core.terms import PACKAGE_STATUSES
 from ..common.widgets import Card, icon, label
 from .period import PeriodPicker
+
+EXPIRED = "vencido"  # the status filter's entry for the vencidos (not a stored status)
 
 
 class ReportFilters(Card):
@@ -27,6 +30,7 @@ class ReportFilters(Card):
         self.status.addItem(self.tr("Todos"), None)
         for status in PACKAGE_STATUSES:
             self.status.addItem(status, status)
+        self.status.addItem(self.tr("vencidos"), EXPIRED)
         self.status.setAccessibleName(self.tr("Status"))
         status_label.setBuddy(self.status)
         row.addWidget(status_label)
@@ -52,10 +56,12 @@ class ReportFilters(Card):
     def filters(self) -> dict:
         """The filters as `reports.package_report` takes them."""
         paid_from, paid_to = self.period.period()
+        status = self.status.currentData()
         return {
             "paid_from": paid_from,
             "paid_to": paid_to,
-            "status": self.status.currentData(),
+            "status": None if status == EXPIRED else status,
+            "expired": status == EXPIRED,
             "patient": self.search.text().strip() or None,
         }
 

@@ -38,10 +38,17 @@ from ..common.table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, 
 from ..common.table_print import PrintTable
 from ..common.widgets import Card, PageHeader, label
 from ..packages.history import history_model, history_samples
-from .report_columns import PACKAGE_SAMPLES, package_columns, packages_text, totals_columns
+from .report_columns import (
+    PACKAGE_SAMPLES,
+    package_columns,
+    packages_text,
+    totals_columns,
+    validity_tooltip,
+)
 from .report_filters import ReportFilters
 
 FILTER_DELAY_MS = 250
+SERVICES_COLUMN = 11  # the last, which takes the width left
 PREVIEW_ROWS = 100  # shown at once while the rest of the report loads
 
 
@@ -70,7 +77,7 @@ class PackageReportWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("page")
         self.setWindowTitle(self.tr("Relatório de Pacotes"))
-        self.resize(1240, 800)
+        self.resize(1320, 800)  # every column at 1366×768 (narrower: it scrolls sideways)
         self.report: reports.PackageReport | None = None
         self.export_run: ExportRun | None = None
         self.print_dialog: PrintPreviewDialog | None = None
@@ -102,7 +109,7 @@ class PackageReportWindow(QWidget):
         self.filter_bar.changed.connect(self.schedule_load)
         layout.addWidget(self.filter_bar)
 
-        self.model = WrappedHeaderModel(package_columns(), parent=self, wide=(0,))
+        self.model = WrappedHeaderModel(package_columns(), parent=self, wide=(0, SERVICES_COLUMN))
         self.table = make_table(self.model, "packageReport")
         self.table.setAccessibleName(self.tr("Pacotes"))
         header = self.table.horizontalHeader()
@@ -351,9 +358,13 @@ class PackageReportWindow(QWidget):
         read = run_op(self, lambda: reports.history_rows(row.package_id))
         self._history_of = shown if read else None
         self.history_model.set_rows(read.value if read else [])
-        self.history_title.setText(
-            self.tr("Histórico do pacote No. {0} — {1}").format(row.number, row.patient_name)
-        )
+        title = self.tr("Histórico do pacote No. {0} — {1}").format(row.number, row.patient_name)
+        terms = [validity_tooltip(row)] if row.valid_until is not None else []
+        if row.services:
+            terms.append(self.tr("só {0}").format(", ".join(row.services)))
+        if row.shared_with:
+            terms.append(self.tr("compartilhado com {0}").format(", ".join(row.shared_with)))
+        self.history_title.setText("  ·  ".join([title, *terms]))
 
     def _fit_to_totals(self) -> None:
         """Widen a column whose total does not fit (a whole clinic's Valor Total)."""

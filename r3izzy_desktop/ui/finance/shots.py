@@ -33,7 +33,7 @@ def package_report(ctx: ShotContext) -> QWidget:
     page = ctx.show_page("finance")
     _settle(ctx)
     window = page.open_report()
-    window.resize(1320, 820)
+    window.resize(1366, 768)  # a reception PC's screen
     ctx.opened.append(window)
     _settle(ctx)
     # Select the package with the richest history, so the lower table shows its story.

@@ -1,15 +1,66 @@
 """One package as the manual's list shows it: number, payment date, status badge, Valor
-total, Em aberto, "Sessões (saldo) 3 de 5", and the package's actions."""
+total, Em aberto, "Sessões (saldo) 3 de 5", and the package's actions; and its terms
+(R15-R17, R22): `vencido` / "vence em N dias" / "acabando" badges, "de <dono>" on a
+package shared with the patient whose list this is, and a line with the validity, the
+services covered and who else uses it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...core import users
+from ...core.clinic import PackageDefaults
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date
 from ..common.widgets import Card, StatusBadge, label
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("package_card", text)
+
+
+def due_text(days: int) -> str:
+    """ "vence hoje", "vence amanhã", "vence em 5 dias"."""
+    if days == 0:
+        return tr("vence hoje")
+    if days == 1:
+        return tr("vence amanhã")
+    return tr("vence em {0} dias").format(days)
+
+
+def term_badges(summary: PackageSummary, defaults: PackageDefaults) -> list[tuple[str, str]]:
+    """The alert badges a package shows (R15, R22), as (style status, text): `vencido`,
+    "vence em N dias" within the clinic's warning days, "acabando" at or below its
+    threshold. Never for a package that is not ativo or has no session left."""
+    if summary.status != "ativo" or summary.sessions_left <= 0:
+        return []
+    badges = []
+    if summary.expired:
+        badges.append(("vencido", tr("vencido")))
+    elif summary.expires_within(defaults.warning_days):
+        badges.append(("vencendo", due_text(summary.days_to_expiry)))
+    if summary.sessions_left <= defaults.ending_threshold:
+        badges.append(("acabando", tr("acabando")))
+    return badges
+
+
+def terms_line(summary: PackageSummary, viewer_id: int | None = None) -> str:
+    """ "Válido até 31/12/2026 · Só Método Bobath · Compartilhado com Pedro Souza": what
+    limits the package and who else uses it ("" when nothing does)."""
+    parts = []
+    if summary.valid_until is not None:
+        parts.append(tr("Válido até {0}").format(format_date(summary.valid_until)))
+    if summary.services:
+        parts.append(tr("Só {0}").format(", ".join(summary.services)))
+    others = [
+        name
+        for pid, name in zip(summary.shared_with_ids, summary.shared_with, strict=True)
+        if pid != viewer_id
+    ]
+    if others:
+        parts.append(tr("Compartilhado com {0}").format(", ".join(others)))
+    return "  ·  ".join(parts)
 
 
 class PackageCard(Card):
@@ -21,10 +72,20 @@ class PackageCard(Card):
     paid_sessions_requested = Signal(int)
     receipt_requested = Signal(int)
 
-    def __init__(self, summary: PackageSummary, parent: QWidget | None = None):
+    def __init__(
+        self,
+        summary: PackageSummary,
+        parent: QWidget | None = None,
+        *,
+        viewer_id: int | None = None,
+        defaults: PackageDefaults | None = None,
+    ):
+        """`viewer_id`: the patient whose list shows the card (a package of another owner
+        is marked "de <dono>"); `defaults`: the clinic's warning days and threshold."""
         super().__init__(parent)
         self.setProperty("packageCard", True)
         self.summary = summary
+        defaults = defaults or PackageDefaults()
         self.setAccessibleName(self.tr("Pacote No. {0}").format(summary.number))
         self.body.setContentsMargins(20, 16, 20, 14)
         self.body.setSpacing(10)
@@ -37,7 +98,17 @@ class PackageCard(Card):
         self.paid_on = label(format_date(summary.paid_on), "muted")
         self.paid_on.setToolTip(self.tr("Data de criação/pagamento"))
         top.addWidget(self.paid_on)
+        self.owner = label(tr("de {0}").format(summary.patient_name), "ownerTag")
+        self.owner.setToolTip(tr("Pacote compartilhado: o dono é {0}").format(summary.patient_name))
+        self.owner.setVisible(viewer_id is not None and viewer_id != summary.patient_id)
+        top.addWidget(self.owner)
         top.addStretch(1)
+        self.term_badges = []
+        for status, text in term_badges(summary, defaults):
+            badge = StatusBadge()
+            badge.set_status(status, text)
+            top.addWidget(badge)
+            self.term_badges.append(badge)
         self.badge = StatusBadge(summary.status)
         top.addWidget(self.badge)
         self.body.addLayout(top)
@@ -64,6 +135,10 @@ class PackageCard(Card):
             figures.setColumnMinimumWidth(column, 150)
         figures.setColumnStretch(4, 1)
         self.body.addLayout(figures)
+
+        self.terms = label(terms_line(summary, viewer_id), "termsLine", wrap=True)
+        self.terms.setVisible(bool(self.terms.text()))
+        self.body.addWidget(self.terms)
 
         if summary.notes:
             notes = label(summary.notes, "muted", wrap=True)

@@ -1,27 +1,33 @@
-"""The package form (manual 1 and 5): create a package, or change one.
+"""The package form (manual 1 and 5; SPEC §5.11): create a package, or change one.
 
-"Data de Criação/Pgto.", "Número total de sessões", "Total pago", "Preço por sessão"
-(read-only, live: "—" while the inputs are incomplete, never "NaN"), "Observações
-(opcional)"; editing adds the status. "← Voltar" discards (the database is untouched);
-"Criar pacote" / "Salvar alterações" saves, or shows the core's message under the field.
+"Pagamento": "Data de Criação/Pgto.", "Número total de sessões", "Total pago", "Preço por
+sessão" (read-only, live: "—" while the inputs are incomplete, never "NaN"); editing adds
+the status. "Validade e serviços": Validade (the clinic's default for a new package, or
+"Sem validade") and Serviços (all, or the ones ticked). "Compartilhar com": other
+patients whose sessions it may pay. "Observações (opcional)". Editing also offers
+"Transferir…" (a new owner). The groups scroll when the screen is short (1366×768).
+"← Voltar" discards (the database is untouched); "Criar pacote" / "Salvar alterações"
+saves, or shows the core's message under the field.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, QLocale, QRegularExpression, Qt
+from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QFrame,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,16 +39,15 @@ from ...core.ptbr import format_brl, format_money
 from ..common import messages
 from ..common.operations import run_op
 from ..common.widgets import FormField, MoneyEdit, StatusBadge, label
+from .dates import PT_BR, from_qdate, to_qdate
+from .terms_fields import ServicesField, ShareField, ValidityField
+from .transfer import TransferDialog
 
-PT_BR = QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil)
+__all__ = ["PT_BR", "PackageFormDialog", "from_qdate", "price_preview", "to_qdate"]
 
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
+# The tallest the dialog grows before its groups scroll: a 1366×768 screen, less the
+# taskbar and the window frame.
+MAX_HEIGHT = 690
 
 
 def price_preview(sessions_text: str, total: Decimal | None) -> str:
@@ -54,6 +59,16 @@ def price_preview(sessions_text: str, total: Decimal | None) -> str:
     if not 1 <= count <= MAX_SESSIONS:
         return "—"
     return format_brl(ledger.price_per_session(total, count))
+
+
+def _group(title: str) -> tuple[QGroupBox, QGridLayout]:
+    box = QGroupBox(title)
+    grid = QGridLayout(box)
+    grid.setHorizontalSpacing(16)
+    grid.setVerticalSpacing(10)
+    grid.setColumnStretch(0, 1)
+    grid.setColumnStretch(1, 1)
+    return box, grid
 
 
 class PackageFormDialog(QDialog):
@@ -69,16 +84,79 @@ class PackageFormDialog(QDialog):
         self.saved_id: int | None = None
         self.summary = packages.summary(package_id) if package_id is not None else None
         editing = self.summary is not None
+        # The owner: the package's (a shared package opened from a sibling's list is its
+        # owner's), or the patient a new one is created for; `new_owner` after "Transferir".
+        self.owner_id = self.summary.patient_id if editing else patient_id
+        self.new_owner: tuple[int, str] | None = None
         self.setWindowTitle(self.tr("Editar pacote") if editing else self.tr("Novo pacote"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(26, 22, 26, 20)
-        layout.setSpacing(14)
+        layout.setSpacing(12)
+        layout.addLayout(self._heading())
+
+        self._build_fields()
+        body = QWidget()
+        body.setObjectName("page")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.setSpacing(12)
+        column.addWidget(self._payment_group())
+        column.addWidget(self._terms_group())
+        column.addWidget(self._share_group())
+        column.addWidget(self.fields["notes"])
+        if editing and self.summary.sessions_used:
+            column.addWidget(
+                label(
+                    self.tr(
+                        "{0} de {1} sessões já foram usadas. Ao mudar sessões ou valor total, "
+                        "as sessões pagas recebem o novo valor médio."
+                    ).format(self.summary.sessions_used, self.summary.sessions_total),
+                    "muted",
+                    wrap=True,
+                )
+            )
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(body)
+        # Never narrower than the groups need: only the height scrolls.
+        self.scroll.setMinimumWidth(
+            body.minimumSizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width()
+        )
+        layout.addWidget(self.scroll, 1)
+
+        self.general_error = label("", "fieldError", wrap=True)
+        self.general_error.setVisible(False)
+        layout.addWidget(self.general_error)
+        layout.addLayout(self._buttons())
+
+        self.sessions.textChanged.connect(self.update_price)
+        self.total.textChanged.connect(self.update_price)
+        self.sessions.textEdited.connect(lambda _t: self.fields["sessions"].set_error(None))
+        self.total.textEdited.connect(lambda _t: self.fields["total"].set_error(None))
+        self.total.editingFinished.connect(self._check_total)
+        self.validity.changed.connect(self._validity_hint)
+        if editing:
+            self._load()
+        else:
+            self.validity.follow(from_qdate(self.paid_on.date()))
+            self.paid_on.dateChanged.connect(lambda day: self.validity.follow(from_qdate(day)))
+        self.update_price()
+        self._validity_hint()
+        self.sessions.setFocus()
+        body.adjustSize()
+        wanted = body.sizeHint().height() + 190
+        self.resize(max(self.minimumWidth(), body.sizeHint().width() + 60), min(wanted, MAX_HEIGHT))
+
+    # -- building -------------------------------------------------------------------------
+    def _heading(self) -> QHBoxLayout:
         heading = QHBoxLayout()
-        patient = clinic.get_patient(patient_id)
         titles = QVBoxLayout()
         titles.setSpacing(2)
+        editing = self.summary is not None
         titles.addWidget(
             label(
                 self.tr("Pacote No. {0}").format(self.summary.number)
@@ -87,12 +165,25 @@ class PackageFormDialog(QDialog):
                 "sectionTitle",
             )
         )
-        titles.addWidget(label(patient.name, "muted"))
+        owner = QHBoxLayout()
+        owner.setSpacing(10)
+        self.owner_label = label(clinic.get_patient(self.owner_id).name, "muted")
+        owner.addWidget(self.owner_label)
+        self.transfer_button = QPushButton(self.tr("Transferir…"))
+        self.transfer_button.setProperty("compact", True)
+        self.transfer_button.setAutoDefault(False)
+        self.transfer_button.setToolTip(self.tr("Passar este pacote para outro paciente"))
+        self.transfer_button.clicked.connect(self.choose_new_owner)
+        self.transfer_button.setVisible(editing)
+        owner.addWidget(self.transfer_button)
+        owner.addStretch(1)
+        titles.addLayout(owner)
         heading.addLayout(titles, 1)
         if editing:
             heading.addWidget(StatusBadge(self.summary.status), 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(heading)
+        return heading
 
+    def _build_fields(self) -> None:
         self.paid_on = QDateEdit()
         self.paid_on.setLocale(PT_BR)
         self.paid_on.setDisplayFormat("dd/MM/yyyy")
@@ -112,58 +203,63 @@ class PackageFormDialog(QDialog):
         self.price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.price.setAccessibleName(self.tr("Preço por sessão"))
         self.status = QComboBox()
+        self.validity = ValidityField()
+        self.services = ServicesField(self.summary.service_ids if self.summary else ())
+        shared = (
+            dict(zip(self.summary.shared_with_ids, self.summary.shared_with, strict=True))
+            if self.summary
+            else {}
+        )
+        self.share = ShareField(self.owner_id, shared)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Ex.: forma de pagamento, desconto combinado"))
-        self.notes.setFixedHeight(84)
+        self.notes.setFixedHeight(72)
         self.notes.setTabChangesFocus(True)
-
         self.fields = {
             "paid_on": FormField(self.tr("Data de Criação/Pgto."), self.paid_on),
             "sessions": FormField(self.tr("Número total de sessões"), self.sessions),
             "total": FormField(self.tr("Total pago"), self.total),
             "price": FormField(self.tr("Preço por sessão"), self.price),
             "status": FormField(self.tr("Status"), self.status),
+            "valid_until": FormField(self.tr("Validade"), self.validity, hint=" "),
+            "services": FormField(self.tr("Serviços"), self.services),
+            "shared_with": FormField(self.tr("Compartilhar com"), self.share),
             "notes": FormField(self.tr("Observações (opcional)"), self.notes),
         }
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(10)
+
+    def _payment_group(self) -> QGroupBox:
+        box, grid = _group(self.tr("Pagamento"))
         top = Qt.AlignmentFlag.AlignTop  # a message under one field never shifts its neighbour
         grid.addWidget(self.fields["paid_on"], 0, 0, top)
         grid.addWidget(self.fields["sessions"], 0, 1, top)
         grid.addWidget(self.fields["total"], 1, 0, top)
         grid.addWidget(self.fields["price"], 1, 1, top)
-        if editing:
+        if self.summary is not None:
             grid.addWidget(self.fields["status"], 2, 0, top)
         else:
             self.fields["status"].setVisible(False)
-        grid.addWidget(self.fields["notes"], 3, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
+        return box
 
-        if editing and self.summary.sessions_used:
-            layout.addWidget(
-                label(
-                    self.tr(
-                        "{0} de {1} sessões já foram usadas. Ao mudar sessões ou valor total, "
-                        "as sessões pagas recebem o novo valor médio."
-                    ).format(self.summary.sessions_used, self.summary.sessions_total),
-                    "muted",
-                    wrap=True,
-                )
-            )
-        self.general_error = label("", "fieldError", wrap=True)
-        self.general_error.setVisible(False)
-        layout.addWidget(self.general_error)
+    def _terms_group(self) -> QGroupBox:
+        box, grid = _group(self.tr("Validade e serviços"))
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.fields["valid_until"], 0, 0, top)
+        grid.addWidget(self.fields["services"], 0, 1, top)
+        return box
 
+    def _share_group(self) -> QGroupBox:
+        box, grid = _group(self.tr("Quem usa o pacote"))
+        grid.addWidget(self.fields["shared_with"], 0, 0, 1, 2)
+        return box
+
+    def _buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.back_button = QPushButton(self.tr("← Voltar"))
         self.back_button.setToolTip(self.tr("Descarta e volta à lista (Esc)"))
         self.back_button.setAutoDefault(False)
         self.back_button.clicked.connect(self.reject)
         self.save_button = QPushButton(
-            self.tr("Salvar alterações") if editing else self.tr("Criar pacote")
+            self.tr("Salvar alterações") if self.summary is not None else self.tr("Criar pacote")
         )
         self.save_button.setProperty("primary", True)
         self.save_button.setDefault(True)
@@ -171,17 +267,7 @@ class PackageFormDialog(QDialog):
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-
-        self.sessions.textChanged.connect(self.update_price)
-        self.total.textChanged.connect(self.update_price)
-        self.sessions.textEdited.connect(lambda _t: self.fields["sessions"].set_error(None))
-        self.total.textEdited.connect(lambda _t: self.fields["total"].set_error(None))
-        self.total.editingFinished.connect(self._check_total)
-        if editing:
-            self._load()
-        self.update_price()
-        self.sessions.setFocus()
+        return buttons
 
     @classmethod
     def ask(
@@ -200,6 +286,9 @@ class PackageFormDialog(QDialog):
         self.sessions.setText(str(summary.sessions_total))
         self.total.setText(format_money(summary.total))
         self.notes.setPlainText(summary.notes)
+        self.validity.set_value(summary.valid_until)
+        if summary.valid_until is None:
+            self.validity.set_suggested_day(clock.today())
         for status in ("ativo", "inativo", "finalizado"):
             self.status.addItem(self.tr(status), status)
         # "finalizado" follows from the figures: shown, never chosen.
@@ -215,6 +304,13 @@ class PackageFormDialog(QDialog):
                 )
             )
 
+    def _validity_hint(self) -> None:
+        self.fields["valid_until"].hint.setText(
+            self.tr("O pacote vale até as sessões acabarem.")
+            if self.validity.value() is None
+            else self.tr("Sessões depois deste dia não podem ser pagas com o pacote.")
+        )
+
     def update_price(self) -> None:
         self.price.setText(price_preview(self.sessions.text(), self.total.value()))
 
@@ -222,26 +318,61 @@ class PackageFormDialog(QDialog):
         if self.total.text().strip():
             self.fields["total"].set_error(self.total.error())
 
+    def choose_new_owner(self) -> None:
+        """ "Transferir…": the new owner, saved with the other changes."""
+        if self.summary is None:
+            return
+        current = self.new_owner[0] if self.new_owner else self.owner_id
+        chosen = TransferDialog.ask(self, self.summary.number, current)
+        if chosen is None:
+            return
+        self.new_owner = None if chosen[0] == self.owner_id else chosen
+        name = chosen[1]
+        self.owner_label.setText(
+            self.tr("Será transferido para {0} ao salvar").format(name) if self.new_owner else name
+        )
+        self.share.set_owner(chosen[0])
+
     def save(self) -> None:
         """Create or change the package through the core; on a refusal, say why inline."""
         for field in self.fields.values():
             field.set_error(None)
         self.general_error.setVisible(False)
+        services_error = self.services.error()
+        if services_error:
+            self.fields["services"].set_error(services_error)
+            return
         sessions_text = self.sessions.text().strip()
         sessions: int | str = int(sessions_text) if sessions_text.isdigit() else sessions_text
         total = self.total.value()
         total_value: Decimal | str = total if total is not None else self.total.text()
+        terms = {
+            "valid_until": self.validity.value(),
+            "services": self.services.value(),
+            "shared_with": self.share.value(),
+        }
         paid_on = from_qdate(self.paid_on.date())
         notes = self.notes.toPlainText()
         if self.summary is None:
 
             def save():
                 return packages.create_package(
-                    self.patient_id, sessions, total_value, paid_on=paid_on, notes=notes
+                    self.patient_id, sessions, total_value, paid_on=paid_on, notes=notes, **terms
                 )
         else:
             chosen = self.status.currentData()
             summary = self.summary
+            if self.new_owner is not None and not messages.confirm(
+                self,
+                self.tr("Transferir pacote"),
+                self.tr(
+                    "O pacote No. {0} passa de {1} para {2}, com o saldo que tem. As sessões "
+                    "já pagas continuam pagas."
+                ).format(summary.number, summary.patient_name, self.new_owner[1]),
+                confirm_text=self.tr("Transferir e salvar"),
+            ):
+                return
+            owner = {"patient": self.new_owner[0]} if self.new_owner else {}
 
             def save():
                 return packages.edit_package(
@@ -252,6 +383,8 @@ class PackageFormDialog(QDialog):
                     notes=notes,
                     status=None if chosen == summary.status else chosen,
                     expected_version=summary.version,
+                    **terms,
+                    **owner,
                 )
 
         saved = run_op(self, save, failed=self._refused)
@@ -270,6 +403,7 @@ class PackageFormDialog(QDialog):
         field = self.fields.get(error.field or "")
         if field is not None and field.isVisibleTo(self):
             field.set_error(str(error))
+            self.scroll.ensureWidgetVisible(field)
             field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.general_error.setText(str(error))

@@ -49,6 +49,7 @@ class PackageListPage(QWidget):
         self.cards: list[PackageCard] = []
         self._pending: list = []  # summaries whose cards are still to be built
         self._generation = 0
+        self._defaults = clinic.PackageDefaults()  # the clinic's warning days, read on reload
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 12, 32, 0)
@@ -119,7 +120,9 @@ class PackageListPage(QWidget):
         if self.patient_id is None:
             return
         patient = clinic.get_patient(self.patient_id)
+        # The patient's own packages and those shared with them (R17), each card marked.
         rows = packages.list_packages(self.patient_id, status=self.status())
+        self._defaults = clinic.package_defaults()
         self.header.title.setText(self.tr("Pacotes de {0}").format(patient.name))
         self.header.set_subtitle(
             self.tr("Nenhum pacote")
@@ -160,7 +163,7 @@ class PackageListPage(QWidget):
     def _add_cards(self, count: int) -> None:
         batch, self._pending = self._pending[:count], self._pending[count:]
         for summary in batch:
-            card = PackageCard(summary)
+            card = PackageCard(summary, viewer_id=self.patient_id, defaults=self._defaults)
             card.edit_requested.connect(self.edit_package)
             card.history_requested.connect(self.show_history)
             card.pay_requested.connect(self.pay_sessions)

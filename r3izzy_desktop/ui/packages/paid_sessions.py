@@ -28,13 +28,18 @@ REMOVE_COLUMN = 5
 BUTTON_ROW_HEIGHT = 42
 
 
-def paid_session_columns() -> list[Column[PaidSession]]:
+def paid_session_columns(owner_id: int | None = None) -> list[Column[PaidSession]]:
+    """The table's columns; a session of a patient the package is shared with (not
+    `owner_id`, R17) shows that patient's name after its time."""
+
+    def when(row: PaidSession) -> str:
+        text = f"{format_weekday_date(row.starts_at)} {row.starts_at:%H:%M}"
+        if owner_id is not None and row.patient_id != owner_id:
+            text += f" · {row.patient_name}"
+        return text
+
     return [
-        Column(
-            "Sessão",
-            lambda r: f"{format_weekday_date(r.starts_at)} {r.starts_at:%H:%M}",
-            sort_key=lambda r: r.starts_at,
-        ),
+        Column("Sessão", when, sort_key=lambda r: r.starts_at),
         Column("Serviço", lambda r: r.service_name),
         Column("Presença", lambda r: ATTENDANCE_LABELS.get(r.attendance, r.attendance)),
         Column("Pago em", lambda r: format_date(r.paid_on), sort_key=lambda r: r.paid_on),
@@ -71,7 +76,10 @@ class PaidSessionsDialog(QDialog):
         self.figures = label("", "muted", wrap=True)
         layout.addWidget(self.figures)
 
-        self.model: RowTableModel[PaidSession] = RowTableModel(paid_session_columns(), parent=self)
+        owner = packages.summary(package_id).patient_id
+        self.model: RowTableModel[PaidSession] = RowTableModel(
+            paid_session_columns(owner), parent=self
+        )
         # Taller rows: each holds a "Remover" button.
         self.table = make_table(self.model, row_height=BUTTON_ROW_HEIGHT)
         header = self.table.horizontalHeader()

@@ -32,15 +32,18 @@ from ..common import messages
 from ..common.operations import run_op
 from ..common.widgets import label
 from . import pay_flow
-from .form import PT_BR, from_qdate, to_qdate
+from .dates import PT_BR, from_qdate, to_qdate
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 1
 MONTHS_BEFORE, MONTHS_AFTER = 12, 6
 
 
-def session_label(session) -> str:
-    """ "17/6 12:00 Método Therasuite", as the manual lists open sessions."""
+def session_label(session, owner_id: int | None = None) -> str:
+    """ "17/6 12:00 Método Therasuite", as the manual lists open sessions; a session of
+    another patient the package is shared with (R17) ends with their name."""
     text = f"{format_session_label(session.starts_at)} {session.service.name}"
+    if owner_id is not None and session.patient_id != owner_id:
+        text += f" · {session.patient.name}"
     if session.attendance == "falta":
         text += " (falta)"
     return text
@@ -218,7 +221,7 @@ class PaySessionsDialog(QDialog):
             for session in packages.open_sessions_for(
                 self.package_id, start, end, self.service.currentData()
             ):
-                item = QListWidgetItem(session_label(session))
+                item = QListWidgetItem(session_label(session, self.summary.patient_id))
                 item.setData(SESSION_ROLE, session.id)
                 item.setToolTip(self.tr("Valor da sessão: {0}").format(format_brl(session.price)))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -297,7 +300,7 @@ class PaySessionsDialog(QDialog):
                 return
             preview = read.value
             lines = "\n".join(
-                f"•  {session_label(session)}  →  {format_brl(amount)}"
+                f"•  {session_label(session, self.summary.patient_id)}  →  {format_brl(amount)}"
                 for session, amount in preview
             )
             left = self.summary.sessions_left - len(ids)

@@ -1,5 +1,7 @@
-"""Screenshots of a patient's packages: the list, the form, the history, paying existing
-sessions (with its price-adjustment and not-enough-sessions dialogs) and the paid sessions."""
+"""Screenshots of a patient's packages: the list (also a sibling's, with the family's shared
+package and a vencido one), the form (new, and editing a shared package's terms), the
+transfer, the history, paying existing sessions (with its price-adjustment and
+not-enough-sessions dialogs) and the paid sessions."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from .history import HistoryDialog
 from .paid_sessions import PaidSessionsDialog
 from .pay_flow import NotEnoughSessionsDialog, PriceAdjustmentDialog
 from .pay_sessions import PaySessionsDialog
+from .transfer import TransferDialog
 
 
 def _all_packages() -> list[packages.PackageSummary]:
@@ -41,12 +44,54 @@ def package_list(ctx: ShotContext) -> QWidget:
     return ctx.window
 
 
+def _shared_package() -> tuple[int, packages.PackageSummary]:
+    """(a patient, a package of another owner shared with them): the demo's siblings."""
+    for row in _all_packages():
+        if row.shared_with_ids:
+            return row.shared_with_ids[0], row
+    raise RuntimeError("the demo has no shared package for this shot")
+
+
+@shot("package_list_shared.png")
+def package_list_shared(ctx: ShotContext) -> QWidget:
+    area = ctx.show_page("patients")
+    sibling, _package = _shared_package()
+    area.open_packages(sibling)
+    return ctx.window
+
+
 @shot("package_form.png")
 def package_form(ctx: ShotContext) -> QWidget:
     dialog = PackageFormDialog(showcase_patient(), parent=ctx.window)
     dialog.sessions.setText("5")
     dialog.total.setText("1.000,00")
     dialog.notes.setPlainText("Pagamento via Pix")
+    return ctx.dialog(dialog)
+
+
+@shot("package_form_terms.png")
+def package_form_terms(ctx: ShotContext) -> QWidget:
+    """Editing the family's package: a validity, one service ticked, shared with the
+    sibling (scrolled to its groups)."""
+    _sibling, package = _shared_package()
+    dialog = PackageFormDialog(package.patient_id, package.id, ctx.window)
+    dialog.validity.no_limit.setChecked(False)
+    dialog.validity.date.setDate(dialog.validity.date.date().addMonths(3))
+    dialog.services.some.setChecked(True)
+    dialog.services.items()[0].setCheckState(Qt.CheckState.Checked)
+    shown = ctx.dialog(dialog)
+    dialog.scroll.ensureWidgetVisible(dialog.fields["shared_with"])
+    ctx.settle()
+    return shown
+
+
+@shot("package_transfer.png")
+def package_transfer(ctx: ShotContext) -> QWidget:
+    _sibling, package = _shared_package()
+    dialog = TransferDialog(package.number, package.patient_id, ctx.window)
+    dialog.patients.search.setText(package.patient_name.split()[-1])
+    if dialog.patients.items():
+        dialog.patients.list.setCurrentRow(0)
     return ctx.dialog(dialog)
 
 

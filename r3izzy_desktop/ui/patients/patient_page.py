@@ -1,5 +1,6 @@
-"""The patient page (manual 1): the patient's data, a summary of the active packages, the
-**Pacotes** button, and the "Agenda do paciente" area where the calendar plugs in."""
+"""The patient page (manual 1): the patient's data, a summary of the active packages (their
+own and those shared with them, R17, with the alert badges of R15/R22), the **Pacotes**
+button, and the "Agenda do paciente" area where the calendar plugs in."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_date
 from ..common.widgets import Card, PageHeader, StatusBadge, icon, label
+from ..packages.card import term_badges
 from . import privacy
 from .form import PatientFormDialog
 
@@ -108,6 +110,8 @@ class PatientPage(QWidget):
         self.open_amount = self._figure(figures, self.tr("Em aberto"))
         figures.addStretch(1)
         self.packages_card.body.addLayout(figures)
+        self.shared_note = label("", "muted", wrap=True)
+        self.packages_card.body.addWidget(self.shared_note)
         self.package_lines = QVBoxLayout()
         self.package_lines.setSpacing(6)
         self.packages_card.body.addLayout(self.package_lines)
@@ -227,8 +231,19 @@ class PatientPage(QWidget):
         self.active_count.setText(str(totals.packages))
         self.sessions_left.setText(str(totals.sessions_left))
         self.open_amount.setText(format_brl(totals.open_amount))
+        self.shared_note.setText(
+            ""
+            if not totals.shared
+            else self.tr("Inclui 1 pacote compartilhado por outro paciente.")
+            if totals.shared == 1
+            else self.tr("Inclui {0} pacotes compartilhados por outros pacientes.").format(
+                totals.shared
+            )
+        )
+        self.shared_note.setVisible(bool(totals.shared))
         _clear(self.package_lines)
         active = packages.list_packages(self.patient_id, status="ativo")
+        defaults = clinic.package_defaults()
         if not active:
             self.package_lines.addWidget(
                 label(
@@ -241,7 +256,13 @@ class PatientPage(QWidget):
             line = QHBoxLayout()
             line.setSpacing(10)
             line.addWidget(StatusBadge(summary.status))
+            for status, text in term_badges(summary, defaults):
+                badge = StatusBadge()
+                badge.set_status(status, text)
+                line.addWidget(badge)
             line.addWidget(label(self.tr("No. {0}").format(summary.number), "fieldLabel"))
+            if summary.patient_id != self.patient_id:
+                line.addWidget(label(self.tr("de {0}").format(summary.patient_name), "ownerTag"))
             line.addWidget(
                 label(
                     self.tr("{0} de {1} sessões  ·  {2} em aberto").format(

@@ -22,6 +22,7 @@ def default_tabs() -> list[tuple[str, TabFactory]]:
     from .catalog_tabs import LocationsTab, ProfessionalsTab, ServicesTab
     from .clinic_tab import ClinicTab
     from .database_tab import DatabaseSection
+    from .packages_tab import PackagesTab
     from .users_tab import UsersTab
 
     tabs: list[tuple[str, TabFactory]] = [
@@ -29,6 +30,7 @@ def default_tabs() -> list[tuple[str, TabFactory]]:
         ("Locais", LocationsTab),
         ("Profissionais", ProfessionalsTab),
         ("Clínica", ClinicTab),
+        ("Pacotes", PackagesTab),
         ("Backups", BackupsSection),
         ("Banco de dados", DatabaseSection),
         ("Usuários", UsersTab),
@@ -69,7 +71,7 @@ class SettingsPage(QWidget):
         layout.addWidget(
             PageHeader(
                 self.tr("Configurações"),
-                self.tr("Serviços, locais, profissionais e os dados da clínica."),
+                self.tr("Serviços, locais, profissionais, os dados da clínica e os pacotes."),
             )
         )
         self.tab_widget = QTabWidget()

@@ -1,5 +1,6 @@
 """The main window: a navigation rail (Pacientes, Agenda, Receitas, Gestão Financeira,
-Configurações) and one page at a time. It remembers its size and position.
+Configurações) and one page at a time. It remembers its size and position. Beside
+"Gestão Financeira" the rail shows how many package alerts there are (R22).
 
 With users (R23) the rail names who is logged in and offers "Trocar usuário"; a page the
 role does not use is not offered (Gestão Financeira for recepção, Configurações for all
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
 
         rail = QWidget()
-        rail.setFixedWidth(220)
+        rail.setFixedWidth(236)  # room for "Gestão Financeira (12)" in bold (set_count)
         rail.setStyleSheet("background: #ffffff;")
         rail_layout = QVBoxLayout(rail)
         rail_layout.setContentsMargins(0, 0, 0, 0)
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setAccessibleName("Navegação")
+        # A count beside a name (set_count) never brings a scroll bar to the rail.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for spec in self._specs:
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -178,9 +181,11 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.nav.setCurrentRow(0)
         # Another PC changed the data: the visible page reloads within seconds.
+        from .alert_count import AlertCount
         from .live_refresh import LiveRefresh
 
         self.live_refresh = LiveRefresh(self)
+        self.alert_count = AlertCount(self)
         from .lock import SessionLock
 
         self.lock = SessionLock(self, users.lock_minutes())
@@ -205,13 +210,17 @@ class MainWindow(QMainWindow):
 
     # -- pages ----------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
-        """The page for `key`, built on first use (nothing waits at start-up)."""
+        """The page for `key`, built on first use (nothing waits at start-up). A page with
+        a `nav_count(int)` signal has its count shown beside its name in the rail."""
         if key not in self._pages:
             spec = next(s for s in self._specs if s.key == key)
             widget = spec.factory()
             replaced = getattr(widget, "data_replaced", None)
             if replaced is not None:
                 replaced.connect(self.data_replaced)
+            counted = getattr(widget, "nav_count", None)
+            if counted is not None:
+                counted.connect(lambda count, key=key: self.set_count(key, count))
             self._pages[key] = widget
             self.stack.addWidget(widget)
         return self._pages[key]
@@ -224,6 +233,25 @@ class MainWindow(QMainWindow):
 
     def current_key(self) -> str:
         return self._specs[self.nav.currentRow()].key
+
+    def set_count(self, key: str, count: int) -> None:
+        """Show `count` beside the page's name in the rail ("Gestão Financeira (3)"); 0
+        shows the name alone."""
+        keys = [spec.key for spec in self._specs]
+        if key not in keys:
+            return
+        spec = self._specs[keys.index(key)]
+        item = self.nav.item(keys.index(key))
+        item.setText(f"{spec.title} ({count})" if count else spec.title)
+        item.setToolTip(
+            (f"{count} aviso de pacote" if count == 1 else f"{count} avisos de pacotes")
+            if count
+            else ""
+        )
+
+    def nav_text(self, key: str) -> str:
+        keys = [spec.key for spec in self._specs]
+        return self.nav.item(keys.index(key)).text()
 
     def _on_nav(self, row: int) -> None:
         if row < 0:
@@ -258,6 +286,7 @@ class MainWindow(QMainWindow):
         QSettings().setValue(self.SETTINGS_GEOMETRY, self.saveGeometry())
         self.live_refresh.stop()
         self.lock.stop()
+        self.alert_count.stop()
         for widget in self._pages.values():
             closing = getattr(widget, "window_closing", None)
             if callable(closing):

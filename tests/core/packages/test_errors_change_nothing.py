@@ -10,7 +10,7 @@ import pytest
 
 from r3izzy_desktop.core import agenda, clinic, packages, payments
 from r3izzy_desktop.core.errors import DomainError
-from r3izzy_desktop.core.packages import operations
+from r3izzy_desktop.core.packages import lines
 from tests.helpers.snapshot import db_snapshot
 
 D = Decimal
@@ -44,6 +44,19 @@ def world(patient, other_patient, service, make_session, make_package):
     agenda.set_attendance(w["excused"], "falta_justificada")
     w["foreign"] = make_session(9, 10, patient=other_patient)
     w["odd_price"] = make_session(10, 10, price=D("99.00"))
+    # Terms (R15-R17): valid until 20/04, Método Bobath only, shared with Bruno Lima.
+    w["other_service"] = clinic.add_service("Método Therasuite", price=D("250.00"))
+    w["third"] = clinic.add_patient("Carla Dias")
+    w["limited"] = make_package(
+        sessions=4,
+        total="1000.00",
+        valid_until=date(2025, 4, 20),
+        services=[service],
+        shared_with=[other_patient],
+    )
+    w["late"] = make_session(21, 10)
+    w["uncovered"] = agenda.schedule(patient, w["other_service"], datetime(2025, 4, 11, 10))
+    w["thirds"] = make_session(12, 10, patient=w["third"])
     return w
 
 
@@ -76,6 +89,22 @@ FAILING_CALLS = {
     "pay: unknown session": lambda w: packages.pay_sessions(w["pkg"], [w["open"], 424242]),
     "pay: unknown package": lambda w: packages.pay_sessions(424242, [w["open"]]),
     "pay: stale": lambda w: packages.pay_sessions(w["pkg"], [w["open"]], expected_version=0),
+    "pay: after the validity": lambda w: packages.pay_sessions(w["limited"], [w["late"]]),
+    "pay: service not covered": lambda w: packages.pay_sessions(
+        w["limited"], [w["foreign"], w["uncovered"]], accept_price_adjustment=True
+    ),
+    "pay: not shared with": lambda w: packages.pay_sessions(
+        w["limited"], [w["foreign"], w["thirds"]], accept_price_adjustment=True
+    ),
+    "create: unknown service": lambda w: packages.create_package(
+        w["patient"], 2, D("10"), services=[424242]
+    ),
+    "create: unknown sharer": lambda w: packages.create_package(
+        w["patient"], 2, D("10"), shared_with=[424242]
+    ),
+    "create: bad validity": lambda w: packages.create_package(
+        w["patient"], 2, D("10"), valid_until="31/13/2025"
+    ),
     # packages.refund_session
     "refund: unpaid": lambda w: packages.refund_session(w["open"]),
     "refund: manual": lambda w: packages.refund_session(w["manual"]),
@@ -89,6 +118,14 @@ FAILING_CALLS = {
     "edit: three decimals": lambda w: packages.edit_package(w["pkg"], total=D("5.555")),
     "edit: bad date": lambda w: packages.edit_package(w["pkg"], paid_on="32/01/2025"),
     "edit: stale": lambda w: packages.edit_package(w["pkg"], notes="y", expected_version=0),
+    "edit: unknown sharer": lambda w: packages.edit_package(
+        w["limited"], valid_until=None, shared_with=[w["other"], 424242]
+    ),
+    "edit: unknown new owner": lambda w: packages.edit_package(
+        w["limited"], services=None, patient=424242
+    ),
+    "edit: unknown service": lambda w: packages.edit_package(w["limited"], services=[424242]),
+    "edit: bad validity": lambda w: packages.edit_package(w["limited"], valid_until="x"),
     # agenda
     "attendance: unknown": lambda w: agenda.set_attendance(w["open"], "sumiu"),
     "attendance: deleted": lambda w: agenda.set_attendance(w["deleted"], "falta_justificada"),
@@ -117,6 +154,12 @@ FAILING_CALLS = {
     # clinic
     "patient: no name": lambda w: clinic.add_patient("   "),
     "service: float price": lambda w: clinic.add_service("Fono", price=80.0),
+    "defaults: unknown field in the template": lambda w: clinic.set_package_defaults(
+        validity_months=6, message_template="{preço}"
+    ),
+    "defaults: too many months": lambda w: clinic.set_package_defaults(
+        warning_days=5, validity_months=500
+    ),
 }
 
 
@@ -132,7 +175,7 @@ def test_a_failing_call_changes_nothing(world, name):
 
 def test_a_failure_after_some_debits_were_written_undoes_them(world, monkeypatch):
     """pay_sessions writes debit after debit; a failure on the second must undo the first."""
-    real_record = operations._record
+    real_record = lines.record
     written = []
 
     def failing_record(row, kind, note, **kwargs):
@@ -141,7 +184,7 @@ def test_a_failure_after_some_debits_were_written_undoes_them(world, monkeypatch
             raise DomainError("falha simulada no meio da operação")
         return real_record(row, kind, note, **kwargs)
 
-    monkeypatch.setattr(operations, "_record", failing_record)
+    monkeypatch.setattr(lines, "record", failing_record)
     before = db_snapshot()
     with pytest.raises(DomainError):
         packages.pay_sessions(
@@ -153,13 +196,13 @@ def test_a_failure_after_some_debits_were_written_undoes_them(world, monkeypatch
 
 def test_a_failure_after_the_credit_undoes_the_delete(world, monkeypatch):
     """delete_session credits the debit, then marks the session: all or nothing."""
-    real_record = operations._record
+    real_record = lines.record
 
     def failing_record(row, kind, note, **kwargs):
         real_record(row, kind, note, **kwargs)
         raise DomainError("falha simulada depois do crédito")
 
-    monkeypatch.setattr(operations, "_record", failing_record)
+    monkeypatch.setattr(lines, "record", failing_record)
     before = db_snapshot()
     with pytest.raises(DomainError):
         agenda.delete_session(world["debited"])
@@ -170,7 +213,7 @@ def test_a_failure_in_an_edit_undoes_the_repricing(world, monkeypatch):
     def failing_record(*args, **kwargs):
         raise DomainError("falha simulada ao gravar o histórico")
 
-    monkeypatch.setattr(operations, "_record", failing_record)
+    monkeypatch.setattr(lines, "record", failing_record)
     before = db_snapshot()
     with pytest.raises(DomainError):
         packages.edit_package(world["pkg"], total=D("1200.00"), paid_on=date(2025, 1, 1))

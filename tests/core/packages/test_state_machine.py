@@ -1,13 +1,17 @@
-"""A Hypothesis state machine over random sequences of package operations (issue 2, item 8).
+"""A Hypothesis state machine over random sequences of package operations (issue 2, item 8;
+issue 16: validity, services, sharing and transfers).
 
 Every step runs one core operation on a small clinic of three patients. A step that fails
 must fail with a DomainError and leave every table as it was. The machine keeps its own
-picture of who paid each session and predicts which calls must fail; after every step it
-checks the package invariants, replays each history (R9) and runs the integrity check (R14).
+picture of who paid each session and of each package's terms (owner, validity, services,
+sharing), predicts which calls must fail (R6, extended: the order of the checks) and what
+the packages offer for a session (R10, extended); after every step it checks the package
+invariants, replays each history (R9) and runs the integrity check (R14).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,14 +28,16 @@ from hypothesis.stateful import (
 )
 from peewee import JOIN
 
-from r3izzy_desktop.core import agenda, clinic, integrity, packages, payments
+from r3izzy_desktop.core import agenda, clinic, clock, integrity, packages, payments, ptbr
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import (
     AlreadyPaid,
     DomainError,
     NotEnoughSessions,
+    PackageExpired,
     PackageNotActive,
     PriceMismatch,
+    ServiceNotCovered,
     ValidationError,
 )
 from r3izzy_desktop.core.packages import ledger
@@ -65,18 +71,37 @@ def pick(items: list, i: int):
     return items[i % len(items)]
 
 
+UNSET = packages.UNSET
+# The validity choices: none, days within the sessions' April, a day after them all.
+VALIDITIES = [None, date(2025, 4, 2), date(2025, 4, 3), date(2025, 12, 31)]
+# Which services (by index) / patients (by index) a package is limited to / shared with.
+SERVICE_CHOICES = [(), (0,), (1,), (0, 1)]
+SHARE_CHOICES = [(), (0,), (1,), (2,), (0, 1), (1, 2)]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The machine's own picture of a package's terms (ids)."""
+
+    owner: int
+    valid_until: date | None
+    services: frozenset[int]
+    shared: frozenset[int]
+
+
 class PackageMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         # A fresh database on the selected backend (SQLite in memory, or a PostgreSQL schema).
         self._database = pg.database_for_test()
         open_database(self._database.__enter__())
-        self.patients = [clinic.add_patient(name) for name in ("Ana", "Bruno")]
+        self.patients = [clinic.add_patient(name) for name in ("Ana", "Bruno", "Carla")]
         self.services = [
             clinic.add_service("Método Bobath", price=D("250.00")),
             clinic.add_service("Método Therasuite", price=D("333.33")),
         ]
         self.packages: list[int] = []
+        self.terms: dict[int, Terms] = {}  # package id -> its terms
         self.sessions: list[int] = []
         self.paid_by: dict[int, int | str] = {}  # session id -> package id or MANUAL
         self.deleted: set[int] = set()
@@ -98,6 +123,8 @@ class PackageMachine(RuleBasedStateMachine):
             assert db_snapshot() == before, f"{type(error).__name__} changed the database"
             assert expected_error is not None, f"unexpected {type(error).__name__}: {error}"
             assert isinstance(error, expected_error), (type(error), expected_error, str(error))
+            if expected_error is ValidationError:  # not its subclass of R16
+                assert not isinstance(error, ServiceNotCovered), str(error)
             return None
         assert expected_error is None, f"expected {expected_error.__name__}, got success"
         return result
@@ -114,32 +141,65 @@ class PackageMachine(RuleBasedStateMachine):
         sizes=st.lists(st.integers(1, 5), min_size=2, max_size=2),
         totals=st.lists(valid_total, min_size=2, max_size=2),
         days=st.lists(st.integers(1, 4), min_size=3, max_size=6),
+        family=st.booleans(),
     )
-    def a_package_and_sessions_for_each_patient(self, sizes, totals, days):
-        for patient, size, total in zip(self.patients, sizes, totals, strict=True):
+    def a_package_and_sessions_for_each_patient(self, sizes, totals, days, family):
+        """A package for Ana and one for Bruno (Ana's shared with her siblings Bruno and
+        Carla when `family`), and sessions of all three."""
+        for n, (patient, size, total) in enumerate(zip(self.patients, sizes, totals, strict=False)):
             total = max(total, CENT * size)  # at least R$ 0,01 per session
-            self.packages.append(packages.create_package(patient, size, total).id)
+            shared = self.patients[1:] if family and n == 0 else []
+            pkg = packages.create_package(patient, size, total, shared_with=shared)
+            self.packages.append(pkg.id)
+            self.terms[pkg.id] = Terms(
+                patient.id, None, frozenset(), frozenset(p.id for p in shared)
+            )
         for n, day in enumerate(days):
             session = agenda.schedule(
-                self.patients[n % 2], self.services[n % 2], datetime(2025, 4, day, 9 + n % 2)
+                self.patients[n % 3], self.services[n % 2], datetime(2025, 4, day, 9 + n % 2)
             )
             self.sessions.append(session.id)
 
-    @rule(who=index, sessions=small_sessions, total=any_total, notes=st.sampled_from(["", "x"]))
-    def create(self, who, sessions, total, notes):
+    @rule(
+        who=index,
+        sessions=small_sessions,
+        total=any_total,
+        notes=st.sampled_from(["", "x"]),
+        valid=st.sampled_from([UNSET, *VALIDITIES]),
+        services=st.sampled_from(SERVICE_CHOICES),
+        shared=st.sampled_from(SHARE_CHOICES),
+    )
+    def create(self, who, sessions, total, notes, valid, services, shared):
+        valid_until = valid
         valid_total_given = isinstance(total, Decimal) and D("0") < total <= D("9999999.99")
         valid_total_given = valid_total_given and total == total.quantize(CENT)
         valid = 1 <= sessions <= 999 and (valid_total_given or total == "1.000,00")
         if valid:  # at least R$ 0,01 per session
             valid = (D("1000.00") if total == "1.000,00" else total) >= CENT * sessions
+        owner = pick(self.patients, who)
+        # The owner, when listed in "compartilhado com", is left out.
+        shared_ids = frozenset(self.patients[i].id for i in shared) - {owner.id}
+        terms = {} if valid_until is UNSET else {"valid_until": valid_until}
         pkg = self.attempt(
             lambda: packages.create_package(
-                pick(self.patients, who), sessions=sessions, total=total, notes=notes
+                owner,
+                sessions=sessions,
+                total=total,
+                notes=notes,
+                services=[self.services[i] for i in services],
+                shared_with=[self.patients[i] for i in shared],
+                **terms,
             ),
             None if valid else ValidationError,
         )
         if pkg is not None:
             self.packages.append(pkg.id)
+            self.terms[pkg.id] = Terms(
+                owner.id,
+                None if valid_until is UNSET else valid_until,  # a new clinic: sem validade
+                frozenset(self.services[i].id for i in services),
+                shared_ids,
+            )
 
     @rule(
         who=index,
@@ -173,42 +233,78 @@ class PackageMachine(RuleBasedStateMachine):
     @rule(
         pkg=index,
         chosen=st.lists(index, min_size=1, max_size=4),
-        aim=st.sampled_from(["payable", "payable", "own", "anyone"]),
+        aim=st.sampled_from(["payable", "payable", "own", "sharer", "sharer", "anyone"]),
         active_only=st.booleans(),
         accept=st.sampled_from([True, True, False]),
     )
     def pay(self, pkg, chosen, aim, active_only, accept):
         ativos = [p.id for p in Package.select().where(Package.status == "ativo")]
         package = Package.get_by_id(pick(ativos if active_only and ativos else self.packages, pkg))
+        terms = self.terms[package.id]
+        users = [terms.owner, *sorted(terms.shared)]
         own = [
             sid
             for (sid,) in Session.select(Session.id)
-            .where(Session.patient == package.patient_id)
+            .where(Session.patient.in_(users))
+            .order_by(Session.id)
+            .tuples()
+        ]
+        sharers = [
+            sid
+            for (sid,) in Session.select(Session.id)
+            .where(Session.patient.in_(sorted(terms.shared)))
             .order_by(Session.id)
             .tuples()
         ]
         pool = {
             "payable": [sid for sid in own if self.payable(sid)],
             "own": own,
+            "sharer": [sid for sid in sharers if self.payable(sid)],
             "anyone": self.sessions,
         }[aim] or self.sessions
         ids = list(dict.fromkeys(pick(pool, i) for i in chosen))
         rows = [Session.get_by_id(i) for i in ids]
         expected = self.expected_pay_error(package, rows, accept)
+        history_before = PackageEvent.select().where(PackageEvent.package == package.id).count()
         if self.attempt(lambda: packages.pay_sessions(package.id, ids, accept), expected):
             for i in ids:
                 self.paid_by[i] = package.id
+            self.check_debit_notes(package.id, history_before, rows, terms)
+
+    def check_debit_notes(self, package_id: int, before: int, rows: list[Session], terms):
+        """Each debit's note, in chronological order; a sharer's session names them (R17)."""
+        lines = list(
+            PackageEvent.select()
+            .where(PackageEvent.package == package_id)
+            .order_by(PackageEvent.id)
+            .offset(before)
+        )
+        names = {p.id: p.name for p in self.patients}
+        expected = [
+            f"Debitada pela sessão {row.starts_at:%d/%m %H:%M}"
+            + ("" if row.patient_id == terms.owner else f" ({names[row.patient_id]})")
+            for row in sorted(rows, key=lambda s: (s.starts_at, s.id))
+        ]
+        assert [line.note for line in lines] == expected
 
     def expected_pay_error(self, package: Package, rows: list[Session], accept: bool):
+        """R6, extended: the status; then session by session in chronological order the
+        first failure: paid, not the owner's nor a sharer's / deleted / justified absence,
+        service not covered, after the last valid day; then the count; then the prices."""
         if package.status != "ativo":
             return PackageNotActive
-        for row in rows:
+        terms = self.terms[package.id]
+        for row in sorted(rows, key=lambda s: (s.starts_at, s.id)):
             if row.id in self.paid_by:
                 return AlreadyPaid
             if row.id in self.deleted or row.id in self.excused:
                 return ValidationError
-            if row.patient_id != package.patient_id:
+            if row.patient_id != terms.owner and row.patient_id not in terms.shared:
                 return ValidationError
+            if terms.services and row.service_id not in terms.services:
+                return ServiceNotCovered
+            if terms.valid_until is not None and row.starts_at.date() > terms.valid_until:
+                return PackageExpired
         left = package.sessions_total - package.sessions_used
         if len(rows) > left:
             return NotEnoughSessions
@@ -273,9 +369,14 @@ class PackageMachine(RuleBasedStateMachine):
         status=st.sampled_from([None, None, "ativo", "inativo", "finalizado", "pausado"]),
         notes=st.sampled_from([None, "", "obs"]),
         paid_on=st.sampled_from([None, date(2025, 1, 1), date(2025, 5, 2)]),
+        owner=st.sampled_from([None, None, 0, 1, 2]),
+        valid=st.sampled_from([UNSET, UNSET, *VALIDITIES]),
+        services=st.sampled_from([UNSET, UNSET, *SERVICE_CHOICES]),
+        shared=st.sampled_from([UNSET, UNSET, *SHARE_CHOICES]),
     )
-    def edit(self, pkg, sessions, total, status, notes, paid_on):
+    def edit(self, pkg, sessions, total, status, notes, paid_on, owner, valid, services, shared):
         package = self.package(pkg)
+        terms = self.terms[package.id]
         history_before = PackageEvent.select().where(PackageEvent.package == package.id).count()
         error = None
         if sessions is not None and not max(1, package.sessions_used) <= sessions <= 999:
@@ -296,6 +397,29 @@ class PackageMachine(RuleBasedStateMachine):
         resized = (new_sessions, new_total) != (package.sessions_total, package.total)
         if error is None and resized and new_total < CENT * new_sessions:
             error = ValidationError  # less than R$ 0,01 per session
+        # The terms (R8, extended): the (new) owner is never among those it is shared with.
+        new_owner = terms.owner if owner is None else self.patients[owner].id
+        if shared is UNSET:
+            new_shared = terms.shared - {new_owner}
+        else:
+            new_shared = frozenset(self.patients[i].id for i in shared) - {new_owner}
+        new_terms = Terms(
+            new_owner,
+            terms.valid_until if valid is UNSET else valid,
+            terms.services
+            if services is UNSET
+            else frozenset(self.services[i].id for i in services),
+            new_shared,
+        )
+        given = {}
+        if owner is not None:
+            given["patient"] = self.patients[owner]
+        if valid is not UNSET:
+            given["valid_until"] = valid
+        if services is not UNSET:
+            given["services"] = [self.services[i] for i in services]
+        if shared is not UNSET:
+            given["shared_with"] = [self.patients[i] for i in shared]
         done = self.attempt(
             lambda: packages.edit_package(
                 package.id,
@@ -304,11 +428,13 @@ class PackageMachine(RuleBasedStateMachine):
                 status=status,
                 notes=notes,
                 paid_on=paid_on,
+                **given,
             ),
             error,
         )
         if not done:
             return
+        self.terms[package.id] = new_terms
         left = new_sessions - package.sessions_used
         if left == 0:
             want_status = "finalizado"
@@ -322,24 +448,88 @@ class PackageMachine(RuleBasedStateMachine):
             new_sessions,
             new_total,
         )
-        changed = (
-            want_status != package.status
-            or new_sessions != package.sessions_total
-            or new_total != package.total
-            or (paid_on is not None and paid_on != package.paid_on)
-            or (notes is not None and notes != package.notes)
+        note = self.expected_note(
+            package,
+            terms,
+            new_terms,
+            status=want_status,
+            sessions=new_sessions,
+            total=new_total,
+            paid_on=package.paid_on if paid_on is None else paid_on,
+            notes=package.notes if notes is None else notes,
         )
         lines = list(
             PackageEvent.select()
             .where(PackageEvent.package == package.id)
             .order_by(PackageEvent.id)
         )
-        assert len(lines) == history_before + (1 if changed else 0)
-        if changed:
+        assert len(lines) == history_before + (1 if note else 0)
+        if note:
             assert lines[-1].kind == "alterado manualmente"
-            assert lines[-1].note.startswith("Pacote alterado: ")
+            assert lines[-1].note == note
         if resized:
             self.check_repriced(package.id, new_total, new_sessions)
+
+    def expected_note(self, package, old: Terms, new: Terms, **after) -> str | None:
+        """R8, extended, written again: `campo: valor,` for each changed field, in the
+        order paciente, status, sessões, valor total, data de pagamento, validade,
+        serviços, compartilhado com, observações."""
+        names = {p.id: p.name for p in self.patients}
+        service_names = {s.id: s.name for s in self.services}
+        fields = []
+        if new.owner != old.owner:
+            fields.append(f"paciente: {names[new.owner]},")
+        if after["status"] != package.status:
+            fields.append(f"status: {after['status']},")
+        if after["sessions"] != package.sessions_total:
+            fields.append(f"sessões: {after['sessions']},")
+        if after["total"] != package.total:
+            fields.append(f"valor total: {ptbr.format_money(after['total'])},")
+        if after["paid_on"] != package.paid_on:
+            fields.append(f"data de pagamento: {after['paid_on']:%d/%m/%Y},")
+        if new.valid_until != old.valid_until:
+            shown = "sem validade" if new.valid_until is None else f"{new.valid_until:%d/%m/%Y}"
+            fields.append(f"validade: {shown},")
+        if new.services != old.services:
+            listed = "; ".join(sorted(service_names[i] for i in new.services)) or "todos"
+            fields.append(f"serviços: {listed},")
+        if new.shared != old.shared:
+            listed = "; ".join(names[i] for i in sorted(new.shared)) or "ninguém"
+            fields.append(f"compartilhado com: {listed},")
+        if after["notes"] != package.notes:
+            fields.append(f"observações: {after['notes']},")
+        return "Pacote alterado: " + " ".join(fields) if fields else None
+
+    @precondition(lambda self: self.sessions and self.packages)
+    @rule(i=index, who=index, with_session=st.booleans())
+    def offers(self, i, who, with_session):
+        """R10, extended: the packages that can pay the session (or, without one, those not
+        vencido), validity first (earliest first), then the oldest payment date."""
+        session = self.session(i)
+        patient = session.patient_id if with_session else pick(self.patients, who).id
+        day = session.starts_at.date() if with_session else clock.today()
+        wanted = []
+        for row in Package.select():
+            terms = self.terms[row.id]
+            if row.status != "ativo" or row.sessions_used >= row.sessions_total:
+                continue
+            if patient != terms.owner and patient not in terms.shared:
+                continue
+            if with_session and terms.services and session.service_id not in terms.services:
+                continue
+            if terms.valid_until is not None and terms.valid_until < day:
+                continue
+            wanted.append(row)
+        wanted.sort(
+            key=lambda r: (
+                r.valid_until is None,
+                r.valid_until or date.min,
+                r.paid_on,
+                r.id,
+            )
+        )
+        offered = packages.offerable_packages(patient, session=session if with_session else None)
+        assert [p.id for p in offered] == [p.id for p in wanted]
 
     def check_repriced(self, package_id: int, total: Decimal, sessions_total: int):
         """Right after a re-pricing, the debits are R5 from a fresh package, in the order of
@@ -413,6 +603,13 @@ class PackageMachine(RuleBasedStateMachine):
             assert s.sessions_used == len(amounts)
             assert (s.status == "finalizado") == (s.sessions_left == 0)
             assert s.status in ("ativo", "inativo", "finalizado")
+            terms = self.terms[package_id]
+            assert (s.patient_id, s.valid_until, set(s.service_ids), set(s.shared_with_ids)) == (
+                terms.owner,
+                terms.valid_until,
+                terms.services,
+                terms.shared,
+            )
             self.replay_reproduces(package_id, s, debits[package_id])
 
     def replay_reproduces(self, package_id: int, s, debits: dict[int, Decimal]):
@@ -430,6 +627,11 @@ class PackageMachine(RuleBasedStateMachine):
                 session_id=e.session_id,
                 session_start=e.session.starts_at if e.session_id else None,
                 note=e.note,
+                session_patient_id=e.session.patient_id if e.session_id else None,
+                owner_id=e.owner_id,
+                valid_until=e.valid_until,
+                services=ledger.parse_ids(e.services),
+                shared_with=ledger.parse_ids(e.shared_with),
             )
             for e in PackageEvent.select(PackageEvent, Session)
             .join(Session, JOIN.LEFT_OUTER)
@@ -438,6 +640,7 @@ class PackageMachine(RuleBasedStateMachine):
         ]
         replayed = ledger.replay(events)
         assert replayed.problems == []
+        assert replayed.foreign_debits == []
         f = replayed.figures
         assert (f.sessions_total, f.total, f.sessions_used, f.open_amount, f.status) == (
             s.sessions_total,
@@ -447,6 +650,13 @@ class PackageMachine(RuleBasedStateMachine):
             s.status,
         )
         assert replayed.debits == debits
+        terms = self.terms[package_id]
+        assert (f.owner_id, f.valid_until, f.services, f.shared_with) == (
+            terms.owner,
+            terms.valid_until,
+            terms.services,
+            terms.shared,
+        )
 
     @invariant()
     def integrity_is_clean(self):

@@ -28,6 +28,9 @@ HEADER = [
     "Sessões Usadas",
     "Sessões Restantes",
     "Observações",
+    "Validade",
+    "Serviços",
+    "Compartilhado com",
 ]
 
 
@@ -63,7 +66,7 @@ def test_patient_export_package_sheet(tmp_path, patient, ana_packages):
     assert row_values(sheet, 4) == HEADER
     assert all(cell.font.b for cell in sheet[4])
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref == "A4:K6"
+    assert sheet.auto_filter.ref == "A4:N6"
 
     first = sheet[5]  # oldest payment first
     assert [c.value for c in first[:2]] == ["Ana Souza", p1.number]
@@ -187,7 +190,7 @@ def test_report_export_writes_the_filters_above_the_table(tmp_path, patient, ana
     assert row_values(sheet, 5)[:2] == ["Paciente:", "todos"]
     assert row_values(sheet, 7) == HEADER
     assert sheet.freeze_panes == "A8"
-    assert sheet.auto_filter.ref == "A7:K8"
+    assert sheet.auto_filter.ref == "A7:N8"
     assert row_values(sheet, 8)[:4] == [
         "Ana Souza",
         ana_packages[0].number,
@@ -215,7 +218,7 @@ def test_report_export_of_everything_and_without_history(tmp_path, patient, ana_
 def test_empty_report_still_has_header_filter_and_totals(tmp_path, db):
     sheet = openpyxl.load_workbook(export.package_report_xlsx(tmp_path / "e.xlsx"))["Pacotes"]
     assert row_values(sheet, 7) == HEADER
-    assert sheet.auto_filter.ref == "A7:K7"
+    assert sheet.auto_filter.ref == "A7:N7"
     assert row_values(sheet, 8)[:2] == ["Total", "0 pacotes"]
     assert sheet["E8"].value == 0
 

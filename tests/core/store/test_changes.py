@@ -77,7 +77,7 @@ def test_schema_2_gets_the_counter_table(database_url):
 
     database = open_database(database_url, create=False)
     try:
-        assert SchemaVersion.get().version == migrations.SCHEMA_VERSION
+        assert SchemaVersion.get().version == migrations.SCHEMA_VERSION >= 4
         assert "change_counter" in database.get_tables()
         clinic.add_patient("Bruno")
         assert changes.mine() == 1

@@ -63,7 +63,9 @@ def payer_patient():
 def run_once(base: Path, folder: Path, k: int, persistent: bool) -> tuple[FailAt, list, Payer]:
     if folder.exists():
         shutil.rmtree(folder)
-    shutil.copytree(base, folder)
+    # copyfile, not copytree's default copy2: on Windows copy2 calls CopyFile2, which
+    # Wine 8 does not implement (the suite would stop in Wine's debugger).
+    shutil.copytree(base, folder, copy_function=shutil.copyfile)
     path = folder / "r3izzy.db"
     faults = FailAt(k, persistent)
     payer = Payer(start=Payer().start.replace(year=2026))

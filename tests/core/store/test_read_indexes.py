@@ -72,7 +72,7 @@ def test_a_schema_3_database_gets_them_on_opening(tmp_path):
         close_database()
         open_database(url, create=False)
         try:
-            assert SchemaVersion.get().version == migrations.SCHEMA_VERSION
+            assert SchemaVersion.get().version == migrations.SCHEMA_VERSION >= 4
             assert migrations.SESSION_RANGE_INDEX in index_names("session")
             assert migrations.ACTIVE_PAYMENT_INDEX in index_names("payment")
         finally:

@@ -86,6 +86,7 @@ def test_every_package_with_the_manual_columns_and_totals(qtbot, db, clinic_pack
         "Paciente",
         "No.",
         "Data Pgto.",
+        "Validade",
         "Status",
         "Valor Total",
         "Saldo Atual",
@@ -93,13 +94,15 @@ def test_every_package_with_the_manual_columns_and_totals(qtbot, db, clinic_pack
         "Total de Sessões",
         "Sessões Usadas",
         "Sessões Restantes",
+        "Serviços",
     ]
     assert cells(window.model, 0) == ["Álvaro Mendes", "Ana Souza", "Ana Souza", "Bruno Lima"]
-    ana = [window.model.index(1, c).data() for c in range(10)]
+    ana = [window.model.index(1, c).data() for c in range(12)]
     assert ana == [
         "Ana Souza",
         clinic_packages["p1"].number,
         "02/05/2025",
+        "—",  # sem validade
         "ativo",
         "R$ 1.000,00",
         "R$ 333,33",
@@ -107,20 +110,22 @@ def test_every_package_with_the_manual_columns_and_totals(qtbot, db, clinic_pack
         "3",
         "2",
         "1",
+        "todos",  # every service
     ]
-    assert cells(window.model, 3) == ["ativo", "ativo", "finalizado", "inativo"]
+    assert cells(window.model, 4) == ["ativo", "ativo", "finalizado", "inativo"]
     colors = [
-        window.model.index(r, 3).data(Qt.ItemDataRole.ForegroundRole).color().name()
+        window.model.index(r, 4).data(Qt.ItemDataRole.ForegroundRole).color().name()
         for r in range(4)
     ]
     assert colors == ["#2e9e5b", "#2e9e5b", "#2f6fdd", "#6b7280"]
-    assert window.model.index(0, 4).data(Qt.ItemDataRole.TextAlignmentRole) & int(
+    assert window.model.index(0, 5).data(Qt.ItemDataRole.TextAlignmentRole) & int(
         Qt.AlignmentFlag.AlignRight
     )
-    totals = [window.totals_model.index(0, c).data() for c in range(10)]
+    totals = [window.totals_model.index(0, c).data() for c in range(12)]
     assert totals == [
         "Total",
         "4 pacotes",
+        "",
         "",
         "",
         "R$ 4.000,00",
@@ -129,6 +134,7 @@ def test_every_package_with_the_manual_columns_and_totals(qtbot, db, clinic_pack
         "16",
         "8",
         "8",
+        "",
     ]
     assert window.count_label.text() == "4 pacotes"
 
@@ -137,8 +143,8 @@ def test_status_filter(qtbot, db, clinic_packages):
     window = open_window(qtbot)
     window.status.setCurrentIndex(window.status.findData("ativo"))
     qtbot.waitUntil(lambda: window.model.rowCount() == 2 and not window.is_loading())
-    assert cells(window.model, 3) == ["ativo", "ativo"]
-    assert window.totals_model.index(0, 5).data() == "R$ 1.333,33"
+    assert cells(window.model, 4) == ["ativo", "ativo"]
+    assert window.totals_model.index(0, 6).data() == "R$ 1.333,33"
 
 
 def test_patient_search_typed(qtbot, db, clinic_packages):
@@ -180,23 +186,23 @@ def click_header(qtbot, table, column):
 
 def test_sorting_by_clicking_the_headers(qtbot, db, clinic_packages):
     window = open_window(qtbot)
-    click_header(qtbot, window.table, 5)  # Saldo Atual, ascending
-    assert cells(window.model, 5) == ["R$ 0,00", "R$ 333,33", "R$ 500,00", "R$ 1.000,00"]
-    click_header(qtbot, window.table, 5)  # descending
-    assert cells(window.model, 5) == ["R$ 1.000,00", "R$ 500,00", "R$ 333,33", "R$ 0,00"]
-    click_header(qtbot, window.table, 9)  # Sessões Restantes
-    assert cells(window.model, 9) == ["0", "1", "2", "5"]
+    click_header(qtbot, window.table, 6)  # Saldo Atual, ascending
+    assert cells(window.model, 6) == ["R$ 0,00", "R$ 333,33", "R$ 500,00", "R$ 1.000,00"]
+    click_header(qtbot, window.table, 6)  # descending
+    assert cells(window.model, 6) == ["R$ 1.000,00", "R$ 500,00", "R$ 333,33", "R$ 0,00"]
+    click_header(qtbot, window.table, 10)  # Sessões Restantes
+    assert cells(window.model, 10) == ["0", "1", "2", "5"]
     # The sort survives a reload with other filters.
     window.status.setCurrentIndex(window.status.findData("ativo"))
     qtbot.waitUntil(lambda: window.model.rowCount() == 2 and not window.is_loading())
-    assert cells(window.model, 9) == ["1", "5"]
+    assert cells(window.model, 10) == ["1", "5"]
 
 
 def test_sorting_keeps_the_selected_package_and_its_history(qtbot, db, clinic_packages):
     window = open_window(qtbot)
     bruno = clinic_packages["p3"]
     window._reselect(bruno.id)
-    click_header(qtbot, window.table, 5)  # Saldo Atual: Bruno's row moves
+    click_header(qtbot, window.table, 6)  # Saldo Atual: Bruno's row moves
     row = window.table.selectionModel().currentIndex().row()
     assert window.model.row_at(row).package_id == bruno.id
     assert window.table.selectionModel().isRowSelected(row)

@@ -35,6 +35,9 @@ def test_fields_and_defaults_are_the_manuals(qtbot, patient):
         "Número total de sessões",
         "Total pago",
         "Preço por sessão",
+        "Validade",
+        "Serviços",
+        "Compartilhar com",
         "Observações (opcional)",
     ]
     assert dialog.paid_on.date() == QDate(2025, 7, 3)

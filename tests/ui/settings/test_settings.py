@@ -55,6 +55,7 @@ def test_settings_page_has_the_tabs(qtbot, db):
         "Locais",
         "Profissionais",
         "Clínica",
+        "Pacotes",
         "Backups",
         "Banco de dados",
         "Usuários",  # R23; "Auditoria" too once the clinic has users

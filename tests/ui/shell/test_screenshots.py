@@ -23,6 +23,11 @@ OURS = [
     "not_enough_sessions.png",
     "paid_sessions.png",
     "settings.png",
+    # Package terms (R15-R17) and the package defaults.
+    "package_list_shared.png",
+    "package_form_terms.png",
+    "package_transfer.png",
+    "settings_packages.png",
 ]
 
 

@@ -1,0 +1,211 @@
+"""R22: the package alerts the reception acts on, and the WhatsApp message for each.
+
+`alerts(today)` lists, for `ativo` packages: `acabando` (sessions left at or below the
+clinic's threshold, and above 0), `vencendo` (sessions left, the last valid day from today
+to today + the clinic's warning days), `vencido` (sessions left, the last valid day before
+today) and `parcela atrasada` (an installment overdue; installments arrive with R18, see
+`overdue_installment_alerts`). `whatsapp_link(alert)` is the wa.me link that opens
+WhatsApp with the clinic's message template filled. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from .. import clock
+from ..clinic import PackageDefaults, clinic_info, fill_message_template, package_defaults
+from ..errors import ValidationError
+from ..ptbr import format_date
+from ..store.models import Package, Patient
+from ..terms import ATIVO
+from ..text import brazil_phone, fold
+from . import ledger
+
+ACABANDO = "acabando"
+VENCENDO = "vencendo"
+VENCIDO = "vencido"
+PARCELA_ATRASADA = "parcela atrasada"
+# The order of the list: what is already lost first, then what is about to be.
+ALERT_KINDS = (VENCIDO, PARCELA_ATRASADA, VENCENDO, ACABANDO)
+
+
+@dataclass(frozen=True)
+class PackageAlert:
+    """One alert about one package (a package may have several: acabando and vencendo).
+
+    `patient_id` / `patient_name` are the package's owner; `phone` the number to call as
+    it was typed ("" when there is none); `contact_name` who reads the message (the
+    guardian of a child, else the patient); `text` the alert in words."""
+
+    kind: str
+    package_id: int
+    package_number: str
+    patient_id: int
+    patient_name: str
+    phone: str
+    text: str
+    sessions_left: int
+    valid_until: date | None
+    contact_name: str
+
+
+def _sessions(count: int) -> str:
+    return "1 sessão" if count == 1 else f"{count} sessões"
+
+
+def _due_in(days: int) -> str:
+    if days == 0:
+        return "vence hoje"
+    if days == 1:
+        return "vence amanhã"
+    return f"vence em {days} dias"
+
+
+def alert_text(kind: str, patient_name: str, number: str, left: int, valid_until, today) -> str:
+    """The alert in words, as the list shows it and the message's {aviso} says it."""
+    package = f"O pacote de {patient_name} (No. {number})"
+    if kind == ACABANDO:
+        return f"{package} tem só {_sessions(left)} restante{'s' if left != 1 else ''}"
+    if kind == VENCENDO:
+        days = (valid_until - today).days
+        return f"{package} {_due_in(days)}, em {format_date(valid_until)}"
+    if kind == VENCIDO:
+        return f"{package} venceu em {format_date(valid_until)} e ainda tem {_sessions(left)}"
+    return f"{package} tem uma parcela atrasada"
+
+
+def alerts(today: date | None = None) -> list[PackageAlert]:
+    """R22: every alert of the `ativo` packages on `today` (default: the core's today),
+    vencido first, then parcela atrasada, vencendo (soonest first) and acabando (fewest
+    sessions first); within a kind by patient name."""
+    day = today or clock.today()
+    defaults = package_defaults()
+    left = Package.sessions_total - Package.sessions_used
+    soon = day + timedelta(days=defaults.warning_days)
+    query = (
+        Package.select(
+            Package.id,
+            Package.number,
+            Package.patient,
+            Package.sessions_total,
+            Package.sessions_used,
+            Package.valid_until,
+            Patient.name,
+            Patient.phone,
+            Patient.guardian,
+        )
+        .join(Patient)
+        .where(
+            (Package.status == ATIVO)
+            & (left > 0)
+            & ((left <= defaults.ending_threshold) | (Package.valid_until <= soon))
+        )
+    )
+    found: list[PackageAlert] = []
+    for row in query.objects():
+        sessions_left = row.sessions_total - row.sessions_used
+        kinds = []
+        if row.valid_until is not None and row.valid_until < day:
+            kinds.append(VENCIDO)
+        elif row.valid_until is not None and (row.valid_until - day).days <= defaults.warning_days:
+            kinds.append(VENCENDO)
+        if sessions_left <= defaults.ending_threshold:
+            kinds.append(ACABANDO)
+        for kind in kinds:
+            found.append(
+                PackageAlert(
+                    kind=kind,
+                    package_id=row.id,
+                    package_number=row.number,
+                    patient_id=row.patient_id,
+                    patient_name=row.name,
+                    phone=row.phone,
+                    text=alert_text(
+                        kind, row.name, row.number, sessions_left, row.valid_until, day
+                    ),
+                    sessions_left=sessions_left,
+                    valid_until=row.valid_until,
+                    contact_name=row.guardian or row.name,
+                )
+            )
+    found += overdue_installment_alerts(day, defaults)
+    return sorted(found, key=_alert_order)
+
+
+def _alert_order(alert: PackageAlert):
+    due = alert.valid_until.toordinal() if alert.valid_until is not None else 0
+    return (
+        ALERT_KINDS.index(alert.kind),
+        due if alert.kind == VENCENDO else 0,
+        alert.sessions_left if alert.kind == ACABANDO else 0,
+        fold(alert.patient_name),
+        alert.package_id,
+    )
+
+
+def overdue_installment_alerts(today: date, defaults: PackageDefaults) -> list[PackageAlert]:
+    """`parcela atrasada` (R22): one alert per package, whatever its status but
+    `encerrado`, with an installment not received and due before `today`. Packages have
+    no installments until R18 (installments) lands, which fills this in; until then none."""
+    return []
+
+
+def alert_count(today: date | None = None) -> int:
+    """How many alerts `alerts(today)` lists (the count the navigation shows), counted in
+    SQL: a clinic's packages are never read one by one for it."""
+    day = today or clock.today()
+    defaults = package_defaults()
+    left = Package.sessions_total - Package.sessions_used
+    open_packages = Package.select(Package.id).where((Package.status == ATIVO) & (left > 0))
+    ending = open_packages.where(left <= defaults.ending_threshold).count()
+    # A package with a validity by then is either vencido or vencendo: one alert.
+    dated = open_packages.where(
+        Package.valid_until <= day + timedelta(days=defaults.warning_days)
+    ).count()
+    return ending + dated + len(overdue_installment_alerts(day, defaults))
+
+
+def alert_message(alert: PackageAlert, template: str | None = None) -> str:
+    """The clinic's message template (Configurações › Pacotes) filled for `alert`."""
+    template = template or package_defaults().message_template
+    clinic = clinic_info().name.strip() or "clínica"
+    return fill_message_template(
+        template,
+        {
+            "nome": alert.contact_name,
+            "paciente": alert.patient_name,
+            "clinica": clinic,
+            "pacote": alert.package_number,
+            "aviso": alert.text,
+            "sessoes": str(alert.sessions_left),
+            "validade": ledger.validity_label(alert.valid_until),
+        },
+    )
+
+
+def whatsapp_number(phone: str, patient_name: str) -> str:
+    """The phone as wa.me wants it: 55, the DDD and the number. ValidationError (field
+    "phone") when the patient has no phone or it is not a Brazilian number."""
+    if not (phone or "").strip():
+        raise ValidationError(
+            f"{patient_name} não tem telefone cadastrado. Cadastre o telefone em Pacientes "
+            "(Editar dados) para enviar a mensagem.",
+            "phone",
+        )
+    number = brazil_phone(phone)
+    if number is None:
+        raise ValidationError(
+            f"O telefone de {patient_name} ({phone}) não é um número válido para o WhatsApp: "
+            "corrija-o em Pacientes (Editar dados) com DDD e número, como (11) 98765-4321.",
+            "phone",
+        )
+    return "55" + number
+
+
+def whatsapp_link(alert: PackageAlert, template: str | None = None) -> str:
+    """`https://wa.me/55<DDD><número>?text=<the message, URL-encoded>` for the alert's
+    phone (see `whatsapp_number` for the errors)."""
+    number = whatsapp_number(alert.phone, alert.patient_name)
+    return f"https://wa.me/{number}?text={quote(alert_message(alert, template), safe='')}"
