@@ -24,6 +24,7 @@ from .models import (
     AuditEntry,
     ChangeCounter,
     CommitMark,
+    MoneyField,
     Package,
     PackageEvent,
     PackageService,
@@ -199,6 +200,26 @@ def add_package_terms(migrator: SchemaMigrator, database: peewee.Database) -> No
     ).execute()
 
 
+# The columns the closing amounts step adds to the history lines (R19, R20).
+CLOSING_AMOUNT_COLUMNS = ("refunded", "retained", "cancelled")
+
+
+def add_closing_amounts(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """7 -> 8: on each history line, what an early closing (R19) did with the open amount
+    before it: refunded, retained, cancelled (centavos). No package was ever closed before,
+    so every line already written gets 0. What is already there is kept."""
+    from playhouse.migrate import migrate as run
+
+    present = {column.name for column in database.get_columns("package_event")}
+    run(
+        *(
+            migrator.add_column("package_event", column, MoneyField(default=0))
+            for column in CLOSING_AMOUNT_COLUMNS
+            if column not in present
+        )
+    )
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
@@ -207,6 +228,7 @@ MIGRATIONS: list[Step] = [
     add_users_and_audit,
     add_commit_marks,
     add_package_terms,
+    add_closing_amounts,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -311,6 +311,12 @@ class PackageEvent(BaseModel):
     valid_until = DateField(null=True)
     services = TextField(null=True)
     shared_with = TextField(null=True)
+    # What an `encerrado` line (R19) did with the open amount before it, in three parts
+    # that add up to it: given back, kept by the clinic, never received (0 on every other
+    # kind). The credit roll-forward (R20) sums them as its closing movements.
+    refunded = MoneyField(default=0)
+    retained = MoneyField(default=0)
+    cancelled = MoneyField(default=0)
     # Who did it (R9, R23): the user logged in; None in a database without users.
     user = ForeignKeyField(
         User, null=True, backref="package_events", on_delete="RESTRICT", default=actor.user_id
