@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -40,6 +41,8 @@ def free_port() -> int:
 
 class Cluster:
     def __init__(self, port: int | None = None, settings: dict[str, str] | None = None):
+        if sys.platform == "win32":
+            pytest.skip("a private PostgreSQL cluster runs Debian's server as a POSIX user")
         self.bin = bin_dir()
         if self.bin is None:
             pytest.skip("PostgreSQL's server programs (initdb) are not installed")

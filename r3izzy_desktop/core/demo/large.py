@@ -567,6 +567,9 @@ def _event(
             payment_id,
             sim.rng.choice(OPERATORS),
             *terms,
+            0,  # refunded, retained, cancelled: the demo closes no package early (R19)
+            0,
+            0,
         ),
     )
 

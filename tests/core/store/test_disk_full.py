@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,8 @@ ATTEMPTS_WHEN_FULL = 12
 @pytest.fixture
 def small_disk(tmp_path):
     """A 4 MB tmpfs mounted on a folder of the test, unmounted afterwards."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a tmpfs is mounted on Linux only; test_full_disk_simulated covers the same")
     folder = tmp_path / "disco"
     folder.mkdir()
     mounted = subprocess.run(
@@ -122,6 +125,8 @@ def test_full_disk_tmpfs(small_disk):
 
 
 def test_full_disk_simulated(tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a tmpfs is mounted on Linux only; test_full_disk_simulated covers the same")
     folder = tmp_path / "disco"
     folder.mkdir()
     path = folder / "r3izzy.db"
