@@ -25,7 +25,7 @@ def package(db, patient, make_session):
     clinic.update_patient(patient, guardian="Cláudia Souza", cpf="529.982.247-25")
     clinic.set_clinic_info(
         name="Clínica Movimento",
-        document="12.345.678/0001-90",
+        document="12.345.678/0001-95",
         address="Rua das Acácias, 120 — Campinas/SP",
         phone="(19) 3234-5678",
     )
@@ -75,7 +75,7 @@ def test_receipt_data(package):
 
 
 def test_document_labels():
-    assert reports.document_label("12.345.678/0001-90") == "CNPJ"
+    assert reports.document_label("12.345.678/0001-95") == "CNPJ"
     assert reports.document_label("529.982.247-25") == "CPF"
     assert reports.document_label("") == "CNPJ/CPF"
 
@@ -107,7 +107,7 @@ def test_save_pdf_from_the_dialog(qtbot, package, parent, monkeypatch, out, dial
     for expected in (
         "RECIBO",
         "Clínica Movimento",
-        "CNPJ 12.345.678/0001-90",
+        "CNPJ 12.345.678/0001-95",
         "Rua das Acácias, 120 — Campinas/SP",
         "Recebemos de Cláudia Souza , responsável por Ana Souza ,",
         "R$ 1.000,00",

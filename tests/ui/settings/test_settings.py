@@ -163,7 +163,7 @@ def test_professionals_with_colour(qtbot, qtmodeltester, monkeypatch, db):
 def test_clinic_data_and_operator(qtbot, db):
     tab = make(qtbot, ClinicTab)
     type_text(qtbot, tab.name, "Clínica Movimento")
-    qtbot.keyClicks(tab.document, "12.345.678/0001-90")
+    qtbot.keyClicks(tab.document, "12.345.678/0001-95")
     type_text(qtbot, tab.address, "Rua das Acácias, 120")
     qtbot.keyClicks(tab.phone, "(19) 3234-5678")
     type_text(qtbot, tab.operator, "Recepção 1")
@@ -171,7 +171,7 @@ def test_clinic_data_and_operator(qtbot, db):
     info = clinic.clinic_info()
     assert (info.name, info.document, info.address, info.phone) == (
         "Clínica Movimento",
-        "12.345.678/0001-90",
+        "12.345.678/0001-95",
         "Rua das Acácias, 120",
         "(19) 3234-5678",
     )
