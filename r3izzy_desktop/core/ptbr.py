@@ -238,7 +238,9 @@ def parse_date(
         return date(year, month, day)
     except ValueError:
         if day < 1:
-            raise ValidationError(f"Data inválida: “{raw}”: não existe o dia {day}.", field) from None
+            raise ValidationError(
+                f"Data inválida: “{raw}”: não existe o dia {day}.", field
+            ) from None
         raise ValidationError(
             f"Data inválida: “{raw}”: {MONTHS[month - 1]} de {year} não tem dia {day}.", field
         ) from None

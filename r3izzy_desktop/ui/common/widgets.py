@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ValidationError
-from ...core.ptbr import parse_money
+from ...core.ptbr import parse_money, parse_whole_number
 from ...resources import resource_path
 
 # The stylesheet names its images "icons:name.svg" (e.g. the combo box arrow).
@@ -228,9 +228,60 @@ class FormField(QWidget):
         self.error_label = label("", "fieldError", wrap=True)
         self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
+        # An editor that checks what is typed (DateEdit, WholeNumberEdit) says why here.
+        refused = getattr(editor, "errorChanged", None)
+        if refused is not None:
+            refused.connect(lambda message: self.set_error(message or None))
 
     def set_error(self, message: str | None) -> None:
         set_field_error(self.editor, self.error_label, message)
 
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
+
+
+class WholeNumberEdit(QLineEdit):
+    """A count typed by a person ("Número de sessões"): digits only, or refused with a
+    message (`2,5`, `1.000,00` are never read as 25 or 1000). Every character typed stays
+    visible; `value()` is the int or None, `error()` says why (the core's
+    `ptbr.parse_whole_number`); Enter on a refused text never reaches the default button."""
+
+    valueChanged = Signal(object)  # int | None
+    errorChanged = Signal(str)
+
+    def __init__(self, label_text: str, *, low: int, high: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.label_text, self.low, self.high = label_text, low, high
+        self.setMaxLength(20)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
+        self.textEdited.connect(lambda _text: self.errorChanged.emit(""))
+        self.editingFinished.connect(self.check)
+
+    def value(self) -> int | None:
+        try:
+            return self._parse()
+        except ValidationError:
+            return None
+
+    def error(self) -> str | None:
+        try:
+            self._parse()
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    def check(self) -> bool:
+        """Say why the text is refused (nothing to say while it is empty)."""
+        message = self.error() if self.text().strip() else None
+        self.errorChanged.emit(message or "")
+        return message is None
+
+    def _parse(self) -> int:
+        return parse_whole_number(self.text(), self.label_text, low=self.low, high=self.high)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.check():
+            event.accept()
+            return
+        super().keyPressEvent(event)
