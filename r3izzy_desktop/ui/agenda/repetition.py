@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QLocale, Signal
-from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
 from ...core import agenda
 from ...core.errors import ValidationError
 from ...core.ptbr import WEEKDAYS_SHORT, format_weekday_date
-from ..common.widgets import label
+from ..common.widgets import WholeNumberSpin, label
 
 DEFAULT_WEEKS = 10
 
@@ -48,7 +48,7 @@ class RepetitionBox(QFrame):
             days.addWidget(button)
         days.addSpacing(12)
         days.addWidget(label(self.tr("por"), "muted"))
-        self.weeks = QSpinBox()
+        self.weeks = WholeNumberSpin(self.tr("Repetir por (semanas)"))
         self.weeks.setRange(1, 104)
         self.weeks.setValue(DEFAULT_WEEKS)
         self.weeks.setSuffix(self.tr(" semanas"))

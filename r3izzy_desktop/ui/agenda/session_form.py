@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from ...core.ptbr import format_money, format_weekday_date
 from ..common import messages
 from ..common.date_edit import DateEdit
 from ..common.operations import run_op
-from ..common.widgets import MoneyEdit, label, set_field_error
+from ..common.widgets import MoneyEdit, WholeNumberSpin, label, set_field_error
 from .calendar import color_swatch
 from .patient_picker import PatientPicker
 from .repetition import RepetitionBox
@@ -128,7 +127,7 @@ class SessionFormDialog(QDialog):
         )
         self.time_edit = QTimeEdit()
         self.time_edit.setDisplayFormat("HH:mm")
-        self.duration = QSpinBox()
+        self.duration = WholeNumberSpin(self.tr("Duração (min)"))
         self.duration.setRange(5, 600)
         self.duration.setSingleStep(5)
         self.duration.setSuffix(" min")

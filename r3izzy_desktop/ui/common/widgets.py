@@ -6,13 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QDir, QEvent, QMetaMethod, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QValidator
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -285,3 +287,77 @@ class WholeNumberEdit(QLineEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class WholeNumberSpin(QSpinBox):
+    """A spin box for a count (minutes, weeks, days) that refuses what is not a whole number
+    instead of dropping the comma: QSpinBox alone turns a typed `2,5` into 25 and
+    `1.000,00` into 1000. The refused text stays as typed with the reason (tooltip and
+    `errorChanged`); Enter on it never reaches the default button; leaving the field puts
+    back the number it had before."""
+
+    errorChanged = Signal(str)
+
+    def __init__(self, label_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.label_text = label_text
+        self._before = self.value()
+        self.lineEdit().textEdited.connect(lambda _text: self.errorChanged.emit(""))
+
+    def _typed(self) -> str:
+        text = self.lineEdit().text()
+        if self.prefix() and text.startswith(self.prefix()):
+            text = text[len(self.prefix()) :]
+        if self.suffix() and text.endswith(self.suffix()):
+            text = text[: -len(self.suffix())]
+        return text.strip()
+
+    def validate(self, text: str, pos: int):
+        typed = text
+        if self.prefix() and typed.startswith(self.prefix()):
+            typed = typed[len(self.prefix()) :]
+        if self.suffix() and typed.endswith(self.suffix()):
+            typed = typed[: -len(self.suffix())]
+        typed = typed.strip()
+        if typed and not (typed.isascii() and typed.isdigit()):
+            return QValidator.State.Intermediate, text, pos  # kept as typed, to be refused
+        return super().validate(text, pos)
+
+    def error(self) -> str | None:
+        typed = self._typed()
+        if not typed:
+            return None
+        try:
+            parse_whole_number(typed, self.label_text, low=self.minimum(), high=self.maximum())
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    def _refuse(self) -> bool:
+        message = self.error()
+        self.errorChanged.emit(message or "")
+        if message:
+            self.setProperty("error", True)
+            repolish(self)
+            QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), message, self)
+            return True
+        return False
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._refuse():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:
+        self._before = self.value()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        if self._refuse():
+            self.setValue(self._before)
+            self.lineEdit().setText(self.textFromValue(self._before) + self.suffix())
+        else:
+            self.setProperty("error", False)
+            repolish(self)
+        super().focusOutEvent(event)
