@@ -26,7 +26,7 @@ class MissingStrings(QTranslator):
     """The strings of MISSING; everything else is left to the installed catalogues."""
 
     def translate(self, context, source_text, disambiguation=None, n=-1):
-        return MISSING.get((context, source_text), "")
+        return MISSING.get((context, source_text))  # None: not ours, ask the next one
 
     def isEmpty(self) -> bool:
         return False

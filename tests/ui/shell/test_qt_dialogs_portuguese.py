@@ -65,3 +65,10 @@ def test_message_box_buttons_and_the_calendar_speak_portuguese(qtbot):
     calendar.show()
     tips = [b.toolTip() for b in calendar.findChildren(QToolButton) if b.toolTip()]
     assert [t for t in tips if ENGLISH.search(t)] == []
+
+
+def test_the_apps_own_strings_pass_through_untouched():
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("messages", "Confirmar") == "Confirmar"
+    assert QCoreApplication.translate("QFileDialog", "&Save") == "&Salvar"
