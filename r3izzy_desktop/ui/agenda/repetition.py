@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QVBox
 from ...core import agenda
 from ...core.errors import ValidationError
 from ...core.ptbr import WEEKDAYS_SHORT, format_weekday_date
+from ...core.text import plural
 from ..common.widgets import WholeNumberSpin, label
 
 DEFAULT_WEEKS = 10
@@ -100,6 +101,8 @@ class RepetitionBox(QFrame):
             return str(error)
         if not starts:
             return self.tr("Nenhuma data a partir do dia escolhido.")
-        return self.tr("{0} sessões, de {1} a {2}.").format(
-            len(starts), format_weekday_date(starts[0]), format_weekday_date(starts[-1])
+        return self.tr("{0}, de {1} a {2}.").format(
+            plural(len(starts), self.tr("sessão"), self.tr("sessões")),
+            format_weekday_date(starts[0]),
+            format_weekday_date(starts[-1]),
         )
