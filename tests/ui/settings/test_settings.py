@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -188,3 +189,15 @@ def test_main_window_configuracoes_is_real(qtbot, db):
     assert isinstance(page, SettingsPage)
     for title, cls in (("Serviços", ServicesTab), ("Locais", LocationsTab), ("Clínica", ClinicTab)):
         assert isinstance(page.show_tab(title), cls)
+
+
+@pytest.mark.parametrize("typed", ["11.111.111/1111-11", "111.111.111-11", "12.345.678/0001-90"])
+def test_a_wrong_clinic_cnpj_or_cpf_is_refused_under_its_field(qtbot, db, typed):
+    tab = make(qtbot, ClinicTab)
+    type_text(qtbot, tab.name, "Clínica Movimento")
+    qtbot.keyClicks(tab.document, typed)
+    click(qtbot, tab.save_button)
+    assert "não é válido" in tab.fields["document"].error()
+    assert clinic.clinic_info().document == ""
+    assert clinic.clinic_info().name == ""  # nothing stored
+    assert tab.saved_note.text() == ""
