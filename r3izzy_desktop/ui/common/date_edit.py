@@ -147,8 +147,11 @@ class DateEdit(QLineEdit):
 
     # -- the QDateEdit API the screens use ----------------------------------------------------
     def date(self) -> QDate:
-        """The last date accepted (what the field showed before anything invalid was typed)."""
-        return QDate(self._date)
+        """The date typed, when the text is one (even before Enter or Tab took it: a click
+        on "Salvar" reads what is shown); otherwise the last date accepted — a screen checks
+        `error()` first, so it never saves that one in place of what is shown."""
+        day = self.value()
+        return to_qdate(day) if day is not None else QDate(self._date)
 
     def setDate(self, day: date | QDate) -> None:
         qday = day if isinstance(day, QDate) else to_qdate(day)

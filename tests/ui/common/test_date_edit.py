@@ -65,7 +65,7 @@ def test_an_impossible_date_is_refused_with_a_message_and_enter_does_not_save(qt
     type_over(qtbot, edit, "31/02/2026")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert pressed == []  # Enter never reached "Salvar"
-    assert edit.date() == QDate(2026, 3, 2)  # not 02/02/2026, not 03/03/2026
+    assert edit.date() == QDate(2026, 3, 2)  # the last accepted: not 02/02, not 03/03
     assert edit.value() is None
     assert "fevereiro de 2026 não tem dia 31" in field.error()
     assert edit.text() == "31/02/2026"  # left as typed, to be corrected
