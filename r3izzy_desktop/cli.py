@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from . import APP_NAME, __version__
+from .core.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not problems:
         print("OK")
         return 0
-    print(f"{len(problems)} inconsistência(s):")
+    print(f"{plural(len(problems), 'inconsistência', 'inconsistências')}:")
     for problem in problems:
         print(f"- {problem}")
     return 1
@@ -187,8 +188,9 @@ def run_backup(args: argparse.Namespace) -> int:
     close_database()
     info = backup.validate(target)
     print(
-        f"Backup gravado em {target}: {info.patients} pacientes, {info.packages} pacotes, "
-        f"{info.sessions} sessões."
+        f"Backup gravado em {target}: {plural(info.patients, 'paciente', 'pacientes')}, "
+        f"{plural(info.packages, 'pacote', 'pacotes')}, "
+        f"{plural(info.sessions, 'sessão', 'sessões')}."
     )
     return 0
 
@@ -216,8 +218,10 @@ def run_restore(args: argparse.Namespace) -> int:
     close_database()
     info = result.info
     print(
-        f"Backup restaurado em {result.database}: {info.patients} pacientes, "
-        f"{info.packages} pacotes, {info.sessions} sessões."
+        f"Backup restaurado em {result.database}: "
+        f"{plural(info.patients, 'paciente', 'pacientes')}, "
+        f"{plural(info.packages, 'pacote', 'pacotes')}, "
+        f"{plural(info.sessions, 'sessão', 'sessões')}."
     )
     if result.safety_copy:
         print(f"O banco anterior foi guardado em {result.safety_copy}")
@@ -267,7 +271,10 @@ def run_migrate_to(args: argparse.Namespace) -> int:
     for table, count in result.counts.items():
         print(f"  {table}: {count} linhas")
     if result.target_problems:
-        print(f"O destino tem {len(result.target_problems)} inconsistência(s):")
+        print(
+            "O destino tem "
+            f"{plural(len(result.target_problems), 'inconsistência', 'inconsistências')}:"
+        )
         for problem in result.target_problems:
             print(f"- {problem}")
         return 1

@@ -23,6 +23,7 @@ from .ptbr import format_day_month_time, format_money, from_cents
 from .store.binding import db
 from .store.models import Package, PackageEvent, PackageService, PackageShare, Payment, Session
 from .terms import ATIVO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
+from .text import plural
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,10 @@ def _check_package(
     open_amount = package.total - sum(debits.values(), ledger.ZERO)
     left = package.sessions_total - package.sessions_used
     if package.sessions_used != used:
-        found.append(f"registra {package.sessions_used} sessões usadas, os débitos somam {used}")
+        found.append(
+            f"registra {plural(package.sessions_used, 'sessão usada', 'sessões usadas')}, "
+            f"os débitos somam {used}"
+        )
     if package.open_amount != open_amount:
         found.append(
             f"registra {format_money(package.open_amount)} em aberto, os débitos dão "
@@ -315,7 +319,10 @@ def _check_package(
         INATIVO,
         FINALIZADO,
     ):
-        found.append(f"status {package.status} não condiz com {left} sessões restantes")
+        found.append(
+            f"status {package.status} não condiz com "
+            f"{plural(left, 'sessão restante', 'sessões restantes')}"
+        )
     if left == 0 and package.open_amount != 0:
         found.append("sem sessões restantes mas com valor em aberto")
     replayed = ledger.replay(events)

@@ -22,7 +22,7 @@ from .ptbr import format_brl, format_date, format_day_month_time
 from .store.models import Package, Payment, Session
 from .store.transactions import operation
 from .terms import MANUAL_METHODS, PACOTE, method_label
-from .text import fold
+from .text import fold, plural
 from .validation import a_date, optional_text
 
 
@@ -143,7 +143,7 @@ def payment_info(session: Session | int) -> PaymentInfo:
             True,
             PACOTE,
             f"Pacote No. {package.number} — {format_brl(payment.amount)} debitado; "
-            f"saldo {left} de {package.sessions_total} sessões, "
+            f"saldo {left} de {plural(package.sessions_total, 'sessão', 'sessões')}, "
             f"{format_brl(package.open_amount)} em aberto",
             package.id,
             package.number,

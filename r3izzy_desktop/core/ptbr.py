@@ -203,14 +203,103 @@ def format_month_year(value: date) -> str:
     return f"{MONTHS[value.month - 1]} de {value.year}"
 
 
-def parse_date(text: str | None, *, field: str | None = None) -> date:
-    """Read `03/07/2025` (also `3/7/25` and ISO `2025-07-03`)."""
+_DATE_EXAMPLE = "Digite como 15/03/2026 (ou 15032026)."
+_SEPARATED = re.compile(r"(\d{1,2})[/.\- ]+(\d{1,2})(?:[/.\- ]+(\d{2}|\d{4}))?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _full_year(two_digits: int) -> int:
+    """`26` -> 2026, `85` -> 1985 (the POSIX pivot: 00–68 this century, 69–99 the last)."""
+    return 2000 + two_digits if two_digits <= 68 else 1900 + two_digits
+
+
+def parse_date(
+    text: str | None, *, field: str | None = None, default_year: int | None = None
+) -> date:
+    """Read a date as people type it: `15/03/2026`, `1/3/26`, `15-03-2026`, `15.03.2026`,
+    digits only (`15032026`, `150326`), ISO `2026-03-15`; `15/3` (no year) takes
+    `default_year` when given.
+
+    Raises ValidationError for empty text and for anything that is not a real day, saying
+    why (`31/02/2026`: "fevereiro de 2026 não tem dia 31") — never another date.
+    """
     raw = (text or "").strip()
     if not raw:
         raise ValidationError("Informe a data.", field)
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    raise ValidationError(f"Data inválida: “{raw}”. Use dd/mm/aaaa.", field)
+    parts = _date_parts(raw, default_year)
+    if parts is None:
+        raise ValidationError(f"Data inválida: “{raw}”. {_DATE_EXAMPLE}", field)
+    day, month, year = parts
+    if not 1 <= month <= 12:
+        raise ValidationError(f"Data inválida: “{raw}”: não existe o mês {month}.", field)
+    if not 1 <= year <= 9999:
+        raise ValidationError(f"Data inválida: “{raw}”: ano {year}.", field)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if day < 1:
+            raise ValidationError(
+                f"Data inválida: “{raw}”: não existe o dia {day}.", field
+            ) from None
+        raise ValidationError(
+            f"Data inválida: “{raw}”: {MONTHS[month - 1]} de {year} não tem dia {day}.", field
+        ) from None
+
+
+def _date_parts(raw: str, default_year: int | None) -> tuple[int, int, int] | None:
+    """(day, month, year) read from the text, not yet checked; None when unreadable."""
+    if raw.isascii() and raw.isdigit():
+        if len(raw) == 8:  # ddmmyyyy
+            return int(raw[:2]), int(raw[2:4]), int(raw[4:])
+        if len(raw) == 6:  # ddmmyy
+            return int(raw[:2]), int(raw[2:4]), _full_year(int(raw[4:]))
+        if len(raw) == 4 and default_year is not None:  # ddmm
+            return int(raw[:2]), int(raw[2:]), default_year
+        return None
+    if not raw.isascii():
+        return None
+    iso = _ISO.fullmatch(raw)
+    if iso:
+        return int(iso[3]), int(iso[2]), int(iso[1])
+    found = _SEPARATED.fullmatch(raw)
+    if not found:
+        return None
+    day, month, year_text = int(found[1]), int(found[2]), found[3]
+    if year_text is None:
+        if default_year is None:
+            return None
+        return day, month, default_year
+    year = int(year_text) if len(year_text) == 4 else _full_year(int(year_text))
+    return day, month, year
+
+
+# --- whole numbers -------------------------------------------------------------------------
+
+
+def parse_whole_number(
+    text: str | None, label: str, *, low: int, high: int, field: str | None = None
+) -> int:
+    """A count typed by a person (`5`, ` 12 `): digits only, within [low, high].
+
+    Refuses, saying why, what is not a whole number — `2,5` (never read as 25), `1.000,00`
+    (never 1000), `1.000`, `-3`, `abc` — and a number out of range.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationError(f"{label}: informe um número.", field)
+    if not (raw.isascii() and raw.isdigit()):
+        if re.fullmatch(r"[+-]?[0-9.,\s]+", raw) and any(c in raw for c in ",."):
+            raise ValidationError(
+                f"{label}: “{raw}” não é um número inteiro; digite só algarismos, sem vírgula "
+                "nem ponto (ex.: 5).",
+                field,
+            )
+        if raw.startswith("-") and raw[1:].strip().isdigit():
+            raise ValidationError(f"{label}: o número não pode ser negativo.", field)
+        raise ValidationError(
+            f"{label}: “{raw}” não é um número inteiro; digite só algarismos (ex.: 5).", field
+        )
+    number = int(raw)
+    if not low <= number <= high:
+        raise ValidationError(f"{label}: de {low} a {high}.", field)
+    return number

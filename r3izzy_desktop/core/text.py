@@ -62,3 +62,40 @@ def brazil_phone(phone: str | None) -> str | None:
     if len(number) == 11 and number[2] != "9":
         return None
     return number
+
+
+def cnpj_is_valid(cnpj: str) -> bool:
+    """Check a CNPJ's two check digits (14 digits, not all the same)."""
+    number = digits(cnpj)
+    if len(number) != 14 or number == number[0] * 14:
+        return False
+    for size in (12, 13):
+        weights = list(range(size - 7, 1, -1)) + list(range(9, 1, -1))
+        total = sum(int(d) * w for d, w in zip(number[:size], weights, strict=True))
+        check = 0 if total % 11 < 2 else 11 - total % 11
+        if check != int(number[size]):
+            return False
+    return True
+
+
+def format_cnpj(cnpj: str) -> str:
+    number = digits(cnpj)
+    if len(number) != 14:
+        return cnpj or ""
+    return f"{number[:2]}.{number[2:5]}.{number[5:8]}/{number[8:12]}-{number[12:]}"
+
+
+def format_count(count: int) -> str:
+    """A count the Brazilian way: `5`, `1.234`."""
+    return f"{count:,}".replace(",", ".")
+
+
+def plural_word(count: int, one: str, many: str) -> str:
+    """The word that goes with `count` in Portuguese: singular for exactly 1 (and -1),
+    plural for everything else, zero included ("0 sessões")."""
+    return one if abs(count) == 1 else many
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """The count and its word: "1 sessão restante", "2 sessões restantes", "0 pacotes"."""
+    return f"{format_count(count)} {plural_word(count, one, many)}"

@@ -13,6 +13,7 @@ from typing import Any
 from . import clock
 from .errors import ValidationError
 from .ptbr import CENT, MAX_MONEY, format_money, parse_date, parse_money
+from .text import cnpj_is_valid, cpf_is_valid, digits, format_cnpj, format_cpf
 
 # Control characters other than tab and newline never belong in stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -97,3 +98,33 @@ def a_date(
     if isinstance(value, str) and value.strip():
         return parse_date(value, field=field)
     raise ValidationError(f"Informe {label.lower()}.", field)
+
+
+def tax_document(value: Any, label: str, *, field: str | None = None) -> str:
+    """An optional CNPJ or CPF, check digits verified: "" when empty, else written the usual
+    way (`11.222.333/0001-81`, `529.982.247-25`). A CNPJ has 14 digits, a CPF 11."""
+    text = optional_text(value, label, max_length=40, field=field)
+    if not text:
+        return ""
+    number = digits(text)
+    if len(number) == 14:
+        if not cnpj_is_valid(number):
+            raise ValidationError(
+                f"{label}: o CNPJ “{text}” não é válido (os dígitos verificadores não "
+                "conferem). Confira o número.",
+                field,
+            )
+        return format_cnpj(number)
+    if len(number) == 11:
+        if not cpf_is_valid(number):
+            raise ValidationError(
+                f"{label}: o CPF “{text}” não é válido (os dígitos verificadores não "
+                "conferem). Confira o número.",
+                field,
+            )
+        return format_cpf(number)
+    raise ValidationError(
+        f"{label}: digite um CNPJ (14 algarismos, ex.: 11.222.333/0001-81) ou um CPF "
+        "(11 algarismos).",
+        field,
+    )

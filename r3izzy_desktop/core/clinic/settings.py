@@ -13,7 +13,7 @@ from .. import access, audit, clock
 from ..errors import ValidationError
 from ..store.models import Setting
 from ..store.transactions import operation
-from ..validation import optional_text, whole_number
+from ..validation import optional_text, tax_document, whole_number
 
 CLINIC_KEYS = ("clinic_name", "clinic_document", "clinic_address", "clinic_phone")
 
@@ -59,6 +59,9 @@ def clinic_info() -> ClinicInfo:
 def set_clinic_info(
     *, name: str = "", document: str = "", address: str = "", phone: str = ""
 ) -> ClinicInfo:
+    """Store the clinic's data; the CNPJ or CPF must have valid check digits (field
+    "document"), nothing is stored otherwise."""
+    document = tax_document(document, "CNPJ ou CPF", field="document")
     for key, value in zip(CLINIC_KEYS, (name, document, address, phone), strict=True):
         set_setting(key, value)
     return clinic_info()

@@ -218,7 +218,7 @@ def _reference_data(sim: _Sim) -> None:
     w = sim
     for key, value in (
         ("clinic_name", "Centro de Reabilitação Infantil Passo a Passo"),
-        ("clinic_document", "98.765.432/0001-10"),
+        ("clinic_document", "98.765.432/0001-98"),
         ("clinic_address", "Av. Brasil, 1500 — Jardim América, Ribeirão Preto/SP"),
         ("clinic_phone", "(16) 3610-2020"),
     ):

@@ -42,7 +42,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 def _small_clinic(rng: random.Random, today: date) -> None:
     clinic.set_clinic_info(
         name="Clínica Movimento Terapias Integradas",
-        document="12.345.678/0001-90",
+        document="12.345.678/0001-95",
         address="Rua das Acácias, 120 — Centro, Campinas/SP",
         phone="(19) 3234-5678",
     )

@@ -12,6 +12,7 @@ from .. import clock
 from ..errors import StaleData, ValidationError
 from ..ptbr import CENT, format_money
 from ..store.models import Package, PackageEvent, Payment, Session
+from ..text import plural
 from . import ledger
 from .coverage import Terms
 
@@ -67,6 +68,7 @@ def check_cent_per_session(total: Decimal, sessions_total: int) -> None:
     if total < CENT * sessions_total:
         raise ValidationError(
             f"Total pago: pelo menos R$ 0,01 por sessão (R$ "
-            f"{format_money(CENT * sessions_total)} para {sessions_total} sessões).",
+            f"{format_money(CENT * sessions_total)} para "
+            f"{plural(sessions_total, 'sessão', 'sessões')}).",
             "total",
         )

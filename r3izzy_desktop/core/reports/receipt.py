@@ -12,7 +12,7 @@ from ..clinic import ClinicInfo, clinic_info
 from ..money_words import amount_in_words
 from ..packages import summary
 from ..store.models import Package, Patient
-from ..text import digits, format_cpf
+from ..text import digits, format_cpf, plural
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,10 @@ class PackageReceipt:
 
     @property
     def balance_text(self) -> str:
-        """ "3 de 5 sessões restantes" (singular for one)."""
-        word = "sessão restante" if self.sessions_left == 1 else "sessões restantes"
-        return f"{self.sessions_left} de {self.sessions_total} {word}"
+        """ "3 sessões restantes de 5", "1 sessão restante de 5" (never "1 de 5 sessão
+        restante")."""
+        left = plural(self.sessions_left, "sessão restante", "sessões restantes")
+        return f"{left} de {self.sessions_total}"
 
     @property
     def payer(self) -> str:

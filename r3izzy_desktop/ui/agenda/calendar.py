@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ...core import agenda, clinic, clock
 from ...core.agenda import SessionRow
 from ...core.ptbr import MONTHS, format_month_year
+from ...core.text import plural
 from ..common.widgets import icon, label
 from . import paint
 from .month_view import MonthView
@@ -311,7 +312,11 @@ class CalendarWidget(QWidget):
         else:
             self.week_view.set_week(start, self._rows)
             self.title.setText(week_title(start))
-        self.count_label.setText(self.tr("{0} sessões · {1} em aberto").format(total, open_count))
+        self.count_label.setText(
+            self.tr("{0} · {1} em aberto").format(
+                plural(total, self.tr("sessão"), self.tr("sessões")), open_count
+            )
+        )
 
     def reload_filters(self) -> None:
         """Professionals or locations may have changed in Configurações."""

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -25,6 +23,7 @@ from ...core.agenda import SessionRow
 from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
 from ...core.terms import MANUAL_METHODS, method_label
+from ..common.date_edit import DateEdit
 from ..common.widgets import Card, label
 
 MAX_LISTED = 6
@@ -82,11 +81,7 @@ class ManualPaymentDialog(QDialog):
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        today = clock.today()
-        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.date_edit = DateEdit(clock.today())
         self.amount = QLineEdit(format_brl(receitas.price_total([r.id for r in self.sessions])))
         self.amount.setReadOnly(True)
         self.amount.setObjectName("amountField")
@@ -94,6 +89,15 @@ class ManualPaymentDialog(QDialog):
         grid.addWidget(label(self.tr("Data do pagamento"), "fieldLabel"), 0, 0)
         grid.addWidget(label(self.tr("Valor"), "fieldLabel"), 0, 1)
         grid.addWidget(self.date_edit, 1, 0)
+        self.date_error = label("", "fieldError", wrap=True)
+        self.date_error.setVisible(False)
+        grid.addWidget(self.date_error, 2, 0, 1, 2)
+        self.date_edit.errorChanged.connect(
+            lambda message: (
+                self.date_error.setText(message),
+                self.date_error.setVisible(bool(message)),
+            )
+        )
         grid.addWidget(self.amount, 1, 1)
         layout.addLayout(grid)
         layout.addWidget(
@@ -123,6 +127,15 @@ class ManualPaymentDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(self.sizeHint())
+
+    def accept(self) -> None:
+        """Confirm only with the date shown: a typed date that is refused is said."""
+        if not self.date_edit.commit():
+            self.date_error.setText(self.date_edit.error() or "")
+            self.date_error.setVisible(True)
+            self.date_edit.setFocus()
+            return
+        super().accept()
 
     def method(self) -> str:
         return next(key for key, button in self.method_buttons.items() if button.isChecked())

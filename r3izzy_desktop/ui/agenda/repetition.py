@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QLocale, Signal
-from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
 from ...core import agenda
 from ...core.errors import ValidationError
 from ...core.ptbr import WEEKDAYS_SHORT, format_weekday_date
-from ..common.widgets import label
+from ...core.text import plural
+from ..common.widgets import WholeNumberSpin, label
 
 DEFAULT_WEEKS = 10
 
@@ -48,7 +49,7 @@ class RepetitionBox(QFrame):
             days.addWidget(button)
         days.addSpacing(12)
         days.addWidget(label(self.tr("por"), "muted"))
-        self.weeks = QSpinBox()
+        self.weeks = WholeNumberSpin(self.tr("Repetir por (semanas)"))
         self.weeks.setRange(1, 104)
         self.weeks.setValue(DEFAULT_WEEKS)
         self.weeks.setSuffix(self.tr(" semanas"))
@@ -100,6 +101,8 @@ class RepetitionBox(QFrame):
             return str(error)
         if not starts:
             return self.tr("Nenhuma data a partir do dia escolhido.")
-        return self.tr("{0} sessões, de {1} a {2}.").format(
-            len(starts), format_weekday_date(starts[0]), format_weekday_date(starts[-1])
+        return self.tr("{0}, de {1} a {2}.").format(
+            plural(len(starts), self.tr("sessão"), self.tr("sessões")),
+            format_weekday_date(starts[0]),
+            format_weekday_date(starts[-1]),
         )

@@ -105,6 +105,8 @@ def set_attendance(parent: QWidget | None, row: SessionRow, attendance: str) -> 
                 "recebido."
             ).format(manual_phrase(row)),
             [tr("Estornar pagamento"), tr("Manter pagamento")],
+            default=1,  # the safe choice: keep what was received
+            destructive=(0,),
         )
         if answer is None:
             return False

@@ -21,6 +21,7 @@ from ...core.agenda import SessionRow
 from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
 from ...core.terms import ATTENDANCES, FALTA, FALTA_JUSTIFICADA
+from ..common import messages
 from ..common.operations import run_op
 from ..common.widgets import Card, StatusBadge, label
 from . import payment_offer, session_actions
@@ -94,10 +95,10 @@ class SessionDetailDialog(QDialog):
         payment.body.addLayout(row)
         undo = QHBoxLayout()
         self.refund_button = QPushButton(self.tr("Remover do pacote"))
-        self.refund_button.setProperty("danger", True)
+        messages.mark_danger(self.refund_button)
         self.refund_button.clicked.connect(lambda: self._act(session_actions.refund))
         self.void_button = QPushButton(self.tr("Estornar pagamento"))
-        self.void_button.setProperty("danger", True)
+        messages.mark_danger(self.void_button)
         self.void_button.clicked.connect(lambda: self._act(session_actions.void_payment))
         undo.addWidget(self.refund_button)
         undo.addWidget(self.void_button)
@@ -139,7 +140,7 @@ class SessionDetailDialog(QDialog):
 
         actions = QHBoxLayout()
         self.delete_button = QPushButton(self.tr("Excluir sessão"))
-        self.delete_button.setProperty("danger", True)
+        messages.mark_danger(self.delete_button)
         self.delete_button.clicked.connect(self._delete)
         self.edit_button = QPushButton(self.tr("Editar"))
         self.edit_button.clicked.connect(self._edit)

@@ -14,14 +14,12 @@ from datetime import datetime, time
 from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -31,8 +29,9 @@ from ...core import agenda, clinic, clock, payments
 from ...core.errors import DomainError, ValidationError
 from ...core.ptbr import format_money, format_weekday_date
 from ..common import messages
+from ..common.date_edit import DateEdit
 from ..common.operations import run_op
-from ..common.widgets import MoneyEdit, label, set_field_error
+from ..common.widgets import MoneyEdit, WholeNumberSpin, label, set_field_error
 from .calendar import color_swatch
 from .patient_picker import PatientPicker
 from .repetition import RepetitionBox
@@ -122,12 +121,13 @@ class SessionFormDialog(QDialog):
             self.professional.addItem(
                 color_swatch(professional.color), professional.name, professional.id
             )
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit = DateEdit()
+        self.date_edit.errorChanged.connect(
+            lambda message: message and self._show_error(ValidationError(message, "date"))
+        )
         self.time_edit = QTimeEdit()
         self.time_edit.setDisplayFormat("HH:mm")
-        self.duration = QSpinBox()
+        self.duration = WholeNumberSpin(self.tr("Duração (min)"))
         self.duration.setRange(5, 600)
         self.duration.setSingleStep(5)
         self.duration.setSuffix(" min")
@@ -273,6 +273,7 @@ class SessionFormDialog(QDialog):
         targets = {
             "patient": (self.patient, self.patient_error),
             "price": (self.price, self.price_error),
+            "date": (self.date_edit, self.error_label),
         }
         if field in targets:
             set_field_error(*targets[field], str(error))
@@ -300,6 +301,9 @@ class SessionFormDialog(QDialog):
             self._show_error(
                 ValidationError(self.tr("Cadastre um serviço em Configurações antes de agendar."))
             )
+            return False
+        if self.date_edit.error():  # a typed date refused: said, never another day saved
+            self._show_error(ValidationError(self.date_edit.error(), "date"))
             return False
         price = self.price.value()
         if price is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from ...core.errors import DomainError
 
@@ -39,18 +39,49 @@ def confirm(
     cancel_text: str | None = None,
     destructive: bool = False,
 ) -> bool:
-    """Ask yes/no; Enter confirms, Esc cancels. Returns True when confirmed."""
+    """Ask yes/no; Esc cancels. Enter confirms, except when the action is `destructive`
+    (Remover, Excluir, Estornar…): then the safe choice, Cancelar, is the default and the
+    destructive button must be clicked (or reached with Tab). True when confirmed."""
+    box, yes, _no = confirm_box(
+        parent,
+        title,
+        text,
+        confirm_text=confirm_text,
+        cancel_text=cancel_text,
+        destructive=destructive,
+    )
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def confirm_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    confirm_text: str | None = None,
+    cancel_text: str | None = None,
+    destructive: bool = False,
+) -> tuple[QMessageBox, QPushButton, QPushButton]:
+    """The box `confirm` shows (built apart so tests check its default button)."""
     box = _box(
         parent, QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question, title, text
     )
     yes = box.addButton(confirm_text or tr("Confirmar"), QMessageBox.ButtonRole.AcceptRole)
     no = box.addButton(cancel_text or tr("Cancelar"), QMessageBox.ButtonRole.RejectRole)
     if destructive:
-        yes.setProperty("danger", True)
-    box.setDefaultButton(yes)
+        mark_danger(yes)
+    box.setDefaultButton(no if destructive else yes)
     box.setEscapeButton(no)
-    box.exec()
-    return box.clickedButton() is yes
+    return box, yes, no
+
+
+def mark_danger(button: QPushButton) -> None:
+    """A destructive button: red (style: [danger="true"]) and never the default, so Enter
+    never deletes, voids or refunds."""
+    button.setProperty("danger", True)
+    button.setAutoDefault(False)
+    button.setDefault(False)
 
 
 def choose(
@@ -60,16 +91,44 @@ def choose(
     options: list[str],
     *,
     cancel_text: str | None = None,
+    default: int = 0,
+    destructive: tuple[int, ...] = (),
 ) -> int | None:
-    """Offer several buttons; returns the index chosen, None when cancelled (Esc)."""
-    box = _box(parent, QMessageBox.Icon.Question, title, text)
-    buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
-    cancel = box.addButton(cancel_text or tr("Cancelar"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(buttons[0])
-    box.setEscapeButton(cancel)
+    """Offer several buttons; returns the index chosen, None when cancelled (Esc). Enter
+    picks `default`; the `destructive` options are red and never the default."""
+    box, buttons, _cancel = choose_box(
+        parent,
+        title,
+        text,
+        options,
+        cancel_text=cancel_text,
+        default=default,
+        destructive=destructive,
+    )
     box.exec()
     clicked = box.clickedButton()
     return buttons.index(clicked) if clicked in buttons else None
+
+
+def choose_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    options: list[str],
+    *,
+    cancel_text: str | None = None,
+    default: int = 0,
+    destructive: tuple[int, ...] = (),
+) -> tuple[QMessageBox, list[QPushButton], QPushButton]:
+    """The box `choose` shows (built apart so tests check its default button)."""
+    box = _box(parent, QMessageBox.Icon.Question, title, text)
+    buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
+    cancel = box.addButton(cancel_text or tr("Cancelar"), QMessageBox.ButtonRole.RejectRole)
+    for index in destructive:
+        mark_danger(buttons[index])
+    box.setDefaultButton(cancel if default in destructive else buttons[default])
+    box.setEscapeButton(cancel)
+    return box, buttons, cancel
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from ...core import clock
 from ...core.ptbr import format_date
 from ...core.reports.finance import add_months, current_month
+from ..common.date_edit import DateEdit
 from ..common.widgets import label
 
 ALL, THIS_MONTH, LAST_MONTH, LAST_3_MONTHS, THIS_YEAR, LAST_YEAR, CUSTOM = (
@@ -88,10 +89,8 @@ class PeriodPicker(QWidget):
         self.end.dateChanged.connect(self._date_edited)
         self.set_preset(ALL if allow_all else THIS_MONTH)
 
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
+    def _date_edit(self, name: str) -> DateEdit:
+        edit = DateEdit()
         edit.setAccessibleName(name)
         edit.setMinimumWidth(120)
         return edit

@@ -1,18 +1,8 @@
-"""Dates in the package dialogs: the pt-BR locale of their date fields and the
-conversions between QDate and date."""
+"""Dates in the package dialogs: the pt-BR locale and the QDate conversions, shared with
+every screen's date field (ui/common/date_edit)."""
 
 from __future__ import annotations
 
-from datetime import date
+from ..common.date_edit import PT_BR, from_qdate, to_qdate
 
-from PySide6.QtCore import QDate, QLocale
-
-PT_BR = QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil)
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
+__all__ = ["PT_BR", "from_qdate", "to_qdate"]

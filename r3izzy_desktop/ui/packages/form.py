@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator, QStandardItemModel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFrame,
     QGridLayout,
@@ -32,13 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clinic, clock, packages
+from ...core import clinic, clock, packages, validation
 from ...core.errors import DomainError, ValidationError
 from ...core.packages import MAX_SESSIONS, ledger
-from ...core.ptbr import format_brl, format_money
+from ...core.ptbr import MAX_MONEY, format_brl, format_money
 from ..common import messages
+from ..common.date_edit import DateEdit
 from ..common.operations import run_op
-from ..common.widgets import FormField, MoneyEdit, StatusBadge, label
+from ..common.widgets import FormField, MoneyEdit, StatusBadge, WholeNumberEdit, label
 from .dates import PT_BR, from_qdate, to_qdate
 from .terms_fields import ServicesField, ShareField, ValidityField
 from .transfer import TransferDialog
@@ -51,9 +51,10 @@ MAX_HEIGHT = 690
 
 
 def price_preview(sessions_text: str, total: Decimal | None) -> str:
-    """What "Preço por sessão" shows: the core's R4 figure, or "—" while incomplete."""
+    """What "Preço por sessão" shows: the core's R4 figure, or "—" while incomplete or
+    out of range (a total above the maximum is refused, so it has no price per session)."""
     text = sessions_text.strip()
-    if total is None or total <= 0 or not text.isdigit():
+    if total is None or total <= 0 or total > MAX_MONEY or not (text.isascii() and text.isdigit()):
         return "—"
     count = int(text)
     if not 1 <= count <= MAX_SESSIONS:
@@ -184,15 +185,10 @@ class PackageFormDialog(QDialog):
         return heading
 
     def _build_fields(self) -> None:
-        self.paid_on = QDateEdit()
-        self.paid_on.setLocale(PT_BR)
-        self.paid_on.setDisplayFormat("dd/MM/yyyy")
-        self.paid_on.setCalendarPopup(True)
-        self.paid_on.calendarWidget().setLocale(PT_BR)
-        self.paid_on.setDate(to_qdate(clock.today()))
-        self.sessions = QLineEdit()
-        self.sessions.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,4}")))
-        self.sessions.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.paid_on = DateEdit(clock.today())
+        self.sessions = WholeNumberEdit(
+            self.tr("Número total de sessões"), low=1, high=MAX_SESSIONS
+        )
         self.sessions.setPlaceholderText(self.tr("ex.: 5"))
         self.total = MoneyEdit()
         self.total.setPlaceholderText(self.tr("ex.: 1.000,00"))
@@ -316,7 +312,13 @@ class PackageFormDialog(QDialog):
 
     def _check_total(self) -> None:
         if self.total.text().strip():
-            self.fields["total"].set_error(self.total.error())
+            error = self.total.error()
+            if error is None:
+                try:
+                    validation.money_value(self.total.value(), self.tr("Total pago"))
+                except ValidationError as exc:
+                    error = str(exc)
+            self.fields["total"].set_error(error)
 
     def choose_new_owner(self) -> None:
         """ "Transferir…": the new owner, saved with the other changes."""
@@ -342,8 +344,21 @@ class PackageFormDialog(QDialog):
         if services_error:
             self.fields["services"].set_error(services_error)
             return
+        # What is typed and refused is said where it was typed; nothing misread is saved.
+        typed = [("paid_on", self.paid_on)]
+        if self.validity.value_error():
+            typed.append(("valid_until", self.validity.date))
+        for name, editor in typed:
+            if editor.error():
+                self.fields[name].set_error(editor.error())
+                editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
         sessions_text = self.sessions.text().strip()
-        sessions: int | str = int(sessions_text) if sessions_text.isdigit() else sessions_text
+        if sessions_text and self.sessions.error():
+            self.fields["sessions"].set_error(self.sessions.error())
+            self.sessions.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        sessions: int | str = self.sessions.value() or sessions_text
         total = self.total.value()
         total_value: Decimal | str = total if total is not None else self.total.text()
         terms = {

@@ -126,7 +126,7 @@ class PaidSessionsDialog(QDialog):
         self.model.set_rows(packages.paid_sessions(self.package_id))
         for position, row in enumerate(self.model.rows()):
             button = QPushButton(self.tr("Remover"))
-            button.setProperty("danger", True)
+            messages.mark_danger(button)
             button.setProperty("compact", True)
             button.setAutoDefault(False)
             button.setAccessibleName(

@@ -14,7 +14,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -29,10 +28,11 @@ from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_month_year, format_session_label
 from ...core.reports.finance import add_months, current_month
 from ..common import messages
+from ..common.date_edit import DateEdit
 from ..common.operations import run_op
 from ..common.widgets import label
 from . import pay_flow
-from .dates import PT_BR, from_qdate, to_qdate
+from .dates import from_qdate, to_qdate
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 1
 MONTHS_BEFORE, MONTHS_AFTER = 12, 6
@@ -158,12 +158,8 @@ class PaySessionsDialog(QDialog):
         dialog.exec()
         return dialog.paid
 
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setLocale(PT_BR)
-        edit.setDisplayFormat("ddd dd/MM/yyyy")
-        edit.setCalendarPopup(True)
-        edit.calendarWidget().setLocale(PT_BR)
+    def _date_edit(self, name: str) -> DateEdit:
+        edit = DateEdit(weekday=True)
         edit.setAccessibleName(name)
         edit.setMinimumWidth(175)
         return edit

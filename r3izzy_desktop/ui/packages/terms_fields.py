@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDateEdit,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import clinic
+from ..common.date_edit import DateEdit
 from ..common.widgets import icon, label
-from .dates import PT_BR, from_qdate, to_qdate
+from .dates import from_qdate, to_qdate
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_LIMIT = 30  # patients listed for a search (a clinic has thousands)
@@ -50,11 +50,7 @@ class ValidityField(QWidget):
         row = QHBoxLayout()
         row.setSpacing(10)
         self.no_limit = QCheckBox(self.tr("Sem validade"))
-        self.date = QDateEdit()
-        self.date.setLocale(PT_BR)
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.calendarWidget().setLocale(PT_BR)
+        self.date = DateEdit()
         self.date.setAccessibleName(self.tr("Válido até"))
         self.until = label(self.tr("válido até"), "muted")
         column.addWidget(self.no_limit)
@@ -63,10 +59,16 @@ class ValidityField(QWidget):
         column.addLayout(row)
         self.no_limit.toggled.connect(self._toggled)
         self.date.dateChanged.connect(lambda _d: self._changed())
+        # A FormField hooks its editor's errorChanged; the date is inside this field.
+        self.errorChanged = self.date.errorChanged
         self.set_value(None)
 
     def value(self) -> date | None:
         return None if self.no_limit.isChecked() else from_qdate(self.date.date())
+
+    def value_error(self) -> str | None:
+        """Why the typed validity is refused (None: no limit, or a good date)."""
+        return None if self.no_limit.isChecked() else self.date.error()
 
     def set_value(self, value: date | None) -> None:
         """Show `value` without counting it as the person's choice."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_date
+from ...core.text import plural
 from ..common.widgets import Card, PageHeader, StatusBadge, icon, label
 from ..packages.card import term_badges
 from . import privacy
@@ -265,9 +266,9 @@ class PatientPage(QWidget):
                 line.addWidget(label(self.tr("de {0}").format(summary.patient_name), "ownerTag"))
             line.addWidget(
                 label(
-                    self.tr("{0} de {1} sessões  ·  {2} em aberto").format(
+                    self.tr("{0} de {1}  ·  {2} em aberto").format(
                         summary.sessions_left,
-                        summary.sessions_total,
+                        plural(summary.sessions_total, self.tr("sessão"), self.tr("sessões")),
                         format_brl(summary.open_amount),
                     )
                 ),

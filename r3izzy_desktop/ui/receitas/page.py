@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -31,6 +30,7 @@ from ..agenda.payment_offer import register_payments
 from ..agenda.session_detail import SessionDetailDialog
 from ..common import messages
 from ..common.column_widths import size_columns
+from ..common.date_edit import DateEdit
 from ..common.operations import run_op
 from ..common.table_model import RowTableModel, make_table
 from ..common.widgets import Card, PageHeader, label
@@ -348,11 +348,8 @@ class ReceitasPage(QWidget):
             self.reload()
 
 
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    return edit
+def _date_edit() -> DateEdit:
+    return DateEdit()
 
 
 def _to_date(value: QDate) -> date:

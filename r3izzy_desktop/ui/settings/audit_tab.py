@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from ...core import audit, clock, users
 from ...core.ptbr import format_datetime
 from ..common import exports
+from ..common.date_edit import DateEdit
 from ..common.operations import run_op
 from ..common.table_model import Column, RowTableModel, make_table
 from ..common.widgets import FormField, label
@@ -78,11 +78,8 @@ class AuditTab(QWidget):
             edit.dateChanged.connect(lambda _d: self.refresh())
         self.refresh()
 
-    def _date_edit(self, day: date) -> QDateEdit:
-        edit = QDateEdit(_qdate(day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        return edit
+    def _date_edit(self, day: date) -> DateEdit:
+        return DateEdit(day)
 
     def _fill_choices(self) -> None:
         self.user.blockSignals(True)

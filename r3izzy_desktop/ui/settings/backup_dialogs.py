@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...core.backup import BackupFile, BackupInfo
 from ...core.ptbr import format_datetime
+from ...core.text import plural
 from ..common import messages
 from ..common.table_model import RIGHT, ROW_ROLE, Column, RowTableModel, make_table
 from ..common.widgets import label
@@ -92,8 +93,9 @@ def confirm_restore(parent: QWidget | None, info: BackupInfo, made_at: str | Non
         "Restaurar backup",
         f"Restaurar o backup{when}?\n\n"
         f"Arquivo: {info.path}\n"
-        f"Ele tem {info.patients} paciente(s), {info.packages} pacote(s) e "
-        f"{info.sessions} sessão(ões).\n\n"
+        f"Ele tem {plural(info.patients, 'paciente', 'pacientes')}, "
+        f"{plural(info.packages, 'pacote', 'pacotes')} e "
+        f"{plural(info.sessions, 'sessão', 'sessões')}.\n\n"
         "Os dados atuais serão substituídos pelos do backup. Antes disso, uma cópia do "
         "banco atual é guardada na pasta de backups.",
         confirm_text="Restaurar",

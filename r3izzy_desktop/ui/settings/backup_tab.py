@@ -80,7 +80,7 @@ class BackupsSection(QWidget):
         self.restore_file_button.clicked.connect(self.restore_from_file)
         buttons.addWidget(self.restore_file_button)
         self.restore_button = QPushButton(self.tr("Restaurar backup"))
-        self.restore_button.setProperty("danger", True)
+        messages.mark_danger(self.restore_button)
         self.restore_button.clicked.connect(self.restore_selected)
         buttons.addWidget(self.restore_button)
         auto_card.body.addLayout(buttons)

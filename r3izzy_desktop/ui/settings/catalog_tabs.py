@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from ...core import clinic
 from ...core.ptbr import format_brl, format_money
 from ..common.table_model import RIGHT, Column
-from ..common.widgets import FormField, MoneyEdit
+from ..common.widgets import FormField, MoneyEdit, WholeNumberSpin
 from .catalog import CatalogTab
 
 # --- Serviços ---------------------------------------------------------------------------------
@@ -61,7 +60,7 @@ class ServicesTab(CatalogTab):
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("ex.: Método Bobath"))
         self.price = MoneyEdit()
-        self.duration = QSpinBox()
+        self.duration = WholeNumberSpin(self.tr("Duração (min)"))
         self.duration.setRange(5, 600)
         self.duration.setSingleStep(5)
         self.duration.setSuffix(self.tr(" min"))

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core import clinic
+from ...core.errors import DomainError, ValidationError
+from ..common import messages
 from ..common.operations import run_op
 from ..common.widgets import Card, FormField, label
 
@@ -28,7 +30,7 @@ class ClinicTab(QWidget):
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("Nome da clínica"))
         self.document = QLineEdit()
-        self.document.setPlaceholderText(self.tr("00.000.000/0000-00"))
+        self.document.setPlaceholderText(self.tr("ex.: 11.222.333/0001-81"))
         self.address = QLineEdit()
         self.address.setPlaceholderText(self.tr("Rua, número — bairro, cidade/UF"))
         self.phone = QLineEdit()
@@ -92,11 +94,20 @@ class ClinicTab(QWidget):
     def save(self) -> None:
         for field in self.fields.values():
             field.set_error(None)
-        if not run_op(self, self._write):
+        if not run_op(self, self._write, failed=self._refused):
             return
         self.refresh()
         self.saved_note.setText(self.tr("Dados salvos."))
         self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _refused(self, error: DomainError) -> None:
+        """A wrong CNPJ/CPF is said under its field; anything else in a message."""
+        field = self.fields.get(getattr(error, "field", None) or "")
+        if isinstance(error, ValidationError) and field is not None:
+            field.set_error(str(error))
+            field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            messages.show_domain_error(self, error)
 
     def _write(self) -> None:
         clinic.set_clinic_info(

@@ -19,7 +19,6 @@ import logging
 import os
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -46,7 +45,7 @@ from ...core.errors import DomainError
 from ..common import messages, profiles
 from ..common.jobs import Job
 from ..common.operations import run_op
-from ..common.widgets import Card, FormField, is_connected, label
+from ..common.widgets import Card, FormField, WholeNumberEdit, is_connected, label
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +97,9 @@ class DatabaseSection(QWidget):
         )
         self.host = QLineEdit()
         self.host.setPlaceholderText(self.tr("ex.: 192.168.0.10"))
-        self.port = QLineEdit(str(server.DEFAULT_PORT))
-        self.port.setValidator(QIntValidator(1, 65535, self))
+        self.port = WholeNumberEdit(self.tr("Porta"), low=1, high=65535)
+        self.port.setText(str(server.DEFAULT_PORT))
+        self.port.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.database = QLineEdit()
         self.database.setPlaceholderText("r3izzy")
         self.user = QLineEdit()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from ...core.clinic.settings import MAX_ENDING_THRESHOLD, MAX_VALIDITY_MONTHS, M
 from ...core.errors import DomainError, ValidationError
 from ..common import messages
 from ..common.operations import run_op
-from ..common.widgets import Card, FormField, label
+from ..common.widgets import Card, FormField, WholeNumberSpin, label
 
 FIELD_HELP = {
     "nome": "quem recebe (o responsável, ou o paciente)",
@@ -40,8 +39,8 @@ FIELD_HELP = {
 }
 
 
-def _spin(low: int, high: int, suffix: str) -> QSpinBox:
-    spin = QSpinBox()
+def _spin(low: int, high: int, suffix: str, label_text: str) -> WholeNumberSpin:
+    spin = WholeNumberSpin(label_text)
     spin.setRange(low, high)
     spin.setSuffix(suffix)
     spin.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -109,7 +108,7 @@ class PackagesTab(QWidget):
         group = QButtonGroup(self)
         group.addButton(self.no_validity)
         group.addButton(self.with_validity)
-        self.months = _spin(1, MAX_VALIDITY_MONTHS, self.tr(" meses"))
+        self.months = _spin(1, MAX_VALIDITY_MONTHS, self.tr(" meses"), self.tr("Validade (meses)"))
         self.months.setAccessibleName(self.tr("Meses de validade"))
         row = QHBoxLayout()
         row.setSpacing(10)
@@ -137,8 +136,12 @@ class PackagesTab(QWidget):
                 wrap=True,
             )
         )
-        self.warning_days = _spin(0, MAX_WARNING_DAYS, self.tr(" dias"))
-        self.threshold = _spin(0, MAX_ENDING_THRESHOLD, self.tr(" sessões"))
+        self.warning_days = _spin(
+            0, MAX_WARNING_DAYS, self.tr(" dias"), self.tr("Avisar com antecedência (dias)")
+        )
+        self.threshold = _spin(
+            0, MAX_ENDING_THRESHOLD, self.tr(" sessões"), self.tr("Avisar “acabando” (sessões)")
+        )
         self.fields = {}
         self.fields["warning_days"] = FormField(
             self.tr("“Vence em N dias” a partir de"),

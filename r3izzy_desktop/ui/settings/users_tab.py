@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from ...core.ptbr import format_datetime
 from ..common import messages
 from ..common.operations import run_op
 from ..common.table_model import Column, RowTableModel, make_table
-from ..common.widgets import Card, FormField, is_connected, label
+from ..common.widgets import Card, FormField, WholeNumberSpin, is_connected, label
 from .user_dialogs import PasswordDialog, UserDialog
 
 
@@ -104,7 +103,7 @@ class UsersTab(QWidget):
 
         lock = Card()
         lock.body.addWidget(label(self.tr("Bloqueio da tela"), "sectionTitle"))
-        self.minutes = QSpinBox()
+        self.minutes = WholeNumberSpin(self.tr("Bloquear depois de (minutos)"))
         self.minutes.setRange(1, 240)
         self.minutes.setSuffix(self.tr(" minutos"))
         row = QHBoxLayout()

@@ -18,12 +18,10 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QLibraryInfo,
     QLocale,
     QObject,
     QTimer,
     QtMsgType,
-    QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QFont, QIcon
@@ -33,7 +31,7 @@ from ... import APP_NAME, __version__
 from ...core.errors import DomainError
 from ...resources import resource_path
 from ..common import messages, profiles
-from . import instance_lock
+from . import instance_lock, qt_pt_br
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +50,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
     if not getattr(app, "_r3izzy_translator", None):
-        translator = QTranslator(app)
-        for folder in (
-            str(resource_path("translations")),
-            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-        ):
-            if translator.load("qtbase_pt_BR", folder):
-                app.installTranslator(translator)
-                break
-        else:
-            log.warning("Qt's pt_BR translation (qtbase_pt_BR.qm) not found")
-        app._r3izzy_translator = translator  # type: ignore[attr-defined]
+        app._r3izzy_translator = qt_pt_br.install(app)  # type: ignore[attr-defined]
     app.setWindowIcon(app_icon())
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.5))

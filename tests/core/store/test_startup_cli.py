@@ -177,7 +177,11 @@ def test_read_only_database_by_chmod(clinic_db, tmp_path):
 def test_backup_and_restore_round_trip(capsys, clinic_db, tmp_path):
     saved = tmp_path / "pendrive" / "backup.db"
     code, out, _err = run(capsys, "backup", "--out", str(saved), "--db", str(clinic_db))
-    assert code == 0 and f"Backup gravado em {saved}" in out and "1 pacientes" in out
+    assert (
+        code == 0
+        and f"Backup gravado em {saved}" in out
+        and "1 paciente, 1 pacote, 0 sessões." in out
+    )
     at_backup = dump(saved)
 
     open_database(str(clinic_db))

@@ -25,7 +25,7 @@ def package(db, patient, make_session):
     clinic.update_patient(patient, guardian="Cláudia Souza", cpf="529.982.247-25")
     clinic.set_clinic_info(
         name="Clínica Movimento",
-        document="12.345.678/0001-90",
+        document="12.345.678/0001-95",
         address="Rua das Acácias, 120 — Campinas/SP",
         phone="(19) 3234-5678",
     )
@@ -68,14 +68,14 @@ def test_receipt_data(package):
         "mil reais",
         date(2025, 6, 18),
     )
-    assert data.balance_text == "3 de 5 sessões restantes"
+    assert data.balance_text == "3 sessões restantes de 5"
     assert (data.open_amount, data.price_per_session) == (D("600.00"), D("200.00"))
     assert data.issued_on == date(2025, 7, 3)
     assert data.payer == "Cláudia Souza"
 
 
 def test_document_labels():
-    assert reports.document_label("12.345.678/0001-90") == "CNPJ"
+    assert reports.document_label("12.345.678/0001-95") == "CNPJ"
     assert reports.document_label("529.982.247-25") == "CPF"
     assert reports.document_label("") == "CNPJ/CPF"
 
@@ -107,7 +107,7 @@ def test_save_pdf_from_the_dialog(qtbot, package, parent, monkeypatch, out, dial
     for expected in (
         "RECIBO",
         "Clínica Movimento",
-        "CNPJ 12.345.678/0001-90",
+        "CNPJ 12.345.678/0001-95",
         "Rua das Acácias, 120 — Campinas/SP",
         "Recebemos de Cláudia Souza , responsável por Ana Souza ,",
         "R$ 1.000,00",
@@ -115,7 +115,7 @@ def test_save_pdf_from_the_dialog(qtbot, package, parent, monkeypatch, out, dial
         f"No. {package.number}",
         "18/06/2025",
         "5 sessões — R$ 200,00 por sessão",
-        "3 de 5 sessões restantes — R$ 600,00 em aberto",
+        "3 sessões restantes de 5 — R$ 600,00 em aberto",
         "CPF 529.982.247-25",
     ):
         assert expected in text, expected
@@ -129,7 +129,7 @@ def test_receipt_without_guardian_names_the_patient(qtbot, db, parent, tmp_path)
     text = pdf_text(receipt.save_receipt_pdf(data, tmp_path / "r.pdf"))
     assert "Recebemos de Bruno Lima a importância de R$ 1.200,50" in text
     assert "(mil e duzentos reais e cinquenta centavos)" in text
-    assert "1 de 1 sessão restante" in text
+    assert "1 sessão restante de 1" in text
 
 
 def test_print_goes_through_the_printer_seam(qtbot, package, parent, monkeypatch, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -163,7 +164,7 @@ def test_professionals_with_colour(qtbot, qtmodeltester, monkeypatch, db):
 def test_clinic_data_and_operator(qtbot, db):
     tab = make(qtbot, ClinicTab)
     type_text(qtbot, tab.name, "Clínica Movimento")
-    qtbot.keyClicks(tab.document, "12.345.678/0001-90")
+    qtbot.keyClicks(tab.document, "12.345.678/0001-95")
     type_text(qtbot, tab.address, "Rua das Acácias, 120")
     qtbot.keyClicks(tab.phone, "(19) 3234-5678")
     type_text(qtbot, tab.operator, "Recepção 1")
@@ -171,7 +172,7 @@ def test_clinic_data_and_operator(qtbot, db):
     info = clinic.clinic_info()
     assert (info.name, info.document, info.address, info.phone) == (
         "Clínica Movimento",
-        "12.345.678/0001-90",
+        "12.345.678/0001-95",
         "Rua das Acácias, 120",
         "(19) 3234-5678",
     )
@@ -188,3 +189,15 @@ def test_main_window_configuracoes_is_real(qtbot, db):
     assert isinstance(page, SettingsPage)
     for title, cls in (("Serviços", ServicesTab), ("Locais", LocationsTab), ("Clínica", ClinicTab)):
         assert isinstance(page.show_tab(title), cls)
+
+
+@pytest.mark.parametrize("typed", ["11.111.111/1111-11", "111.111.111-11", "12.345.678/0001-90"])
+def test_a_wrong_clinic_cnpj_or_cpf_is_refused_under_its_field(qtbot, db, typed):
+    tab = make(qtbot, ClinicTab)
+    type_text(qtbot, tab.name, "Clínica Movimento")
+    qtbot.keyClicks(tab.document, typed)
+    click(qtbot, tab.save_button)
+    assert "não é válido" in tab.fields["document"].error()
+    assert clinic.clinic_info().document == ""
+    assert clinic.clinic_info().name == ""  # nothing stored
+    assert tab.saved_note.text() == ""

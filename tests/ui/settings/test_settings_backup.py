@@ -103,7 +103,7 @@ def test_restore_selected_backup(qtbot, section, dialogs, patient):
 
     title, text = dialogs.asked[0]
     assert title == "Restaurar backup" and "02/06/2025 08:00" in text
-    assert "1 paciente(s)" in text
+    assert "Ele tem 1 paciente," in text
     assert dialogs.told[0][0] == "Backup restaurado"
     assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
     assert any(b.reason == BEFORE_RESTORE for b in backup.list_backups())

@@ -204,7 +204,7 @@ def test_restore_a_backup_over_a_damaged_database(tmp_path, ask, monkeypatch, di
     assert startup.open_with_recovery(str(path), create=False) == str(path)
 
     assert dialogs.asked[0][0] == "Restaurar backup"
-    assert "1 paciente(s), 1 pacote(s)" in dialogs.asked[0][1]
+    assert "1 paciente, 1 pacote e" in dialogs.asked[0][1]
     assert dialogs.told[0][0] == "Backup restaurado"
     assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
     aside = list(tmp_path.glob("r3izzy.db.danificado-*"))
