@@ -69,7 +69,8 @@ def test_patients_from_xlsx_with_real_dates_and_number_cells(db, tmp_path):
 def test_patients_never_duplicated(db, tmp_path):
     clinic.add_patient("Ana Souza", cpf="52998224725")
     clinic.add_patient("Bruno Lima", birth_date=date(1990, 1, 15))
-    rows = PATIENT_ROWS + [
+    rows = [
+        *PATIENT_ROWS,
         ["ana souza", "", "", "", "", "", "", ""],
         ["Carla Dias", "", "", "", "", "", "", ""],
         ["CARLA DIAS", "", "", "", "", "", "", ""],

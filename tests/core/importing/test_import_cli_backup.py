@@ -13,7 +13,7 @@ from r3izzy_desktop.core.store.models import Patient
 from .files import PATIENT_HEADER, write_csv, write_xlsx
 
 GOOD = [PATIENT_HEADER, ["Ana Souza", "", "529.982.247-25", "03/07/2015", "", "", "", ""]]
-BAD = GOOD + [["Carla", "", "111", "", "", "", "", ""]]
+BAD = [*GOOD, ["Carla", "", "111", "", "", "", "", ""]]
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_cli_with_row_errors_imports_nothing_unless_told(capsys, clinic_file, tm
 def test_cli_refuses_a_bad_file_with_exit_2(capsys, clinic_file, tmp_path):
     bad = tmp_path / "foto.xlsx"
     bad.write_bytes(b"\x89PNG not a sheet")
-    code, out, err = run(capsys, "import", "packages", str(bad), "--db", str(clinic_file))
+    code, _out, err = run(capsys, "import", "packages", str(bad), "--db", str(clinic_file))
     assert code == 2 and "não é uma planilha" in err and "Traceback" not in err
 
 
