@@ -109,13 +109,13 @@ def _plan(kind: str, parsed) -> list[PreviewRow]:
     return patient_rows.plan(parsed) if kind == PATIENTS else package_rows.plan(parsed)
 
 
+@access.allowed("importing.import_preview")
 def import_preview(found: Preview, progress: Progress | None = None) -> ImportResult:
     """Import what `found` said it would: a backup of the database first, then every
-    row that can be created, all in one transaction. Raises NotAllowed (before the
-    backup) unless the user may import, ImportRefused when nothing is left to import,
+    row that can be created, all in one transaction (under this guard). Raises NotAllowed
+    (before the backup) unless the user may import, ImportRefused when nothing is left to import,
     and whatever stopped the transaction (nothing written then); ExportCancelled from
     `progress` cancels it, nothing written."""
-    access.check("importing.import_preview")
     if not found.can_import:
         raise ImportRefused("Não há nenhuma linha para importar nesta planilha.")
     copy, note = _backup_first()
