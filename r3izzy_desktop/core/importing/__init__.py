@@ -51,6 +51,7 @@ __all__ = [
     "ImportResult",
     "Preview",
     "PreviewRow",
+    "counts_text",
     "import_preview",
     "model_file_name",
     "preview",
