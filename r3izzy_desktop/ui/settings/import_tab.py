@@ -70,6 +70,7 @@ class ImportTab(QWidget):
         self.path: Path | None = None
         self.found: importing.Preview | None = None
         self.task: Job | None = None
+        self._reload_when_done = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 18, 18, 18)
         outer.setSpacing(12)
@@ -199,7 +200,7 @@ class ImportTab(QWidget):
         elif result.backup_note:
             text += f"\n\nSem backup automático ({result.backup_note})."
         messages.inform(self, self.tr("Importação concluída"), text)
-        self.reload()
+        self._reload_when_done = True  # the file again, against the clinic as it is now
 
     # -- the background work --------------------------------------------------------------
     def _run(self, work, done) -> None:
@@ -208,10 +209,16 @@ class ImportTab(QWidget):
         self.task.succeeded.connect(done)
         self.task.failed.connect(self._failed)
         self.task.cancelled.connect(self._cancelled)
-        self.task.ended.connect(self._update_buttons)
+        self.task.ended.connect(self._ended)
         self.progress.setRange(0, 0)
         self.task.start()
         self._update_buttons()
+
+    def _ended(self) -> None:
+        self._update_buttons()
+        if self._reload_when_done:
+            self._reload_when_done = False
+            self.reload()
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
