@@ -7,13 +7,18 @@
     r3izzy-desktop backup --out FILE    back the SQLite database up into FILE (online copy)
     r3izzy-desktop restore FILE         replace the database with a backup (checked first;
                                         the current database is backed up before)
+    r3izzy-desktop import patients|packages FILE [--dry-run] [--skip-errors]
+                                        bring a clinic in from a spreadsheet (R24): the
+                                        preview, then the import (a backup first); exit 0
+                                        only when every row was imported or left out by
+                                        rule, 1 when a row has an error
     r3izzy-desktop --smoke              offscreen self-test of the installed app, exit 0 if OK
 
 A database with users (R23): the commands that copy or replace data (backup, restore,
 migrate-to) run as a user given by `--user LOGIN` (or R3IZZY_USER), with the password
 from R3IZZY_PASSWORD (a scheduled task) or typed at the prompt; the role must allow the
-command (administrador). `check` only reads (the app runs it in the background) and `demo`
-writes a new file: neither logs in.
+command (administrador; `import` too). `check` only reads (the app runs it in the
+background) and `demo` writes a new file: neither logs in.
 
 Qt is imported only by the commands that open windows.
 """
@@ -280,6 +285,49 @@ def run_migrate_to(args: argparse.Namespace) -> int:
         return 1
     print("Verificação de consistência na origem e no destino: OK")
     return 0
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=("patients", "packages"), help="o que importar")
+    parser.add_argument("file", metavar="FILE", help="a planilha (.xlsx ou .csv)")
+    parser.add_argument("--dry-run", action="store_true", help="só mostra a prévia; não grava nada")
+    parser.add_argument(
+        "--skip-errors",
+        action="store_true",
+        help="importa as linhas sem erro mesmo quando outras têm (sai com 1 assim mesmo)",
+    )
+    _user_option(parser)
+
+
+@command("import", "importa pacientes ou pacotes de uma planilha (R24)", _import_arguments)
+def run_import(args: argparse.Namespace) -> int:
+    from .core import importing
+    from .core.database import open_database
+
+    open_database(args.db)
+    log_in(args)
+    found = importing.preview(args.kind, args.file)
+    for line in importing.preview_lines(found):
+        print(line)
+    if args.dry_run:
+        print("Prévia apenas (--dry-run): nada foi gravado.")
+        return 1 if found.errors else 0
+    if found.errors and not args.skip_errors:
+        print(
+            "Nada foi importado: corrija as linhas com erro e rode de novo "
+            "(ou use --skip-errors para importar as outras)."
+        )
+        return 1
+    if not found.can_import:
+        print("Nada a importar.")
+        return 1 if found.errors else 0
+    result = importing.import_preview(found)
+    if result.backup:
+        print(f"Backup antes da importação: {result.backup}")
+    elif result.backup_note:
+        print(f"Sem backup automático ({result.backup_note}).")
+    print(f"Importado(s): {result.created}.")
+    return 1 if result.errors else 0
 
 
 def _screenshots_arguments(parser: argparse.ArgumentParser) -> None:

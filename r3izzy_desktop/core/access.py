@@ -100,6 +100,7 @@ PERMISSIONS: dict[str, Permission] = {
     "backup.restore": _p(ADMINISTRADOR, "restaurar backups"),
     "database.switch": _p(ADMINISTRADOR, "trocar o banco de dados"),
     "database.migrate_to": _p(ADMINISTRADOR, "copiar o banco para um servidor"),
+    "importing.import_preview": _p(ADMINISTRADOR, "importar planilhas"),
     "users.add_user": _p(ADMINISTRADOR, "cadastrar usuários"),
     "users.update_user": _p(ADMINISTRADOR, "alterar usuários"),
     "users.reset_password": _p(ADMINISTRADOR, "redefinir senhas"),

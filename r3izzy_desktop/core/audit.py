@@ -9,8 +9,8 @@ packages by No., never a patient's name, so anonymizing a patient (LGPD) leaves 
 of theirs here (free text typed in a package's notes is the user's).
 
 What is recorded: logins (and failed ones), logouts, exports, backups and restores,
-package changes (R8) and closings (R19), voids, user and settings changes, and a patient's
-data exported or anonymized. `entries(...)` reads it for Configurações › Auditoria.
+package changes (R8) and closings (R19), imports (R24), voids, user and settings changes,
+and a patient's data exported or anonymized. `entries(...)` reads it for Configurações › Auditoria.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ USER_CHANGE = "usuário"
 SETTINGS_CHANGE = "configuração"
 PATIENT_DATA = "dados do paciente"
 ANONYMIZED = "paciente anonimizado"
+IMPORT = "importação"  # R24: patients or packages from a spreadsheet
 
 ACTION_LABELS = {
     LOGIN: "Entrada",
@@ -51,6 +52,7 @@ ACTION_LABELS = {
     SETTINGS_CHANGE: "Configuração",
     PATIENT_DATA: "Dados do paciente exportados",
     ANONYMIZED: "Paciente anonimizado",
+    IMPORT: "Importação",
 }
 
 MAX_DETAIL = 4000

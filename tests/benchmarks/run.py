@@ -18,6 +18,8 @@ backups of the app runs go to a scratch folder, never the user's. What is measur
 - pay_20_sessions_ms: one packages.pay_sessions call paying 20 sessions, committed.
 - report: reports.package_report() over every package against one hand-written SQL
   statement giving the same figures (floors.py); they must be equal.
+- import: bringing a clinic in (R24) on a fresh database: the preview and the import of
+  10,000 patients (.xlsx), then of 10,000 open packages of theirs (.xlsx).
 - export: the full report to .xlsx (see floors.FULL_REPORT) against bare openpyxl
   write-only mode writing the same cells; the two sheets must be equal.
 """
@@ -44,7 +46,7 @@ import startup  # noqa: E402
 
 from r3izzy_desktop.core.store.sqlite import sqlite3  # noqa: E402
 
-SECTIONS = ("startup", "screens", "pay", "report", "export")
+SECTIONS = ("startup", "screens", "pay", "report", "export", "import")
 
 
 def log(text: str) -> None:
@@ -256,6 +258,78 @@ def _ms(times: list[float]) -> list[float]:
     return [round(t * 1000, 1) for t in times]
 
 
+# --- bringing a clinic in (R24) ---------------------------------------------------------
+
+IMPORT_ROWS = 10_000
+
+
+def _valid_cpf(seed: int) -> str:
+    base = f"{seed:09d}"
+    for size in (9, 10):
+        total = sum(int(d) * w for d, w in zip(base, range(size + 1, 1, -1), strict=True))
+        base += str((total * 10) % 11 % 10)
+    return base
+
+
+def measure_import(workdir: Path) -> dict:
+    from datetime import date, timedelta
+
+    from openpyxl import Workbook
+
+    from r3izzy_desktop.core import importing, integrity
+    from r3izzy_desktop.core.database import close_database, open_database
+
+    patients_file, packages_file = workdir / "pacientes.xlsx", workdir / "pacotes.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Pacientes")
+    sheet.append(["Nome", "Telefone", "CPF", "Data de nascimento", "Responsável"])
+    for i in range(IMPORT_ROWS):
+        sheet.append(
+            [
+                f"Paciente {i:05d}",
+                f"1198765{i:04d}",
+                _valid_cpf(100_000_000 + i),
+                date(1990, 1, 1) + timedelta(days=i),
+                f"Responsável {i}",
+            ]
+        )
+    book.save(patients_file)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Pacotes")
+    sheet.append(["Paciente", "Data de pagamento", "Sessões restantes", "Saldo", "Validade"])
+    for i in range(IMPORT_ROWS):
+        sheet.append(
+            [
+                _valid_cpf(100_000_000 + i),
+                date(2025, 5, 2),
+                1 + i % 9,
+                f"{250 * (1 + i % 9)},00",
+                date(2026, 12, 31),
+            ]
+        )
+    book.save(packages_file)
+    result: dict = {}
+    open_database(str(workdir / "import.db"))
+    try:
+        for kind, path in (("patients", patients_file), ("packages", packages_file)):
+            started = time.perf_counter()
+            found = importing.preview(kind, path)
+            previewed = time.perf_counter()
+            done = importing.import_preview(found)
+            imported = time.perf_counter()
+            assert done.created == IMPORT_ROWS and found.errors == 0, importing.counts_text(found)
+            result[kind] = {
+                "rows": IMPORT_ROWS,
+                "preview_s": round(previewed - started, 2),
+                "import_s": round(imported - previewed, 2),
+            }
+            log(f"  {kind}: {result[kind]}")
+        assert integrity.check() == []
+    finally:
+        close_database()
+    return result
+
+
 # --- the whole run ---------------------------------------------------------------------
 
 
@@ -325,6 +399,9 @@ def main() -> int:
             log("export against the openpyxl floor:")
             result["export"] = measure_export(db, workdir, args.runs)
             log(f"  {result['export']}")
+        if "import" in wanted:
+            log("import of 10,000 patients and 10,000 packages (a fresh database):")
+            result["import"] = measure_import(workdir)
         if screens:
             result["peak_rss_mb"] = screens["peak_rss_mb"]
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -33,6 +33,7 @@ SQLITE_ONLY_MODULES = {
     "store/test_io_errors.py": "I/O errors under a SQLite file (the test VFS)",
     "store/test_sqlite_engine.py": "the SQLite library the app runs on",
     "store/test_torn_header.py": "a SQLite file torn by a power cut, with its WAL",
+    "importing/test_import_cli_backup.py": "the backup before an import, of a SQLite file",
 }
 
 

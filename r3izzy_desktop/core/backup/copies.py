@@ -34,6 +34,7 @@ BACKUP_DIR_NAME = "backups"
 AT_START = "inicio"  # the first start of the day
 AT_CLOSE = "fechamento"
 BEFORE_RESTORE = "antes-de-restaurar"
+BEFORE_IMPORT = "antes-de-importar"  # R24: the database as it was before an import
 ROTATED = (AT_START, AT_CLOSE)
 KEEP_DAILY = 14
 KEEP_WEEKLY = 8
@@ -60,7 +61,7 @@ class BackupFile:
 
     path: Path
     made_at: datetime
-    reason: str  # AT_START, AT_CLOSE or BEFORE_RESTORE
+    reason: str  # AT_START, AT_CLOSE, BEFORE_RESTORE or BEFORE_IMPORT
     size: int
     written_ns: int = 0  # the file's modification time: orders two backups of one second
 
@@ -70,6 +71,7 @@ class BackupFile:
             AT_START: "início do dia",
             AT_CLOSE: "ao fechar",
             BEFORE_RESTORE: "antes de restaurar",
+            BEFORE_IMPORT: "antes de importar",
         }.get(self.reason, self.reason)
 
 
@@ -207,7 +209,8 @@ def _newest(backup: BackupFile) -> tuple[datetime, int]:
 
 
 def automatic_backup(reason: str, url: str | None = None, *, now: datetime | None = None) -> Path:
-    """Back up into the backups folder (`reason`: AT_START, AT_CLOSE, BEFORE_RESTORE), then
+    """Back up into the backups folder (`reason`: AT_START, AT_CLOSE, BEFORE_RESTORE,
+    BEFORE_IMPORT), then
     rotate the folder. Returns the new file. The app's own safety copies: whoever is logged
     in (or nobody, at the login window) — not a user's action, so not guarded."""
     at = now or clock.now()
@@ -247,7 +250,7 @@ def backups_to_remove(
     """The rotation rule, without touching files: of the rotated backups keep the newest of
     each of the last `keep_daily` days that have one, then the newest of each of the
     `keep_weekly` weeks before those; of the copies taken before a restore keep the last
-    KEEP_BEFORE_RESTORE.
+    KEEP_BEFORE_RESTORE, and as many of those taken before an import.
 
     Backups dated after `now` (default: the clock) are kept and counted in no window: the
     PC's clock is wrong one way or the other (set back, or it was set forward when they
@@ -284,6 +287,10 @@ def backups_to_remove(
         (b for b in backups if b.reason == BEFORE_RESTORE), key=_newest, reverse=True
     )
     keep.update(b.path for b in before_restore[:KEEP_BEFORE_RESTORE])
+    before_import = sorted(
+        (b for b in backups if b.reason == BEFORE_IMPORT), key=_newest, reverse=True
+    )
+    keep.update(b.path for b in before_import[:KEEP_BEFORE_RESTORE])
     return [b for b in backups if b.path not in keep]
 
 

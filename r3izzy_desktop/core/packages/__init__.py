@@ -31,6 +31,7 @@ from .operations import (
     NUMBER_FORMAT,
     create_package,
     credit_back,
+    free_numbers,
     pay_sessions,
     refund_session,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "credit_back",
     "debit_preview",
     "edit_package",
+    "free_numbers",
     "get_package",
     "history",
     "list_packages",

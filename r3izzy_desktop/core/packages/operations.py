@@ -65,6 +65,27 @@ def _new_number(at: datetime) -> str:
     return candidate.strftime(NUMBER_FORMAT)
 
 
+def free_numbers(count: int, at: datetime | None = None) -> list[str]:
+    """`count` package numbers nobody has, as R2 gives them to packages created one after
+    the other from `at` (default now): each the next free second. One query, for the
+    import of thousands of packages (`create_package(number=…)`)."""
+    candidate = (at or clock.now()).replace(microsecond=0)
+    taken = {
+        number
+        for (number,) in Package.select(Package.number)
+        .where(Package.number >= candidate.strftime(NUMBER_FORMAT))
+        .tuples()
+        .iterator()
+    }
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = candidate.strftime(NUMBER_FORMAT)
+        if wanted not in taken:
+            numbers.append(wanted)
+        candidate += timedelta(seconds=1)
+    return numbers
+
+
 # --- operations --------------------------------------------------------------------------
 
 
@@ -80,6 +101,7 @@ def create_package(
     valid_until: date | None = UNSET,
     services: Sequence[Service | int] | None = None,
     shared_with: Sequence[Patient | int] | None = None,
+    number: str | None = None,
 ) -> Package:
     """R3: a new `ativo` package; its history starts with `criado` / "Pacote criado".
 
@@ -89,7 +111,8 @@ def create_package(
     default (Configurações › Pacotes: "sem validade" or N months from `paid_on`); None
     given, no limit. services (R16): the services it is limited to (None or empty: every
     service). shared_with (R17): the other patients whose sessions it may pay (the owner,
-    if listed, is left out).
+    if listed, is left out). number: a free number the caller took from `free_numbers`
+    (the import does, for thousands at once); default R2's, from now.
     """
     sessions_total = whole_number(
         sessions, "Número total de sessões", low=1, high=MAX_SESSIONS, field="sessions"
@@ -109,7 +132,7 @@ def create_package(
     )
     now = clock.now()
     row = Package.create(
-        number=_new_number(now),
+        number=number or _new_number(now),
         patient=patient_id,
         paid_on=paid,
         sessions_total=sessions_total,

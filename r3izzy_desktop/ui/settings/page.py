@@ -22,6 +22,7 @@ def default_tabs() -> list[tuple[str, TabFactory]]:
     from .catalog_tabs import LocationsTab, ProfessionalsTab, ServicesTab
     from .clinic_tab import ClinicTab
     from .database_tab import DatabaseSection
+    from .import_tab import ImportTab
     from .packages_tab import PackagesTab
     from .users_tab import UsersTab
 
@@ -34,6 +35,7 @@ def default_tabs() -> list[tuple[str, TabFactory]]:
         ("Backups", BackupsSection),
         ("Banco de dados", DatabaseSection),
         ("Usuários", UsersTab),
+        ("Importar", ImportTab),
     ]
     if users.login_required():  # a database without users keeps no audit log
         tabs.append(("Auditoria", AuditTab))

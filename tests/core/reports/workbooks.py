@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from r3izzy_desktop.core import importing
 from r3izzy_desktop.core.reports import export
 from r3izzy_desktop.core.store.models import Patient
 
@@ -38,7 +39,19 @@ def report_workbook(folder: Path, patient: Patient) -> tuple[Path, list[PrintedS
     ]
 
 
+def import_model_workbooks(folder: Path, patient: Patient) -> tuple[Path, list[PrintedSheet]]:
+    path = importing.write_model(importing.PACKAGES, folder / "modelo-pacotes.xlsx")
+    return path, [PrintedSheet("Pacotes", "Modelo de importação — Pacotes", 1)]
+
+
+def import_model_patients(folder: Path, patient: Patient) -> tuple[Path, list[PrintedSheet]]:
+    path = importing.write_model(importing.PATIENTS, folder / "modelo-pacientes.xlsx")
+    return path, [PrintedSheet("Pacientes", "Modelo de importação — Pacientes", 1)]
+
+
 WORKBOOKS: list[Callable[[Path, Patient], tuple[Path, list[PrintedSheet]]]] = [
     patient_workbook,
     report_workbook,
+    import_model_patients,
+    import_model_workbooks,
 ]

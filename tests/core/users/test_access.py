@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import ast
 import importlib
+import tempfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from r3izzy_desktop.core import access, agenda, audit, clinic, packages, payments, users
+from r3izzy_desktop.core import (
+    access,
+    agenda,
+    audit,
+    clinic,
+    importing,
+    packages,
+    payments,
+    users,
+)
 from r3izzy_desktop.core.errors import NotAllowed
 from r3izzy_desktop.core.reports import data_sheets, export
 from tests.helpers.snapshot import db_snapshot
@@ -39,6 +49,12 @@ class World:
 
     def file(self, name: str) -> Path:
         return self.folder / name
+
+    def sheet(self) -> Path:
+        # Outside the test's folder, which must stay empty when the import is refused.
+        path = Path(tempfile.mkdtemp(prefix="r3izzy-import-")) / "pacientes.csv"
+        path.write_text("Nome;CPF\nCarla Dias;529.982.247-25\n", encoding="utf-8")
+        return path
 
 
 # operation name -> what calling it does, given the World.
@@ -89,6 +105,9 @@ CASES = {
     # Enforced by their callers (the command line, Configurações), through access.check.
     "database.switch": lambda w: access.check("database.switch"),
     "database.migrate_to": lambda w: access.check("database.migrate_to"),
+    "importing.import_preview": lambda w: importing.import_preview(
+        importing.preview(importing.PATIENTS, w.sheet())
+    ),
     # Screens the navigation hides from a role.
     "view.finance": lambda w: access.check("view.finance"),
     "view.settings": lambda w: access.check("view.settings"),
@@ -230,6 +249,7 @@ def _resolve(name: str):
         "backup": ["backup"],
         "users": ["users"],
         "audit": ["audit"],
+        "importing": ["importing"],
     }
     for home in homes.get(area, []):
         module = importlib.import_module(f"r3izzy_desktop.core.{home}")

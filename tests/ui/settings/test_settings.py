@@ -60,6 +60,7 @@ def test_settings_page_has_the_tabs(qtbot, db):
         "Backups",
         "Banco de dados",
         "Usuários",  # R23; "Auditoria" too once the clinic has users
+        "Importar",  # R24
     ]
 
 
