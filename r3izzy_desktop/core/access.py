@@ -108,7 +108,6 @@ PERMISSIONS: dict[str, Permission] = {
     # Screens a role does not use: the navigation hides them (they only read).
     "view.finance": _p(FINANCEIRO, "ver a Gestão Financeira"),
     "reports.credit_rollforward": _p(FINANCEIRO, "ver o saldo de créditos de pacotes"),
-    "export.credit_rollforward_xlsx": _p(FINANCEIRO, "exportar planilhas"),
     "view.settings": _p(ADMINISTRADOR, "abrir as Configurações"),
     "export.audit_xlsx": _p(ADMINISTRADOR, "exportar a auditoria"),
 }

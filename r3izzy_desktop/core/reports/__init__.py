@@ -22,12 +22,10 @@ from .report_query import ReportFilters, fetch_rows, make_filters, read_snapshot
 
 __all__ = [
     "CreditRollforward",
-    "MonthCredit",
-    "credit_by_month",
-    "credit_rollforward",
     "FinanceSummary",
     "HistoryReportRow",
     "MethodAmount",
+    "MonthCredit",
     "MonthFigures",
     "PackageReceipt",
     "PackageReport",
@@ -36,6 +34,8 @@ __all__ = [
     "ReportFilters",
     "count_history",
     "count_packages",
+    "credit_by_month",
+    "credit_rollforward",
     "document_label",
     "fetch_rows",
     "finance_summary",

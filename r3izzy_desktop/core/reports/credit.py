@@ -242,4 +242,5 @@ def credit_by_month(start: date, end: date) -> tuple[MonthCredit, ...]:
     if not columns:
         return ()
     row = PackageEvent.select(*columns).from_(inner).tuples().get()
-    return tuple(MonthCredit(month, _money(value)) for month, value in zip(months, row, strict=True))
+    pairs = zip(months, row, strict=True)
+    return tuple(MonthCredit(month, _money(value)) for month, value in pairs)

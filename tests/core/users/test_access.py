@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from r3izzy_desktop.core import access, agenda, audit, clinic, packages, payments, users
+from r3izzy_desktop.core import access, agenda, audit, clinic, packages, payments, reports, users
 from r3izzy_desktop.core.errors import NotAllowed
 from r3izzy_desktop.core.reports import data_sheets, export
 from tests.helpers.snapshot import db_snapshot
@@ -86,6 +86,9 @@ CASES = {
     "users.reset_password": lambda w: users.reset_password(w.other, "outra-senha"),
     "users.list_users": lambda w: users.list_users(),
     "audit.entries": lambda w: audit.entries(),
+    "reports.credit_rollforward": lambda w: reports.credit_rollforward(
+        datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date()
+    ),
     # Enforced by their callers (the command line, Configurações), through access.check.
     "database.switch": lambda w: access.check("database.switch"),
     "database.migrate_to": lambda w: access.check("database.migrate_to"),
@@ -226,6 +229,7 @@ def _resolve(name: str):
         "agenda": ["agenda"],
         "packages": ["packages"],
         "payments": ["payments"],
+        "reports": ["reports"],
         "export": ["reports.export", "reports.data_sheets"],
         "backup": ["backup"],
         "users": ["users"],
