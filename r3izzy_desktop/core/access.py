@@ -108,6 +108,7 @@ PERMISSIONS: dict[str, Permission] = {
     "audit.entries": _p(ADMINISTRADOR, "ver a auditoria"),
     # Screens a role does not use: the navigation hides them (they only read).
     "view.finance": _p(FINANCEIRO, "ver a Gestão Financeira"),
+    "reports.credit_rollforward": _p(FINANCEIRO, "ver o saldo de créditos de pacotes"),
     "view.settings": _p(ADMINISTRADOR, "abrir as Configurações"),
     "export.audit_xlsx": _p(ADMINISTRADOR, "exportar a auditoria"),
 }

@@ -4,6 +4,7 @@ package's receipt (receipt.py), Gestão Financeira (finance.py),
 Receitas (receitas.py) and the Excel workbooks (export.py). `reports.<name>` gathers the
 package report, the receipt and the finance summary; the others are read as modules."""
 
+from .credit import CreditRollforward, MonthCredit, credit_by_month, credit_rollforward
 from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary, monthly_figures
 from .package_history import HistoryReportRow, count_history, history_rows, iter_history_rows
 from .package_report import (
@@ -20,9 +21,11 @@ from .receipt import PackageReceipt, document_label, package_receipt
 from .report_query import ReportFilters, fetch_rows, make_filters, read_snapshot
 
 __all__ = [
+    "CreditRollforward",
     "FinanceSummary",
     "HistoryReportRow",
     "MethodAmount",
+    "MonthCredit",
     "MonthFigures",
     "PackageReceipt",
     "PackageReport",
@@ -31,6 +34,8 @@ __all__ = [
     "ReportFilters",
     "count_history",
     "count_packages",
+    "credit_by_month",
+    "credit_rollforward",
     "document_label",
     "fetch_rows",
     "finance_summary",

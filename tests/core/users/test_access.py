@@ -20,6 +20,7 @@ from r3izzy_desktop.core import (
     importing,
     packages,
     payments,
+    reports,
     users,
 )
 from r3izzy_desktop.core.errors import NotAllowed
@@ -102,6 +103,9 @@ CASES = {
     "users.reset_password": lambda w: users.reset_password(w.other, "outra-senha"),
     "users.list_users": lambda w: users.list_users(),
     "audit.entries": lambda w: audit.entries(),
+    "reports.credit_rollforward": lambda w: reports.credit_rollforward(
+        datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date()
+    ),
     # Enforced by their callers (the command line, Configurações), through access.check.
     "database.switch": lambda w: access.check("database.switch"),
     "database.migrate_to": lambda w: access.check("database.migrate_to"),
@@ -245,6 +249,7 @@ def _resolve(name: str):
         "agenda": ["agenda"],
         "packages": ["packages"],
         "payments": ["payments"],
+        "reports": ["reports"],
         "export": ["reports.export", "reports.data_sheets"],
         "backup": ["backup"],
         "users": ["users"],

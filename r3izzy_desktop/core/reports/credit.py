@@ -1,0 +1,246 @@
+"""The credit roll-forward (SPEC §3b R20): the prepaid credit the clinic owes in sessions
+(the packages' open amounts) at the start and at the end of a period, and every movement
+between, each as a sum and a count.
+
+Computed in SQL from the history (package_event), never by replaying packages in Python:
+each line's change of its package's open amount is `open_amount - LAG(open_amount)` over
+the package's lines in id order (0 before the first line). Then, with `at` placing a line
+before, inside or after the period:
+
+- opening = the sum of the changes of the lines before the start instant (for each package
+  that is its open amount after its last line before it, 0 when it did not exist yet);
+- closing = the sum of the changes of the lines before the end instant (the end of `end`);
+- the movements are the changes of the lines inside, by kind: `criado` -> sold,
+  `alterado manualmente` -> adjusted (every line counts, even one that changes nothing),
+  `sessão debitada` -> consumed, `sessão creditada` -> credited, and an `encerrado` line
+  (R19) -> refunded, retained and cancelled, from its three columns, each negative and each
+  counted once even when zero. Installment lines leave the open amount as it was.
+
+So opening + movements = closing to the centavo by construction, and for an end of today or
+later the closing is the sum of the packages' current open amounts (the last line of a
+package carries its current figures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from peewee import Case, fn
+
+from .. import access
+from ..errors import ValidationError
+from ..ptbr import from_cents
+from ..store.models import PackageEvent
+from ..terms import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA
+
+ENCERRADO = "encerrado"  # the kind of an early closing line (R19)
+
+# The movements, in the order the screens and the workbook show them: (attribute, kind).
+MOVEMENTS: tuple[tuple[str, str], ...] = (
+    ("sold", CRIADO),
+    ("adjusted", ALTERADO),
+    ("consumed", DEBITADA),
+    ("credited", CREDITADA),
+    ("refunded", ENCERRADO),
+    ("retained", ENCERRADO),
+    ("cancelled", ENCERRADO),
+)
+
+MOVEMENT_LABELS = {
+    "sold": "Vendido (pacotes criados)",
+    "adjusted": "Ajustes manuais",
+    "consumed": "Consumido (sessões debitadas)",
+    "credited": "Devolvido ao pacote (sessões creditadas)",
+    "refunded": "Reembolsado (encerramentos)",
+    "retained": "Retido pela clínica (encerramentos)",
+    "cancelled": "Cancelado, não recebido (encerramentos)",
+}
+
+
+@dataclass(frozen=True)
+class CreditRollforward:
+    start: date
+    end: date
+    opening: Decimal
+    sold: Decimal
+    sold_count: int
+    adjusted: Decimal
+    adjusted_count: int
+    consumed: Decimal  # negative
+    consumed_count: int
+    credited: Decimal
+    credited_count: int
+    refunded: Decimal  # negative
+    refunded_count: int
+    retained: Decimal  # negative
+    retained_count: int
+    cancelled: Decimal  # negative
+    cancelled_count: int
+    closing: Decimal
+    expired_credit: Decimal  # of packages vencido at `end` (ativo, sessions left, expired)
+    expired_count: int
+
+    @property
+    def movements(self) -> tuple[tuple[str, str, Decimal, int], ...]:
+        """(attribute, label, sum, count) of each movement, in the screen's order."""
+        return tuple(
+            (name, MOVEMENT_LABELS[name], getattr(self, name), getattr(self, f"{name}_count"))
+            for name, _kind in MOVEMENTS
+        )
+
+
+@dataclass(frozen=True)
+class MonthCredit:
+    month: date  # the first day of the month
+    credit: Decimal  # the credit at the end of the month (or of the period's last day)
+
+
+def _money(cents: Any) -> Decimal:
+    return from_cents(int(cents or 0))
+
+
+def _instant(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
+def _check_period(start: Any, end: Any) -> None:
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise ValidationError("Informe o período (data inicial e final).")
+    if start > end:
+        raise ValidationError("A data inicial do período é posterior à data final.")
+
+
+def _changes(*columns: Any):
+    """Every history line with the change it made to its package's open amount, and the
+    other `columns` (expressions on PackageEvent, each aliased)."""
+    previous = fn.LAG(PackageEvent.open_amount, 1, 0).over(
+        partition_by=[PackageEvent.package], order_by=[PackageEvent.id]
+    )
+    return PackageEvent.select(
+        PackageEvent.kind.alias("kind"),
+        (PackageEvent.open_amount - previous).alias("delta"),
+        *columns,
+    )
+
+
+def _sum_if(condition: Any, value: Any) -> Any:
+    return fn.SUM(Case(None, [(condition, value)], 0)).coerce(False)
+
+
+def _count_if(condition: Any) -> Any:
+    return fn.COUNT(Case(None, [(condition, 1)], None)).coerce(False)
+
+
+@access.allowed("reports.credit_rollforward")
+def credit_rollforward(start: date, end: date) -> CreditRollforward:
+    """The roll-forward of [start, end], both days included (module doc). Two statements:
+    the window aggregate and the credit of the packages vencido at `end`."""
+    _check_period(start, end)
+    low, high = _instant(start), _instant(end + timedelta(days=1))
+    phase = Case(None, [(PackageEvent.at < low, 0), (PackageEvent.at < high, 1)], 2)
+    lines = _changes(
+        phase.alias("phase"),
+        PackageEvent.refunded.alias("refunded"),
+        PackageEvent.retained.alias("retained"),
+        PackageEvent.cancelled.alias("cancelled"),
+    ).alias("lines")
+    inside = lines.c.phase == 1
+    columns = [
+        _sum_if(lines.c.phase == 0, lines.c.delta),
+        _sum_if(lines.c.phase < 2, lines.c.delta),
+    ]
+    for name, kind in MOVEMENTS:
+        where = inside & (lines.c.kind == kind)
+        # (0 - x: peewee reads a unary minus as DESC.)
+        value = 0 - getattr(lines.c, name) if kind == ENCERRADO else lines.c.delta
+        columns += [_sum_if(where, value), _count_if(where)]
+    row = PackageEvent.select(*columns).from_(lines).tuples().get()
+    opening, closing, *moved = row
+    figures: dict[str, Any] = {}
+    for index, (name, _kind) in enumerate(MOVEMENTS):
+        figures[name] = _money(moved[2 * index])
+        figures[f"{name}_count"] = int(moved[2 * index + 1] or 0)
+    expired_credit, expired_count = _expired_at(end, high)
+    return CreditRollforward(
+        start=start,
+        end=end,
+        opening=_money(opening),
+        closing=_money(closing),
+        expired_credit=expired_credit,
+        expired_count=expired_count,
+        **figures,
+    )
+
+
+def _expired_at(end: date, high: datetime) -> tuple[Decimal, int]:
+    """The open amount and the number of the packages vencido at `end`: as their last line
+    before the end instant left them `ativo` with sessions left, and the validity of their
+    last `criado`/`alterado manualmente` line (the lines that set it) before `end`."""
+    terms = Case(None, [(PackageEvent.kind.in_((CRIADO, ALTERADO)), PackageEvent.id)], None)
+    last = (
+        PackageEvent.select(
+            PackageEvent.package.alias("package_id"),
+            fn.MAX(PackageEvent.id).alias("last_id"),
+            fn.MAX(terms).alias("terms_id"),
+        )
+        .where(PackageEvent.at < high)
+        .group_by(PackageEvent.package)
+        .alias("last")
+    )
+    state = PackageEvent.alias("state")
+    terms_line = PackageEvent.alias("terms_line")
+    cents, count = (
+        state.select(fn.SUM(state.open_amount).coerce(False), fn.COUNT(state.id))
+        .from_(last)
+        .join(state, on=(state.id == last.c.last_id))
+        .join(terms_line, on=(terms_line.id == last.c.terms_id))
+        .where(
+            (state.status == ATIVO)
+            & (state.sessions_left > 0)
+            & terms_line.valid_until.is_null(False)
+            & (terms_line.valid_until < end)
+        )
+        .tuples()
+        .get()
+    )
+    return _money(cents), int(count or 0)
+
+
+def month_edges(start: date, end: date) -> list[date]:
+    """The first day of each month from `start`'s to `end`'s."""
+    months = []
+    day = start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+@access.allowed("reports.credit_rollforward")
+def credit_by_month(start: date, end: date) -> tuple[MonthCredit, ...]:
+    """The credit at the end of each month from `start`'s month to `end`'s (the last one at
+    the end of `end`), for the chart: one statement, a SUM(CASE) per month over the lines'
+    changes."""
+    _check_period(start, end)
+    months = month_edges(start, end)
+    edges = [*months[1:], end + timedelta(days=1)]
+    edges = [min(edge, end + timedelta(days=1)) for edge in edges]
+    # The comparisons on `at` inside the subquery (its real column), so each backend gets
+    # its own datetime form: one flag column per edge.
+    flags = [
+        Case(None, [(PackageEvent.at < _instant(edge), 1)], 0).alias(f"before_{i}")
+        for i, edge in enumerate(edges)
+    ]
+    inner = _changes(*flags).alias("lines")
+    columns = [
+        fn.SUM(getattr(inner.c, f"before_{i}") * inner.c.delta).coerce(False)
+        for i in range(len(edges))
+    ]
+    if not columns:
+        return ()
+    row = PackageEvent.select(*columns).from_(inner).tuples().get()
+    pairs = zip(months, row, strict=True)
+    return tuple(MonthCredit(month, _money(value)) for month, value in pairs)
