@@ -25,6 +25,8 @@ from .. import access, audit, backup
 from ..errors import DomainError
 from ..packages import free_numbers
 from ..store.transactions import operation
+from ..text import plural
+from ..text import plural_word as text_plural_word
 from . import columns, package_rows, patient_rows
 from .columns import KIND_LABELS, KINDS, PACKAGES, PATIENTS
 from .reading import MAX_FILE_BYTES, MAX_ROWS, ImportRefused, read_table
@@ -164,8 +166,9 @@ def _write(found: Preview, progress: Progress | None, copy: Path | None, note: s
     what = KIND_LABELS[found.kind]
     audit.record(
         audit.IMPORT,
-        f"Importação de {what} de {found.path.name}: {len(creating)} importado(s), "
-        f"{skipped} ignorado(s), {errors} com erro"
+        f"Importação de {what} de {found.path.name}: "
+        f"{plural(len(creating), 'importado', 'importados')}, "
+        f"{plural(skipped, 'ignorado', 'ignorados')}, {errors} com erro"
         + (f"; backup antes: {copy.name}" if copy else ""),
     )
     if progress is not None:
@@ -188,9 +191,17 @@ def preview_lines(found: Preview) -> list[str]:
     return lines
 
 
+SINGULAR_LABELS = {PATIENTS: "paciente", PACKAGES: "pacote"}
+
+
+def created_text(kind: str, count: int) -> str:
+    """ "1 paciente importado", "3 pacotes importados"."""
+    what = plural(count, SINGULAR_LABELS[kind], KIND_LABELS[kind])
+    return f"{what} {text_plural_word(count, 'importado', 'importados')}"
+
+
 def counts_text(found: Preview) -> str:
-    what = KIND_LABELS[found.kind]
-    return (
-        f"{found.to_create} {what} a importar, {found.skipped} ignorado(s), "
-        f"{found.errors} com erro."
-    )
+    """ "1 paciente a importar, 2 ignorados, 0 com erro." (plurals agree with the counts)."""
+    what = plural(found.to_create, SINGULAR_LABELS[found.kind], KIND_LABELS[found.kind])
+    skipped = plural(found.skipped, "ignorado", "ignorados")
+    return f"{what} a importar, {skipped}, {found.errors} com erro."

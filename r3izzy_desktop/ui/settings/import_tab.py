@@ -193,8 +193,7 @@ class ImportTab(QWidget):
         self._run(lambda progress: importing.import_preview(found, progress), self._imported)
 
     def _imported(self, result: importing.ImportResult) -> None:
-        what = importing.KIND_LABELS[result.kind]
-        text = f"{result.created} {what} importado(s) de {result.file_name}."
+        text = f"{importing.created_text(result.kind, result.created)} de {result.file_name}."
         if result.backup:
             text += f"\n\nBackup do banco antes da importação:\n{result.backup}"
         elif result.backup_note:

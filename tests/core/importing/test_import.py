@@ -300,3 +300,10 @@ def test_the_model_spreadsheets_import_as_they_are(db, tmp_path):
     assert found.to_create == 2 and found.errors == 0, importing.preview_lines(found)
     importing.import_preview(found)
     assert Package.select().count() == 2 and integrity.check() == []
+
+
+def test_the_counts_agree_in_number_with_their_words():
+    from r3izzy_desktop.core.importing import created_text
+
+    assert created_text("patients", 1) == "1 paciente importado"
+    assert created_text("packages", 3) == "3 pacotes importados"

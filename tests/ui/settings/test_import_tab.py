@@ -57,7 +57,7 @@ def test_preview_with_errors_in_red_then_fix_and_import(
     choose(monkeypatch, qtbot, tab, sheet)
     assert tab.model.rowCount() == 3
     qtmodeltester.check(tab.model)
-    assert tab.counts.text() == "2 pacientes a importar, 0 ignorado(s), 1 com erro."
+    assert tab.counts.text() == "2 pacientes a importar, 0 ignorados, 1 com erro."
     error = tab.model.index(2, 3)
     assert "CPF inválido" in error.data()
     assert error.data(Qt.ItemDataRole.ForegroundRole).color() == QColor(ERROR_COLOR)
@@ -66,7 +66,7 @@ def test_preview_with_errors_in_red_then_fix_and_import(
     sheet.write_text(GOOD, encoding="utf-8")  # fixed in the spreadsheet program
     qtbot.mouseClick(tab.reload_button, Qt.MouseButton.LeftButton)
     idle(qtbot, tab)
-    assert tab.counts.text() == "2 pacientes a importar, 0 ignorado(s), 0 com erro."
+    assert tab.counts.text() == "2 pacientes a importar, 0 ignorados, 0 com erro."
 
     dialogs.answers.append(True)
     qtbot.mouseClick(tab.import_button, Qt.MouseButton.LeftButton)
@@ -75,7 +75,7 @@ def test_preview_with_errors_in_red_then_fix_and_import(
     assert dialogs.told[0][0] == "Importação concluída"
     assert "antes-de-importar" in dialogs.told[0][1]
     # reloaded: everything is there now, nothing left to import
-    assert tab.counts.text() == "0 pacientes a importar, 2 ignorado(s), 0 com erro."
+    assert tab.counts.text() == "0 pacientes a importar, 2 ignorados, 0 com erro."
     assert not tab.import_button.isEnabled()
 
 
@@ -106,5 +106,5 @@ def test_packages_preview_and_the_model_spreadsheet(qtbot, tab, tmp_path, monkey
     qtbot.mouseClick(tab.model_button, Qt.MouseButton.LeftButton)
     assert target.exists() and dialogs.told[-1][0] == "Planilha modelo"
     choose(monkeypatch, qtbot, tab, target)
-    assert tab.counts.text() == "2 pacotes a importar, 0 ignorado(s), 0 com erro."
+    assert tab.counts.text() == "2 pacotes a importar, 0 ignorados, 0 com erro."
     tab.grab().save(str(tmp_path / "importar.png"))
