@@ -664,6 +664,7 @@ class PackageMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # hundreds of sequences: 120 s was reached on a loaded machine
 def test_random_operation_sequences_keep_every_rule():
     run_state_machine_as_test(
         PackageMachine,

@@ -129,6 +129,9 @@ def test_a_patient_named_with_an_ampersand_is_printed_as_typed(tmp_path, db):
 
 
 @pytest.mark.slow
+# LibreOffice may take its whole conversion limit (printouts.CONVERT_TIMEOUT_S) on a
+# loaded machine: the guard against a hang sits above it, never the test's own limit.
+@pytest.mark.timeout(600)
 @pytest.mark.skipif(
     pg.backend() == "postgres",
     reason="how a workbook prints does not depend on the database: run by the SQLite run",
