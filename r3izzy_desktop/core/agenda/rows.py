@@ -19,6 +19,7 @@ from peewee import JOIN, Case, Select, fn
 from ..ptbr import from_cents
 from ..store.binding import db
 from ..store.models import Location, Package, Patient, Payment, Professional, Service, Session
+from ..terms import FALTA_JUSTIFICADA
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class SessionRow:
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_min)
+
+    @property
+    def owes(self) -> bool:
+        """Whether the session is open to pay: not paid and not a justified absence (R7:
+        a falta justificada is not charged, so it is never "em aberto" nor payable)."""
+        return not self.paid and self.attendance != FALTA_JUSTIFICADA
 
 
 NO_COLOR = "#8a8f98"
@@ -128,7 +135,8 @@ def sessions_between(
 ) -> list[SessionRow]:
     """Live sessions from `start` to `end` (inclusive dates), chronologically, with their
     payment state; optionally of one patient, professional, location and service, only
-    the paid (`paid=True`) or open (`paid=False`) ones, and only the first `limit`."""
+    the paid (`paid=True`) or open (`paid=False`: unpaid and not a justified absence, which
+    has nothing to pay) ones, and only the first `limit`."""
     begin = datetime.combine(start, datetime.min.time())
     stop = datetime.combine(end + timedelta(days=1), datetime.min.time())
     query = (
@@ -168,8 +176,10 @@ def sessions_between(
     ):
         if value is not None:
             query = query.where(column == _id(value))
-    if paid is not None:
-        query = query.where(Payment.id.is_null(not paid))
+    if paid:
+        query = query.where(Payment.id.is_null(False))
+    elif paid is not None:
+        query = query.where(Payment.id.is_null() & (Session.attendance != FALTA_JUSTIFICADA))
     if among is not None:  # a subquery of session ids
         query = query.where(Session.id.in_(among))
     if limit is not None:
@@ -262,7 +272,7 @@ class DaySessions:
     rows: list
     per_day: dict[date, int]
     total: int
-    open: int  # sessions with no active payment
+    open: int  # sessions with no active payment, justified absences left out
 
 
 def first_of_each_day(
@@ -292,7 +302,15 @@ def first_of_each_day(
     day = fn.DATE(Session.starts_at)
     counts = (
         Session.select(
-            day, fn.COUNT(Session.id), fn.SUM(Case(None, [(Payment.id.is_null(), 1)], 0))
+            day,
+            fn.COUNT(Session.id),
+            fn.SUM(
+                Case(
+                    None,
+                    [(Payment.id.is_null() & (Session.attendance != FALTA_JUSTIFICADA), 1)],
+                    0,
+                )
+            ),
         )
         .join(
             Payment,

@@ -308,12 +308,35 @@ def overlap_counts(
     """For each of `starts` that clashes, (start, how many of the professional's live
     sessions overlap [start, start + duration)), in one query however many starts (a
     weekly repetition over two years is hundreds)."""
+    if professional is None:
+        return []
+    owner = Session.professional == _id(professional, Professional)
+    return _overlaps(owner, starts, duration_min, exclude)
+
+
+def patient_overlap_counts(
+    patient: Patient | int | None,
+    starts: Iterable[datetime],
+    duration_min: int,
+    *,
+    exclude: Session | int | None = None,
+) -> list[tuple[datetime, int]]:
+    """Like `overlap_counts`, for the patient's own live sessions (with any professional):
+    the same patient booked twice at the same time is almost always a mistake, so the
+    session form warns and asks before saving (issue 15, item 6)."""
+    if patient is None:
+        return []
+    owner = Session.patient == _id(patient, Patient)
+    return _overlaps(owner, starts, duration_min, exclude)
+
+
+def _overlaps(owner, starts, duration_min, exclude) -> list[tuple[datetime, int]]:
     wanted = sorted(set(starts))
-    if professional is None or not wanted:
+    if not wanted:
         return []
     length = timedelta(minutes=duration_min)
     query = Session.select(Session.starts_at, Session.duration_min).where(
-        (Session.professional == _id(professional, Professional))
+        owner
         & Session.deleted_at.is_null()
         & (Session.starts_at >= wanted[0] - LONGEST_SESSION)
         & (Session.starts_at < wanted[-1] + length)

@@ -23,7 +23,8 @@ from ..terms import FALTA_JUSTIFICADA, PACOTE, method_label
 PAGO = "pago"
 ABERTO = "aberto"
 SITUATIONS = (PAGO, ABERTO)
-SITUATION_LABELS = {PAGO: "Pago", ABERTO: "Em aberto"}
+JUSTIFICADA = "justificada"  # a justified absence not paid: nothing to pay (R7)
+SITUATION_LABELS = {PAGO: "Pago", ABERTO: "Em aberto", JUSTIFICADA: "Sem cobrança"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def sessions(
     rows = agenda.sessions_between(start, end, patient=patient, service=service)
     if wanted is None:
         return rows
-    return [row for row in rows if row.paid == (wanted == PAGO)]
+    return [row for row in rows if situation_of(row) == wanted]
 
 
 def first_sessions(
@@ -137,7 +138,11 @@ def count(
     wanted = _situation(situation)
     query = _live_between(Session.select(fn.COUNT(Session.id)), begin, stop, patient, service)
     if wanted is not None:
-        query = query.where(session_is_paid() if wanted == PAGO else ~session_is_paid())
+        query = query.where(
+            session_is_paid()
+            if wanted == PAGO
+            else ~session_is_paid() & (Session.attendance != FALTA_JUSTIFICADA)
+        )
     return int(query.scalar() or 0)
 
 
@@ -168,7 +173,7 @@ def totals(
     if wanted == PAGO:
         query = query.where(Payment.id.is_null(False))
     elif wanted == ABERTO:
-        query = query.where(Payment.id.is_null())
+        query = query.where(unpaid)
     received, paid_count, open_cents, open_count = query.tuples().get()
     return ReceitasTotals(
         received=from_cents(received or 0),
@@ -233,11 +238,14 @@ def payment_text(row: SessionRow) -> str:
 
 
 def situation_of(row: SessionRow) -> str:
-    return PAGO if row.paid else ABERTO
+    if row.paid:
+        return PAGO
+    return ABERTO if row.owes else JUSTIFICADA
 
 
 __all__ = [
     "ABERTO",
+    "JUSTIFICADA",
     "PAGO",
     "SITUATIONS",
     "SITUATION_LABELS",

@@ -77,11 +77,15 @@ def column_samples(rows: list[SessionRow], services: list[str]) -> list:
         None,
         services or [row.service_name for row in rows] or [""],
         [max(prices, key=len)],
-        [_situation_text(paid, mark) for paid in (True, False) for mark in (None, "falta just.")],
+        [
+            _situation_text(situation, mark)
+            for situation in receitas.SITUATION_LABELS
+            for mark in (None, "falta just.")
+        ],
         ["Pacote No. 000000000000", *{receitas.payment_text(row) for row in rows[:200]}],
     ]
 
 
-def _situation_text(paid: bool, mark: str | None) -> str:
-    text = receitas.SITUATION_LABELS[receitas.PAGO if paid else receitas.ABERTO]
+def _situation_text(situation: str, mark: str | None) -> str:
+    text = receitas.SITUATION_LABELS[situation]
     return f"{text} · {tr(mark)}" if mark else text

@@ -28,7 +28,7 @@ from ...core.reports.finance import add_months, current_month
 from ..agenda.patient_picker import PatientPicker
 from ..agenda.payment_offer import register_payments
 from ..agenda.session_detail import SessionDetailDialog
-from ..common import messages
+from ..common import messages, toast
 from ..common.column_widths import size_columns
 from ..common.date_edit import DateEdit
 from ..common.operations import run_op
@@ -340,6 +340,7 @@ class ReceitasPage(QWidget):
             messages.show_error(self, self.tr("Selecione na lista a sessão ou as sessões a pagar."))
             return
         if register_payments(self, rows):
+            toast.notify(self, self.tr("Pagamento registrado."))
             self.reload()
 
     def _open_session(self, index) -> None:

@@ -37,3 +37,19 @@ def test_touching_is_not_overlapping_and_the_edited_session_is_left_out(db, make
     assert agenda.overlap_counts(camila, [ends - timedelta(minutes=50)], 50, exclude=session) == []
     assert agenda.overlap_counts(None, [ends], 50) == []
     assert agenda.overlap_counts(camila, [], 50) == []
+
+
+def test_the_same_patient_twice_at_the_same_time_is_found(db, patient, other_patient, make_session):
+    """Issue 15 item 6: the patient's own sessions clash whoever the professional is."""
+    camila = clinic.add_professional("Dra. Camila")
+    paulo = clinic.add_professional("Dr. Paulo")
+    mine = make_session(7, 10, professional=camila, duration_min=50)  # 10:00–10:50
+    make_session(7, 10, 30, patient=other_patient, professional=paulo)  # someone else
+    gone = make_session(14, 10, professional=paulo)
+    agenda.delete_session(gone)
+
+    starts = [datetime(2025, 4, 7, 10, 20), datetime(2025, 4, 7, 10, 50), datetime(2025, 4, 14, 10)]
+    assert agenda.patient_overlap_counts(patient, starts, 30) == [(starts[0], 1)]
+    assert agenda.patient_overlap_counts(patient.id, starts, 30, exclude=mine) == []
+    assert agenda.patient_overlap_counts(None, starts, 30) == []
+    assert agenda.patient_overlap_counts(other_patient, starts[:1], 30) == [(starts[0], 1)]

@@ -15,7 +15,7 @@ APRIL = (date(2025, 4, 1), date(2025, 4, 30))
 @pytest.fixture
 def month(patient, make_session):
     """Five April sessions: one paid by a package (333,33 debited), one by Pix, one
-    justified absence (open), two open; and one in May."""
+    justified absence (nothing to pay), two open; and one in May."""
     s = [make_session(day, 10) for day in (1, 2, 3, 4, 5)]
     make_session(2, 10, month=5)
     pkg = packages.create_package(patient, 3, Decimal("1000.00"), paid_on=date(2025, 3, 30))
@@ -62,9 +62,16 @@ def test_sessions_by_situation_and_payment_text(month):
     assert receitas.payment_text(paid[0]) == f"Pacote No. {pkg.number}"
     assert receitas.payment_text(paid[1]) == "Pix em 02/04/2025"
     open_rows = receitas.sessions(*APRIL, situation="aberto")
-    assert [r.id for r in open_rows] == [s.id for s in sessions[2:]]
+    # the justified absence is neither open nor payable (issue 15, item 8)
+    assert [r.id for r in open_rows] == [s.id for s in sessions[3:]]
     assert receitas.payment_text(open_rows[0]) == ""
-    assert len(receitas.sessions(*APRIL)) == 5
+    assert receitas.count(*APRIL, situation="aberto") == 2
+    first = receitas.first_sessions(*APRIL, 10, situation="aberto")
+    assert [r.id for r in first] == [s.id for s in sessions[3:]]
+    everything = receitas.sessions(*APRIL)
+    assert len(everything) == 5
+    assert receitas.situation_of(everything[2]) == receitas.JUSTIFICADA
+    assert receitas.SITUATION_LABELS[receitas.JUSTIFICADA] == "Sem cobrança"
 
 
 def test_invalid_period_and_situation_are_refused(db):
