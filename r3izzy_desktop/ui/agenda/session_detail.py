@@ -21,7 +21,7 @@ from ...core.agenda import SessionRow
 from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
 from ...core.terms import ATTENDANCES, FALTA, FALTA_JUSTIFICADA
-from ..common import messages
+from ..common import messages, toast
 from ..common.operations import run_op
 from ..common.widgets import Card, StatusBadge, label
 from . import payment_offer, session_actions
@@ -179,13 +179,16 @@ class SessionDetailDialog(QDialog):
         self.values["location"].setText(row.location_name or "—")
         self.notes.setText(row.notes)
         self.notes.setVisible(bool(row.notes))
-        self.state_badge.set_status(
-            "pago" if row.paid else "aberto", self.tr("Pago") if row.paid else self.tr("Em aberto")
-        )
+        if row.paid:
+            self.state_badge.set_status("pago", self.tr("Pago"))
+        elif row.owes:
+            self.state_badge.set_status("aberto", self.tr("Em aberto"))
+        else:  # a justified absence: nothing to pay, nothing to offer
+            self.state_badge.set_status("inativo", self.tr("Sem cobrança"))
         self.attendance_badge.setVisible(row.attendance in (FALTA, FALTA_JUSTIFICADA))
         self.attendance_badge.set_status("falta", session_actions.attendance_label(row.attendance))
         self.info.setText(info.text)
-        self.register_button.setEnabled(not row.paid)
+        self.register_button.setEnabled(row.owes)
         self.refund_button.setVisible(session_actions.by_package(row))
         voids = users.can("payments.void_payment")
         self.void_button.setVisible(session_actions.by_hand(row) and voids)
@@ -198,28 +201,45 @@ class SessionDetailDialog(QDialog):
     def _register(self) -> None:
         if self.row is not None and payment_offer.register_payment(self, self.row):
             self._changed()
+            self._tell(self.tr("Pagamento registrado."))
         self.reload()
 
     def _act(self, action) -> None:
         if self.row is not None and action(self, self.row):
             self._changed()
+            self._tell(
+                self.tr("Sessão devolvida ao pacote.")
+                if action is session_actions.refund
+                else self.tr("Pagamento estornado.")
+            )
         self.reload()
 
     def _set_attendance(self, attendance: str) -> None:
         if self.row is not None and session_actions.set_attendance(self, self.row, attendance):
             self._changed()
+            self._tell(
+                self.tr("Presença registrada: {0}.").format(
+                    session_actions.attendance_label(attendance)
+                )
+            )
         self.reload()
 
     def _delete(self) -> None:
         if self.row is not None and session_actions.delete(self, self.row):
             self.deleted = True
             self._changed()
+            self._tell(self.tr("Sessão excluída."))
             self.accept()
 
     def _edit(self) -> None:
         if SessionFormDialog.ask(self, session_id=self.session_id) is not None:
             self._changed()
+            self._tell(self.tr("Sessão alterada."))
         self.reload()
+
+    def _tell(self, text: str) -> None:
+        """The short confirmation, in the main window's status bar (never a modal)."""
+        toast.notify(self.parentWidget() or self, text)
 
     @classmethod
     def show_for(cls, parent: QWidget | None, session_id: int) -> bool:

@@ -35,7 +35,7 @@ from ...core import clinic, clock, packages, validation
 from ...core.errors import DomainError, ValidationError
 from ...core.packages import MAX_SESSIONS, ledger
 from ...core.ptbr import MAX_MONEY, format_brl, format_money
-from ..common import messages
+from ..common import messages, toast
 from ..common.date_edit import DateEdit
 from ..common.operations import run_op
 from ..common.widgets import FormField, MoneyEdit, StatusBadge, WholeNumberEdit, label
@@ -405,6 +405,12 @@ class PackageFormDialog(QDialog):
         saved = run_op(self, save, failed=self._refused)
         if saved:
             self.saved_id = saved.value.id
+            toast.notify(
+                self.parentWidget() or self,
+                self.tr("Pacote No. {0} criado.").format(saved.value.number)
+                if self.summary is None
+                else self.tr("Pacote No. {0} alterado.").format(saved.value.number),
+            )
             self.accept()
 
     def _refused(self, error: DomainError) -> None:

@@ -19,7 +19,7 @@ from ...core import packages
 from ...core.agenda import ATTENDANCE_LABELS
 from ...core.packages import PaidSession
 from ...core.ptbr import format_brl, format_date, format_day_month_time, format_weekday_date
-from ..common import messages
+from ..common import messages, toast
 from ..common.operations import run_op
 from ..common.table_model import RIGHT, Column, RowTableModel, make_table
 from ..common.widgets import StatusBadge, label
@@ -179,5 +179,11 @@ class PaidSessionsDialog(QDialog):
         version = self.summary.version
         if run_op(self, lambda: packages.refund_session(session_id, expected_version=version)):
             self.changed = True
+            toast.notify(
+                self.parentWidget() or self,
+                self.tr("Sessão de {0} devolvida ao pacote No. {1}.").format(
+                    when, self.summary.number
+                ),
+            )
         self.reload()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ...core import packages
 from ...core.errors import DomainError, NotEnoughSessions, PriceDifference, PriceMismatch
 from ...core.ptbr import format_brl, format_weekday_date
-from ..common import messages
+from ..common import messages, toast
 from ..common.operations import run_op
 from ..common.widgets import label
 
@@ -170,13 +170,24 @@ def pay_with_package(
 
     first = run_op(parent, lambda: pay(False), failed=lambda error: _explain(parent, error))
     if first:
+        _tell_paid(parent, len(ids))
         return True
     mismatch = first.error
     if not isinstance(mismatch, PriceMismatch):
         return False
     if not PriceAdjustmentDialog.ask(parent, mismatch.differences):
         return False
-    return bool(run_op(parent, lambda: pay(True)))
+    if run_op(parent, lambda: pay(True)):
+        _tell_paid(parent, len(ids))
+        return True
+    return False
+
+
+def _tell_paid(parent: QWidget | None, count: int) -> None:
+    toast.notify(
+        parent,
+        "1 sessão paga com o pacote." if count == 1 else f"{count} sessões pagas com o pacote.",
+    )
 
 
 def _explain(parent: QWidget | None, error: DomainError) -> None:
