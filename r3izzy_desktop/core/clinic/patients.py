@@ -205,3 +205,9 @@ def list_patients(query: str = "", *, include_inactive: bool = False) -> list[Pa
         )
         rows.append(row)
     return rows
+
+
+def has_patients() -> bool:
+    """Whether any patient (active or not) is registered: one cheap query (the agenda asks
+    before "Nova sessão", and the first-start steps)."""
+    return Patient.select(Patient.id).limit(1).exists()

@@ -75,6 +75,7 @@ class CalendarWidget(QWidget):
         self.patient_only = patient_only or patient_id is not None
         self._view = MONTH
         self._anchor = clock.today()
+        self._day_chosen = False  # whether the user picked a day since the last navigation
         self._rows: list[SessionRow] = []  # what the view shows
         self._all_rows: list[SessionRow] | None = []  # every session (None: not read yet)
         first = QLocale().firstDayOfWeek().value  # Qt: 1 = Monday … 7 = Sunday
@@ -214,8 +215,19 @@ class CalendarWidget(QWidget):
         grid.slot_activated.connect(self.new_session_requested)
         month.day_menu_requested.connect(self._show_day_menu)
         grid.day_menu_requested.connect(self._show_day_menu)
-        month.left_month.connect(self.set_date)
-        grid.left_week.connect(self.set_date)
+        month.left_month.connect(self._moved_to)
+        grid.left_week.connect(self._moved_to)
+        for view in (month, grid):
+            view.day_selected.connect(self._choose_day)
+
+    def _choose_day(self, _day: date) -> None:
+        """The user clicked a day (or moved to one with the keyboard)."""
+        self._day_chosen = True
+
+    def _moved_to(self, day: date) -> None:
+        """The keyboard moved the selection out of the period: show its period, chosen."""
+        self.set_date(day)
+        self._day_chosen = True
 
     def _set_show_patient(self) -> None:
         """In one patient's calendar the entries say the service, not the known name."""
@@ -243,6 +255,7 @@ class CalendarWidget(QWidget):
 
     def set_date(self, day: date) -> None:
         self._anchor = day
+        self._day_chosen = False  # navigated: no day clicked in the new period yet
         self.month_view.select_day(day)
         self.week_view.grid.select_day(day)
         self.refresh()
@@ -306,7 +319,7 @@ class CalendarWidget(QWidget):
         else:
             self._rows = self._all_rows = agenda.sessions_between(start, end, **self.filters())
             total = len(self._rows)
-            open_count = sum(1 for row in self._rows if not row.paid)
+            open_count = sum(1 for row in self._rows if row.owes)
         if self._view == MONTH:
             self.title.setText(format_month_year(self._anchor).capitalize())
         else:
@@ -346,13 +359,32 @@ class CalendarWidget(QWidget):
         return datetime.combine(day, time(DEFAULT_HOUR))
 
     def request_new_session(self) -> None:
-        self.new_session_requested.emit(self._default_start(self.selected_day()))
+        self.new_session_requested.emit(self._default_start(self.proposed_day()))
+
+    def proposed_day(self) -> date:
+        """The day "Nova sessão" proposes: the day the user clicked (or moved to with the
+        keyboard) in the view; otherwise today when it is shown, the period's first day
+        when the whole period is ahead, and today when it is behind — never a past day
+        the user did not choose (issue 15, item 9: it proposed the week's past Sunday)."""
+        if self._day_chosen:
+            return self.selected_day()
+        today = clock.today()
+        first, last = self.visible_range()
+        if first <= today <= last:
+            return today
+        return first if first > today else today
 
     def day_menu(self, day: date) -> QMenu:
         """The day's sessions (choosing one opens it) and "Nova sessão neste dia"."""
         menu = QMenu(self)
         for row in self.rows_of_day(day):
-            state = self.tr("pago") if row.paid else self.tr("em aberto")
+            state = (
+                self.tr("pago")
+                if row.paid
+                else self.tr("em aberto")
+                if row.owes
+                else self.tr("sem cobrança")
+            )
             action = menu.addAction(
                 f"{row.starts_at:%H:%M}  {row.patient_name} · {row.service_name}  ({state})"
             )

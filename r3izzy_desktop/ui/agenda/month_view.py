@@ -346,7 +346,9 @@ class MonthView(QWidget):
             self.setCursor(Qt.CursorShape.ArrowCursor)
             return
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        payment = receitas.payment_text(row) or self.tr("Em aberto")
+        payment = receitas.payment_text(row) or (
+            self.tr("Em aberto") if row.owes else self.tr("Sem cobrança")
+        )
         QToolTip.showText(
             event.globalPosition().toPoint(), paint.session_tooltip(row, payment), self
         )

@@ -9,7 +9,9 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ...core import clinic
 from ...core.reports import receitas
+from ..common import messages, toast
 from .calendar import CalendarWidget
 from .payment_offer import offer_after_create
 from .session_detail import SessionDetailDialog
@@ -49,16 +51,41 @@ class AgendaPanel(QWidget):
         self.calendar.refresh()
 
     def new_session(self, start: datetime | None = None) -> list[int]:
-        """The session form; on save, the package offer. Returns the new sessions' ids."""
+        """The session form; on save, the package offer. Returns the new sessions' ids.
+        With no service or no patient yet, says what to do first instead (issue 15)."""
+        missing = self._missing_first()
+        if missing:
+            messages.inform(self, self.tr("Antes de agendar"), missing)
+            return []
         saved = SessionFormDialog.ask(self, start=start, patient_id=self.patient_id)
         if not saved:
             return []
         self.calendar.refresh()  # the new sessions show behind the package offer
         patient_id = self._patient_of(saved[0])
-        if patient_id is not None and offer_after_create(self, patient_id, saved):
+        paid = patient_id is not None and offer_after_create(self, patient_id, saved)
+        if paid:
             self.calendar.refresh()  # now paid
+        text = (
+            self.tr("Sessão agendada.")
+            if len(saved) == 1
+            else self.tr("{0} sessões agendadas.").format(len(saved))
+        )
+        toast.notify(self, text + (self.tr(" Pagamento registrado.") if paid else ""))
         self.changed.emit()
         return saved
+
+    def _missing_first(self) -> str:
+        if not clinic.list_services():
+            return self.tr(
+                "Cadastre primeiro um serviço (nome, valor e duração) em Configurações › "
+                "Serviços; depois a Nova sessão o oferece."
+            )
+        if self.patient_id is None and not clinic.has_patients():
+            return self.tr(
+                "Cadastre primeiro um paciente em Pacientes › Novo paciente; depois agende "
+                "a sessão dele aqui."
+            )
+        return ""
 
     def _patient_of(self, session_id: int) -> int | None:
         rows = receitas.rows_by_id([session_id])

@@ -96,6 +96,7 @@ class SessionFormDialog(QDialog):
             self.time_edit.timeChanged,
             self.duration.valueChanged,
             self.professional.currentIndexChanged,
+            self.patient.patient_changed,
         ):
             signal.connect(self._update_hints)
         self._update_hints()
@@ -250,22 +251,39 @@ class SessionFormDialog(QDialog):
             professional, self.starts(), self.duration.value(), exclude=self.session_id
         )
 
+    def patient_conflicts(self) -> list[tuple[datetime, int]]:
+        """(start, how many of the patient's own sessions overlap it) for each start."""
+        return agenda.patient_overlap_counts(
+            self.patient.patient_id(),
+            self.starts(),
+            self.duration.value(),
+            exclude=self.session_id,
+        )
+
     def _update_hints(self, *_args) -> None:
         if self.session_id is None:
             self.repetition.follow(self.start())
         try:
             conflicts = self.conflicts()
+            mine = self.patient_conflicts()
         except ValidationError:
-            conflicts = []
+            conflicts, mine = [], []
+        lines = []
+        if mine:
+            lines.append(self._hint(self.patient.text(), mine))
         if conflicts:
-            first = conflicts[0][0]
-            text = self.tr("⚠ {0} já tem sessão em {1} às {2}").format(
-                self.professional.currentText(), format_weekday_date(first), f"{first:%H:%M}"
-            )
-            if len(conflicts) > 1:
-                text += self.tr(" e em mais {0} data(s) da repetição").format(len(conflicts) - 1)
-            self.overlap_label.setText(text + ".")
-        self.overlap_label.setVisible(bool(conflicts))
+            lines.append(self._hint(self.professional.currentText(), conflicts))
+        self.overlap_label.setText("\n".join(lines))
+        self.overlap_label.setVisible(bool(lines))
+
+    def _hint(self, who: str, conflicts: list[tuple[datetime, int]]) -> str:
+        first = conflicts[0][0]
+        text = self.tr("⚠ {0} já tem sessão em {1} às {2}").format(
+            who, format_weekday_date(first), f"{first:%H:%M}"
+        )
+        if len(conflicts) > 1:
+            text += self.tr(" e em mais {0} data(s) da repetição").format(len(conflicts) - 1)
+        return text + "."
 
     # -- saving -------------------------------------------------------------------------
     def _show_error(self, error: DomainError) -> None:
@@ -309,11 +327,15 @@ class SessionFormDialog(QDialog):
         if price is None:
             self._show_error(ValidationError(self.price.error() or "", "price"))
             return False
-        checked = run_op(self, self.conflicts, failed=self._show_error)
+        checked = run_op(
+            self, lambda: (self.patient_conflicts(), self.conflicts()), failed=self._show_error
+        )
         if not checked:
             return False
-        conflicts = checked.value
-        if conflicts and not self._confirm_overlap(conflicts):
+        mine, conflicts = checked.value
+        if mine and not self._confirm_overlap(mine, self.patient.text()):
+            return False
+        if conflicts and not self._confirm_overlap(conflicts, self.professional.currentText()):
             return False
         values = {
             "price": price,
@@ -356,14 +378,14 @@ class SessionFormDialog(QDialog):
             return [s.id for s in created]
         return [agenda.schedule(patient_id, service_id, self.start(), **values).id]
 
-    def _confirm_overlap(self, conflicts: list[tuple[datetime, int]]) -> bool:
+    def _confirm_overlap(self, conflicts: list[tuple[datetime, int]], who: str) -> bool:
         lines = [f"• {format_weekday_date(start)} {start:%H:%M}" for start, _n in conflicts][
             :MAX_LISTED_CONFLICTS
         ]
         if len(conflicts) > MAX_LISTED_CONFLICTS:
             lines.append(self.tr("• e mais {0}").format(len(conflicts) - MAX_LISTED_CONFLICTS))
         text = self.tr("{0} já tem sessão que se sobrepõe a este horário:\n{1}\n\n").format(
-            self.professional.currentText(), "\n".join(lines)
+            who, "\n".join(lines)
         ) + self.tr("Agendar mesmo assim?")
         return messages.confirm(
             self,

@@ -383,7 +383,9 @@ class WeekGrid(QWidget):
             self.setCursor(Qt.CursorShape.ArrowCursor)
             return
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        payment = receitas.payment_text(block.row) or self.tr("Em aberto")
+        payment = receitas.payment_text(block.row) or (
+            self.tr("Em aberto") if block.row.owes else self.tr("Sem cobrança")
+        )
         QToolTip.showText(
             event.globalPosition().toPoint(), paint.session_tooltip(block.row, payment), self
         )

@@ -129,6 +129,15 @@ class PatientsArea(QWidget):
             self.go_to(LIST)
         self._crumbs()
 
+    def nav_entered(self) -> None:
+        """Chosen in the navigation rail: the list, never the last patient's sub-page."""
+        self.go_to(LIST)
+
+    def nav_clicked(self) -> None:
+        """Pacientes clicked again in the rail while a patient is open: back to the list."""
+        if self.level != LIST:
+            self.go_to(LIST)
+
     def focus_search(self) -> None:
         self.go_to(LIST)
         self.list_page.focus_search()

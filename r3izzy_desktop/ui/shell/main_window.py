@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.statusBar()
 
         self.nav.currentRowChanged.connect(self._on_nav)
+        self.nav.itemClicked.connect(self._on_nav_clicked)
         for number, spec in enumerate(self._specs, start=1):
             if not self.offers(spec.key):
                 continue
@@ -260,9 +261,23 @@ class MainWindow(QMainWindow):
         built_now = key not in self._pages
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
+        if built_now:  # it has just read its data
+            return
+        # A page with levels (Pacientes: list › patient › packages) opens at its top when
+        # chosen in the rail, not at the sub-page it was left on (issue 15, item 11).
+        entered = getattr(widget, "nav_entered", None)
         refresh = getattr(widget, "refresh", None)
-        if callable(refresh) and not built_now:  # built now: it has just read its data
+        if callable(entered):
+            entered()
+        elif callable(refresh):
             refresh()
+
+    def _on_nav_clicked(self, _item) -> None:
+        """The rail's current page clicked again: a page with levels goes back to its top."""
+        widget = self._pages.get(self.current_key())
+        clicked = getattr(widget, "nav_clicked", None)
+        if callable(clicked):
+            clicked()
 
     def show_about(self) -> None:
         from .about import AboutDialog

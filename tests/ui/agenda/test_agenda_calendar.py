@@ -1,7 +1,7 @@
 """The calendar: month and week views, navigation, filters, what each session shows,
 a busy month laid out whole, double-clicks and the day menu."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -194,14 +194,15 @@ def test_patient_calendar_shows_only_that_patient(qtbot, patient, service, make_
     assert [r.patient_name for r in panel.calendar.rows()] == ["Bruno Lima"]
 
 
-def test_double_click_on_a_day_opens_the_form_there(page, qtbot, opened):
+def test_double_click_on_a_day_opens_the_form_there(page, qtbot, opened, patient, service):
     cell = next(c for c in page.calendar.month_view.laid_out() if c.day == date(2025, 4, 17))
     qtbot.mouseDClick(page.calendar.month_view, LEFT, pos=centre(cell.rect))
     assert opened["form"] == [{"start": datetime(2025, 4, 17, 9, 0), "patient_id": None}]
 
 
-def test_new_session_button_and_ctrl_n(page, qtbot, opened):
-    page.calendar.month_view.select_day(date(2025, 4, 3))
+def test_new_session_button_and_ctrl_n(page, qtbot, opened, patient, service):
+    cell = next(c for c in page.calendar.month_view.laid_out() if c.day == date(2025, 4, 3))
+    qtbot.mouseClick(page.calendar.month_view, LEFT, pos=centre(cell.rect))
     qtbot.mouseClick(page.calendar.new_button, LEFT)
     page.calendar.month_view.setFocus()
     qtbot.keyClick(page.calendar.month_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -288,3 +289,41 @@ def test_patient_page_gets_the_patient_calendar(qtbot, patient, make_session, op
     page = window.show_page("agenda")
     assert page.calendar.patient_only is False
     assert window.show_page("receitas").model is not None
+
+
+def test_nova_sessao_in_the_patient_week_proposes_today_or_the_day_clicked(
+    qtbot, patient, service, opened
+):
+    """Issue 15 item 9: month › ‹ then Semana used to propose the week's Sunday (past)."""
+    with clock.frozen(datetime(2025, 4, 9, 8, 0)):  # a Wednesday
+        panel = patient_calendar(patient.id)
+        qtbot.addWidget(panel)
+        panel.resize(1100, 700)
+        panel.show()
+        calendar = panel.calendar
+        qtbot.mouseClick(calendar.next_button, LEFT)
+        qtbot.mouseClick(calendar.previous_button, LEFT)
+        qtbot.mouseClick(calendar.week_button, LEFT)
+        assert calendar.visible_range() == (date(2025, 3, 30), date(2025, 4, 5))
+        qtbot.mouseClick(calendar.new_button, LEFT)
+        assert opened["form"][-1]["start"] == datetime(2025, 4, 9, 9, 0)  # today
+
+        grid = calendar.week_view.grid
+        from r3izzy_desktop.ui.agenda.week_grid import GUTTER
+
+        column = (grid.width() - GUTTER) / 7
+        friday = QPoint(int(GUTTER + 5 * column + column / 2), int(grid.y_of(time(11))))
+        qtbot.mouseClick(grid, LEFT, pos=friday)
+        qtbot.mouseClick(calendar.new_button, LEFT)
+        assert opened["form"][-1]["start"] == datetime(2025, 4, 4, 9, 0)  # the day clicked
+
+        qtbot.mouseClick(calendar.next_button, LEFT)  # this week: today, not its Sunday
+        qtbot.mouseClick(calendar.new_button, LEFT)
+        assert opened["form"][-1]["start"] == datetime(2025, 4, 9, 9, 0)
+        qtbot.mouseClick(calendar.next_button, LEFT)  # a week ahead: its first day
+        qtbot.mouseClick(calendar.new_button, LEFT)
+        assert opened["form"][-1]["start"] == datetime(2025, 4, 13, 9, 0)
+        for _ in range(3):  # weeks behind: today, not a past day nobody chose
+            qtbot.mouseClick(calendar.previous_button, LEFT)
+        qtbot.mouseClick(calendar.new_button, LEFT)
+        assert opened["form"][-1]["start"] == datetime(2025, 4, 9, 9, 0)

@@ -198,3 +198,27 @@ def test_a_session_deleted_elsewhere_is_told(qtbot, dialogs, patient, make_sessi
     agenda.delete_session(session)
     assert SessionDetailDialog.show_for(None, session.id) is True
     assert "Sessão não encontrada" in dialogs.told[-1][1]
+
+
+def test_a_justified_absence_is_not_open_nor_payable(qtbot, dialogs, patient, make_session):
+    """Issue 15 item 8: after "Falta justificada" the session is "Sem cobrança", the
+    Registrar Pgto. button is off, and the calendar does not count it "em aberto"."""
+    from r3izzy_desktop.ui.agenda import patient_calendar
+
+    pkg = package(patient)
+    session = make_session(1, 10)
+    make_session(2, 10)  # an ordinary open session beside it
+    packages.pay_sessions(pkg, [session])
+    dialog = detail(qtbot, session)
+    dialogs.answers = [True]
+    qtbot.mouseClick(dialog.attendance_buttons["falta_justificada"], LEFT)
+    assert dialog.state_badge.text() == "Sem cobrança"
+    assert not dialog.register_button.isEnabled()
+    assert receitas.situation_of(receitas.session_row(session.id)) == receitas.JUSTIFICADA
+
+    panel = patient_calendar(patient.id)
+    qtbot.addWidget(panel)
+    panel.calendar.set_date(date(2025, 4, 1))
+    assert panel.calendar.count_label.text() == "2 sessões · 1 em aberto"
+    panel.calendar.set_view("week")
+    assert panel.calendar.count_label.text() == "2 sessões · 1 em aberto"

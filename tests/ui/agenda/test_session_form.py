@@ -152,6 +152,31 @@ def test_overlap_warns_and_asks_before_saving(qtbot, dialogs, patient, service, 
     assert len(all_sessions()) == 2
 
 
+def test_the_same_patient_twice_at_the_same_time_is_flagged(
+    qtbot, dialogs, patient, service, camila
+):
+    """Issue 15 item 6: another professional, same patient, same hour: warned, asked."""
+    paulo = clinic.add_professional("Dr. Paulo Mendes")
+    agenda.schedule(patient, service, datetime(2025, 4, 1, 10, 0), professional=paulo)
+    dialog = form(qtbot, start=datetime(2025, 4, 1, 10, 20))
+    choose_combo(dialog.professional, "Dra. Camila Ribeiro")
+    assert dialog.overlap_label.isHidden()  # no patient chosen yet
+    type_patient(qtbot, dialog, "ana sou")
+    assert not dialog.overlap_label.isHidden()
+    assert "Ana Souza já tem sessão em ter. 01/04 às 10:20" in dialog.overlap_label.text()
+
+    dialogs.answers = [False]  # "Voltar"
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert len(all_sessions()) == 1
+    title, text = dialogs.asked[-1]
+    assert title == "Horário ocupado"
+    assert "Ana Souza" in text and "ter. 01/04 10:20" in text
+
+    dialogs.answers = [True]  # "Agendar mesmo assim"
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert len(all_sessions()) == 2
+
+
 def test_no_overlap_no_question(qtbot, patient, service, camila):
     agenda.schedule(patient, service, datetime(2025, 4, 1, 10, 0), professional=camila)
     dialog = form(qtbot, patient_id=patient.id, start=datetime(2025, 4, 1, 10, 50))

@@ -273,3 +273,35 @@ def test_thousands_of_patients_are_one_model_no_widget_per_row(qtbot, db):
     qtbot.addWidget(page)
     assert page.model.rowCount() == 2000
     assert page.table.indexWidget(page.model.index(0, 0)) is None
+
+
+def _click_nav(qtbot, window: MainWindow, key: str) -> None:
+    """Click the rail's item for `key` as a person would."""
+    keys = [spec.key for spec in window._specs]
+    item = window.nav.item(keys.index(key))
+    rect = window.nav.visualItemRect(item)
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_pacientes_in_the_rail_opens_the_list_not_the_last_patient(qtbot, patient):
+    """Issue 15 item 11: from a patient's packages, Agenda, then Pacientes: the list; and
+    Pacientes clicked while a patient is open: the list too."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    area = window.page("patients")
+    area.list_page.select_patient(patient.id)
+    qtbot.keyClick(area.list_page.table, Qt.Key.Key_Return)
+    qtbot.mouseClick(area.patient_page.packages_button, Qt.MouseButton.LeftButton)
+    assert area.level == "packages"
+    _click_nav(qtbot, window, "agenda")
+    assert window.current_key() == "agenda"
+    _click_nav(qtbot, window, "patients")
+    assert window.current_key() == "patients"
+    assert area.level == "list" and area.stack.currentWidget() is area.list_page
+    assert not area.breadcrumb.isVisible()
+
+    qtbot.keyClick(area.list_page.table, Qt.Key.Key_Return)
+    assert area.level == "patient"
+    _click_nav(qtbot, window, "patients")
+    assert area.level == "list" and area.stack.currentWidget() is area.list_page
