@@ -69,9 +69,13 @@ class SetupChecklist(Card):
         self.body.addLayout(grid)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
         self.refresh()
+
+    def _tick(self) -> None:
+        if self.window().isVisible():  # a closed window asks nothing (its database may be gone)
+            self.refresh()
 
     def refresh(self) -> None:
         """Tick what is done; hide the card (and stop asking) once everything is."""
