@@ -130,7 +130,7 @@ class CreditRollforward:
             CreditLine(
                 EXPIRED,
                 "expired_credit",
-                f"Crédito vencido em {format_date(self.end)} (incluído no saldo final)",
+                f"Crédito vencido em {format_date(self.end)}",
                 self.expired_count,
                 self.expired_credit,
             ),

@@ -145,7 +145,7 @@ def test_the_lines_as_shown(clinic_history):
         "Retido pela clínica (encerramentos)",
         "Cancelado, não recebido (encerramentos)",
         "Saldo final em 28/02/2026",
-        "Crédito vencido em 28/02/2026 (incluído no saldo final)",
+        "Crédito vencido em 28/02/2026",
     ]
     assert [(line.count, line.amount) for line in lines] == [
         (None, D("1000.00")),

@@ -61,7 +61,7 @@ def test_the_workbook_holds_the_lines_and_the_months(tmp_path, history):
     assert figures["Vendido (pacotes criados)"] == (2, 1300)
     assert figures["Consumido (sessões debitadas)"] == (1, -250)
     assert figures["Saldo final em 30/04/2026"] == (None, 1050)
-    assert figures["Crédito vencido em 30/04/2026 (incluído no saldo final)"] == (1, 300)
+    assert figures["Crédito vencido em 30/04/2026"] == (1, 300)
     for row in sheet.iter_rows(min_row=6):
         assert row[2].number_format == MONEY_FORMAT
         assert row[1].value is None or isinstance(row[1].value, int)
