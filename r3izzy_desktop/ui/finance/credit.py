@@ -314,6 +314,9 @@ class CreditRollforwardWindow(QWidget):
     @Slot(object)
     def _failed(self, error: Exception) -> None:
         self._pending = False
+        # The figures of another period must not stay on screen, nor be exported.
+        self.roll, self.months = None, ()
+        self.model.set_rows([])
         self.status.setText("")
         self.chart.set_waiting_text(self.tr("Os valores não puderam ser carregados."))
         self._enable_actions()

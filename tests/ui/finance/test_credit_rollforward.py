@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from r3izzy_desktop.core import clock, packages, reports
+from r3izzy_desktop.core.errors import ValidationError
 from r3izzy_desktop.core.ptbr import format_brl
 from r3izzy_desktop.ui.common import exports, jobs
 from r3izzy_desktop.ui.common.table_print import lay_out, page_layout
@@ -75,8 +76,9 @@ def page(qtbot, history):
         jobs.wait_for_all()
 
 
-def test_the_window_shows_the_core_figures_for_the_page_period(qtbot, page):
+def test_the_window_shows_the_core_figures_for_the_page_period(qtbot, qtmodeltester, page):
     window = open_window(qtbot, page)
+    qtmodeltester.check(window.model)
     assert window.period.preset.currentData() == LAST_3_MONTHS
     roll = reports.credit_rollforward(date(2025, 3, 1), date(2025, 5, 31))
     assert (window.roll.start, window.roll.end) == (date(2025, 3, 1), date(2025, 5, 31))
@@ -112,6 +114,21 @@ def test_a_new_period_is_read_again(qtbot, page):
     assert figures["Saldo inicial em 01/04/2025"] == "R$ 1.000,00"
     assert figures["Saldo final em 30/04/2025"] == "R$ 750,00"
     assert window.chart.describe() == "Crédito em aberto: abr/25 R$ 750,00"
+
+
+def test_a_failed_read_is_told_and_nothing_is_offered(qtbot, page, monkeypatch, dialogs):
+    window = open_window(qtbot, page)
+
+    def refuse(start, end):
+        raise ValidationError("O banco de dados está ocupado. Tente de novo.")
+
+    monkeypatch.setattr(credit, "read_figures", refuse)
+    window.period.set_range(date(2025, 4, 1), date(2025, 4, 30))
+    qtbot.waitUntil(lambda: not window.is_loading())
+    assert dialogs.told[-1][1] == "O banco de dados está ocupado. Tente de novo."
+    assert window.chart.describe() == "Os valores não puderam ser carregados."
+    assert window.status.text() == "" and window.model.rowCount() == 0
+    assert not window.export_button.isEnabled() and not window.print_button.isEnabled()
 
 
 def test_a_second_click_brings_the_same_window_forward(qtbot, page):
