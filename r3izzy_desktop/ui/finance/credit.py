@@ -317,6 +317,7 @@ class CreditRollforwardWindow(QWidget):
         # The figures of another period must not stay on screen, nor be exported.
         self.roll, self.months = None, ()
         self.model.set_rows([])
+        self.chart.set_data([], [])
         self.status.setText("")
         self.chart.set_waiting_text(self.tr("Os valores não puderam ser carregados."))
         self._enable_actions()
