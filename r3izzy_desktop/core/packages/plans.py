@@ -282,8 +282,11 @@ def check_paid_before_use(row: Package, debits: Decimal, count: int) -> None:
 
 
 def check_total_change(row: Package, new_total: Decimal) -> None:
-    """R8 with R18: the total may not go below what was received (ValidationError, field
-    "total")."""
+    """R8 with R18: the total of a package with a plan may not go below what was received
+    (ValidationError, field "total"). Without a plan its one installment follows the total
+    (`follow_change`), so nothing to check."""
+    if not row.has_plan:
+        return
     received = received_total(row.id)
     if new_total < received:
         raise ValidationError(
