@@ -477,4 +477,4 @@ def test_typing_one_amount_re_splits_the_ones_after():
     assert packages.rebalance_installments(D("1000.00"), typed, 2) == typed
     plan = [(date(2026, 3, 1), a) for a in typed]
     assert "sobram R$ 66,67" in packages.plan_problem(plan, D("1000.00"))
-    assert packages.plan_problem(plan[:2] + [(date(2026, 5, 1), D("333.33"))], "1.000,00") is None
+    assert packages.plan_problem([*plan[:2], (date(2026, 5, 1), D("333.33"))], "1.000,00") is None
