@@ -268,3 +268,22 @@ def test_receitas_calls_package_use_by_its_name(qtbot, patient, service):
     page.set_month(date(2026, 4, 1))
     qtbot.waitUntil(lambda: page.received_label.text() == "R$ 500,00")
     assert page.paid_split.text() == "Pago com pacote R$ 250,00 · Recebido à parte R$ 250,00"
+
+
+def test_the_receipt_prints_the_payment_method(qtbot, patient):
+    from r3izzy_desktop.core.reports.receipt import package_receipt
+    from r3izzy_desktop.ui.packages.receipt import receipt_html
+
+    at_once = packages.create_package(
+        patient, 4, D("1000.00"), paid_on=date(2026, 4, 1), method="dinheiro"
+    )
+    page = receipt_html(package_receipt(at_once))
+    assert "Forma de pagamento" in page and "Dinheiro" in page
+    assert "pago em 01/04/2026 (Dinheiro)" in page
+    planned = in_plan(patient)
+    packages.receive_installment(planned, 1, method="pix")
+    receipt = package_receipt(planned)
+    assert (receipt.method_label, receipt.received) == ("Cartão de crédito", D("500.00"))
+    assert receipt.installments_text == "1 de 4 parcelas recebida · R$ 1.500,00 a receber"
+    page = receipt_html(receipt)
+    assert "R$ 500,00" in page and "no valor total de R$ 2.000,00" in page
