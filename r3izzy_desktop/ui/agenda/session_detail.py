@@ -22,6 +22,7 @@ from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
 from ...core.terms import ATTENDANCES, FALTA, FALTA_JUSTIFICADA
 from ..common import messages, toast
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import Card, StatusBadge, label
 from . import payment_offer, session_actions
@@ -153,7 +154,7 @@ class SessionDetailDialog(QDialog):
         actions.addWidget(self.close_button)
         layout.addLayout(actions)
         self.reload()
-        self.resize(self.sizeHint())
+        fit_to_screen(self)  # its size, within the screen (1024×600 too)
 
     # -- data ---------------------------------------------------------------------------
     def reload(self) -> None:

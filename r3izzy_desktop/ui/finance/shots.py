@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core import reports
 from ..common import jobs
+from ..common.fit import fit_to_screen
 from ..common.shots import ShotContext, shot
 from ..packages.receipt import receipt_image
 
@@ -33,7 +34,7 @@ def package_report(ctx: ShotContext) -> QWidget:
     page = ctx.show_page("finance")
     _settle(ctx)
     window = page.open_report()
-    window.resize(1366, 768)  # a reception PC's screen
+    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
     ctx.opened.append(window)
     _settle(ctx)
     # Select the package with the richest history, so the lower table shows its story.
