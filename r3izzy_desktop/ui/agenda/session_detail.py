@@ -152,6 +152,9 @@ class SessionDetailDialog(QDialog):
         actions.addStretch(1)
         actions.addWidget(self.edit_button)
         actions.addWidget(self.close_button)
+        # Room left over (a shorter text after a change) goes here, never between the
+        # patient's name and the date.
+        layout.addStretch(1)
         layout.addLayout(actions)
         self.reload()
         fit_to_screen(self)  # its size, within the screen (1024×600 too)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QFrame,
     QLayout,
@@ -36,6 +37,8 @@ FRAME_ALLOWANCE = QSize(16, 40)
 # A label whose text may be elided where it is too long (with the whole text in its
 # tooltip): `label.setProperty(MAY_ELIDE, True)`; the real-window check spares it.
 MAY_ELIDE = "fitMayElide"
+
+_VERTICAL = (QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.BottomToTop)
 
 # The smallest screen the app is made for; windows' minimum sizes stay inside it.
 SMALLEST_SCREEN = QSize(1024, 600)
@@ -76,6 +79,9 @@ def fit_to_screen(
     """Size `window` to `wanted` (its size hint without it; the whole available area with
     `fill`), never larger than the available area of its screen, and keep it inside that
     area. Returns the size given."""
+    _layout_keeps_minimum(window)
+    if isinstance(window, QDialog):
+        watch_growth(window)
     room = room_for(window)
     if fill:
         size = QSize(room)
@@ -100,6 +106,31 @@ def fit_to_screen(
     elif window.isVisible() or not isinstance(window, QDialog):
         keep_inside(window)
     return size
+
+
+def _layout_keeps_minimum(window: QWidget) -> None:
+    """A minimum width set on a window switches its layout's minimum off (Qt keeps the one
+    set by hand): its texts get cut when the window is narrower than they are. The width
+    becomes a strut of the layout, which then keeps both."""
+    layout = window.layout()
+    if not isinstance(layout, QBoxLayout) or isinstance(window, QMainWindow):
+        return
+    # Once, before it shows (after, the minimum is the layout's own).
+    if window.isVisible() or window.property("_fitStrut"):
+        return
+    window.setProperty("_fitStrut", True)
+    width, height = window.minimumWidth(), window.minimumHeight()
+    if width <= 0 and height <= 0:
+        return
+    # The window's minimum was its whole width (or height); a strut is inside the margins.
+    margins = layout.contentsMargins()
+    if layout.direction() in _VERTICAL:
+        strut = width - margins.left() - margins.right()
+    else:
+        strut = height - margins.top() - margins.bottom()
+    if strut > 0:
+        layout.addStrut(strut)
+    window.setMinimumSize(0, 0)
 
 
 def keep_inside(window: QWidget) -> None:
@@ -299,22 +330,43 @@ def grow_to_fit(widget: QWidget) -> None:
 
 class _GrowWhenShown(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+        kind = event.type()
+        if not isinstance(watched, QWidget):
+            return False
+        shown = kind == QEvent.Type.Show and not watched.isWindow()
+        changed = kind == QEvent.Type.LayoutRequest and watched.isWindow()
+        if (shown or changed) and not watched.property("_fitGrowPending"):
+            watched.setProperty("_fitGrowPending", True)
+
+            def grow(widget: QWidget = watched) -> None:
+                widget.setProperty("_fitGrowPending", False)
+                grow_to_fit(widget)
+
             # After the layout took the new text in.
-            QTimer.singleShot(0, watched, lambda: grow_to_fit(watched))
+            QTimer.singleShot(0, watched, grow)
         return False
 
 
 _GROWER: _GrowWhenShown | None = None
 
 
-def grow_when_shown(message: QWidget) -> None:
-    """Each time `message` appears (an error shown under a field), its dialog grows to
-    show all of it (`grow_to_fit`)."""
+def _grower() -> _GrowWhenShown:
     global _GROWER
     if _GROWER is None:
         _GROWER = _GrowWhenShown()
-    message.installEventFilter(_GROWER)
+    return _GROWER
+
+
+def grow_when_shown(message: QWidget) -> None:
+    """Each time `message` appears (an error shown under a field), its dialog grows to
+    show all of it (`grow_to_fit`)."""
+    message.installEventFilter(_grower())
+
+
+def watch_growth(dialog: QWidget) -> None:
+    """Each time what `dialog` shows changes (a longer text, a button that appears after
+    a payment), it grows to show all of it, within the screen (`grow_to_fit`)."""
+    dialog.installEventFilter(_grower())
 
 
 def set_text_lines(editor: QPlainTextEdit | QTextEdit, lines: int) -> None:

@@ -50,7 +50,12 @@ class ReportFilters(Card):
         self.clear_button = QPushButton(self.tr("Limpar filtros"))
         row.addWidget(self.clear_button)
         # The period, then the rest on the same line (below it on a narrow window).
-        line = SideOrBelow(self.period, rest, stretch=(0, 1))
+        period = QWidget()
+        period_row = QHBoxLayout(period)
+        period_row.setContentsMargins(0, 0, 0, 0)
+        period_row.addWidget(self.period)
+        period_row.addStretch(1)
+        line = SideOrBelow(period, rest, stretch=(0, 1))
         line.setSpacing(14)
         self.body.addLayout(line)
         self.period.changed.connect(self.changed)

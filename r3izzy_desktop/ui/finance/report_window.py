@@ -35,7 +35,7 @@ from ..common.fit import fit_to_screen
 from ..common.jobs import Job
 from ..common.operations import run_op
 from ..common.print_preview import PrintPreviewDialog, open_print_preview
-from ..common.table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, make_table
+from ..common.table_model import RowTableModel, WrappedHeaderModel, make_table
 from ..common.table_print import PrintTable
 from ..common.widgets import Card, PageHeader, label
 from ..packages.history import history_model, history_samples
@@ -132,7 +132,9 @@ class PackageReportWindow(QWidget):
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # One row; its widths follow the table's (_sync_totals_width).
-        self.totals.setFixedHeight(ROW_HEIGHT + 2 * self.totals.frameWidth())
+        # Its one row, as tall as the table's rows (never cut: they follow the font).
+        one_row = self.totals.verticalHeader().defaultSectionSize()
+        self.totals.setFixedHeight(one_row + 2 * self.totals.frameWidth())
         header.sectionResized.connect(self._sync_totals_width)
         self.table.horizontalScrollBar().valueChanged.connect(
             self.totals.horizontalScrollBar().setValue

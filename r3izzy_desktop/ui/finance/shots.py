@@ -16,10 +16,15 @@ from ..packages.receipt import receipt_image
 RECEIPT_DPI = 110
 
 
-def _settle(ctx: ShotContext) -> None:
+def _settle(ctx: ShotContext, window=None) -> None:
     ctx.settle()
     jobs.wait_for_all()
     ctx.settle(6)
+    for _ in range(200):  # the report's rows arrive in parts (a few rounds of events)
+        if window is None or not window.is_loading():
+            break
+        jobs.wait_for_all()
+        ctx.settle()
 
 
 @shot("finance.png")
@@ -52,7 +57,7 @@ def package_report_print(ctx: ShotContext) -> QWidget:
     _settle(ctx)
     window = page.open_report()
     ctx.opened.append(window)
-    _settle(ctx)
+    _settle(ctx, window)
     dialog = window.print_report()
     ctx.opened.append(dialog)
     _settle(ctx)

@@ -197,6 +197,19 @@ def save_screen(app: QApplication, path: Path) -> None:
         raise OSError(f"could not write {path}")
 
 
+def _no_message_boxes(problems: list[dict]) -> None:
+    """Nothing here may wait for a person: a message box is a problem (and answers no)."""
+    from ..common import messages
+
+    def refuse(*args, **kwargs):
+        texts = [str(a) for a in args[1:3]]
+        problems.append({"where": "?", "problem": "message box", "widget": "", "detail": texts})
+
+    for name in ("confirm", "choose", "inform", "show_error", "show_domain_error"):
+        setattr(messages, name, refuse)
+    messages.show_unexpected = refuse
+
+
 def run(outdir: str | Path, names: list[str] | None = None) -> list[dict]:
     from PySide6.QtCore import QSettings
 
@@ -220,6 +233,7 @@ def run(outdir: str | Path, names: list[str] | None = None) -> list[dict]:
     context = ShotContext(app=app, window=window, outdir=out)
     context.settle(6)
     problems: list[dict] = []
+    _no_message_boxes(problems)
 
     def look(name: str) -> None:
         jobs.wait_for_all()

@@ -153,6 +153,7 @@ class DatabaseProblemDialog(QDialog):
         repolish(self.buttons[primary])
         self.buttons[primary].setDefault(True)
         self.buttons[primary].setFocus()
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     def _choose(self, choice: str) -> None:
         self.choice = choice
