@@ -40,6 +40,9 @@ MAY_ELIDE = "fitMayElide"
 
 _VERTICAL = (QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.BottomToTop)
 
+# How wide a dialog may grow so that its wrapped texts fit the screen's height.
+WIDEST = 900
+
 # The smallest screen the app is made for; windows' minimum sizes stay inside it.
 SMALLEST_SCREEN = QSize(1024, 600)
 
@@ -95,10 +98,16 @@ def fit_to_screen(
     size = size.boundedTo(room).expandedTo(window.minimumSize())
     layout = window.layout()
     if not fill and layout is not None and layout.hasHeightForWidth():
-        # Wrapped text gets taller when narrower: the height the new width needs.
-        size.setHeight(
-            min(room.height(), max(size.height(), layout.totalHeightForWidth(size.width())))
-        )
+        # Wrapped text gets taller when narrower: wider (up to WIDEST) before taller than
+        # the screen, then the height the width needs.
+        widest = min(room.width(), max(WIDEST, size.width()))
+        if layout.totalHeightForWidth(size.width()) > room.height():
+            for wider in range(size.width() + 40, widest + 1, 40):
+                if layout.totalHeightForWidth(wider) <= room.height():
+                    size.setWidth(wider)  # the first width at which it all fits
+                    break
+        needed = layout.totalHeightForWidth(size.width())
+        size.setHeight(min(room.height(), max(size.height(), needed)))
     window.resize(size)
     if fill:
         area = available_geometry(window)
@@ -175,6 +184,15 @@ class Scrolling(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # its size hint is the content's: it changed
         return super().eventFilter(watched, event)
+
+    def hasHeightForWidth(self) -> bool:
+        content = self.widget()
+        return content is not None and content.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        content = self.widget()
+        frame = 2 * self.frameWidth()
+        return content.heightForWidth(width - frame) + frame
 
     def sizeHint(self) -> QSize:
         # As big as its content wants (a scroll area's own hint is small and fixed).

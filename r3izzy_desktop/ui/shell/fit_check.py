@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt, qInstallMessageHandler
+from PySide6.QtCore import QRect, QSize, Qt, qInstallMessageHandler
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,12 +38,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..common.fit import MAY_ELIDE, available_geometry
+from ..common import fit
+from ..common.fit import FRAME_ALLOWANCE, MAY_ELIDE
 
 TEXT_WIDGETS = (QLabel, QPushButton, QCheckBox, QRadioButton)
 FIELDS = (*TEXT_WIDGETS, QLineEdit, QComboBox, QPlainTextEdit, QTextEdit)
 # From this window width on (a 1024-wide screen), no page scrolls sideways.
 SIDEWAYS_FROM = 960
+TASK_BAR = 40  # px at the bottom of a Windows screen
 SLACK = 1  # rounding of fractional font metrics
 _DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 
@@ -105,7 +107,7 @@ def clipped_text(widget: QWidget) -> str | None:
 
 def problems_in(window: QWidget, where: str) -> list[dict]:
     """What does not fit in `window` (a visible top-level window)."""
-    area = available_geometry(window)
+    area = fit.available_geometry(window)
     found: list[dict] = []
 
     def problem(what: str, widget: QWidget, detail: str) -> None:
@@ -114,6 +116,9 @@ def problems_in(window: QWidget, where: str) -> list[dict]:
         )
 
     frame = window.frameGeometry()
+    if frame == window.geometry():  # no frame here (Xvfb): the one a real system adds
+        extra = FRAME_ALLOWANCE
+        frame = QRect(frame.topLeft(), frame.size() + extra)
     if not area.contains(frame):
         needs = window.minimumSizeHint().expandedTo(window.minimumSize())
         problem(
@@ -197,6 +202,31 @@ def save_screen(app: QApplication, path: Path) -> None:
         raise OSError(f"could not write {path}")
 
 
+def _reception_pc_screen() -> None:
+    """Xvfb has no task bar and no window frames: the available area is made what it is
+    on a reception PC (the screen less a task bar), and each window's room there less its
+    title bar (fit.FRAME_ALLOWANCE), as fit_to_screen reckons before a window shows."""
+    from ..common import fit
+
+    real = fit.available_geometry
+
+    def available(widget: QWidget | None = None) -> QRect:
+        area = real(widget)
+        screen = QApplication.primaryScreen()
+        if screen is not None and area == screen.geometry():
+            area = area.adjusted(0, 0, 0, -TASK_BAR)
+        return area
+
+    fit.available_geometry = available
+    measured = fit.frame_allowance
+
+    def frame_allowance(window: QWidget) -> QSize:
+        size = measured(window)
+        return size if size.width() or size.height() else QSize(FRAME_ALLOWANCE)
+
+    fit.frame_allowance = frame_allowance
+
+
 def _no_message_boxes(problems: list[dict]) -> None:
     """Nothing here may wait for a person: a message box is a problem (and answers no)."""
     from ..common import messages
@@ -227,13 +257,14 @@ def run(outdir: str | Path, names: list[str] | None = None) -> list[dict]:
     QSettings.setPath(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(out / ".qsettings")
     )
+    problems: list[dict] = []
+    _no_message_boxes(problems)
+    _reception_pc_screen()
     demo_database()
     window = MainWindow(subtitle="demonstração")  # first start: it sizes itself
     window.show()
     context = ShotContext(app=app, window=window, outdir=out)
     context.settle(6)
-    problems: list[dict] = []
-    _no_message_boxes(problems)
 
     def look(name: str) -> None:
         jobs.wait_for_all()
