@@ -1,5 +1,8 @@
 """R14: recompute every package from its debits and from its history, and list what disagrees.
 
+An `encerrado` package (R19) has nothing open and no session left, and its closing line
+splits the open amount before it into refunded, retained and cancelled.
+
 Also lists sessions paid twice, debits on deleted sessions, package debits on justified
 absences, and paid sessions whose price differs from their debit. The history also
 rebuilds each package's terms (R15-R17: owner, validity, services, sharing), which must
@@ -22,7 +25,7 @@ from .packages import ledger
 from .ptbr import format_day_month_time, format_money, from_cents
 from .store.binding import db
 from .store.models import Package, PackageEvent, PackageService, PackageShare, Payment, Session
-from .terms import ATIVO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
+from .terms import ATIVO, ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
 from .text import plural
 
 
@@ -241,6 +244,9 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
             PackageEvent.valid_until,
             PackageEvent.services,
             PackageEvent.shared_with,
+            PackageEvent.refunded,
+            PackageEvent.retained,
+            PackageEvent.cancelled,
         )
         .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
         .where(PackageEvent.package.between(low, high))
@@ -266,6 +272,9 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
         valid_until,
         services,
         shared_with,
+        refunded,
+        retained,
+        cancelled,
     ) in db.execute(query).fetchall():
         history[package_id].append(
             ledger.EventRecord(
@@ -285,6 +294,9 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
                 valid_until=_day(valid_until),
                 services=ledger.parse_ids(services),
                 shared_with=ledger.parse_ids(shared_with),
+                refunded=money(refunded),
+                retained=money(retained),
+                cancelled=money(cancelled),
             )
         )
     return history
@@ -298,8 +310,9 @@ def _check_package(
 ) -> list[Problem]:
     found: list[str] = []
     used = len(debits)
-    open_amount = package.total - sum(debits.values(), ledger.ZERO)
-    left = package.sessions_total - package.sessions_used
+    closed = package.status == ENCERRADO  # R19: nothing open, no session left
+    open_amount = ledger.ZERO if closed else package.total - sum(debits.values(), ledger.ZERO)
+    left = ledger.sessions_left(package.status, package.sessions_total, package.sessions_used)
     if package.sessions_used != used:
         found.append(
             f"registra {plural(package.sessions_used, 'sessão usada', 'sessões usadas')}, "
@@ -314,10 +327,13 @@ def _check_package(
         found.append("sessões usadas fora do intervalo do pacote")
     if package.open_amount < 0:
         found.append("valor em aberto negativo")
-    if (left == 0) != (package.status == FINALIZADO) or package.status not in (
+    if closed and package.sessions_used >= package.sessions_total:
+        found.append("encerrado sem ter sessões restantes")
+    if (not closed and (left == 0) != (package.status == FINALIZADO)) or package.status not in (
         ATIVO,
         INATIVO,
         FINALIZADO,
+        ENCERRADO,
     ):
         found.append(
             f"status {package.status} não condiz com "

@@ -11,7 +11,9 @@ from __future__ import annotations
 ATIVO = "ativo"
 INATIVO = "inativo"
 FINALIZADO = "finalizado"
-PACKAGE_STATUSES = (ATIVO, INATIVO, FINALIZADO)
+# R19: closed early (encerramento), final; also the kind of the line that closes it.
+ENCERRADO = "encerrado"
+PACKAGE_STATUSES = (ATIVO, INATIVO, FINALIZADO, ENCERRADO)
 
 # Attendance of a session.
 AGENDADA = "agendada"
@@ -25,7 +27,7 @@ CRIADO = "criado"
 DEBITADA = "sessão debitada"
 CREDITADA = "sessão creditada"
 ALTERADO = "alterado manualmente"
-EVENT_KINDS = (CRIADO, DEBITADA, CREDITADA, ALTERADO)
+EVENT_KINDS = (CRIADO, DEBITADA, CREDITADA, ALTERADO, ENCERRADO)
 
 # Payment methods: a package debit, or a manual payment.
 PACOTE = "pacote"

@@ -18,6 +18,7 @@ from .alerting import (
     whatsapp_link,
     whatsapp_number,
 )
+from .closing import ClosingPreview, close_package, closing_note, closing_preview
 from .coverage import UNSET
 from .editing import edit_package
 from .lines import MAX_NOTES, MAX_SESSIONS
@@ -60,6 +61,7 @@ __all__ = [
     "VENCENDO",
     "VENCIDO",
     "ActiveTotals",
+    "ClosingPreview",
     "HistoryRow",
     "PackageAlert",
     "PackageSummary",
@@ -69,6 +71,9 @@ __all__ = [
     "alert_message",
     "alert_text",
     "alerts",
+    "close_package",
+    "closing_note",
+    "closing_preview",
     "create_package",
     "credit_back",
     "debit_preview",

@@ -9,11 +9,14 @@ What counts as what:
   justified absence, with no active payment and a price above zero.
 - **Package credit still open** (Crédito de pacotes em aberto): what the clinic still
   owes in prepaid sessions, now (not tied to the period): the open amount of every
-  package that is not `finalizado`. An `inativo` package counts: the patient still has
-  that credit, the package is only paused. (A `finalizado` package has no open amount.)
+  package that is not `finalizado` nor `encerrado`. An `inativo` package counts: the
+  patient still has that credit, the package is only paused. (A `finalizado` or
+  `encerrado` package has no open amount.)
 - **Credit sold** in the period: the totals of packages paid in the period.
 - **Credit consumed** in the period: the active package debits of sessions that start in
   the period.
+- **Refunds** (Devoluções, R19): the money given back by the packages closed early, by
+  the instant of their `encerrado` line (`at`) within the period.
 - **Months**: received, sold and consumed for each of the 12 months ending with the
   period's last month, for the chart.
 
@@ -32,8 +35,8 @@ from peewee import Case, fn
 
 from ..errors import ValidationError
 from ..ptbr import from_cents
-from ..store.models import Package, Payment, Session, session_is_paid
-from ..terms import FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
+from ..store.models import Package, PackageEvent, Payment, Session, session_is_paid
+from ..terms import ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
 
 PACKAGE_SALES_LABEL = "Venda de pacotes"
 MONTHS_IN_CHART = 12
@@ -71,6 +74,9 @@ class FinanceSummary:
     credit_consumed: Decimal
     sessions_consumed: int
     months: tuple[MonthFigures, ...]  # oldest first, MONTHS_IN_CHART of them
+    # R19: given back by the packages closed early in the period ("Devoluções").
+    refunds: Decimal = Decimal("0.00")
+    refunds_count: int = 0  # closings that gave something back
 
 
 def _money(cents: Any) -> Decimal:
@@ -151,10 +157,11 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
             fn.SUM(Package.sessions_total - Package.sessions_used).coerce(False),
             fn.COUNT(Package.id),
         )
-        .where(Package.status != FINALIZADO)
+        .where(Package.status.not_in((FINALIZADO, ENCERRADO)))
         .tuples()
         .get()
     )
+    refunds, refunds_count = period_refunds(start, end)
     consumed_cents, consumed_count = (
         Payment.select(fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
         .join(Session)
@@ -182,7 +189,28 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
         credit_consumed=_money(consumed_cents),
         sessions_consumed=int(consumed_count or 0),
         months=monthly_figures(end),
+        refunds=refunds,
+        refunds_count=refunds_count,
     )
+
+
+def period_refunds(start: date, end: date) -> tuple[Decimal, int]:
+    """R19's "Devoluções": the sum of what the `encerrado` lines written in [start, end]
+    (by their `at`) gave back, and how many of them gave something back."""
+    cents, count = (
+        PackageEvent.select(
+            fn.SUM(PackageEvent.refunded).coerce(False),
+            fn.COUNT(Case(None, [(PackageEvent.refunded > 0, 1)], None)).coerce(False),
+        )
+        .where(
+            (PackageEvent.kind == ENCERRADO)
+            & (PackageEvent.at >= _day_start(start))
+            & (PackageEvent.at < _day_start(end + timedelta(days=1)))
+        )
+        .tuples()
+        .get()
+    )
+    return _money(cents), int(count or 0)
 
 
 def _monthly_sums(query_model, amount, when, months: list[date], where, *, as_datetime: bool):
