@@ -284,7 +284,7 @@ def package_report(
     """Every package matching the filters, ordered by patient then payment date, with totals.
 
     paid_from / paid_to: payment-date range, both ends included; status: "ativo",
-    "inativo" or "finalizado"; patient: a Patient, its id, or search words (name, phone,
+    "inativo", "finalizado" or "encerrado"; patient: a Patient, its id, or search words (name, phone,
     CPF, accent-insensitive); expired: only the vencido packages. A shared package is one
     row, under its owner. Raises ValidationError for a bad filter.
     """
