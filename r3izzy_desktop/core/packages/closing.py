@@ -63,6 +63,11 @@ class ClosingPreview:
     list_price_used: Decimal
     closable: bool
 
+    def split(self, refund: Decimal) -> ledger.ClosingSplit:
+        """What closing with `refund` (0 to `refundable`) would refund, retain and cancel:
+        the figures a screen shows while the amount is typed."""
+        return ledger.closing_split(self.open_amount, self.received, self.debited, refund)
+
 
 def _received(row: Package) -> Decimal:
     """What the clinic has received for the package. MERGE (R18, branch `inst`): replace

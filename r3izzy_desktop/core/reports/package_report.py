@@ -284,9 +284,9 @@ def package_report(
     """Every package matching the filters, ordered by patient then payment date, with totals.
 
     paid_from / paid_to: payment-date range, both ends included; status: "ativo",
-    "inativo", "finalizado" or "encerrado"; patient: a Patient, its id, or search words (name, phone,
-    CPF, accent-insensitive); expired: only the vencido packages. A shared package is one
-    row, under its owner. Raises ValidationError for a bad filter.
+    "inativo", "finalizado" or "encerrado"; patient: a Patient, its id, or search words
+    (name, phone, CPF, accent-insensitive); expired: only the vencido packages. A shared
+    package is one row, under its owner. Raises ValidationError for a bad filter.
     """
     filters = make_filters(
         paid_from=paid_from, paid_to=paid_to, status=status, patient=patient, expired=expired

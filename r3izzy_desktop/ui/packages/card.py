@@ -71,6 +71,8 @@ class PackageCard(Card):
     pay_requested = Signal(int)
     paid_sessions_requested = Signal(int)
     receipt_requested = Signal(int)
+    close_requested = Signal(int)  # Encerrar pacote (R19)
+    statement_requested = Signal(int)  # its closing statement, once encerrado
 
     def __init__(
         self,
@@ -120,6 +122,12 @@ class PackageCard(Card):
         self.open_amount = self._figure(
             figures, 1, self.tr("Em aberto"), format_brl(summary.open_amount)
         )
+        if summary.status == "encerrado":  # R19: what the closing gave back
+            self.open_amount.setToolTip(
+                self.tr("Encerrado: devolvido {0}, retido {1}").format(
+                    format_brl(summary.refunded), format_brl(summary.retained)
+                )
+            )
         self.sessions = self._figure(
             figures,
             2,
@@ -157,6 +165,20 @@ class PackageCard(Card):
             actions, self.tr("Sessões pagas"), self.paid_sessions_requested
         )
         actions.addStretch(1)
+        closed = summary.status == "encerrado"
+        # R19: financeiro and administrador close packages; once closed, its statement.
+        self.close_button = self._action(
+            actions,
+            self.tr("Termo de encerramento") if closed else self.tr("Encerrar pacote"),
+            self.statement_requested if closed else self.close_requested,
+        )
+        self.close_button.setProperty("flat", True)
+        closable = summary.status in ("ativo", "inativo") and summary.sessions_left > 0
+        self.close_button.setVisible(closed or (closable and users.can("packages.close_package")))
+        if not closed:
+            self.close_button.setToolTip(
+                self.tr("Devolver o que não foi usado e encerrar o pacote (mostra antes quanto).")
+            )
         self.receipt_button = self._action(actions, self.tr("Recibo"), self.receipt_requested)
         self.receipt_button.setProperty("flat", True)
         self.body.addLayout(actions)
@@ -165,9 +187,11 @@ class PackageCard(Card):
         self.pay_button.setEnabled(can_pay)
         if not can_pay:
             self.pay_button.setToolTip(
-                self.tr("Só um pacote ativo com sessões restantes paga sessões.")
-                if summary.status != "inativo"
-                else self.tr("Pacote inativo: altere o status para ativo em Editar.")
+                self.tr("Pacote inativo: altere o status para ativo em Editar.")
+                if summary.status == "inativo"
+                else self.tr("Pacote encerrado: não paga mais sessões.")
+                if closed
+                else self.tr("Só um pacote ativo com sessões restantes paga sessões.")
             )
         self.paid_button.setEnabled(summary.sessions_used > 0)
 
