@@ -294,8 +294,10 @@ class ClosingDialog(QDialog):
     def accept(self) -> None:
         value = self.refund_value()
         if value is None:
+            typed = self.refund.text().strip()
             self.refund_field.set_error(
-                self.refund.error() or self.tr("Informe o valor a devolver (pode ser R$ 0,00).")
+                (self.refund.error() if typed else None)
+                or self.tr("Informe o valor a devolver (pode ser R$ 0,00).")
             )
             self.refund.setFocus()
             return

@@ -285,14 +285,15 @@ class PackageFormDialog(QDialog):
         self.validity.set_value(summary.valid_until)
         if summary.valid_until is None:
             self.validity.set_suggested_day(clock.today())
-        for status in ("ativo", "inativo", "finalizado", "encerrado"):
+        closed = summary.status == "encerrado"  # R19, by Encerrar pacote
+        for status in ("ativo", "inativo", "finalizado", *(("encerrado",) if closed else ())):
             self.status.addItem(self.tr(status), status)
-        # "finalizado" follows from the figures, "encerrado" from Encerrar pacote (R19):
-        # shown, never chosen here.
+        # "finalizado" follows from the figures, "encerrado" from Encerrar pacote: shown,
+        # never chosen here.
         model = self.status.model()
         if isinstance(model, QStandardItemModel):
-            model.item(2).setEnabled(False)
-            model.item(3).setEnabled(False)
+            for row in range(2, model.rowCount()):
+                model.item(row).setEnabled(False)
         self.status.setCurrentIndex(self.status.findData(summary.status))
         if summary.status == "finalizado":
             self.status.setToolTip(
@@ -301,7 +302,7 @@ class PackageFormDialog(QDialog):
                     "para reativar."
                 )
             )
-        if summary.status == "encerrado":
+        if closed:
             # R19: final; only the notes may change.
             for name, field in self.fields.items():
                 field.setEnabled(name == "notes")
