@@ -122,12 +122,7 @@ class PackageCard(Card):
         self.open_amount = self._figure(
             figures, 1, self.tr("Em aberto"), format_brl(summary.open_amount)
         )
-        if summary.status == "encerrado":  # R19: what the closing gave back
-            self.open_amount.setToolTip(
-                self.tr("Encerrado: devolvido {0}, retido {1}").format(
-                    format_brl(summary.refunded), format_brl(summary.retained)
-                )
-            )
+
         self.sessions = self._figure(
             figures,
             2,
@@ -144,6 +139,15 @@ class PackageCard(Card):
         figures.setColumnStretch(4, 1)
         self.body.addLayout(figures)
 
+        if summary.status == "encerrado":  # R19: what the closing gave back
+            self.closing_line = label(
+                self.tr("Encerrado: devolvido {0} · retido pela clínica {1}").format(
+                    format_brl(summary.refunded), format_brl(summary.retained)
+                ),
+                "termsLine",
+                wrap=True,
+            )
+            self.body.addWidget(self.closing_line)
         self.terms = label(terms_line(summary, viewer_id), "termsLine", wrap=True)
         self.terms.setVisible(bool(self.terms.text()))
         self.body.addWidget(self.terms)
