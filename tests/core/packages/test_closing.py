@@ -16,7 +16,7 @@ from r3izzy_desktop.core.errors import PackageClosed, PackageNotActive, Validati
 from r3izzy_desktop.core.packages import closing, ledger
 from r3izzy_desktop.core.reports.finance import finance_summary
 from r3izzy_desktop.core.reports.package_report import package_report
-from r3izzy_desktop.core.store.models import PackageEvent
+from r3izzy_desktop.core.store.models import Package, PackageEvent
 from tests.helpers.snapshot import db_snapshot
 
 D = Decimal
@@ -269,3 +269,26 @@ def test_the_replay_catches_a_closing_that_does_not_add_up():
     assert ledger.replay([created, short]).problems
     debit_after = line("sessão debitada", "encerrado", 0, "0", amount=D("250"), session_id=1)
     assert ledger.replay([created, good, debit_after]).problems
+
+
+def test_the_excel_report_shows_the_closed_package(two_used, tmp_path):
+    import openpyxl
+
+    from r3izzy_desktop.core.reports import export
+
+    pkg, _, _ = two_used
+    packages.close_package(pkg, refund=D("300.00"), method="pix")
+    path = export.package_report_xlsx(tmp_path / "rel.xlsx", status="encerrado")
+    sheet = openpyxl.load_workbook(path)["Pacotes"]
+    header = [cell.value for cell in sheet[7]]
+    row = dict(zip(header, [cell.value for cell in sheet[8]], strict=True))
+    assert (row["Status"], row["Sessões Usadas"], row["Sessões Restantes"]) == ("encerrado", 2, 0)
+    assert D(str(row["Saldo Atual"])) == 0
+    assert [cell.value for cell in sheet[4]][:2] == ["Status:", "encerrado"]
+
+
+def test_integrity_catches_a_closed_package_that_still_owes(two_used):
+    pkg, _, _ = two_used
+    packages.close_package(pkg, refund=D("0"))
+    Package.update(open_amount=D("500.00")).where(Package.id == pkg.id).execute()
+    assert any("em aberto" in str(problem) for problem in integrity.check())
