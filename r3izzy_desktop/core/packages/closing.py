@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from .. import access, audit, clock
+from .. import access, audit
 from ..clinic import operator_name
 from ..errors import PackageNotActive, ValidationError
 from ..paying import lock_package
@@ -192,8 +192,9 @@ def close_package(
 ) -> Package:
     """R19: end an `ativo` or `inativo` package with sessions left, giving back `refund`
     (0 to the preview's `refundable`) by `method` (R12's list; required when refund > 0)
-    for `reason` (optional text, up to 500 characters) on `closed_on` (default today; not
-    before the payment date nor after today).
+    for `reason` (optional text, up to 500 characters) on `closed_on` (the day the money
+    goes back, default today; not before the payment date; it goes to the audit log, while
+    the history line is placed by when it is written, its `at`).
 
     The package becomes `encerrado` with no session left and an open amount of 0; its
     unreceived installments are cancelled; one `encerrado` line records the refund, the
@@ -211,8 +212,6 @@ def close_package(
     how = _clean_method(method, amount)
     why = optional_text(reason, "Motivo", max_length=MAX_REASON, field="reason")
     day = a_date(closed_on, "Data do encerramento", default_today=True, field="closed_on")
-    if day > clock.today():
-        raise ValidationError("Data do encerramento: não pode ser uma data futura.", "closed_on")
     if day < row.paid_on:
         raise ValidationError(
             f"Data do encerramento: não pode ser antes do pagamento do pacote "
