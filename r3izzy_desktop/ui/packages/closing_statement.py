@@ -286,10 +286,11 @@ class ClosingStatementDialog(QDialog):
         if not saved:
             return None
         self.saved_path = saved.value
-        messages.inform(
+        messages.file_saved(
             self,
             tr("Termo salvo"),
             tr("O termo de encerramento foi salvo em:\n{0}").format(path),
+            path,
         )
         return self.saved_path
 

@@ -206,6 +206,7 @@ def test_the_statement_pdf_says_what_was_bought_used_and_given_back(
     ):
         assert words in text, words
     assert dialogs.told and "foi salvo" in dialogs.told[0][1]
+    assert dialogs.saved == [path]  # offered to open it or its folder
 
 
 def test_the_statement_prints_through_the_printer_seam(qtbot, closed, monkeypatch, tmp_path):
