@@ -23,6 +23,7 @@ from .. import access, audit
 from ..clinic import operator_name
 from ..errors import PackageNotActive, ValidationError
 from ..paying import lock_package
+from ..payments import normalize_method
 from ..ptbr import format_brl, format_date, from_cents
 from ..store.models import Package, Payment, Service, Session, refresh_instance
 from ..store.transactions import operation
@@ -169,14 +170,16 @@ def _clean_method(method: str | None, refund: Decimal) -> str | None:
         return None
     if method in (None, ""):
         raise ValidationError("Informe a forma de devolução (Pix, dinheiro…).", "method")
-    if method not in MANUAL_METHODS:
+    try:
+        key = normalize_method(method)  # the key or its label, as R12's payments take it
+    except ValidationError:
         raise ValidationError(
             "Forma de devolução inválida: use "
-            + ", ".join(method_label(m).lower() for m in MANUAL_METHODS)
+            + ", ".join(method_label(m) for m in MANUAL_METHODS)
             + ".",
             "method",
-        )
-    return method if refund > 0 else None
+        ) from None
+    return key if refund > 0 else None
 
 
 @operation

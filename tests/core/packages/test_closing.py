@@ -109,7 +109,7 @@ def test_nothing_given_back_names_no_method(two_used):
 
 def test_the_whole_open_amount_back_retains_nothing(two_used):
     pkg, _, _ = two_used
-    packages.close_package(pkg, refund="500,00", method="dinheiro", reason="alta")
+    packages.close_package(pkg, refund="500,00", method="Dinheiro", reason="alta")
     line = last_line(pkg)
     assert line.note == (
         "Pacote encerrado: devolvido R$ 500,00 (Dinheiro), retido R$ 0,00. Motivo: alta"
