@@ -586,6 +586,30 @@ class PackageMachine(RuleBasedStateMachine):
             D("0"),
         )
 
+    @precondition(lambda self: self.packages and self.sessions)
+    @rule(pkg=index, refund_all=st.booleans())
+    def pay_one_then_close(self, pkg, refund_all):
+        """A package that paid a session and is then closed (R19), so that the credit backs
+        of its sessions get tried (random sequences seldom close a package that paid)."""
+        open_ones = list(
+            Package.select().where(
+                (Package.status == "ativo") & (Package.sessions_total - Package.sessions_used >= 2)
+            )
+        )
+        if not open_ones:
+            return
+        package = pick(open_ones, pkg)
+        rows = [Session.get_by_id(sid) for sid in self.sessions if self.payable(sid)]
+        row = next((r for r in rows if self.expected_pay_error(package, [r], True) is None), None)
+        if row is None:
+            return
+        self.attempt(lambda: packages.pay_sessions(package.id, [row.id], True), None)
+        self.paid_by[row.id] = package.id
+        package = Package.get_by_id(package.id)
+        amount = package.open_amount if refund_all else D("0.00")
+        self.attempt(lambda: packages.close_package(package.id, refund=amount, method="pix"), None)
+        assert packages.summary(package.id).status == "encerrado"
+
     def paid_by_closed(self) -> list[int]:
         return [
             sid
