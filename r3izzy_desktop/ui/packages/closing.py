@@ -64,6 +64,24 @@ class ProposalCard(Card):
         # Room for the bold text a checked chip shows.
         self.use_button.setMinimumWidth(self.use_button.sizeHint().width() + 24)
         self.body.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.body.addStretch(1)  # side by side with a taller card: its text stays on top
+
+    def limit_to(self, refundable: Decimal) -> None:
+        """R19 gives back at most what was received beyond what was used: a proposal above
+        it cannot be chosen, and says so."""
+        if self.amount <= refundable:
+            return
+        self.use_button.setEnabled(False)
+        self.body.insertWidget(
+            self.body.indexOf(self.use_button),
+            label(
+                self.tr("Acima do que pode ser devolvido (no máximo {0}).").format(
+                    format_brl(refundable)
+                ),
+                "fieldError",
+                wrap=True,
+            ),
+        )
 
 
 class ClosingDialog(QDialog):
@@ -167,6 +185,7 @@ class ClosingDialog(QDialog):
         )
         # Each "Usar este valor" is checked while the amount typed is its own.
         for card in (self.pro_rata, self.list_price):
+            card.limit_to(p.refundable)
             proposals.addWidget(card, 1)
             card.use_button.clicked.connect(lambda _=False, c=card: self._use(c.amount))
         layout.addLayout(proposals)

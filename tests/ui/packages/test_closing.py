@@ -254,3 +254,20 @@ def test_shots(qtbot, used, tmp_path):
     image = closing_statement.statement_image(reports.closing_statement(used.id))
     assert (image.width(), image.height()) == (794, 1123)
     assert image.save(str(tmp_path / "termo.png"))
+
+
+def test_a_list_price_proposal_above_the_refundable_cannot_be_chosen(
+    qtbot, db, patient, service, make_session
+):
+    """Sessions used below the list price: the list-price proposal (R19's figure) is above
+    what may be given back, so it is shown with the limit and its button is off."""
+    pkg = packages.create_package(patient, 4, D("1000.00"), paid_on=date(2025, 3, 1))
+    packages.pay_sessions(pkg, [make_session(1, 10)])  # 250,00 debited
+    clinic.update_service(service, price=D("100.00"))  # list price 100,00: 900,00 back
+    dialog = open_dialog(qtbot, pkg)
+    assert dialog.list_price.figure.text() == "R$ 900,00"
+    assert dialog.pro_rata.figure.text() == "R$ 750,00"
+    assert not dialog.list_price.use_button.isEnabled()
+    assert dialog.pro_rata.use_button.isEnabled()
+    texts = [w.text() for w in dialog.list_price.findChildren(type(dialog.list_price.figure))]
+    assert "Acima do que pode ser devolvido (no máximo R$ 750,00)." in texts
