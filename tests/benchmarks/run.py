@@ -19,7 +19,9 @@ backups of the app runs go to a scratch folder, never the user's. What is measur
 
 - startup_s: whole-process start, from spawning the process to the main window painted
   and idle (startup.py), the app (on the database, Pacientes with its 3,000 patients)
-  against a bare PySide6 process with an empty QMainWindow.
+  against a bare PySide6 process with an empty QMainWindow (`ratio`) and against the
+  least program on the stack, peewee reading the patients into a QTableView
+  (stack_window.py, `ratio_to_stack`), the three side by side in one run.
 - screens_ms and peak_rss_mb: each screen in the app's own process, from the user's action
   to the screen painted with its data (screens.py), and the peak resident memory of that
   process.

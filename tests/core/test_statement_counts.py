@@ -194,3 +194,22 @@ def test_paying_sessions_sends_the_same_statements_for_2_as_for_8(clinic_world, 
         assert [len(packages.paid_sessions(package.id))] == [count]
         counts.append(len(sent))
     assert counts[0] == counts[1]
+
+
+def test_the_selected_packages_history_is_one_statement(clinic_world, statements):
+    """The report window's history of its selected row: one statement, no snapshot."""
+    clinic_world["packages"](3)
+    package = packages.list_packages(clinic_world["owner"])[0]
+    with statements() as sent:
+        lines = reports.history_rows(package.id)
+    assert lines and len(sent) == 1
+
+
+def test_the_finance_page_figures_are_two_statements(clinic_world, statements):
+    """The manual payments by method, then every other figure (the period's, today's
+    credit and the twelve months of the charts) side by side in one more."""
+    clinic_world["sessions"](12)
+    clinic_world["packages"](3)
+    with statements() as sent:
+        summary = reports.finance_summary(date(2025, 3, 1), date(2025, 4, 30))
+    assert summary.packages_sold == 3 and len(sent) == 2
