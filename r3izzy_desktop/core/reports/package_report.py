@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import Value, fn
+from peewee import JOIN, Value, fn
 
 from .. import clock
 from ..packages import ledger
@@ -245,16 +245,15 @@ def _package_ids(filters: ReportFilters) -> Any:
     return Package.select(Package.id).join(Patient).where(where(filters))
 
 
-def _totals_columns(over: Any = None) -> list:
-    """COUNT and the SUMs of the totals row; `over`: as window columns of every row."""
-    columns = [
+def _totals_columns() -> list:
+    """COUNT and the SUMs of the totals row."""
+    return [
         fn.COUNT(Package.id),
         fn.SUM(Package.total).coerce(False),
         fn.SUM(Package.open_amount).coerce(False),
         fn.SUM(Package.sessions_total).coerce(False),
         fn.SUM(Package.sessions_used).coerce(False),
     ]
-    return columns if over is None else [column.over() for column in columns]
 
 
 TOTALS_COLUMNS = 5
@@ -321,9 +320,20 @@ def package_report_preview(
 def _report(filters: ReportFilters, limit: int | None = None) -> PackageReport:
     """The report's rows (the first `limit`, or all) and its complete totals, read from
     one snapshot."""
-    # The totals as window columns of the rows (computed before the LIMIT, over every
-    # package the filters keep): rows and totals in one statement, the terms in one more.
-    query = _report_query(filters).select_extend(*_totals_columns(over=True))
+    # The totals joined to every row (a one-row aggregate over every package the filters
+    # keep, computed once, before the LIMIT): rows and totals in one statement, the terms
+    # in one more. (As window columns they cost SQLite the sort of every row first.)
+    totals = (
+        Package.select(*[c.alias(f"total_{i}") for i, c in enumerate(_totals_columns())])
+        .join(Patient)
+        .where(where(filters))
+        .alias("totals")
+    )
+    query = (
+        _report_query(filters)
+        .join(totals, JOIN.CROSS)
+        .select_extend(*[totals.c[f"total_{i}"] for i in range(TOTALS_COLUMNS)])
+    )
     if limit is not None:
         query = query.limit(limit)
     with read_snapshot():
