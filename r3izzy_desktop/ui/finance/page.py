@@ -26,6 +26,7 @@ from ..common.jobs import Job
 from ..common.widgets import Card, PageHeader, label
 from .alerts import AlertsCard
 from .chart import BarChart, Series
+from .credit import credit_button
 from .period import PeriodPicker
 
 RECEIVED_COLOR = "#0f8b8d"
@@ -105,6 +106,7 @@ class FinancePage(QWidget):
         self._generation = 0
         self._pending = False  # figures asked for and not on screen yet
         self._report_window = None
+        self.credit_window = None  # Saldo de créditos, while open (credit.py)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -127,6 +129,8 @@ class FinancePage(QWidget):
         self.report_button.setShortcut("Ctrl+R")
         self.report_button.setToolTip(self.tr("Todos os pacotes, com filtros e histórico (Ctrl+R)"))
         header.actions.addWidget(self.report_button)
+        self.credit_button = credit_button(self)
+        header.actions.insertWidget(0, self.credit_button)
         layout.addWidget(header)
 
         controls = QHBoxLayout()
@@ -330,3 +334,5 @@ class FinancePage(QWidget):
     def window_closing(self) -> None:
         if self._report_window is not None:
             self._report_window.close()
+        if self.credit_window is not None:
+            self.credit_window.close()

@@ -24,7 +24,7 @@ from r3izzy_desktop.core import (
     users,
 )
 from r3izzy_desktop.core.errors import NotAllowed
-from r3izzy_desktop.core.reports import data_sheets, export
+from r3izzy_desktop.core.reports import credit_sheet, data_sheets, export
 from tests.helpers.snapshot import db_snapshot
 
 ROLES = ("recepção", "financeiro", "administrador")
@@ -96,6 +96,9 @@ CASES = {
         w.patient, w.file("dados.xlsx")
     ),
     "export.audit_xlsx": lambda w: data_sheets.audit_xlsx(w.file("auditoria.xlsx")),
+    "export.credit_rollforward_xlsx": lambda w: credit_sheet.credit_rollforward_xlsx(
+        w.file("saldo.xlsx"), datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date()
+    ),
     "users.add_user": lambda w: users.add_user(
         "Nova", login="nova", password="senha-boa", role="recepção"
     ),
@@ -250,7 +253,7 @@ def _resolve(name: str):
         "packages": ["packages"],
         "payments": ["payments"],
         "reports": ["reports"],
-        "export": ["reports.export", "reports.data_sheets"],
+        "export": ["reports.export", "reports.data_sheets", "reports.credit_sheet"],
         "backup": ["backup"],
         "users": ["users"],
         "audit": ["audit"],
