@@ -320,6 +320,11 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
     def finance_page():
         return window.show_page("finance")
 
+    def credit_window():
+        from r3izzy_desktop.ui.finance.credit import open_credit_window
+
+        return open_credit_window(window.page("finance"))
+
     def close(widget):
         widget.close()
         widget.deleteLater()
@@ -410,6 +415,14 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
             lambda p: not p.is_loading(),
         ),
         (
+            "credit_rollforward",
+            leave_for_finance,
+            credit_window,
+            lambda w: [w.table.viewport()],
+            # The page's period (this month): its figures and months, read in the background.
+            lambda w: not w.is_loading(),
+        ),
+        (
             "package_report",
             leave_for_finance,
             report,
@@ -418,7 +431,7 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
             lambda w: w.rows_shown(),
         ),
     ]
-    dialogs = {"package_history", "pay_sessions_dialog", "package_report"}
+    dialogs = {"package_history", "pay_sessions_dialog", "package_report", "credit_rollforward"}
     everything_ms: dict[str, list[float]] = {}  # until every row is in (report, Receitas)
     results: dict[str, float] = {}
     details: dict[str, list[float]] = {}
@@ -564,6 +577,8 @@ def _check_shown(name: str, shown, who: dict[str, int], month: date) -> None:
     elif name == "finance":
         ok = shown.summary is not None and shown.alerts.model.rowCount() == len(shown.alerts.alerts)
         ok = ok and len(shown.alerts.alerts) > 0
+    elif name == "credit_rollforward":
+        ok = shown.roll is not None and shown.model.rowCount() > 0
     elif name == "package_report":
         everything = packages_count()
         ok = (
