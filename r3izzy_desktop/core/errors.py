@@ -62,6 +62,24 @@ class NotEnoughSessions(DomainError):
         self.available = available
 
 
+class NotEnoughPaid(DomainError):
+    """R18: the package may only use what was received (`pay_before_use`) and these debits
+    would take its debited total above `received`; nothing was paid. `owed` is what the
+    package still has to receive (total − received)."""
+
+    def __init__(
+        self,
+        message: str,
+        received: Decimal | None = None,
+        debited: Decimal | None = None,
+        owed: Decimal | None = None,
+    ):
+        super().__init__(message)
+        self.received = received
+        self.debited = debited  # the debited total the payment would have reached
+        self.owed = owed
+
+
 @dataclass(frozen=True)
 class PriceDifference:
     """One session whose price differs from what the package would debit."""

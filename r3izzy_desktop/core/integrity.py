@@ -4,7 +4,8 @@ Also lists sessions paid twice, debits on deleted sessions, package debits on ju
 absences, and paid sessions whose price differs from their debit. The history also
 rebuilds each package's terms (R15-R17: owner, validity, services, sharing), which must
 be the package's, and every debit must have paid a session of the owner or of a patient
-the package was shared with at that point.
+the package was shared with at that point. The installments (R18) must add up to the
+package's total, numbered 1..n, what was received never above it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from peewee import JOIN, fn
 from .packages import ledger
 from .ptbr import format_day_month_time, format_money, from_cents
 from .store.binding import db
-from .store.models import Package, PackageEvent, PackageService, PackageShare, Payment, Session
+from .store.models import (
+    Installment,
+    Package,
+    PackageEvent,
+    PackageService,
+    PackageShare,
+    Payment,
+    Session,
+)
 from .terms import ATIVO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
 from .text import plural
 
@@ -142,6 +151,7 @@ def _packages(progress: Progress | None) -> list[Problem]:
         debits = _debits(low, high)
         history = _history(low, high)
         terms = _terms(low, high)
+        plans = _installments(low, high)
         for package in chunk:
             problems += _check_package(
                 package,
@@ -149,6 +159,10 @@ def _packages(progress: Progress | None) -> list[Problem]:
                 history.get(package.id, []),
                 terms.get(package.id, _NO_TERMS),
             )
+            problems += [
+                Problem(text, package.number)
+                for text in _installment_problems(package, plans.get(package.id, []))
+            ]
         done += len(chunk)
         last = high
         if progress:
@@ -210,6 +224,58 @@ def _terms(low: int, high: int) -> dict[int, tuple[frozenset[int], frozenset[int
     for package_id, patient_id in db.execute(shares).fetchall():
         found[package_id][1].add(patient_id)
     return {key: (frozenset(a), frozenset(b)) for key, (a, b) in found.items()}
+
+
+def _installments(low: int, high: int) -> dict[int, list[tuple[int, Decimal, date | None]]]:
+    """{package id: [(number, amount, received_on), …] by number} for packages low..high."""
+    query = (
+        Installment.select(
+            Installment.package, Installment.number, Installment.amount, Installment.received_on
+        )
+        .where(Installment.package.between(low, high))
+        .order_by(Installment.package, Installment.number)
+    )
+    found: dict[int, list[tuple[int, Decimal, date | None]]] = defaultdict(list)
+    for package_id, number, cents, received_on in db.execute(query).fetchall():
+        found[package_id].append((number, _money(cents), _day(received_on)))
+    return found
+
+
+# R19: an early closing cancels what was not received, so a closed package's installments
+# may add up to less than its total.
+_CLOSED = "encerrado"
+
+
+def _installment_problems(
+    package: Package, plan: list[tuple[int, Decimal, date | None]]
+) -> list[str]:
+    """R18: the installments are numbered 1..n, each above zero, adding up to the total,
+    what was received never above it; without a plan, one installment 1/1 of the total
+    received on the payment date."""
+    if not plan:
+        return ["não tem parcelas (o pagamento do pacote não está registrado)"]
+    found = []
+    if [number for number, _, _ in plan] != list(range(1, len(plan) + 1)):
+        found.append("as parcelas não estão numeradas de 1 a n")
+    if any(amount <= 0 for _, amount, _ in plan):
+        found.append("há parcela sem valor")
+    added = sum((amount for _, amount, _ in plan), ledger.ZERO)
+    received = sum((amount for _, amount, day in plan if day is not None), ledger.ZERO)
+    if package.status == _CLOSED:
+        if added > package.total:
+            found.append(f"as parcelas somam {format_money(added)}, mais que o valor total")
+    elif added != package.total:
+        found.append(
+            f"as parcelas somam {format_money(added)}, o valor total é "
+            f"{format_money(package.total)}"
+        )
+    if received > package.total:
+        found.append(f"recebeu {format_money(received)}, mais que o valor total")
+    if not package.has_plan and (
+        len(plan) != 1 or plan[0][2] != package.paid_on or plan[0][1] != package.total
+    ):
+        found.append("pago à vista, mas a parcela 1/1 não é o total recebido na data de pagamento")
+    return found
 
 
 def _day(value) -> date | None:

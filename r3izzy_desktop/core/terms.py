@@ -25,7 +25,11 @@ CRIADO = "criado"
 DEBITADA = "sessão debitada"
 CREDITADA = "sessão creditada"
 ALTERADO = "alterado manualmente"
-EVENT_KINDS = (CRIADO, DEBITADA, CREDITADA, ALTERADO)
+# R18: an installment received, or voided (unreceived again); neither moves the sessions
+# nor the open amount.
+PARCELA_RECEBIDA = "parcela recebida"
+PARCELA_ESTORNADA = "parcela estornada"
+EVENT_KINDS = (CRIADO, DEBITADA, CREDITADA, ALTERADO, PARCELA_RECEBIDA, PARCELA_ESTORNADA)
 
 # Payment methods: a package debit, or a manual payment.
 PACOTE = "pacote"

@@ -138,9 +138,10 @@ def test_the_month_grid_is_one_statement_whatever_the_month(clinic_world, statem
     assert counts == [1, 1]
 
 
-def test_a_patients_packages_are_two_statements_however_many(clinic_world, statements):
-    """The package list and the patient page: the packages, then their services and
-    sharing with the names, in one more statement (it was four), never one per card."""
+def test_a_patients_packages_are_three_statements_however_many(clinic_world, statements):
+    """The package list and the patient page: the packages, their services and sharing
+    with the names in one more statement (it was four), their installments' figures (R18)
+    in one more; never one per card."""
     owner = clinic_world["owner"]
     counts = []
     for count in (1, 9):
@@ -149,10 +150,10 @@ def test_a_patients_packages_are_two_statements_however_many(clinic_world, state
             found = packages.list_packages(owner)
         assert any(s.services for s in found) or count == 1
         counts.append(len(sent))
-    assert counts == [2, 2]
+    assert counts == [3, 3]
     with statements() as sent:
         one = packages.summary(found[0].id)
-    assert one.services == found[0].services and len(sent) == 2
+    assert one.services == found[0].services and len(sent) == 3
 
 
 def test_the_patient_page_reads_its_active_packages_once(clinic_world, statements):
@@ -204,12 +205,3 @@ def test_the_selected_packages_history_is_one_statement(clinic_world, statements
         lines = reports.history_rows(package.id)
     assert lines and len(sent) == 1
 
-
-def test_the_finance_page_figures_are_two_statements(clinic_world, statements):
-    """The manual payments by method, then every other figure (the period's, today's
-    credit and the twelve months of the charts) side by side in one more."""
-    clinic_world["sessions"](12)
-    clinic_world["packages"](3)
-    with statements() as sent:
-        summary = reports.finance_summary(date(2025, 3, 1), date(2025, 4, 30))
-    assert summary.packages_sold == 3 and len(sent) == 2

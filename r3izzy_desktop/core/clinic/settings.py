@@ -79,6 +79,7 @@ VALIDITY_KEY = "package_validity_months"  # "" = sem validade, else N months
 WARNING_DAYS_KEY = "package_warning_days"
 ENDING_THRESHOLD_KEY = "package_ending_threshold"
 MESSAGE_TEMPLATE_KEY = "package_message_template"
+PAY_BEFORE_USE_KEY = "package_pay_before_use"  # "1": a new package only uses what was paid
 
 DEFAULT_WARNING_DAYS = 15
 DEFAULT_ENDING_THRESHOLD = 2
@@ -110,6 +111,8 @@ class PackageDefaults:
     warning_days: int = DEFAULT_WARNING_DAYS
     ending_threshold: int = DEFAULT_ENDING_THRESHOLD
     message_template: str = DEFAULT_MESSAGE_TEMPLATE
+    # R18: a new package may only use what was received ("Usar só o que já foi pago").
+    pay_before_use: bool = False
 
     def valid_until(self, paid_on: date) -> date | None:
         """The validity a package paid on `paid_on` gets by default (None: no limit)."""
@@ -125,7 +128,13 @@ def _stored_number(values: dict[str, str], key: str, default: int | None) -> int
 
 def package_defaults() -> PackageDefaults:
     """The package defaults as set in Configurações › Pacotes (a new clinic's otherwise)."""
-    keys = (VALIDITY_KEY, WARNING_DAYS_KEY, ENDING_THRESHOLD_KEY, MESSAGE_TEMPLATE_KEY)
+    keys = (
+        VALIDITY_KEY,
+        WARNING_DAYS_KEY,
+        ENDING_THRESHOLD_KEY,
+        MESSAGE_TEMPLATE_KEY,
+        PAY_BEFORE_USE_KEY,
+    )
     values = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
     months = _stored_number(values, VALIDITY_KEY, None)
     return PackageDefaults(
@@ -133,6 +142,7 @@ def package_defaults() -> PackageDefaults:
         warning_days=_stored_number(values, WARNING_DAYS_KEY, DEFAULT_WARNING_DAYS),
         ending_threshold=_stored_number(values, ENDING_THRESHOLD_KEY, DEFAULT_ENDING_THRESHOLD),
         message_template=values.get(MESSAGE_TEMPLATE_KEY, "").strip() or DEFAULT_MESSAGE_TEMPLATE,
+        pay_before_use=values.get(PAY_BEFORE_USE_KEY, "") == "1",
     )
 
 
@@ -168,10 +178,12 @@ def set_package_defaults(
     warning_days: int | None = None,
     ending_threshold: int | None = None,
     message_template: str | None = None,
+    pay_before_use: bool | None = None,
 ) -> PackageDefaults:
     """Change any of the package defaults; what is not given stays. `validity_months=None`
     (or 0) is "sem validade"; 1-120 months otherwise. warning_days 0-365; ending_threshold
-    0-99 (0: no "acabando" alert); the template as `check_message_template` accepts it.
+    0-99 (0: no "acabando" alert); the template as `check_message_template` accepts it;
+    pay_before_use (R18): whether a new package only uses what was already received.
     Raises ValidationError (nothing changed) for a value out of range."""
     changes: dict[str, str] = {}
     if validity_months is not _UNSET:
@@ -207,6 +219,8 @@ def set_package_defaults(
         )
     if message_template is not None:
         changes[MESSAGE_TEMPLATE_KEY] = check_message_template(message_template)
+    if pay_before_use is not None:
+        changes[PAY_BEFORE_USE_KEY] = "1" if pay_before_use else ""
     for key, value in changes.items():
         set_setting(key, value)
     return package_defaults()

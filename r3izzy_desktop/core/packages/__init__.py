@@ -1,5 +1,6 @@
-"""Prepaid session packages (SPEC §3, R2–R17, R22): the ledger's arithmetic (ledger.py),
-what a package covers (coverage.py: validity, services, sharing), the operations that
+"""Prepaid session packages (SPEC §3, R2–R18, R22): the ledger's arithmetic (ledger.py),
+what a package covers (coverage.py: validity, services, sharing), its installments and
+what it still owes (plans.py, R18), the operations that
 change a package (operations.py), the reads the screens and reports need (reads.py),
 which packages can pay what (offers.py) and the alerts (alerting.py). SPEC §6 names them
 all `packages.<name>`."""
@@ -36,6 +37,17 @@ from .operations import (
     pay_sessions,
     refund_session,
 )
+from .plans import (
+    MAX_INSTALLMENTS,
+    InstallmentFigures,
+    InstallmentRow,
+    installments,
+    plan_problem,
+    rebalance_installments,
+    receive_installment,
+    split_installments,
+    void_installment,
+)
 from .reads import (
     ActiveTotals,
     HistoryRow,
@@ -52,6 +64,7 @@ from .reads import (
 __all__ = [
     "ACABANDO",
     "ALERT_KINDS",
+    "MAX_INSTALLMENTS",
     "MAX_NOTES",
     "MAX_SESSIONS",
     "NUMBER_FORMAT",
@@ -61,6 +74,8 @@ __all__ = [
     "VENCIDO",
     "ActiveTotals",
     "HistoryRow",
+    "InstallmentFigures",
+    "InstallmentRow",
     "PackageAlert",
     "PackageSummary",
     "PaidSession",
@@ -76,6 +91,7 @@ __all__ = [
     "free_numbers",
     "get_package",
     "history",
+    "installments",
     "list_packages",
     "offerable_for_sessions",
     "offerable_packages",
@@ -83,8 +99,13 @@ __all__ = [
     "open_sessions_for",
     "paid_sessions",
     "pay_sessions",
+    "plan_problem",
+    "rebalance_installments",
+    "receive_installment",
     "refund_session",
+    "split_installments",
     "summary",
+    "void_installment",
     "whatsapp_link",
     "whatsapp_number",
 ]

@@ -3,8 +3,8 @@
 `alerts(today)` lists, for `ativo` packages: `acabando` (sessions left at or below the
 clinic's threshold, and above 0), `vencendo` (sessions left, the last valid day from today
 to today + the clinic's warning days), `vencido` (sessions left, the last valid day before
-today) and `parcela atrasada` (an installment overdue; installments arrive with R18, see
-`overdue_installment_alerts`). `whatsapp_link(alert)` is the wa.me link that opens
+today) and `parcela atrasada` (R18: an installment not received and due before today, of a
+package in any status but `encerrado`). `whatsapp_link(alert)` is the wa.me link that opens
 WhatsApp with the clinic's message template filled. Nothing here writes.
 """
 
@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
 
+from peewee import fn
+
 from .. import clock
 from ..clinic import PackageDefaults, clinic_info, fill_message_template, package_defaults
 from ..errors import ValidationError
-from ..ptbr import format_date
-from ..store.models import Package, Patient
+from ..ptbr import format_brl, format_date, from_cents
+from ..store.models import Installment, Package, Patient
 from ..terms import ATIVO
 from ..text import brazil_phone, fold
 from . import ledger
@@ -145,11 +147,85 @@ def _alert_order(alert: PackageAlert):
     )
 
 
+# R19's final status: an early closing cancels what was not received (no alert then).
+_CLOSED = "encerrado"
+
+
+def _overdue_query(today: date):
+    """The packages (not `encerrado`) with an installment not received and due before
+    `today`: id, how many such installments, their sum and the earliest due date."""
+    late = Installment.received_on.is_null() & (Installment.due_on < today)
+    return (
+        Installment.select(
+            Installment.package,
+            fn.COUNT(Installment.id),
+            fn.SUM(Installment.amount),
+            fn.MIN(Installment.due_on),
+        )
+        .join(Package)
+        .where(late & (Package.status != _CLOSED))
+        .group_by(Installment.package)
+    )
+
+
+def overdue_text(patient_name: str, number: str, count: int, amount, first_due) -> str:
+    """ "O pacote de Ana Souza (No. 260301090000) tem 2 parcelas atrasadas (R$ 666,67),
+    a primeira vencida em 01/04/2026"."""
+    package = f"O pacote de {patient_name} (No. {number})"
+    what = "uma parcela atrasada" if count == 1 else f"{count} parcelas atrasadas"
+    since = "vencida" if count == 1 else "a primeira vencida"
+    return f"{package} tem {what} ({format_brl(amount)}), {since} em {format_date(first_due)}"
+
+
 def overdue_installment_alerts(today: date, defaults: PackageDefaults) -> list[PackageAlert]:
     """`parcela atrasada` (R22): one alert per package, whatever its status but
-    `encerrado`, with an installment not received and due before `today`. Packages have
-    no installments until R18 (installments) lands, which fills this in; until then none."""
-    return []
+    `encerrado`, with an installment not received and due before `today`; the text says
+    how many, how much and since when."""
+    late = {
+        package_id: (int(count), from_cents(int(cents or 0)), _as_day(first))
+        for package_id, count, cents, first in _overdue_query(today).tuples()
+    }
+    if not late:
+        return []
+    query = (
+        Package.select(
+            Package.id,
+            Package.number,
+            Package.patient,
+            Package.sessions_total,
+            Package.sessions_used,
+            Package.valid_until,
+            Patient.name,
+            Patient.phone,
+            Patient.guardian,
+        )
+        .join(Patient)
+        .where(Package.id.in_(list(late)))
+    )
+    found = []
+    for row in query.objects():
+        count, amount, first = late[row.id]
+        found.append(
+            PackageAlert(
+                kind=PARCELA_ATRASADA,
+                package_id=row.id,
+                package_number=row.number,
+                patient_id=row.patient_id,
+                patient_name=row.name,
+                phone=row.phone,
+                text=overdue_text(row.name, row.number, count, amount, first),
+                sessions_left=row.sessions_total - row.sessions_used,
+                valid_until=row.valid_until,
+                contact_name=row.guardian or row.name,
+            )
+        )
+    return found
+
+
+def _as_day(value) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def alert_count(today: date | None = None) -> int:
@@ -164,7 +240,7 @@ def alert_count(today: date | None = None) -> int:
     dated = open_packages.where(
         Package.valid_until <= day + timedelta(days=defaults.warning_days)
     ).count()
-    return ending + dated + len(overdue_installment_alerts(day, defaults))
+    return ending + dated + _overdue_query(day).count()
 
 
 def alert_message(alert: PackageAlert, template: str | None = None) -> str:

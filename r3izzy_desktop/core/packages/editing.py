@@ -19,6 +19,7 @@ from ..store.transactions import operation
 from ..terms import ALTERADO, ATIVO, FINALIZADO, INATIVO
 from ..validation import a_date, money_value, optional_text, whole_number
 from . import coverage, ledger, lines
+from . import plans as plan
 from .coverage import UNSET, Terms
 from .lines import MAX_NOTES, MAX_SESSIONS
 
@@ -94,6 +95,8 @@ def edit_package(
     )
     if (new_sessions, new_total) != (row.sessions_total, row.total):
         lines.check_cent_per_session(new_total, new_sessions)
+    if new_total != row.total:
+        plan.check_total_change(row, new_total)  # R18: never below what was received
     asked = _clean_status(status)
     new_status = ledger.status_after_change(asked, row.status, new_sessions - row.sessions_used)
     old_terms = coverage.terms_of(row)
@@ -129,6 +132,7 @@ def edit_package(
         return row
 
     reprice = (new_sessions, new_total) != (row.sessions_total, row.total)
+    old_total, old_paid_on = row.total, row.paid_on
     row.sessions_total = new_sessions
     row.total = new_total
     row.paid_on = new_paid_on
@@ -141,6 +145,7 @@ def edit_package(
     row.version += 1
     row.save()
     coverage.write_terms(row, old_terms, new_terms)
+    plan.follow_change(row, old_total, old_paid_on)
     lines.record(row, ALTERADO, note, terms=new_terms, operator=operator_name())
     audit.record(
         audit.PACKAGE_CHANGE, f"Pacote No. {row.number} (paciente #{row.patient_id}): {note}"

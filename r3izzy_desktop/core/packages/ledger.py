@@ -14,7 +14,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ..ptbr import format_date, format_money, round_money
-from ..terms import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, INATIVO
+from ..terms import (
+    ALTERADO,
+    ATIVO,
+    CREDITADA,
+    CRIADO,
+    DEBITADA,
+    FINALIZADO,
+    INATIVO,
+    PARCELA_ESTORNADA,
+    PARCELA_RECEBIDA,
+)
 
 ZERO = Decimal("0.00")
 
@@ -165,7 +175,12 @@ NOTE_STARTS = {
     DEBITADA: "Debitada pela sessão ",
     CREDITADA: "Creditada pela sessão ",
     ALTERADO: "Pacote alterado: ",
+    PARCELA_RECEBIDA: "Parcela ",
+    PARCELA_ESTORNADA: "Parcela ",
 }
+# R18: the lines about money received, which leave the sessions, the open amount and the
+# status as they were.
+INSTALLMENT_KINDS = (PARCELA_RECEBIDA, PARCELA_ESTORNADA)
 
 
 @dataclass
@@ -180,6 +195,9 @@ class Figures:
     valid_until: date | None = None
     services: frozenset[int] = frozenset()
     shared_with: frozenset[int] = frozenset()
+    # R18: received by installment lines less voided ones (without the total a package
+    # without a plan received at its creation, which has no line).
+    installment_lines: Decimal = ZERO
 
     @property
     def sessions_left(self) -> int:
@@ -238,6 +256,8 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
         elif event.kind == ALTERADO:
             _replay_change(figures, debits, event)
             _replay_terms(figures, event)
+        elif event.kind in INSTALLMENT_KINDS:
+            _replay_installment(figures, event, where, result.problems)
         else:
             result.problems.append(f"{where}: tipo desconhecido")
             continue
@@ -302,6 +322,19 @@ def _replay_credit(figures, debits, event, where, problems) -> None:
     figures.open_amount += debit.amount
     if figures.status == FINALIZADO:
         figures.status = ATIVO
+
+
+def _replay_installment(figures, event, where, problems) -> None:
+    """R18: money received or voided; the package's figures stay as they were (the line
+    carries them, `_compare_line` checks them). What it moved is what the package still
+    owes: `received` follows it (net of the lines; a package without a plan received its
+    total on its payment date, with no line)."""
+    if event.amount <= 0:
+        problems.append(f"{where}: parcela sem valor")
+    if event.total != figures.total or event.sessions_total != figures.sessions_total:
+        problems.append(f"{where}: uma linha de parcela mudou o total do pacote")
+    sign = 1 if event.kind == PARCELA_RECEBIDA else -1
+    figures.installment_lines += sign * event.amount
 
 
 def _replay_change(figures, debits, event) -> None:

@@ -37,12 +37,14 @@ from ..paying import (
     lock_sessions,
     mark_voided,
 )
+from ..payments import normalize_method
 from ..ptbr import format_brl, format_day_month_time
 from ..store.models import Package, Patient, Payment, Service, Session, refresh_instance
 from ..store.transactions import operation
 from ..terms import ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, INATIVO, PACOTE
 from ..validation import a_date, money_value, optional_text, whole_number
 from . import coverage, ledger, lines
+from . import plans as plan_module
 from .coverage import UNSET, Terms
 from .lines import MAX_NOTES, MAX_SESSIONS
 
@@ -103,6 +105,9 @@ def create_package(
     valid_until: date | None = UNSET,
     services: Sequence[Service | int] | None = None,
     shared_with: Sequence[Patient | int] | None = None,
+    installments: Sequence[tuple[date, Decimal]] | None = None,
+    method: str = "pix",
+    pay_before_use: bool | None = None,
     number: str | None = None,
 ) -> Package:
     """R3: a new `ativo` package; its history starts with `criado` / "Pacote criado".
@@ -123,6 +128,11 @@ def create_package(
     lines.check_cent_per_session(amount, sessions_total)
     paid = a_date(paid_on, "Data de pagamento", default_today=True, field="paid_on")
     text = optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
+    key = normalize_method(method)
+    plan = None if installments is None else plan_module.clean_plan(installments, amount)
+    before_use = (
+        package_defaults().pay_before_use if pay_before_use is None else bool(pay_before_use)
+    )
     patient_id = get_patient(patient).id
     terms = Terms(
         owner_id=patient_id,
@@ -145,8 +155,12 @@ def create_package(
         open_amount=amount,
         created_at=now,
         valid_until=terms.valid_until,
+        method=key,
+        pay_before_use=before_use,
+        has_plan=plan is not None,
     )
     coverage.write_terms(row, None, terms)
+    plan_module.write_plan(row, plan, key)
     lines.record(row, CRIADO, "Pacote criado", terms=terms, operator=operator_name())
     return row
 
@@ -166,7 +180,8 @@ def pay_sessions(
     session, in chronological order, the first failure raised: unpaid (AlreadyPaid), the
     owner's or a sharer's, not deleted and not a justified absence (ValidationError), of a
     service the package covers (ServiceNotCovered), on or before its last valid day
-    (PackageExpired); there are enough sessions left (NotEnoughSessions); each price equals
+    (PackageExpired); there are enough sessions left (NotEnoughSessions); a package that
+    may only use what was received stays within it (NotEnoughPaid, R18); each price equals
     its debit amount (PriceMismatch, unless `accept_price_adjustment`, which sets the
     session's price to the debit amount). The debit that leaves no session turns the
     package `finalizado`; a sharer's debit names that patient after the time (R17).
@@ -200,9 +215,10 @@ def pay_sessions(
             requested=len(rows),
             available=left,
         )
-    # R18 (installments, pay before use) checks NotEnoughPaid here: after the count,
-    # before the prices.
     amounts = ledger.debit_schedule(row.open_amount, left, len(ordered))
+    # R18: a package that may only use what was received (NotEnoughPaid), after the count,
+    # before the prices.
+    plan_module.check_paid_before_use(row, sum(amounts, ledger.ZERO), len(amounts))
     differences = [
         PriceDifference(s.id, s.starts_at, s.service.name, s.price, amount)
         for s, amount in zip(ordered, amounts, strict=True)

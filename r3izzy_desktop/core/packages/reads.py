@@ -24,9 +24,10 @@ from ..store.models import (
     Session,
     package_id_of,
 )
-from ..terms import ATIVO
+from ..terms import ATIVO, method_label
 from ..text import fold
 from . import coverage, ledger
+from . import plans as plan
 
 # --- rows the screens and reports read ---------------------------------------------------
 
@@ -63,6 +64,25 @@ class PackageSummary:
     # The owner is `patient_id` / `patient_name`.
     shared_with: tuple[str, ...] = ()
     shared_with_ids: tuple[int, ...] = ()
+    # R18: what was received (installments received), what is still owed (the amounts
+    # not received: total − received), of it what is overdue (not received, due before
+    # today), the installments (how many, how many received, how many overdue), whether
+    # only what was received may be used, the payment method (a key of
+    # terms.MANUAL_METHODS, "" unknown) and whether it was sold with a plan.
+    received: Decimal = ledger.ZERO
+    owed: Decimal = ledger.ZERO
+    overdue: Decimal = ledger.ZERO
+    installments_count: int = 0
+    installments_received: int = 0
+    overdue_count: int = 0
+    pay_before_use: bool = False
+    method: str = ""
+    has_plan: bool = False
+
+    @property
+    def method_label(self) -> str:
+        """ "Pix", "Cartão de crédito"; "" when unknown."""
+        return method_label(self.method) if self.method else ""
 
     def is_shared_with(self, patient_id: int) -> bool:
         return patient_id in self.shared_with_ids
@@ -155,8 +175,16 @@ class _TermNames:
         return tuple(self.patient_names.get(i, "") for i in ids), ids
 
 
-def _summarize(row: Package, patient_name: str, names: _TermNames | None = None) -> PackageSummary:
+def _summarize(
+    row: Package,
+    patient_name: str,
+    names: _TermNames | None = None,
+    money: dict[int, plan.InstallmentFigures] | None = None,
+) -> PackageSummary:
     names = names or _TermNames([row.id])
+    if money is None:
+        money = plan.figures_of([row.id])
+    paid = money.get(row.id, plan.InstallmentFigures())
     service_names, service_ids = names.services_of(row.id)
     shared_names, shared_ids = names.shared_of(row.id)
     left = row.sessions_total - row.sessions_used
@@ -184,13 +212,23 @@ def _summarize(row: Package, patient_name: str, names: _TermNames | None = None)
         service_ids=service_ids,
         shared_with=shared_names,
         shared_with_ids=shared_ids,
+        received=paid.received,
+        owed=paid.owed,
+        overdue=paid.overdue,
+        installments_count=paid.count,
+        installments_received=paid.received_count,
+        overdue_count=paid.overdue_count,
+        pay_before_use=bool(row.pay_before_use),
+        method=row.method or "",
+        has_plan=bool(row.has_plan),
     )
 
 
 def _summaries(query) -> list[PackageSummary]:
     rows = list(query.objects())
     names = _TermNames(row.id for row in rows)
-    return [_summarize(row, row.name, names) for row in rows]
+    money = plan.figures_of(row.id for row in rows)
+    return [_summarize(row, row.name, names, money) for row in rows]
 
 
 def summary(package: Package | int | str) -> PackageSummary:

@@ -1,10 +1,14 @@
 """The finance summary of a period (Gestão Financeira, SPEC §5.8).
 
 What counts as what:
-- **Received** (Recebido): manual payments that are not voided, by their payment date
-  (`paid_on`), by method; plus package sales: a package's total counts as received on
-  its payment date. A package debit is not cash received: it consumes credit the
-  patient prepaid, so counting it would count the package's money twice.
+- **Received** (Recebido): money that came in. Manual payments that are not voided, by
+  their payment date (`paid_on`), by method; plus the package installments received in
+  the period, by the day each was received (R18; a package without a plan is one
+  installment 1/1 received on its payment date, so that is its whole total on that day).
+  A package debit is not cash received: it consumes credit the patient prepaid, so
+  counting it would count the package's money twice.
+- **What packages still owe** (A receber), now: the installments not received of every
+  package but an `encerrado` one; of it, **overdue** (Em atraso): those due before today.
 - **Open receivables** (Em aberto): sessions starting in the period, not deleted, not a
   justified absence, with no active payment and a price above zero.
 - **Package credit still open** (Crédito de pacotes em aberto): what the clinic still
@@ -28,24 +32,25 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from peewee import SQL, Case, Select, fn
+from peewee import Case, fn
 
+from .. import clock
 from ..errors import ValidationError
 from ..ptbr import from_cents
-from ..store.binding import db
-from ..store.models import Package, Payment, Session, session_is_paid
+from ..store.models import Installment, Package, Payment, Session, session_is_paid
 from ..terms import FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
 
-PACKAGE_SALES_LABEL = "Venda de pacotes"
+PACKAGE_SALES_LABEL = "Pacotes"  # the installments of packages received in the period
+_CLOSED = "encerrado"  # R19: what a closed package did not receive was cancelled
 MONTHS_IN_CHART = 12
 
 
 @dataclass(frozen=True)
 class MethodAmount:
-    method: str  # a manual method key, or "pacote" for package sales
-    label: str  # "Pix", "Venda de pacotes"
+    method: str  # a manual method key, or "pacote" for the installments of packages
+    label: str  # "Pix", "Pacotes"
     amount: Decimal
-    count: int  # payments, or packages sold
+    count: int  # payments, or installments received
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,15 @@ class FinanceSummary:
     credit_consumed: Decimal
     sessions_consumed: int
     months: tuple[MonthFigures, ...]  # oldest first, MONTHS_IN_CHART of them
+    # R18: package money received in the period (installments) and how many installments;
+    # what packages still owe now (installments not received) and how many packages; of
+    # it what is overdue (due before today) and how many packages.
+    package_received: Decimal = Decimal("0.00")
+    installments_received: int = 0
+    package_owed: Decimal = Decimal("0.00")
+    packages_owing: int = 0
+    package_overdue: Decimal = Decimal("0.00")
+    packages_overdue: int = 0
 
 
 def _money(cents: Any) -> Decimal:
@@ -118,56 +132,89 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
         .tuples()
     )
     by_method = {method: (_money(cents), int(count)) for method, cents, count in manual}
-    row = _side_by_side(
-        # credit sold: packages paid in the period
-        Package.select(fn.SUM(Package.total), fn.COUNT(Package.id)).where(
-            (Package.paid_on >= start) & (Package.paid_on <= end)
-        ),
-        # open receivables: the period's sessions that owe
-        Session.select(fn.SUM(Session.price), fn.COUNT(Session.id)).where(
+    edges = _month_edges(end, MONTHS_IN_CHART)
+    # The packages sold and the installments received, in the period and per month of the
+    # chart, and what packages owe now: one aggregate query each.
+    in_period = (Package.paid_on >= start) & (Package.paid_on <= end)
+    sold_cents, sold_count, *sold_months = (
+        Package.select(
+            fn.SUM(Case(None, [(in_period, Package.total)], 0)).coerce(False),
+            fn.SUM(Case(None, [(in_period, 1)], 0)).coerce(False),
+            *_month_columns(Package.total, Package.paid_on, edges),
+        )
+        .tuples()
+        .get()
+    )
+    credit_sold = _money(sold_cents)
+    got = (Installment.received_on >= start) & (Installment.received_on <= end)
+    owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
+    late = owing & (Installment.due_on < clock.today())
+    (
+        got_cents,
+        got_count,
+        owed_cents,
+        packages_owing,
+        late_cents,
+        packages_late,
+        *got_months,
+    ) = (
+        Installment.select(
+            fn.SUM(Case(None, [(got, Installment.amount)], 0)).coerce(False),
+            fn.SUM(Case(None, [(got, 1)], 0)).coerce(False),
+            fn.SUM(Case(None, [(owing, Installment.amount)], 0)).coerce(False),
+            fn.COUNT(fn.DISTINCT(Case(None, [(owing, Installment.package)], None))),
+            fn.SUM(Case(None, [(late, Installment.amount)], 0)).coerce(False),
+            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))),
+            *_month_columns(Installment.amount, Installment.received_on, edges),
+        )
+        .join(Package)
+        .tuples()
+        .get()
+    )
+    package_received = _money(got_cents)
+    received = [
+        MethodAmount(method, method_label(method), *by_method[method])
+        for method in (*MANUAL_METHODS, *sorted(set(by_method) - set(MANUAL_METHODS)))
+        if method in by_method
+    ]
+    if got_count:
+        received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_count)))
+
+    open_cents, open_count = (
+        Session.select(fn.SUM(Session.price).coerce(False), fn.COUNT(Session.id))
+        .where(
             (Session.starts_at >= _day_start(start))
             & (Session.starts_at < after_end)
             & Session.deleted_at.is_null()
             & (Session.attendance != FALTA_JUSTIFICADA)
             & (Session.price > 0)
             & ~session_is_paid()
-        ),
-        # package credit open today
+        )
+        .tuples()
+        .get()
+    )
+    credit_cents, sessions_open, packages_open = (
         Package.select(
-            fn.SUM(Package.open_amount),
-            fn.SUM(Package.sessions_total - Package.sessions_used),
+            fn.SUM(Package.open_amount).coerce(False),
+            fn.SUM(Package.sessions_total - Package.sessions_used).coerce(False),
             fn.COUNT(Package.id),
-        ).where(Package.status != FINALIZADO),
-        # credit consumed by the period's sessions
-        Payment.select(fn.SUM(Payment.amount), fn.COUNT(Payment.id))
+        )
+        .where(Package.status != FINALIZADO)
+        .tuples()
+        .get()
+    )
+    consumed_cents, consumed_count = (
+        Payment.select(fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
         .join(Session)
         .where(
             Payment.package.is_null(False)
             & Payment.voided_at.is_null()
             & (Session.starts_at >= _day_start(start))
             & (Session.starts_at < after_end)
-        ),
-        *_monthly_queries(end),
+        )
+        .tuples()
+        .get()
     )
-    (
-        sold_cents,
-        sold_count,
-        open_cents,
-        open_count,
-        credit_cents,
-        sessions_open,
-        packages_open,
-        consumed_cents,
-        consumed_count,
-    ) = row[:9]
-    credit_sold = _money(sold_cents)
-    received = [
-        MethodAmount(method, method_label(method), *by_method[method])
-        for method in (*MANUAL_METHODS, *sorted(set(by_method) - set(MANUAL_METHODS)))
-        if method in by_method
-    ]
-    if sold_count:
-        received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, credit_sold, int(sold_count)))
     return FinanceSummary(
         start=start,
         end=end,
@@ -182,80 +229,120 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
         packages_sold=int(sold_count or 0),
         credit_consumed=_money(consumed_cents),
         sessions_consumed=int(consumed_count or 0),
-        months=_months_of(end, row[9:]),
+        months=monthly_figures(
+            end,
+            sold=[_money(c) for c in sold_months],
+            installments=[_money(c) for c in got_months],
+        ),
+        package_received=package_received,
+        installments_received=int(got_count or 0),
+        package_owed=_money(owed_cents),
+        packages_owing=int(packages_owing or 0),
+        package_overdue=_money(late_cents),
+        packages_overdue=int(packages_late or 0),
     )
 
 
-def _side_by_side(*queries) -> tuple:
-    """The one row of each aggregate query (no GROUP BY), side by side, in one statement:
-    SELECT * FROM (q0), (q1), … (on a clinic's server every statement is a round trip,
-    and the page's figures were eight of them)."""
-    parts = []
-    for index, query in enumerate(queries):
-        columns = [
-            column.coerce(False).alias(f"c{index}_{place}")
-            for place, column in enumerate(query._returning)
-        ]
-        parts.append(query.select(*columns).alias(f"q{index}"))
-    row = db.execute(Select(from_list=parts, columns=[SQL("*")])).fetchone()
-    return tuple(row)
+def _month_edges(end: date, months: int) -> list[date]:
+    """The first day of each of the `months` months ending with `end`'s, and of the next."""
+    first = add_months(month_start(end), -(months - 1))
+    return [add_months(first, i) for i in range(months + 1)]
 
 
-def _monthly_sum_columns(amount, when, months: list[date], *, as_datetime: bool) -> list:
-    """SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END), i = 0..11."""
+def _month_columns(amount, when, edges: list[date]) -> list:
+    """SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END) for each month (a date
+    column)."""
+    return [
+        fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)).coerce(False)
+        for low, high in pairwise(edges)
+    ]
+
+
+def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
+    """R18, now: what packages still owe (their installments not received; an `encerrado`
+    package owes nothing) and how many packages owe; of it what is overdue (due before
+    `today`) and how many packages have an overdue installment. One aggregate query."""
+    late = Installment.due_on < today
+    owed_cents, owing, late_cents, overdue = (
+        Installment.select(
+            fn.SUM(Installment.amount).coerce(False),
+            fn.COUNT(fn.DISTINCT(Installment.package)),
+            fn.SUM(Case(None, [(late, Installment.amount)], 0)).coerce(False),
+            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))),
+        )
+        .join(Package)
+        .where(Installment.received_on.is_null() & (Package.status != _CLOSED))
+        .tuples()
+        .get()
+    )
+    return _money(owed_cents), int(owing or 0), _money(late_cents), int(overdue or 0)
+
+
+def _monthly_sums(query_model, amount, when, months: list[date], where, *, as_datetime: bool):
+    """One row of SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END), i = 0..11."""
     columns = []
     for first, following in pairwise(months):
         low, high = (first, following)
         if as_datetime:
             low, high = _day_start(first), _day_start(following)
         columns.append(fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)))
-    return columns
+    values = query_model.where(where).select(*[c.coerce(False) for c in columns]).tuples().get()
+    return [_money(value) for value in values]
 
 
-def _monthly_queries(end: date, months: int = MONTHS_IN_CHART) -> list:
-    """The three aggregate queries of the chart (one row each): manual payments received,
-    credit sold and credit consumed per month, the `months` months ending with `end`'s."""
-    first = add_months(month_start(end), -(months - 1))
-    edges = [add_months(first, i) for i in range(months + 1)]
+def monthly_figures(
+    end: date,
+    months: int = MONTHS_IN_CHART,
+    *,
+    sold: list[Decimal] | None = None,
+    installments: list[Decimal] | None = None,
+) -> tuple[MonthFigures, ...]:
+    """Received (manual payments and package installments), credit sold and credit consumed
+    per month, for the `months` months ending with `end`'s month (oldest first). Four
+    aggregate queries, whatever the data size; two when the caller already summed what was
+    sold and the installments received per month (`finance_summary` does, in the queries
+    of its period)."""
+    edges = _month_edges(end, months)
     window = (edges[0], edges[-1])
-    manual = Payment.select(
-        *_monthly_sum_columns(Payment.amount, Payment.paid_on, edges, as_datetime=False)
-    ).where(
+    manual = _monthly_sums(
+        Payment.select(),
+        Payment.amount,
+        Payment.paid_on,
+        edges,
         Payment.package.is_null()
         & Payment.voided_at.is_null()
         & (Payment.paid_on >= window[0])
-        & (Payment.paid_on < window[1])
+        & (Payment.paid_on < window[1]),
+        as_datetime=False,
     )
-    sold = Package.select(
-        *_monthly_sum_columns(Package.total, Package.paid_on, edges, as_datetime=False)
-    ).where((Package.paid_on >= window[0]) & (Package.paid_on < window[1]))
-    consumed = (
-        Payment.select(
-            *_monthly_sum_columns(Payment.amount, Session.starts_at, edges, as_datetime=True)
-        )
-        .join(Session)
-        .where(
-            Payment.package.is_null(False)
-            & Payment.voided_at.is_null()
-            & (Session.starts_at >= _day_start(window[0]))
-            & (Session.starts_at < _day_start(window[1]))
-        )
+    installments = installments or _monthly_sums(
+        Installment.select(),
+        Installment.amount,
+        Installment.received_on,
+        edges,
+        (Installment.received_on >= window[0]) & (Installment.received_on < window[1]),
+        as_datetime=False,
     )
-    return [manual, sold, consumed]
-
-
-def _months_of(end: date, sums: tuple, months: int = MONTHS_IN_CHART) -> tuple[MonthFigures, ...]:
-    first = add_months(month_start(end), -(months - 1))
-    edges = [add_months(first, i) for i in range(months + 1)]
-    manual = [_money(v) for v in sums[:months]]
-    sold = [_money(v) for v in sums[months : 2 * months]]
-    consumed = [_money(v) for v in sums[2 * months : 3 * months]]
+    sold = sold or _monthly_sums(
+        Package.select(),
+        Package.total,
+        Package.paid_on,
+        edges,
+        (Package.paid_on >= window[0]) & (Package.paid_on < window[1]),
+        as_datetime=False,
+    )
+    consumed = _monthly_sums(
+        Payment.select().join(Session),
+        Payment.amount,
+        Session.starts_at,
+        edges,
+        Payment.package.is_null(False)
+        & Payment.voided_at.is_null()
+        & (Session.starts_at >= _day_start(window[0]))
+        & (Session.starts_at < _day_start(window[1])),
+        as_datetime=True,
+    )
     return tuple(
-        MonthFigures(edges[i], manual[i] + sold[i], sold[i], consumed[i]) for i in range(months)
+        MonthFigures(edges[i], manual[i] + installments[i], sold[i], consumed[i])
+        for i in range(months)
     )
-
-
-def monthly_figures(end: date, months: int = MONTHS_IN_CHART) -> tuple[MonthFigures, ...]:
-    """Received, credit sold and credit consumed per month, for the `months` months ending
-    with `end`'s month (oldest first). One statement, whatever the data size."""
-    return _months_of(end, _side_by_side(*_monthly_queries(end, months)), months)

@@ -11,8 +11,9 @@ from .. import clock
 from ..clinic import ClinicInfo, clinic_info
 from ..money_words import amount_in_words
 from ..packages import summary
+from ..ptbr import format_brl
 from ..store.models import Package, Patient
-from ..text import digits, format_cpf, plural
+from ..text import digits, format_cpf, plural, plural_word
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,29 @@ class PackageReceipt:
     status: str
     notes: str
     issued_on: date
+    # R18: how it is paid ("Pix"; "" unknown), what was received so far and in words, what
+    # is still owed, and the installments (without a plan: 1 of 1, the total, received).
+    method_label: str = ""
+    received: Decimal = Decimal("0.00")
+    received_in_words: str = ""
+    owed: Decimal = Decimal("0.00")
+    installments_count: int = 1
+    installments_received: int = 1
+    has_plan: bool = False
+
+    @property
+    def installments_text(self) -> str:
+        """ "2 de 4 parcelas recebidas · R$ 1.000,00 a receber", "" without a plan."""
+        if not self.has_plan:
+            return ""
+        text = (
+            f"{self.installments_received} de "
+            f"{plural(self.installments_count, 'parcela', 'parcelas')} "
+            f"{plural_word(self.installments_received, 'recebida', 'recebidas')}"
+        )
+        if self.owed > 0:
+            text += f" · {format_brl(self.owed)} a receber"
+        return text
 
     @property
     def balance_text(self) -> str:
@@ -78,4 +102,11 @@ def package_receipt(package: Package | int | str) -> PackageReceipt:
         status=figures.status,
         notes=figures.notes,
         issued_on=clock.today(),
+        method_label=figures.method_label,
+        received=figures.received,
+        received_in_words=amount_in_words(figures.received) if figures.received > 0 else "",
+        owed=figures.owed,
+        installments_count=figures.installments_count,
+        installments_received=figures.installments_received,
+        has_plan=figures.has_plan,
     )

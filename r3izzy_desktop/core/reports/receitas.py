@@ -31,15 +31,25 @@ SITUATION_LABELS = {PAGO: "Pago", ABERTO: "Em aberto", JUSTIFICADA: "Sem cobran�
 class ReceitasTotals:
     """The footer of the Receitas page for the filtered period.
 
-    `received`: the sum of the active payments of the sessions (a package debit counts
-    its debited amount, a manual payment its amount). `open_amount`: the sum of the
-    prices of the unpaid sessions, justified absences left out (nothing to charge).
+    `received`: what the paid sessions were paid, all ways added (the page shows it as
+    "Pago", never "Recebido": a package debit is credit the patient prepaid, not money
+    that came in; issue 15 item 7). Of it, `package_paid` ("Pago com pacote") the package
+    debits and `manual_received` ("Recebido à parte") the manual payments — money
+    received (R12). `open_amount`: the sum of the prices of the unpaid sessions, justified
+    absences left out (nothing to charge).
     """
 
     received: Decimal
     paid_count: int
     open_amount: Decimal
     open_count: int
+    package_paid: Decimal = Decimal("0.00")
+    manual_received: Decimal = Decimal("0.00")
+
+    @property
+    def paid(self) -> Decimal:
+        """What the paid sessions were paid (the same as `received`, by its right name)."""
+        return self.received
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -162,6 +172,9 @@ def totals(
     query = Session.select(
         fn.SUM(Payment.amount).coerce(False).alias("received"),
         fn.COUNT(Payment.id).alias("paid_count"),
+        fn.SUM(Case(None, [(Payment.package.is_null(False), Payment.amount)], 0))
+        .coerce(False)
+        .alias("package_paid"),
         fn.SUM(Case(None, [(unpaid, Session.price)], 0)).coerce(False).alias("open_amount"),
         fn.SUM(Case(None, [(unpaid, 1)], 0)).coerce(False).alias("open_count"),
     ).join(
@@ -174,12 +187,14 @@ def totals(
         query = query.where(Payment.id.is_null(False))
     elif wanted == ABERTO:
         query = query.where(unpaid)
-    received, paid_count, open_cents, open_count = query.tuples().get()
+    received, paid_count, package_cents, open_cents, open_count = query.tuples().get()
     return ReceitasTotals(
         received=from_cents(received or 0),
         paid_count=int(paid_count or 0),
         open_amount=from_cents(open_cents or 0),
         open_count=int(open_count or 0),
+        package_paid=from_cents(package_cents or 0),
+        manual_received=from_cents((received or 0) - (package_cents or 0)),
     )
 
 

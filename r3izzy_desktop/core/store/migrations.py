@@ -24,6 +24,7 @@ from .models import (
     AuditEntry,
     ChangeCounter,
     CommitMark,
+    Installment,
     MoneyField,
     Package,
     PackageEvent,
@@ -220,6 +221,54 @@ def add_closing_amounts(migrator: SchemaMigrator, database: peewee.Database) -> 
     )
 
 
+# The columns the installments step adds to the packages (R18).
+INSTALLMENT_COLUMNS = ("method", "pay_before_use", "has_plan")
+
+
+def add_installments(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """8 -> 9 (R18): the `installment` table, and on each package its payment method, its
+    "pay before use" and whether it has an installment plan. Every package until now was
+    paid at once: it gets one installment, 1/1, of its total, due and received on its
+    payment date, method unknown (""); no plan, paid before use off. What is already there
+    (a test build, a half-applied copy) is kept."""
+    from playhouse.migrate import migrate as run
+
+    database.create_tables([Installment], safe=True)
+    fields = {
+        "method": peewee.CharField(max_length=20, default=""),
+        "pay_before_use": peewee.BooleanField(default=False),
+        "has_plan": peewee.BooleanField(default=False),
+    }
+    present = {column.name for column in database.get_columns("package")}
+    run(
+        *(
+            migrator.add_column("package", column, field)
+            for column, field in fields.items()
+            if column not in present
+        )
+    )
+    with_one = Installment.select(Installment.package)
+    query = Package.select(
+        Package.id,
+        peewee.Value(1),
+        Package.paid_on,
+        Package.total,
+        Package.paid_on,
+        peewee.Value(""),
+    ).where(Package.id.not_in(with_one))
+    Installment.insert_from(
+        query,
+        [
+            Installment.package,
+            Installment.number,
+            Installment.due_on,
+            Installment.amount,
+            Installment.received_on,
+            Installment.method,
+        ],
+    ).execute()
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
@@ -229,6 +278,7 @@ MIGRATIONS: list[Step] = [
     add_commit_marks,
     add_package_terms,
     add_closing_amounts,
+    add_installments,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -177,10 +177,42 @@ class Package(BaseModel):
     created_at = DateTimeField(default=clock.now)
     # R15: the last day a session may fall on to be paid from it; None = no limit.
     valid_until = DateField(null=True)
+    # R18 (schema 9): how it is paid (a key of terms.MANUAL_METHODS; "" unknown, for the
+    # packages created before), whether it may only use what was already received, and
+    # whether it was sold with an installment plan. Without a plan its one installment,
+    # 1/1, was received on its payment date and follows its total and payment date (R8).
+    method = CharField(max_length=20, default="")
+    pay_before_use = BooleanField(default=False)
+    has_plan = BooleanField(default=False)
 
     @property
     def sessions_left(self) -> int:
         return self.sessions_total - self.sessions_used
+
+
+class Installment(BaseModel):
+    """R18: one part (parcela) of a package's total, numbered 1..n. Received once
+    (`received_on` and `method` set), voided back to unreceived. The amounts of a package's
+    installments add up to its total. `receipt_number` is R21's, None until it lands."""
+
+    package = ForeignKeyField(Package, backref="installments", on_delete="RESTRICT")
+    number = IntegerField()
+    due_on = DateField()
+    amount = MoneyField()
+    received_on = DateField(null=True, index=True)  # Gestão Financeira counts by it
+    method = CharField(max_length=20, default="")  # "" while unreceived (or unknown)
+    receipt_number = IntegerField(null=True)
+    # Who received it (R23): the user logged in; None in a database without users.
+    user = ForeignKeyField(
+        User, null=True, backref="installments", on_delete="RESTRICT", default=actor.user_id
+    )
+
+    @property
+    def received(self) -> bool:
+        return self.received_on is not None
+
+    class Meta:
+        indexes = ((("package", "number"), True),)
 
 
 class PackageService(BaseModel):
@@ -378,6 +410,7 @@ ALL_MODELS = (
     PackageShare,
     Payment,
     PackageEvent,
+    Installment,
     ChangeCounter,
     AuditEntry,
     CommitMark,

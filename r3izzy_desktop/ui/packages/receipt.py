@@ -85,18 +85,39 @@ def receipt_html(receipt: PackageReceipt) -> str:
         )
     else:
         payer = f"<b>{_e(receipt.patient_name)}</b>"
-    statement = tr(
-        "Recebemos de {payer} a importância de <b>{amount}</b> ({words}), referente ao "
-        "pacote No. {number} de {count} {sessions}, pago em {day}."
-    ).format(
-        payer=payer,
-        amount=amount,
-        words=words,
-        number=_e(receipt.number),
-        count=receipt.sessions_total,
-        sessions=sessions_word,
-        day=format_date(receipt.paid_on),
-    )
+    how = f" ({_e(receipt.method_label)})" if receipt.method_label else ""
+    # What the receipt is for: the money received (in installments, what came in so far).
+    headline = format_brl(receipt.received) if receipt.has_plan else amount
+    if receipt.has_plan:
+        # R18: in installments, what came in so far, never the whole total.
+        statement = tr(
+            "Recebemos de {payer} a importância de <b>{amount}</b> ({words}), referente a "
+            "{parts} do pacote No. {number} de {count} {sessions}, no valor total de "
+            "{total}."
+        ).format(
+            payer=payer,
+            amount=format_brl(receipt.received),
+            words=_e(receipt.received_in_words) or tr("zero real"),
+            parts=_e(receipt.installments_text.split(" · ")[0]),
+            number=_e(receipt.number),
+            count=receipt.sessions_total,
+            sessions=sessions_word,
+            total=amount,
+        )
+    else:
+        statement = tr(
+            "Recebemos de {payer} a importância de <b>{amount}</b> ({words}), referente ao "
+            "pacote No. {number} de {count} {sessions}, pago em {day}{how}."
+        ).format(
+            payer=payer,
+            amount=amount,
+            words=words,
+            number=_e(receipt.number),
+            count=receipt.sessions_total,
+            sessions=sessions_word,
+            day=format_date(receipt.paid_on),
+            how=how,
+        )
     patient = _e(receipt.patient_name)
     if receipt.patient_cpf:
         patient += f" &nbsp;·&nbsp; CPF {_e(receipt.patient_cpf)}"
@@ -105,7 +126,9 @@ def receipt_html(receipt: PackageReceipt) -> str:
         (tr("Responsável"), _e(receipt.guardian) or "—"),
         (tr("Pacote"), f"No. {_e(receipt.number)}"),
         (tr("Data do pagamento"), format_date(receipt.paid_on)),
-        (tr("Valor pago"), f"<b>{amount}</b> ({words})"),
+        (tr("Forma de pagamento"), _e(receipt.method_label) or "—"),
+        (tr("Valor total") if receipt.has_plan else tr("Valor pago"), f"<b>{amount}</b> ({words})"),
+        *([(tr("Parcelas"), _e(receipt.installments_text))] if receipt.has_plan else []),
         (
             tr("Sessões"),
             tr("{0} {1} — {2} por sessão").format(
@@ -132,7 +155,7 @@ def receipt_html(receipt: PackageReceipt) -> str:
   </td>
   <td valign="top" align="right">
     <div style="font-size:20pt; font-weight:700; letter-spacing:2px;">{tr("RECIBO")}</div>
-    <div style="font-size:13pt; font-weight:700;">{amount}</div>
+    <div style="font-size:13pt; font-weight:700;">{headline}</div>
   </td>
 </tr></table>
 <hr style="color:#0f8b8d;">

@@ -149,11 +149,21 @@ class ReceitasPage(QWidget):
         row = QHBoxLayout()
         row.setSpacing(10)
         card.body.addLayout(row)
-        row.addWidget(label(self.tr("Recebido"), "fieldLabel"))
+        # "Pago", not "Recebido": a package debit is prepaid credit used, not money that
+        # came in (issue 15 item 7); the split says which is which.
+        row.addWidget(label(self.tr("Pago"), "fieldLabel"))
         self.received_label = label("", "totalReceived")
         row.addWidget(self.received_label)
         self.received_count = label("", "muted")
         row.addWidget(self.received_count)
+        self.paid_split = label("", "muted")
+        self.paid_split.setToolTip(
+            self.tr(
+                "Pago com pacote: sessões debitadas de pacotes (crédito já pago antes). "
+                "Recebido à parte: pagamentos avulsos (Pix, dinheiro, cartão…)."
+            )
+        )
+        row.addWidget(self.paid_split)
         row.addSpacing(28)
         row.addWidget(label(self.tr("Em aberto"), "fieldLabel"))
         self.open_label = label("", "totalOpen")
@@ -263,12 +273,18 @@ class ReceitasPage(QWidget):
             totals = reading.totals
             self.received_label.setText(format_brl(totals.received))
             self.received_count.setText(_count(totals.paid_count))
+            self.paid_split.setText(
+                self.tr("Pago com pacote {0} · Recebido à parte {1}").format(
+                    format_brl(totals.package_paid), format_brl(totals.manual_received)
+                )
+            )
             self.open_label.setText(format_brl(totals.open_amount))
             self.open_count.setText(_count(totals.open_count))
         elif first:
             for text_label in (self.received_label, self.open_label):
                 text_label.setText("…")
             self.received_count.setText("")
+            self.paid_split.setText("")
             self.open_count.setText("")
         self.loading_label.setVisible(not reading.complete)
         self.loading_label.setText(

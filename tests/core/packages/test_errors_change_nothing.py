@@ -57,6 +57,14 @@ def world(patient, other_patient, service, make_session, make_package):
     w["late"] = make_session(21, 10)
     w["uncovered"] = agenda.schedule(patient, w["other_service"], datetime(2025, 4, 11, 10))
     w["thirds"] = make_session(12, 10, patient=w["third"])
+    # R18: 1.000,00 in 3 installments, the first received, only what was paid may be used.
+    w["plan"] = make_package(
+        sessions=4,
+        total="1000.00",
+        installments=packages.split_installments(D("1000.00"), 3, date(2025, 4, 1)),
+        pay_before_use=True,
+    )
+    packages.receive_installment(w["plan"], 1, method="pix")
     return w
 
 
@@ -104,6 +112,38 @@ FAILING_CALLS = {
     ),
     "create: bad validity": lambda w: packages.create_package(
         w["patient"], 2, D("10"), valid_until="31/13/2025"
+    ),
+    # R18: installments, pay before use
+    "create: plan below the total": lambda w: packages.create_package(
+        w["patient"], 2, D("100"), installments=[(date(2025, 4, 1), D("99.99"))]
+    ),
+    "create: plan with a zero": lambda w: packages.create_package(
+        w["patient"],
+        2,
+        D("100"),
+        installments=[(date(2025, 4, 1), D("100")), (date(2025, 5, 1), D("0"))],
+    ),
+    "create: bad method": lambda w: packages.create_package(
+        w["patient"], 2, D("100"), method="cheque"
+    ),
+    "pay: not enough paid": lambda w: packages.pay_sessions(
+        w["plan"], [w["open"], w["open2"]], accept_price_adjustment=True
+    ),
+    "receive: twice": lambda w: packages.receive_installment(w["plan"], 1, method="pix"),
+    "receive: no such number": lambda w: packages.receive_installment(w["plan"], 4),
+    "receive: bad method": lambda w: packages.receive_installment(w["plan"], 2, method="x"),
+    "receive: bad date": lambda w: packages.receive_installment(
+        w["plan"], 2, received_on="31/02/2025"
+    ),
+    "receive: stale": lambda w: packages.receive_installment(w["plan"], 2, expected_version=0),
+    "receive: unknown package": lambda w: packages.receive_installment(424242, 1),
+    "void installment: not received": lambda w: packages.void_installment(w["plan"], 2),
+    "void installment: no such number": lambda w: packages.void_installment(w["plan"], 9),
+    "edit: total below what was received": lambda w: packages.edit_package(
+        w["plan"], total=D("300.00"), notes="menos"
+    ),
+    "defaults: pay before use with a bad template": lambda w: clinic.set_package_defaults(
+        pay_before_use=True, message_template="{x}"
     ),
     # packages.refund_session
     "refund: unpaid": lambda w: packages.refund_session(w["open"]),
@@ -217,6 +257,21 @@ def test_a_failure_in_an_edit_undoes_the_repricing(world, monkeypatch):
     before = db_snapshot()
     with pytest.raises(DomainError):
         packages.edit_package(world["pkg"], total=D("1200.00"), paid_on=date(2025, 1, 1))
+    assert db_snapshot() == before
+
+
+def test_a_failure_when_writing_the_line_undoes_the_receipt(world, monkeypatch):
+    def failing_record(*args, **kwargs):
+        raise DomainError("falha simulada ao gravar o histórico")
+
+    monkeypatch.setattr(lines, "record", failing_record)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        packages.receive_installment(world["plan"], 2, method="pix")
+    with pytest.raises(DomainError):
+        packages.void_installment(world["plan"], 1)
+    with pytest.raises(DomainError):
+        packages.edit_package(world["plan"], total=D("1500.00"))
     assert db_snapshot() == before
 
 

@@ -33,6 +33,7 @@ from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import (
     AlreadyPaid,
     DomainError,
+    NotEnoughPaid,
     NotEnoughSessions,
     PackageExpired,
     PackageNotActive,
@@ -41,7 +42,7 @@ from r3izzy_desktop.core.errors import (
     ValidationError,
 )
 from r3izzy_desktop.core.packages import ledger
-from r3izzy_desktop.core.store.models import Package, PackageEvent, Payment, Session
+from r3izzy_desktop.core.store.models import Installment, Package, PackageEvent, Payment, Session
 from tests.helpers import pg
 from tests.helpers.snapshot import db_snapshot
 
@@ -168,8 +169,10 @@ class PackageMachine(RuleBasedStateMachine):
         valid=st.sampled_from([UNSET, *VALIDITIES]),
         services=st.sampled_from(SERVICE_CHOICES),
         shared=st.sampled_from(SHARE_CHOICES),
+        plan=st.sampled_from([None, None, 1, 2, 3, "bad"]),
+        before_use=st.booleans(),
     )
-    def create(self, who, sessions, total, notes, valid, services, shared):
+    def create(self, who, sessions, total, notes, valid, services, shared, plan, before_use):
         valid_until = valid
         valid_total_given = isinstance(total, Decimal) and D("0") < total <= D("9999999.99")
         valid_total_given = valid_total_given and total == total.quantize(CENT)
@@ -180,6 +183,13 @@ class PackageMachine(RuleBasedStateMachine):
         # The owner, when listed in "compartilhado com", is left out.
         shared_ids = frozenset(self.patients[i].id for i in shared) - {owner.id}
         terms = {} if valid_until is UNSET else {"valid_until": valid_until}
+        # R18: a plan of 1-3 installments (R5's split), or one that does not add up.
+        amount = D("1000.00") if total == "1.000,00" else total
+        if plan == "bad":
+            terms["installments"] = [(date(2025, 4, 1), D("0.01"))]
+            valid = valid and amount == D("0.01")
+        elif plan is not None and valid and amount >= CENT * plan:
+            terms["installments"] = packages.split_installments(amount, plan, date(2025, 3, 15))
         pkg = self.attempt(
             lambda: packages.create_package(
                 owner,
@@ -188,6 +198,7 @@ class PackageMachine(RuleBasedStateMachine):
                 notes=notes,
                 services=[self.services[i] for i in services],
                 shared_with=[self.patients[i] for i in shared],
+                pay_before_use=before_use,
                 **terms,
             ),
             None if valid else ValidationError,
@@ -309,12 +320,83 @@ class PackageMachine(RuleBasedStateMachine):
         if len(rows) > left:
             return NotEnoughSessions
         open_amount = package.open_amount
-        for n, row in enumerate(sorted(rows, key=lambda s: (s.starts_at, s.id))):
-            amount = r5(open_amount, left - n)
-            open_amount -= amount
+        amounts = []
+        for n in range(len(rows)):
+            amounts.append(r5(open_amount, left - n))
+            open_amount -= amounts[-1]
+        # R18: only what was received may be used, checked after the count.
+        debited = package.total - package.open_amount + sum(amounts, D("0"))
+        if package.pay_before_use and debited > self.received(package.id):
+            return NotEnoughPaid
+        ordered = sorted(rows, key=lambda s: (s.starts_at, s.id))
+        for row, amount in zip(ordered, amounts, strict=True):
             if row.price != amount and not accept:
                 return PriceMismatch
         return None
+
+    def received(self, package_id: int) -> Decimal:
+        """What the package received, read from its installments (R18)."""
+        return sum(
+            (
+                i.amount
+                for i in Installment.select().where(
+                    (Installment.package == package_id) & Installment.received_on.is_null(False)
+                )
+            ),
+            D("0"),
+        )
+
+    def plan_of(self, package_id: int) -> list[Installment]:
+        return list(
+            Installment.select()
+            .where(Installment.package == package_id)
+            .order_by(Installment.number)
+        )
+
+    @precondition(lambda self: self.packages)
+    @rule(pkg=index, number=st.integers(0, 4), method=st.sampled_from(["pix", "Dinheiro", "x"]))
+    def receive(self, pkg, number, method):
+        """R18: receive an installment, once; its line leaves the sessions as they were."""
+        package = self.package(pkg)
+        plan = self.plan_of(package.id)
+        error = None
+        received = 1 <= number <= len(plan) and plan[number - 1].received_on is not None
+        if not 1 <= number <= len(plan) or received or method == "x":
+            error = ValidationError
+        before = packages.summary(package.id)
+        if self.attempt(
+            lambda: packages.receive_installment(package.id, number, method=method), error
+        ):
+            after = packages.summary(package.id)
+            amount = plan[number - 1].amount
+            assert after.received == before.received + amount
+            assert (after.open_amount, after.sessions_left, after.status) == (
+                before.open_amount,
+                before.sessions_left,
+                before.status,
+            )
+            label = {"pix": "Pix", "Dinheiro": "Dinheiro"}[method]
+            assert packages.history(package.id)[-1].note == (
+                f"Parcela {number}/{len(plan)} recebida: {ptbr.format_brl(amount)} ({label})"
+            )
+
+    @precondition(lambda self: self.packages)
+    @rule(pkg=index, number=st.integers(0, 4))
+    def void_installment(self, pkg, number):
+        """R18: a received installment is unreceived again."""
+        package = self.package(pkg)
+        plan = self.plan_of(package.id)
+        error = None
+        if not 1 <= number <= len(plan) or plan[number - 1].received_on is None:
+            error = ValidationError
+        before = packages.summary(package.id)
+        if self.attempt(lambda: packages.void_installment(package.id, number), error):
+            after = packages.summary(package.id)
+            assert after.received == before.received - plan[number - 1].amount
+            assert after.open_amount == before.open_amount
+            assert packages.history(package.id)[-1].note == (
+                f"Parcela {number}/{len(plan)} estornada"
+            )
 
     @precondition(lambda self: self.sessions)
     @rule(i=index, aimed=st.booleans())
@@ -397,6 +479,9 @@ class PackageMachine(RuleBasedStateMachine):
         resized = (new_sessions, new_total) != (package.sessions_total, package.total)
         if error is None and resized and new_total < CENT * new_sessions:
             error = ValidationError  # less than R$ 0,01 per session
+        received = self.received(package.id)
+        if error is None and package.has_plan and new_total < received:
+            error = ValidationError  # R18: never below what was received
         # The terms (R8, extended): the (new) owner is never among those it is shared with.
         new_owner = terms.owner if owner is None else self.patients[owner].id
         if shared is UNSET:
@@ -657,6 +742,22 @@ class PackageMachine(RuleBasedStateMachine):
             terms.services,
             terms.shared,
         )
+
+    @invariant()
+    def what_is_owed_adds_up(self):
+        """R18: received + owed = total, owed ≥ 0; the installments add up to the total,
+        numbered 1..n; without a plan one installment, the total, received on the date."""
+        for package_id in self.packages:
+            s = packages.summary(package_id)
+            plan = self.plan_of(package_id)
+            assert s.received + s.owed == s.total
+            assert s.owed >= 0 and s.received >= 0
+            assert s.received == self.received(package_id)
+            assert [i.number for i in plan] == list(range(1, len(plan) + 1))
+            assert sum((i.amount for i in plan), D("0")) == s.total
+            assert all(i.amount > 0 for i in plan)
+            if not s.has_plan:
+                assert [(i.amount, i.received_on) for i in plan] == [(s.total, s.paid_on)]
 
     @invariant()
     def integrity_is_clean(self):

@@ -64,7 +64,7 @@ def test_received_by_method_counts_package_sales_not_debits(month):
     assert [(m.label, m.amount, m.count) for m in summary.received_by_method] == [
         ("Dinheiro", D("250.00"), 1),
         ("Pix", D("250.00"), 1),
-        ("Venda de pacotes", D("2000.00"), 2),
+        ("Pacotes", D("2000.00"), 2),
     ]
     assert summary.received_total == D("2500.00")
 
