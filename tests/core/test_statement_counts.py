@@ -204,4 +204,3 @@ def test_the_selected_packages_history_is_one_statement(clinic_world, statements
     with statements() as sent:
         lines = reports.history_rows(package.id)
     assert lines and len(sent) == 1
-
