@@ -215,11 +215,12 @@ def check(name: str) -> None:
 
 def can(name: str) -> bool:
     """Whether the operation `name` would be allowed now, for the screens to hide what the
-    user cannot use (the role as of the login; the operation itself checks again)."""
-    if not users_exist():
-        return True
+    user cannot use (the role as of the login; the operation itself checks again). With a
+    login nothing is read: a login means the database has users."""
     who = actor.current()
-    return who is not None and role_allows(who.role, name)
+    if who is not None:
+        return role_allows(who.role, name)
+    return not users_exist()
 
 
 def allowed(name: str) -> Callable[[F], F]:

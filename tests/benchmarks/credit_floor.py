@@ -15,6 +15,7 @@ figures, one by one, before timing them."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -79,7 +80,17 @@ def _instant(day: date) -> str:
 
 
 def credit_floor(connection: sqlite3.Connection, start: date, end: date) -> tuple:
-    """The floor itself: the statement, its one row fetched."""
+    """The floor itself: the statement, its one row fetched. On PostgreSQL (a psycopg
+    connection, see floors.connect) the same statement with psycopg's placeholders and
+    the instants as timestamps."""
+    if not isinstance(connection, sqlite3.Connection):
+        statement = re.sub(r":(low|high|end)\b", r"%(\1)s", CREDIT_SQL)
+        parameters = {
+            "low": datetime.combine(start, datetime.min.time()),
+            "high": datetime.combine(end + timedelta(days=1), datetime.min.time()),
+            "end": end,
+        }
+        return connection.execute(statement, parameters).fetchone()
     parameters = {
         "low": _instant(start),
         "high": _instant(end + timedelta(days=1)),

@@ -5,7 +5,8 @@
   row in the report's order, and the totals, summed by window functions in the same
   statement), and two more for the services and the sharing of the packages that have
   them (R16, R17; joined to the rows in Python, as the app does). The benchmark checks
-  that both give the same figures before timing them.
+  that both give the same figures before timing them. On PostgreSQL the same statements
+  run through bare psycopg.
 - The export floor: bare openpyxl in write-only mode writing exactly the cells the app's
   export writes for the full report (see `FULL_REPORT`): the same values, types, number
   formats and styles, from the floor's own query. The benchmark reads both files back and
@@ -59,8 +60,15 @@ ORDER BY sh.package_id, p.id
 TOTALS = slice(13, 18)  # the window sums of REPORT_SQL
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def connect(url: str) -> sqlite3.Connection:
+    """The floor's own connection: bare sqlite3 (read-only) on a file, bare psycopg
+    (autocommit: no transaction statements) on a PostgreSQL URL. Both have `execute`
+    returning a cursor that iterates, `fetchall` and `fetchmany`."""
+    if url.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        return psycopg.connect(url, autocommit=True)
+    return sqlite3.connect(f"file:{url}?mode=ro", uri=True)
 
 
 def terms_floor(connection: sqlite3.Connection) -> tuple[dict, dict]:

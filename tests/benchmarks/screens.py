@@ -11,6 +11,15 @@ A measurement waits for two things: the screen's own "loaded" condition (its row
 set; for the report window, its background load ended) and, after that, a paint of the
 widget that shows the data. Each screen runs once to warm up, then `--runs` times; the
 median goes to the JSON with the process's peak resident memory.
+
+Every statement the process sends to the database is counted at the driver
+(statements.py); a screen's `round_trips` are those sent from its action until it was
+painted, in any thread (its background reads too), and `connections_opened` the new
+connections among them. So that they are the screen's alone, the two polls of the main
+window (the change counter every 2 s, the count of package alerts after each page
+change) are stopped while the screens are measured; the alert count is measured as an
+item of its own (`alert_count`, the background read behind the badge of Gestão
+Financeira). `--statements NAME…` prints the statements of those screens' last run.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import statements
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -62,11 +72,13 @@ def timed(
     action: Callable[[], object],
     painted: Callable[[object], list[QWidget]],
     ready: Callable[[object], bool] = lambda _result: True,
-) -> tuple[float, object]:
+) -> tuple[float, object, statements.Snapshot]:
     """Milliseconds from `action()` until `ready(result)` holds and, after that, one of
-    the widgets `painted(result)` was painted. Returns (ms, result)."""
+    the widgets `painted(result)` was painted. Returns (ms, result, the statements sent
+    meanwhile)."""
     app = QApplication.instance()
     spy = PaintSpy()
+    counted = statements.snapshot()
     started = time.perf_counter()
     result = action()
     for widget in painted(result):
@@ -89,10 +101,11 @@ def timed(
             if time.perf_counter() > deadline:
                 raise RuntimeError("the screen was never painted")
         elapsed = (time.perf_counter() - started) * 1000
+        sent = statements.snapshot() - counted
     finally:
         ticker.stop()
         spy.release()
-    return elapsed, result
+    return elapsed, result, sent
 
 
 def settle() -> None:
@@ -151,10 +164,12 @@ def _until_complete(window) -> float:
 
 def busiest_month() -> date:
     """The first day of the month with the most live sessions."""
-    from r3izzy_desktop.core.store.binding import db
+    from r3izzy_desktop.core.store.binding import db, is_postgres
 
+    # The month as text: SQLite keeps the time as ISO text, PostgreSQL as a timestamp.
+    month_of = "to_char(starts_at, 'YYYY-MM')" if is_postgres() else "substr(starts_at, 1, 7)"
     (month,) = db.execute_sql(
-        "SELECT substr(starts_at, 1, 7) AS m FROM session WHERE deleted_at IS NULL "
+        f"SELECT {month_of} AS m FROM session WHERE deleted_at IS NULL "
         "GROUP BY m ORDER BY count(*) DESC LIMIT 1"
     ).fetchone()
     return date.fromisoformat(f"{month}-01")
@@ -201,6 +216,7 @@ def subjects() -> dict[str, int]:
 
 
 PROFILE: set[str] = set()  # screens to profile (--profile, for investigating)
+SHOW_STATEMENTS: set[str] = set()  # screens whose statements are printed (--statements)
 ONLY: set[str] = set()  # when set, only these screens are measured (--only)
 
 
@@ -237,6 +253,10 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
         f"longest stall was {longest:.0f} ms (scrolling the patients list every 20 ms)"
     )
     session.finish_checks()
+    # The window's polls, stopped: what a screen sends is then the screen's alone.
+    window.live_refresh.stop()
+    window.alert_count.stop()
+    window.alert_count.update = lambda: None
     settle()
     area = window.page("patients")
     pay_summary = packages.summary(who["pay_package"])
@@ -296,6 +316,14 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
     def report():
         finance = window.show_page("finance")
         return finance.open_report()
+
+    def finance_page():
+        return window.show_page("finance")
+
+    def credit_window():
+        from r3izzy_desktop.ui.finance.credit import open_credit_window
+
+        return open_credit_window(window.page("finance"))
 
     def close(widget):
         widget.close()
@@ -379,6 +407,22 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
             lambda p: p.rows_shown(),
         ),
         (
+            "finance",
+            leave_for_patients,
+            finance_page,
+            lambda p: [p.alerts.table.viewport()],
+            # Its figures and its alerts: both load in the background.
+            lambda p: not p.is_loading(),
+        ),
+        (
+            "credit_rollforward",
+            leave_for_finance,
+            credit_window,
+            lambda w: [w.table.viewport()],
+            # The page's period (this month): its figures and months, read in the background.
+            lambda w: not w.is_loading(),
+        ),
+        (
             "package_report",
             leave_for_finance,
             report,
@@ -387,23 +431,28 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
             lambda w: w.rows_shown(),
         ),
     ]
-    dialogs = {"package_history", "pay_sessions_dialog", "package_report"}
+    dialogs = {"package_history", "pay_sessions_dialog", "package_report", "credit_rollforward"}
     everything_ms: dict[str, list[float]] = {}  # until every row is in (report, Receitas)
     results: dict[str, float] = {}
     details: dict[str, list[float]] = {}
+    round_trips: dict[str, int] = {}
+    connections: dict[str, int] = {}
     for name, before, action, painted, ready in screens:
         if ONLY and name not in ONLY:
             continue
         times = []
+        sent_runs: list[statements.Snapshot] = []
         for run in range(runs + 1):
             before()
+            statements.record(name in SHOW_STATEMENTS and run == runs)
             profiler = None
             if name in PROFILE and run:
                 import cProfile
 
                 profiler = cProfile.Profile()
                 profiler.enable()
-            ms, shown = timed(action, painted, ready or (lambda _r: True))
+            ms, shown, sent = timed(action, painted, ready or (lambda _r: True))
+            kept = statements.record(False)
             if profiler is not None:
                 import pstats
 
@@ -416,9 +465,22 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
                 close(shown)
             if run:  # the first run warms up
                 times.append(ms)
+                sent_runs.append(sent)
+            for line in kept:
+                log(f"      {line}")
         results[name] = round(statistics.median(times), 1)
         details[name] = [round(t, 1) for t in times]
-        log(f"  {name}: median {results[name]} ms  (runs: {details[name]})")
+        round_trips[name] = max(s.statements for s in sent_runs)
+        connections[name] = max(s.connections for s in sent_runs)
+        counts = sorted({s.statements for s in sent_runs})
+        log(
+            f"  {name}: median {results[name]} ms  (runs: {details[name]}); "
+            f"{round_trips[name]} statements"
+            + (f" (runs: {counts})" if len(counts) > 1 else "")
+            + (f", {connections[name]} new connection(s)" if connections[name] else "")
+        )
+    if not ONLY or "alert_count" in ONLY:
+        _measure_alert_count(runs, results, details, round_trips, connections, log)
     for name, times in everything_ms.items():
         log(
             f"  ({name}, until every row is in: median "
@@ -427,7 +489,48 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
     window.close()
     settle()
-    return {"screens_ms": results, "peak_rss_mb": round(peak, 1), "runs_ms": details}
+    return {
+        "screens_ms": results,
+        "round_trips": round_trips,
+        "connections_opened": connections,
+        "peak_rss_mb": round(peak, 1),
+        "runs_ms": details,
+    }
+
+
+def _measure_alert_count(runs, results, details, round_trips, connections, log) -> None:
+    """The read behind the alerts' badge (`packages.alert_count`, in a background job after
+    every page change): from the job's start to its count back on the UI thread."""
+    from r3izzy_desktop.core import packages
+    from r3izzy_desktop.ui.common.jobs import Job
+
+    times, sent_runs = [], []
+    for run in range(runs + 1):
+        settle()
+        box: dict = {}
+        counted = statements.snapshot()
+        started = time.perf_counter()
+        job = Job(lambda _p: packages.alert_count(), "avisos de pacotes")
+        job.succeeded.connect(lambda count, box=box: box.setdefault("count", count))
+        job.start()
+        app = QApplication.instance()
+        ticker = QTimer()
+        ticker.start(5)
+        while "count" not in box:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        ticker.stop()
+        if run:
+            times.append((time.perf_counter() - started) * 1000)
+            sent_runs.append(statements.snapshot() - counted)
+    name = "alert_count"
+    results[name] = round(statistics.median(times), 1)
+    details[name] = [round(t, 1) for t in times]
+    round_trips[name] = max(s.statements for s in sent_runs)
+    connections[name] = max(s.connections for s in sent_runs)
+    log(
+        f"  {name}: median {results[name]} ms  (runs: {details[name]}); "
+        f"{round_trips[name]} statements, {connections[name]} new connection(s)"
+    )
 
 
 def packages_count() -> int:
@@ -471,6 +574,11 @@ def _check_shown(name: str, shown, who: dict[str, int], month: date) -> None:
             and shown.model.rowCount() >= min(50, everything)
             and shown.received_label.text().startswith("R$")
         )
+    elif name == "finance":
+        ok = shown.summary is not None and shown.alerts.model.rowCount() == len(shown.alerts.alerts)
+        ok = ok and len(shown.alerts.alerts) > 0
+    elif name == "credit_rollforward":
+        ok = shown.roll is not None and shown.model.rowCount() > 0
     elif name == "package_report":
         everything = packages_count()
         ok = (
@@ -490,14 +598,22 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=None, help="only these screens")
     parser.add_argument("--profile", nargs="*", default=[], help="print a profile of these")
+    parser.add_argument(
+        "--statements", nargs="*", default=[], help="print the statements of these screens"
+    )
     args = parser.parse_args()
     PROFILE.update(args.profile)
+    SHOW_STATEMENTS.update(args.statements)
+    statements.install()
     ONLY.update(args.only or [])
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    result = measure_screens(str(Path(args.db).resolve()), args.runs, lambda text: print(text))
+    url = args.db
+    if not url.startswith(("postgresql://", "postgres://")):
+        url = str(Path(url).resolve())
+    result = measure_screens(url, args.runs, lambda text: print(text))
     Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 

@@ -7,12 +7,17 @@ floor_window.py. No stylesheet, log, settings, schema check, navigation or forma
 it tells how much of the start-up the chosen libraries take by themselves.
 
     python tests/benchmarks/stack_window.py large.db
+    python tests/benchmarks/stack_window.py postgresql://user@host/db
+
+On a PostgreSQL URL it imports psycopg, as the app does for one (and only then).
 """
 
 import sys
 
-for _driver in ("psycopg", "psycopg2", "psycopg2cffi"):
-    sys.modules[_driver] = None  # type: ignore[assignment]  # as the app: SQLite only
+ON_SERVER = sys.argv[1].startswith(("postgresql://", "postgres://"))
+if not ON_SERVER:
+    for _driver in ("psycopg", "psycopg2", "psycopg2cffi"):
+        sys.modules[_driver] = None  # type: ignore[assignment]  # as the app: SQLite only
 
 import peewee  # noqa: E402
 from floor_window import show_until_idle  # noqa: E402
@@ -45,7 +50,12 @@ class PatientsModel(QAbstractTableModel):
 
 def main() -> int:
     app = QApplication(sys.argv[:1])
-    database = peewee.SqliteDatabase(sys.argv[1])
+    if ON_SERVER:
+        from playhouse.db_url import connect
+
+        database = connect(sys.argv[1])
+    else:
+        database = peewee.SqliteDatabase(sys.argv[1])
     rows = database.execute_sql(PATIENTS).fetchall()
     window = QMainWindow()
     view = QTableView()

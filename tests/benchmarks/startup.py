@@ -1,4 +1,5 @@
-"""Whole-process start-up: the app against a bare PySide6 window, each as a fresh process.
+"""Whole-process start-up: the app against a bare PySide6 window and against the least
+program on the app's stack (stack_window.py), each as a fresh process, side by side.
 
 Both processes run offscreen and, once their window has been painted and their event
 loop goes idle, print the idle mark (`r3izzy: idle`) and quit. A run's time is from just
@@ -18,6 +19,7 @@ from pathlib import Path
 
 IDLE_MARK = "r3izzy: idle"
 FLOOR_SCRIPT = Path(__file__).with_name("floor_window.py")
+STACK_SCRIPT = Path(__file__).with_name("stack_window.py")
 TIMEOUT_S = 120
 
 
@@ -64,18 +66,36 @@ def floor_command() -> list[str]:
     return [sys.executable, str(FLOOR_SCRIPT)]
 
 
-def measure(db: Path, workdir: Path, runs: int, log=print) -> dict[str, float]:
-    """Median start-up of the app and of the floor, interleaved run by run (so a busy
-    moment of the machine hits both), after one warm-up of each."""
+def stack_command(db: Path | str) -> list[str]:
+    return [sys.executable, str(STACK_SCRIPT), str(db)]
+
+
+def measure(db: Path | str, workdir: Path, runs: int, log=print) -> dict[str, float]:
+    """Median start-up of the app, of the bare window (the floor) and of the least
+    program on the stack, interleaved run by run (so a busy moment of the machine hits
+    all three), after one warm-up of each. `ratio`: app ÷ floor; `ratio_to_stack`: app ÷
+    the least program (the target: at most 1.25)."""
     env = _env(workdir)
-    app_times: list[float] = []
-    floor_times: list[float] = []
-    time_to_idle(app_command(db), env)  # warm-up: OS file cache, the day's backup
-    time_to_idle(floor_command(), env)
+    commands = {
+        "app": app_command(db),
+        "floor": floor_command(),
+        "stack": stack_command(db),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():
+        time_to_idle(command, env)  # warm-up: OS file cache, the day's backup
     for run in range(runs):
-        app_times.append(time_to_idle(app_command(db), env))
-        floor_times.append(time_to_idle(floor_command(), env))
-        log(f"  start-up run {run + 1}: app {app_times[-1]:.3f} s, floor {floor_times[-1]:.3f} s")
-    app = statistics.median(app_times)
-    floor = statistics.median(floor_times)
-    return {"app": round(app, 3), "floor": round(floor, 3), "ratio": round(app / floor, 2)}
+        for name, command in commands.items():
+            times[name].append(time_to_idle(command, env))
+        log(
+            f"  start-up run {run + 1}: "
+            + ", ".join(f"{name} {values[-1]:.3f} s" for name, values in times.items())
+        )
+    app, floor, stack = (statistics.median(times[name]) for name in ("app", "floor", "stack"))
+    return {
+        "app": round(app, 3),
+        "floor": round(floor, 3),
+        "stack": round(stack, 3),
+        "ratio": round(app / floor, 2),
+        "ratio_to_stack": round(app / stack, 2),
+    }

@@ -1,10 +1,11 @@
 """Sessions as calendar rows (`SessionRow`), read fast: the Agenda's month of a busy
 clinic is thousands of sessions, and the calendar and Receitas read a whole range at once.
 
-One SQL statement reads the sessions with their active payment and its package; the few
-names (patients, services, locations, professionals) come from small lookups instead of
-four more joins, and the raw values are converted by hand (peewee's per-row model
-conversion cost more than the query). Reading only.
+One SQL statement reads the sessions with their active payment, its package and the
+names (patient, service, location, professional) joined by their primary keys: on a
+clinic's server every statement is a round trip over the network, so a range of
+sessions is one, never a lookup per name. The raw values are converted by hand
+(peewee's per-row model conversion cost more than the query). Reading only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, Case, Select, fn
+from peewee import JOIN, Case, Select, Window, fn
 
 from ..ptbr import from_cents
 from ..store.binding import db
@@ -59,7 +60,6 @@ class SessionRow:
 
 
 NO_COLOR = "#8a8f98"
-FEW_ROWS = 500  # up to this many rows, only their patients' names are read
 # SessionRow's fields in order (checked against the dataclass by the tests).
 _FIELDS = (
     "id",
@@ -89,11 +89,6 @@ def _id(value: Any) -> int | None:
     if value is None:
         return None
     return value if isinstance(value, int) else value.id
-
-
-def _names(query) -> dict[int, tuple]:
-    """{id: (the other selected columns)} of a small lookup query."""
-    return {row[0]: row[1:] for row in db.execute(query).fetchall()}
 
 
 class _Money:
@@ -132,6 +127,7 @@ def sessions_between(
     paid: bool | None = None,
     limit: int | None = None,
     among: Any = None,
+    _ranked: Any = None,
 ) -> list[SessionRow]:
     """Live sessions from `start` to `end` (inclusive dates), chronologically, with their
     payment state; optionally of one patient, professional, location and service, only
@@ -156,6 +152,11 @@ def sessions_between(
             Payment.paid_on,
             Payment.package,
             Package.number,
+            Patient.name,
+            Service.name,
+            Location.name,
+            Professional.name,
+            Professional.color,
         )
         .join(
             Payment,
@@ -163,6 +164,14 @@ def sessions_between(
             on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
         )
         .join(Package, JOIN.LEFT_OUTER, on=(Payment.package == Package.id))
+        .switch(Session)
+        .join(Patient, on=(Session.patient == Patient.id))
+        .switch(Session)
+        .join(Service, on=(Session.service == Service.id))
+        .switch(Session)
+        .join(Location, JOIN.LEFT_OUTER, on=(Session.location == Location.id))
+        .switch(Session)
+        .join(Professional, JOIN.LEFT_OUTER, on=(Session.professional == Professional.id))
         .where(
             (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
         )
@@ -184,29 +193,35 @@ def sessions_between(
         query = query.where(Session.id.in_(among))
     if limit is not None:
         query = query.limit(limit)
-    found = db.execute(query).fetchall()
+    if _ranked is not None:  # first_of_each_day: the day's first sessions, and its counts
+        ranked, per_day, counted = _ranked
+        # The first of each day as a small table of its own (a few hundred rows), which
+        # the database walks, reading each session by its key.
+        first = (
+            Select(
+                from_list=[ranked],
+                columns=[ranked.c.id, ranked.c.day, ranked.c.in_day, ranked.c.open_in_day],
+            )
+            .where(ranked.c.place <= per_day)
+            .alias("first_of_day")
+        )
+        query = (
+            query.switch(Session)
+            .join(first, on=(first.c.id == Session.id))
+            .select_extend(first.c.day, first.c.in_day, first.c.open_in_day)
+        )
+        found = db.execute(query).fetchall()
+        counted.extend(row[-3:] for row in found)
+        found = [row[:-3] for row in found]
+    else:
+        found = db.execute(query).fetchall()
     if not found:
         return []
 
-    people = Patient.select(Patient.id, Patient.name)
-    if patient is not None:
-        people = people.where(Patient.id == _id(patient))
-    elif len(found) <= FEW_ROWS:  # only the names these rows need, not the whole clinic's
-        people = people.where(Patient.id.in_(sorted({row[6] for row in found})))
-    patients = _names(people)
-    services = _names(Service.select(Service.id, Service.name))
-    locations = _names(Location.select(Location.id, Location.name))
-    professionals = _names(
-        Professional.select(Professional.id, Professional.name, Professional.color)
-    )
     money = _Money()
     cents = money.known
     # SQLite gives dates as text, PostgreSQL as date objects: pick the conversion once.
     as_datetime = datetime.fromisoformat if isinstance(found[0][1], str) else _datetime
-    nobody = ("", NO_COLOR)
-    no_place = ("",)
-    locations[None] = no_place
-    professionals[None] = nobody
     fields = _FIELDS
     new = object.__new__
     rows = []
@@ -220,15 +235,19 @@ def sessions_between(
         notes,
         who,
         what,
-        where,
+        _where,
         by,
         method,
         amount,
         paid_on,
         package_id,
         number,
+        patient_name,
+        service_name,
+        location_name,
+        professional_name,
+        colour,
     ) in found:
-        professional_name, colour = professionals.get(by, nobody)
         row = new(SessionRow)
         # A frozen dataclass: its fields are set once, here, all together (the same as
         # its __init__ would, without a setattr per field).
@@ -240,12 +259,12 @@ def sessions_between(
                     as_datetime(starts_at),
                     duration,
                     who,
-                    patients[who][0],
+                    patient_name,
                     what,
-                    services[what][0],
-                    locations.get(where, no_place)[0],
+                    service_name,
+                    location_name or "",
                     by,
-                    professional_name,
+                    professional_name or "",
                     colour or NO_COLOR,
                     cents.get(price) or money(price),
                     attendance,
@@ -287,7 +306,7 @@ def first_of_each_day(
 ) -> DaySessions:
     """The first `per_day` sessions of each day from `start` to `end` (what a day of the
     month grid has room for) and the counts of every day: a busy month of thousands of
-    sessions in a few queries, without reading the ones nobody sees."""
+    sessions in one statement, without reading the ones nobody sees."""
     begin = datetime.combine(start, datetime.min.time())
     stop = datetime.combine(end + timedelta(days=1), datetime.min.time())
     live = (Session.starts_at >= begin) & (Session.starts_at < stop) & Session.deleted_at.is_null()
@@ -299,18 +318,28 @@ def first_of_each_day(
     ):
         if value is not None:
             live &= column == _id(value)
+    # One statement: every live session of the range ranked within its day, with its
+    # day's count and open count (window columns, before the rank is filtered), joined to
+    # the rows of the first `per_day` of each day. A day with sessions has its first one
+    # among them, so every day's counts come with the rows.
     day = fn.DATE(Session.starts_at)
-    counts = (
+    unpaid = Case(None, [(Payment.id.is_null() & (Session.attendance != FALTA_JUSTIFICADA), 1)], 0)
+    # One window for all three (one sort of the range): in time order within each day,
+    # its frame the whole day, so COUNT and SUM see every session of it.
+    by_day = Window(
+        partition_by=[day],
+        order_by=[Session.starts_at, Session.id],
+        start=Window.preceding(),
+        end=Window.following(),
+        frame_type=Window.ROWS,
+    )
+    ranked = (
         Session.select(
-            day,
-            fn.COUNT(Session.id),
-            fn.SUM(
-                Case(
-                    None,
-                    [(Payment.id.is_null() & (Session.attendance != FALTA_JUSTIFICADA), 1)],
-                    0,
-                )
-            ),
+            Session.id,
+            day.alias("day"),
+            fn.ROW_NUMBER().over(window=by_day).alias("place"),
+            fn.COUNT(Session.id).over(window=by_day).alias("in_day"),
+            fn.SUM(unpaid).over(window=by_day).alias("open_in_day"),
         )
         .join(
             Payment,
@@ -318,17 +347,10 @@ def first_of_each_day(
             on=((Payment.session == Session.id) & Payment.voided_at.is_null()),
         )
         .where(live)
-        .group_by(day)
+        .window(by_day)
+        .alias("ranked")
     )
-    per_day_count: dict[date, int] = {}
-    total = open_count = 0
-    for when, count, unpaid in db.execute(counts).fetchall():
-        per_day_count[_date(str(when))] = count
-        total += count
-        open_count += int(unpaid or 0)
-    rank = fn.ROW_NUMBER().over(partition_by=[day], order_by=[Session.starts_at, Session.id])
-    ranked = Session.select(Session.id, rank.alias("place")).where(live).alias("ranked")
-    first = Select(from_list=[ranked], columns=[ranked.c.id]).where(ranked.c.place <= per_day)
+    counted: list[tuple] = []
     rows = sessions_between(
         start,
         end,
@@ -336,6 +358,15 @@ def first_of_each_day(
         professional=professional,
         location=location,
         service=service,
-        among=first,
+        _ranked=(ranked, per_day, counted),
     )
+    per_day_count: dict[date, int] = {}
+    total = open_count = 0
+    for when, count, unpaid_count in counted:
+        key = _date(str(when))
+        if key in per_day_count:
+            continue
+        per_day_count[key] = count
+        total += count
+        open_count += int(unpaid_count or 0)
     return DaySessions(rows, per_day_count, total, open_count)

@@ -571,7 +571,9 @@ def _event(
     payment_id: int | None = None,
     split: ledger.ClosingSplit | None = None,
 ) -> None:
-    at = pkg.last_at = max(at, pkg.last_at)  # a history reads forward in time
+    # A history reads forward in time, and is never written in the future: what a clinic
+    # does ahead (a package sold for next month, a session paid before it) it writes now.
+    at = pkg.last_at = min(max(at, pkg.last_at), sim.now)
     # The lines that set the terms keep them (models.PackageEvent).
     terms = (
         (

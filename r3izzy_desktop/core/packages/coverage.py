@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from peewee import Value
+
 from ..errors import NotFound, PackageExpired, ServiceNotCovered, ValidationError
 from ..ptbr import format_date, format_day_month_time
 from ..store.models import Package, PackageService, PackageShare, Patient, Service, Session
@@ -82,12 +84,43 @@ def shared_ids_of(package_ids: Iterable[int]) -> dict[int, frozenset[int]]:
     return {key: frozenset(value) for key, value in found.items()}
 
 
+NamesById = dict[int, dict[int, str]]  # {package id: {service or patient id: its name}}
+
+
+def named_terms_of(package_ids: Iterable[int]) -> tuple[NamesById, NamesById]:
+    """({package id: {service id: name}}, {package id: {patient id: name}}): the services
+    the packages are limited to and the patients they are shared with, with their names,
+    in one statement whatever the number of packages (a UNION ALL of both: on a clinic's
+    server each statement is a round trip). Packages with neither are left out."""
+    services: NamesById = defaultdict(dict)
+    shared: NamesById = defaultdict(dict)
+    ids = list(package_ids)
+    if not ids:
+        return {}, {}
+    limited = (
+        PackageService.select(
+            PackageService.package, Value(0).alias("kind"), Service.id, Service.name
+        )
+        .join(Service, on=(PackageService.service == Service.id))
+        .where(PackageService.package.in_(ids))
+    )
+    sharing = (
+        PackageShare.select(PackageShare.package, Value(1).alias("kind"), Patient.id, Patient.name)
+        .join(Patient, on=(PackageShare.patient == Patient.id))
+        .where(PackageShare.package.in_(ids))
+    )
+    for package_id, kind, other_id, name in (limited + sharing).tuples():
+        (shared if kind else services)[package_id][other_id] = name
+    return dict(services), dict(shared)
+
+
 def terms_of(row: Package) -> Terms:
+    services, shared = named_terms_of([row.id])
     return Terms(
         owner_id=row.patient_id,
         valid_until=row.valid_until,
-        service_ids=service_ids_of([row.id]).get(row.id, frozenset()),
-        shared_ids=shared_ids_of([row.id]).get(row.id, frozenset()),
+        service_ids=frozenset(services.get(row.id, ())),
+        shared_ids=frozenset(shared.get(row.id, ())),
     )
 
 

@@ -39,11 +39,16 @@ def record(
     terms: Terms | None = None,
     split: ledger.ClosingSplit | None = None,
     operator: str,
+    later: list[PackageEvent] | None = None,
 ) -> PackageEvent:
     """Append one history line with the package's figures after it; `terms` on the lines
     that set them (criado, alterado manualmente), so a replay rebuilds them too; `split`
-    on an `encerrado` line (R19): what it refunded, retained and cancelled."""
-    return PackageEvent.create(
+    on an `encerrado` line (R19): what it refunded, retained and cancelled.
+
+    With `later` (a list) the line is not written now but added to it, for `write_all` to
+    insert with the others in one statement (an operation writing many lines: on a server
+    every statement is a round trip)."""
+    event = PackageEvent(
         package=row,
         kind=kind,
         at=clock.now(),
@@ -66,6 +71,22 @@ def record(
             else {}
         ),
     )
+    if later is None:
+        event.save(force_insert=True)
+    else:
+        later.append(event)
+    return event
+
+
+WRITE_CHUNK = 500  # rows per INSERT: under every backend's limit of parameters
+
+
+def write_all(events: list[PackageEvent]) -> None:
+    """Insert the lines `record(..., later=...)` gathered, in their order, in as few
+    statements as the backend allows (their ids are not read back: nothing needs them)."""
+    for start in range(0, len(events), WRITE_CHUNK):
+        chunk = events[start : start + WRITE_CHUNK]
+        PackageEvent.insert_many([dict(e.__data__) for e in chunk]).execute()
 
 
 def check_cent_per_session(total: Decimal, sessions_total: int) -> None:

@@ -25,7 +25,7 @@ from ..store.models import (
 )
 from ..terms import ATIVO, FALTA_JUSTIFICADA
 from . import coverage, ledger
-from .reads import get_package, own_or_shared
+from .reads import PackageSummary, get_package, own_or_shared
 
 
 def offerable_packages(
@@ -89,10 +89,25 @@ def debit_preview(
     return list(zip(payable, amounts, strict=True))
 
 
-def _open_sessions_query(row: Package, select: tuple):
-    """The query of the sessions `row` could pay (see open_sessions_for), selecting
-    `select`, with no period yet but the package's validity."""
-    terms = coverage.terms_of(row)
+PackageRef = Package | PackageSummary | int | str
+
+
+def _terms(package: PackageRef) -> coverage.Terms:
+    """The package's terms: those of a summary the caller has just read (a dialog showing
+    the package: one read less), else read now."""
+    if isinstance(package, PackageSummary):
+        return coverage.Terms(
+            owner_id=package.patient_id,
+            valid_until=package.valid_until,
+            service_ids=frozenset(package.service_ids),
+            shared_ids=frozenset(package.shared_with_ids),
+        )
+    return coverage.terms_of(get_package(package))
+
+
+def _open_sessions_query(terms: coverage.Terms, select: tuple):
+    """The query of the sessions a package of `terms` could pay (see open_sessions_for),
+    selecting `select`, with no period yet but the package's validity."""
     query = (
         Session.select(*select)
         .join(Service)
@@ -118,7 +133,7 @@ def _open_sessions_query(row: Package, select: tuple):
 
 
 def open_sessions_for(
-    package: Package | int | str,
+    package: PackageRef,
     start: date | None = None,
     end: date | None = None,
     service: Service | int | None = None,
@@ -127,11 +142,10 @@ def open_sessions_for(
     (R17), not paid, not deleted, not a justified absence, of a service it covers (R16), on
     or before its last valid day (R15); optionally within [start, end] (dates) and of one
     service. Each with its service, patient and professional (None when it has none), in
-    one query."""
-    row = get_package(package)
-    query = _open_sessions_query(row, (Session, Service, Patient, Professional)).order_by(
-        Session.starts_at, Session.id
-    )
+    one query (with a PackageSummary, its terms as read: no other)."""
+    query = _open_sessions_query(
+        _terms(package), (Session, Service, Patient, Professional)
+    ).order_by(Session.starts_at, Session.id)
     if start is not None:
         query = query.where(Session.starts_at >= datetime.combine(start, datetime.min.time()))
     if end is not None:
@@ -145,11 +159,10 @@ def open_sessions_for(
     return list(query)
 
 
-def oldest_open_session(package: Package | int | str) -> date | None:
+def oldest_open_session(package: PackageRef) -> date | None:
     """The day of the oldest session `open_sessions_for(package)` lists (None: none), where
     "Pagar sessões existentes" opens its period."""
-    row = get_package(package)
-    found = _open_sessions_query(row, (fn.MIN(Session.starts_at),)).scalar()
+    found = _open_sessions_query(_terms(package), (fn.MIN(Session.starts_at),)).scalar()
     if found is None:
         return None
     if isinstance(found, str):  # SQLite hands an aggregate's datetime back as text

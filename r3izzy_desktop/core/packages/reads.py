@@ -158,29 +158,15 @@ def _names(model, ids: set[int]) -> dict[int, str]:
 
 
 class _TermNames:
-    """The terms of a set of packages and the names they show, read in four queries
+    """The terms of a set of packages and the names they show, read in one statement
     whatever the number of packages (a patient's list, the offers)."""
 
     def __init__(self, package_ids: Iterable[int], closed_ids: Iterable[int] = ()):
-        ids = list(package_ids)
-        self.services = coverage.service_ids_of(ids)
-        self.shared = coverage.shared_ids_of(ids)
-        service_ids = set().union(*self.services.values())
-        patient_ids = set().union(*self.shared.values())
-        self.service_names = (
-            dict(
-                Service.select(Service.id, Service.name).where(Service.id.in_(service_ids)).tuples()
-            )
-            if service_ids
-            else {}
-        )
-        self.patient_names = (
-            dict(
-                Patient.select(Patient.id, Patient.name).where(Patient.id.in_(patient_ids)).tuples()
-            )
-            if patient_ids
-            else {}
-        )
+        services, shared = coverage.named_terms_of(package_ids)
+        self.services = {k: frozenset(v) for k, v in services.items()}
+        self.shared = {k: frozenset(v) for k, v in shared.items()}
+        self.service_names = {i: name for names in services.values() for i, name in names.items()}
+        self.patient_names = {i: name for names in shared.values() for i, name in names.items()}
         # R19: the refunded and retained amounts of the closed ones (their encerrado line).
         self.closings = (
             {
@@ -324,11 +310,14 @@ class ActiveTotals:
     expired: int = 0
 
 
-def active_totals(patient: Patient | int) -> ActiveTotals:
+def active_totals(
+    patient: Patient | int, active: list[PackageSummary] | None = None
+) -> ActiveTotals:
     """The patient's `ativo` packages, own and shared: how many, sessions left and open
-    amount, summed."""
+    amount, summed. `active`: those packages as the caller has just read them
+    (`list_packages(patient, status="ativo")`), so a screen showing both reads them once."""
     patient_id = patient.id if isinstance(patient, Patient) else patient
-    rows = list_packages(patient_id, status=ATIVO)
+    rows = list_packages(patient_id, status=ATIVO) if active is None else active
     return ActiveTotals(
         packages=len(rows),
         sessions_left=sum(row.sessions_left for row in rows),

@@ -71,6 +71,11 @@ def _history_query(filters: ReportFilters, package_id: int | None):
 
 
 def _package_id(package: Package | int | str) -> int:
+    """The package's id: read only for a number (text)."""
+    if isinstance(package, Package):
+        return package.id
+    if isinstance(package, int):
+        return package
     return get_package(package).id
 
 
@@ -127,6 +132,13 @@ def history_rows(
     filters = make_filters(
         paid_from=paid_from, paid_to=paid_to, status=status, patient=patient, expired=expired
     )
+    if package is not None and not isinstance(package, str):
+        # One package (the report window's selected row): one statement, which sees one
+        # state by itself. Every package has its "criado" line: none means no package.
+        rows = list(iter_history_rows(package, filters))
+        if not rows:
+            get_package(package)  # NotFound
+        return rows
     with read_snapshot():
         return list(iter_history_rows(package, filters))
 

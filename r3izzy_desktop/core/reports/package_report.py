@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import Case, fn
+from peewee import JOIN, Case, Value, fn
 
 from .. import clock
 from ..packages import ledger
@@ -214,24 +214,27 @@ class _Terms:
 
 
 def _report_terms(packages_query: Any) -> _Terms:
-    """The services and sharing of the packages `packages_query` (ids) selects: two
-    queries whatever their number (most packages have neither)."""
+    """The services and sharing of the packages `packages_query` (ids) selects: one
+    statement whatever their number (most packages have neither), a UNION ALL of both."""
     services: dict[int, list[str]] = {}
-    query = (
-        PackageService.select(PackageService.package, Service.name)
+    shared: dict[int, list[tuple[int, str]]] = {}
+    limited = (
+        PackageService.select(
+            PackageService.package, Value(0).alias("kind"), Service.id, Service.name
+        )
         .join(Service)
         .where(PackageService.package.in_(packages_query))
     )
-    for package_id, name in fetch_rows(query):
-        services.setdefault(package_id, []).append(name)
-    shared: dict[int, list[tuple[int, str]]] = {}
-    query = (
-        PackageShare.select(PackageShare.package, Patient.id, Patient.name)
+    sharing = (
+        PackageShare.select(PackageShare.package, Value(1).alias("kind"), Patient.id, Patient.name)
         .join(Patient)
         .where(PackageShare.package.in_(packages_query))
     )
-    for package_id, patient_id, name in fetch_rows(query):
-        shared.setdefault(package_id, []).append((patient_id, name))
+    for package_id, kind, other_id, name in fetch_rows(limited + sharing):
+        if kind:
+            shared.setdefault(package_id, []).append((other_id, name))
+        else:
+            services.setdefault(package_id, []).append(name)
     return _Terms(
         {key: tuple(sorted(names, key=lambda n: (fold(n), n))) for key, names in services.items()},
         {key: tuple(name for _, name in sorted(pairs)) for key, pairs in shared.items()},
@@ -242,26 +245,36 @@ def _package_ids(filters: ReportFilters) -> Any:
     return Package.select(Package.id).join(Patient).where(where(filters))
 
 
+def _totals_columns() -> list:
+    """COUNT and the SUMs of the totals row."""
+    return [
+        fn.COUNT(Package.id),
+        fn.SUM(Package.total).coerce(False),
+        fn.SUM(Package.open_amount).coerce(False),
+        fn.SUM(Package.sessions_total).coerce(False),
+        fn.SUM(Package.sessions_used).coerce(False),
+        # An encerrado package has no session left (R19): its unused ones are given up.
+        fn.SUM(
+            Case(
+                None,
+                [(Package.status == ENCERRADO, Package.sessions_total - Package.sessions_used)],
+                0,
+            )
+        ).coerce(False),
+    ]
+
+
+TOTALS_COLUMNS = 6
+
+
 def report_totals(filters: ReportFilters) -> PackageReportTotals:
     """The totals row: one SQL aggregate over the filtered packages."""
-    # An encerrado package has no session left (R19): its unused ones are given up.
-    given_up = Case(
-        None, [(Package.status == ENCERRADO, Package.sessions_total - Package.sessions_used)], 0
-    )
-    count, total, open_amount, sessions, used, closed = (
-        Package.select(
-            fn.COUNT(Package.id),
-            fn.SUM(Package.total).coerce(False),
-            fn.SUM(Package.open_amount).coerce(False),
-            fn.SUM(Package.sessions_total).coerce(False),
-            fn.SUM(Package.sessions_used).coerce(False),
-            fn.SUM(given_up).coerce(False),
-        )
-        .join(Patient)
-        .where(where(filters))
-        .tuples()
-        .get()
-    )
+    figures = Package.select(*_totals_columns()).join(Patient).where(where(filters)).tuples().get()
+    return _totals(figures)
+
+
+def _totals(figures: tuple) -> PackageReportTotals:
+    count, total, open_amount, sessions, used, closed = figures
     sessions, used, closed = int(sessions or 0), int(used or 0), int(closed or 0)
     return PackageReportTotals(
         packages=int(count or 0),
@@ -315,15 +328,29 @@ def package_report_preview(
 def _report(filters: ReportFilters, limit: int | None = None) -> PackageReport:
     """The report's rows (the first `limit`, or all) and its complete totals, read from
     one snapshot."""
-    query = _report_query(filters)
+    # The totals joined to every row (a one-row aggregate over every package the filters
+    # keep, computed once, before the LIMIT): rows and totals in one statement, the terms
+    # in one more. (As window columns they cost SQLite the sort of every row first.)
+    totals = (
+        Package.select(*[c.alias(f"total_{i}") for i, c in enumerate(_totals_columns())])
+        .join(Patient)
+        .where(where(filters))
+        .alias("totals")
+    )
+    query = (
+        _report_query(filters)
+        .join(totals, JOIN.CROSS)
+        .select_extend(*[totals.c[f"total_{i}"] for i in range(TOTALS_COLUMNS)])
+    )
     if limit is not None:
         query = query.limit(limit)
     with read_snapshot():
         raw = list(fetch_rows(query))
         ids = [values[0] for values in raw] if limit is not None else _package_ids(filters)
         make = _RowMaker(_report_terms(ids) if raw else None)
-        rows = tuple(make(values) for values in raw)
-        totals = report_totals(filters)
+    rows = tuple(make(values[:-TOTALS_COLUMNS]) for values in raw)
+    # No row: no package matches, and every total is zero.
+    totals = _totals(raw[0][-TOTALS_COLUMNS:] if raw else (0, 0, 0, 0, 0, 0))
     return PackageReport(filters, rows, totals)
 
 

@@ -84,9 +84,11 @@ class PackageCard(Card):
         *,
         viewer_id: int | None = None,
         defaults: PackageDefaults | None = None,
+        can_edit: bool | None = None,
     ):
         """`viewer_id`: the patient whose list shows the card (a package of another owner
-        is marked "de <dono>"); `defaults`: the clinic's warning days and threshold."""
+        is marked "de <dono>"); `defaults`: the clinic's warning days and threshold;
+        `can_edit`: whether Editar shows (None: asked here; a list asks once for all)."""
         super().__init__(parent)
         self.setProperty("packageCard", True)
         self.summary = summary
@@ -176,7 +178,9 @@ class PackageCard(Card):
         actions = QHBoxLayout()
         actions.setSpacing(8)
         self.edit_button = self._action(actions, self.tr("Editar"), self.edit_requested)
-        self.edit_button.setVisible(users.can("packages.edit_package"))  # R8: administrators
+        if can_edit is None:
+            can_edit = users.can("packages.edit_package")
+        self.edit_button.setVisible(can_edit)  # R8: administrators
         self.history_button = self._action(actions, self.tr("Histórico"), self.history_requested)
         self.pay_button = self._action(
             actions, self.tr("Pagar sessões existentes"), self.pay_requested

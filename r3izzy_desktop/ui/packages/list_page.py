@@ -51,6 +51,8 @@ class PackageListPage(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.patient_id: int | None = None
+        self.patient_name: str | None = None  # as last read (the breadcrumb shows it)
+        self._can_edit = False  # asked once per reload, not once per card
         self.cards: list[PackageCard] = []
         self._pending: list = []  # summaries whose cards are still to be built
         self._generation = 0
@@ -125,6 +127,8 @@ class PackageListPage(QWidget):
         if self.patient_id is None:
             return
         patient = clinic.get_patient(self.patient_id)
+        self.patient_name = patient.name
+        self._can_edit = users.can("packages.edit_package")
         # The patient's own packages and those shared with them (R17), each card marked.
         rows = packages.list_packages(self.patient_id, status=self.status())
         self._defaults = clinic.package_defaults()
@@ -168,7 +172,9 @@ class PackageListPage(QWidget):
     def _add_cards(self, count: int) -> None:
         batch, self._pending = self._pending[:count], self._pending[count:]
         for summary in batch:
-            card = PackageCard(summary, viewer_id=self.patient_id, defaults=self._defaults)
+            card = PackageCard(
+                summary, viewer_id=self.patient_id, defaults=self._defaults, can_edit=self._can_edit
+            )
             card.edit_requested.connect(self.edit_package)
             card.history_requested.connect(self.show_history)
             card.pay_requested.connect(self.pay_sessions)

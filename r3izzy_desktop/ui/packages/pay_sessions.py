@@ -182,7 +182,7 @@ class PaySessionsDialog(QDialog):
         """The period the dialog opens on: the current month, from the oldest open session
         when there is one before it (nothing open is hidden in an earlier month)."""
         self.set_month(today)
-        read = run_op(self, lambda: packages.oldest_open_session(self.package_id))
+        read = run_op(self, lambda: packages.oldest_open_session(self.summary))
         oldest = read.value if read else None
         if oldest is not None and oldest < current_month(today)[0]:
             self.start.blockSignals(True)
@@ -241,8 +241,9 @@ class PaySessionsDialog(QDialog):
         self.sessions.blockSignals(True)
         self.sessions.clear()
         if start <= end:
+            # The terms of the summary the dialog shows (re-read after a refused payment).
             for session in packages.open_sessions_for(
-                self.package_id, start, end, self.service.currentData()
+                self.summary, start, end, self.service.currentData()
             ):
                 item = QListWidgetItem(session_line(session, self.summary.patient_id))
                 item.setData(SESSION_ROLE, session.id)

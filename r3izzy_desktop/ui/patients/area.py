@@ -192,10 +192,13 @@ class PatientsArea(QWidget):
         if self.level == LIST or self.patient_id is None:
             self.breadcrumb.setVisible(False)
             return
-        try:
-            name = clinic.get_patient(self.patient_id).name
-        except NotFound:
-            name = "—"
+        # The page in view has just read the patient (one statement less on a network).
+        name = getattr(self.current_page(), "patient_name", None)
+        if name is None or getattr(self.current_page(), "patient_id", None) != self.patient_id:
+            try:
+                name = clinic.get_patient(self.patient_id).name
+            except NotFound:
+                name = "—"
         steps: list[tuple[str, str | None]] = [(self.tr("Pacientes"), LIST), (name, PATIENT)]
         if self.level == PACKAGES:
             steps.append((self.tr("Pacotes"), PACKAGES))

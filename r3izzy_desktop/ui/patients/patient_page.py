@@ -62,6 +62,7 @@ class PatientPage(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.patient_id: int | None = None
+        self.patient_name: str | None = None  # as last read (the breadcrumb shows it)
         self._calendar: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 12, 32, 24)
@@ -192,6 +193,7 @@ class PatientPage(QWidget):
         if self.patient_id is None:
             return
         patient = clinic.get_patient(self.patient_id)
+        self.patient_name = patient.name
         self.header.title.setText(patient.name)
         subtitle = []
         if patient.birth_date:
@@ -228,7 +230,8 @@ class PatientPage(QWidget):
         self.data_grid.setColumnStretch(1, 1)
 
     def _fill_packages(self) -> None:
-        totals = packages.active_totals(self.patient_id)
+        active = packages.list_packages(self.patient_id, status="ativo")
+        totals = packages.active_totals(self.patient_id, active)
         self.active_count.setText(str(totals.packages))
         self.sessions_left.setText(str(totals.sessions_left))
         self.open_amount.setText(format_brl(totals.open_amount))
@@ -243,7 +246,6 @@ class PatientPage(QWidget):
         )
         self.shared_note.setVisible(bool(totals.shared))
         _clear(self.package_lines)
-        active = packages.list_packages(self.patient_id, status="ativo")
         defaults = clinic.package_defaults()
         if not active:
             self.package_lines.addWidget(

@@ -365,6 +365,8 @@ class PackageMachine(RuleBasedStateMachine):
         received = 1 <= number <= len(plan) and plan[number - 1].received_on is not None
         if not 1 <= number <= len(plan) or received or method == "x":
             error = ValidationError
+        if self.closed(package.id):
+            error = PackageNotActive  # R19: a closed package's installments are final
         before = packages.summary(package.id)
         if self.attempt(
             lambda: packages.receive_installment(package.id, number, method=method), error
@@ -391,6 +393,8 @@ class PackageMachine(RuleBasedStateMachine):
         error = None
         if not 1 <= number <= len(plan) or plan[number - 1].received_on is None:
             error = ValidationError
+        if self.closed(package.id):
+            error = PackageNotActive  # R19: a closed package's installments are final
         before = packages.summary(package.id)
         if self.attempt(lambda: packages.void_installment(package.id, number), error):
             after = packages.summary(package.id)

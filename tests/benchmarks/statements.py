@@ -1,0 +1,104 @@
+"""Statements sent to the database, counted at the driver, in the measuring process.
+
+`install()` wraps `peewee.Database.cursor` so that every `execute` / `executemany` of a
+cursor the app gets from peewee (queries, `BEGIN`, `COMMIT`, `ROLLBACK`: peewee runs in
+autocommit mode and sends those itself) adds one to the count, whatever the thread, and
+`peewee.Database.connect` so that each new connection is counted apart (a connection
+costs round trips of its own on a network: TCP, start-up, authentication). On
+PostgreSQL (psycopg 3, autocommit) each of those calls is one round trip to the server;
+an `executemany` is counted as one too (psycopg pipelines it). On SQLite it is one call
+into the library. `snapshot()` reads the counts; the difference of two is a screen's.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from r3izzy_desktop.core.store import drivers
+
+drivers.import_peewee()  # as the app: the PostgreSQL driver only when a server is opened
+
+import peewee  # noqa: E402
+
+_lock = threading.Lock()
+_counts = {"statements": 0, "connections": 0}
+_log: list[str] | None = None  # the statements themselves, while `record()` is on
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    statements: int
+    connections: int
+
+    def __sub__(self, other: Snapshot) -> Snapshot:
+        return Snapshot(self.statements - other.statements, self.connections - other.connections)
+
+
+def snapshot() -> Snapshot:
+    with _lock:
+        return Snapshot(_counts["statements"], _counts["connections"])
+
+
+def record(on: bool) -> list[str]:
+    """Start (True) or stop (False) keeping the statements' text; returns what was kept."""
+    global _log
+    kept = _log or []
+    _log = [] if on else None
+    return kept
+
+
+def _count(kind: str, sql: object = None) -> None:
+    with _lock:
+        _counts[kind] += 1
+        if _log is not None and kind == "statements":
+            _log.append(" ".join(str(sql).split())[:300])
+
+
+class _CountingCursor:
+    """A driver cursor that counts what it sends; everything else is the cursor's."""
+
+    __slots__ = ("_cursor",)
+
+    def __init__(self, cursor):
+        self._cursor = cursor
+
+    def execute(self, sql, *args, **kwargs):
+        _count("statements", sql)
+        self._cursor.execute(sql, *args, **kwargs)
+        return self
+
+    def executemany(self, sql, *args, **kwargs):
+        _count("statements", sql)
+        self._cursor.executemany(sql, *args, **kwargs)
+        return self
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    cursor, connect = peewee.Database.cursor, peewee.Database.connect
+
+    def counting_cursor(self, *args, **kwargs):
+        return _CountingCursor(cursor(self, *args, **kwargs))
+
+    def counting_connect(self, *args, **kwargs):
+        opened = self.is_closed()
+        result = connect(self, *args, **kwargs)
+        if opened and not self.is_closed():
+            _count("connections")
+        return result
+
+    peewee.Database.cursor = counting_cursor
+    peewee.Database.connect = counting_connect

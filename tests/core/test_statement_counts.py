@@ -1,0 +1,206 @@
+"""How many statements the screens' reads send to the database, counted with a hook on
+peewee's cursor: on a clinic's server each one is a round trip over the network, so a
+read that grows a statement per row (N+1) or reads the same thing twice is a screen that
+gets slower with every millisecond of Wi-Fi. Counts, never times: each read is done over
+few rows and over many, and must send the same statements.
+
+The counts are those of the SQLite run (the default); on PostgreSQL they are the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import peewee
+import pytest
+
+from r3izzy_desktop.core import agenda, clinic, packages, reports
+from r3izzy_desktop.core.agenda import rows as session_rows
+
+
+class Counter:
+    def __init__(self):
+        self.sent: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """`with statements() as sent:` … `len(sent)`: the statements sent meanwhile (queries,
+    BEGIN, COMMIT: everything peewee executes, from any cursor it hands out)."""
+    active: list[Counter] = []
+    real_cursor = peewee.Database.cursor
+
+    class Counting:
+        def __init__(self, cursor):
+            self._cursor = cursor
+
+        def execute(self, sql, *args, **kwargs):
+            for counter in active:
+                counter.sent.append(sql)
+            self._cursor.execute(sql, *args, **kwargs)
+            return self
+
+        def executemany(self, sql, *args, **kwargs):
+            for counter in active:
+                counter.sent.append(sql)
+            self._cursor.executemany(sql, *args, **kwargs)
+            return self
+
+        def __iter__(self):
+            return iter(self._cursor)
+
+        def __getattr__(self, name):
+            return getattr(self._cursor, name)
+
+    monkeypatch.setattr(
+        peewee.Database, "cursor", lambda self, *a, **k: Counting(real_cursor(self, *a, **k))
+    )
+
+    class Block:
+        def __enter__(self):
+            self.counter = Counter()
+            active.append(self.counter)
+            return self.counter
+
+        def __exit__(self, *exc):
+            active.remove(self.counter)
+
+    return Block
+
+
+@pytest.fixture
+def clinic_world(db):
+    """Patients, services, places and professionals, and a way to add sessions and
+    packages with every term (services, sharing) to one patient."""
+    services = [clinic.add_service(f"Serviço {i}", price=Decimal("100.00")) for i in range(3)]
+    locations = [clinic.add_location(f"Sala {i}") for i in range(2)]
+    people = [clinic.add_professional(f"Profissional {i}") for i in range(3)]
+    patients = [clinic.add_patient(f"Paciente {i}") for i in range(6)]
+    owner = patients[0]
+
+    def sessions(count: int, month: int = 4):
+        made = []
+        for i in range(count):
+            made.append(
+                agenda.schedule(
+                    patients[i % len(patients)],
+                    services[i % len(services)],
+                    datetime(2025, month, 1 + i % 28, 8 + i % 10),
+                    location=locations[i % 2] if i % 3 else None,
+                    professional=people[i % 3] if i % 4 else None,
+                )
+            )
+        return made
+
+    def package_set(count: int):
+        for i in range(count):
+            packages.create_package(
+                owner,
+                10,
+                Decimal("1000.00"),
+                paid_on=date(2025, 3, 1) + timedelta(days=i),
+                services=[services[i % 3]] if i % 2 else None,
+                shared_with=[patients[1 + i % 3]] if i % 3 else None,
+            )
+
+    return {"owner": owner, "patients": patients, "sessions": sessions, "packages": package_set}
+
+
+def test_a_month_of_sessions_is_one_statement_with_every_name(clinic_world, statements):
+    """The calendar's and Receitas' rows: one statement, the names joined in (the four
+    lookups per read they replaced were four round trips)."""
+    counts = []
+    for count in (3, 40):
+        clinic_world["sessions"](count, month=4 if count == 3 else 5)
+        month = date(2025, 4, 1) if count == 3 else date(2025, 5, 1)
+        with statements() as sent:
+            rows = session_rows.sessions_between(month, month + timedelta(days=30))
+        assert len(rows) == count and all(r.patient_name and r.service_name for r in rows)
+        counts.append(len(sent))
+    assert counts == [1, 1]
+
+
+def test_the_month_grid_is_one_statement_whatever_the_month(clinic_world, statements):
+    """Every day's counts come as window columns of the sessions shown."""
+    counts = []
+    for count, month in ((3, 4), (60, 5)):
+        clinic_world["sessions"](count, month=month)
+        with statements() as sent:
+            grid = session_rows.first_of_each_day(
+                date(2025, month, 1), date(2025, month, 28), per_day=2
+            )
+        assert grid.total == count
+        counts.append(len(sent))
+    assert counts == [1, 1]
+
+
+def test_a_patients_packages_are_three_statements_however_many(clinic_world, statements):
+    """The package list and the patient page: the packages, their services and sharing
+    with the names in one more statement (it was four), their installments' figures (R18)
+    in one more; never one per card."""
+    owner = clinic_world["owner"]
+    counts = []
+    for count in (1, 9):
+        clinic_world["packages"](count)
+        with statements() as sent:
+            found = packages.list_packages(owner)
+        assert any(s.services for s in found) or count == 1
+        counts.append(len(sent))
+    assert counts == [3, 3]
+    with statements() as sent:
+        one = packages.summary(found[0].id)
+    assert one.services == found[0].services and len(sent) == 3
+
+
+def test_the_patient_page_reads_its_active_packages_once(clinic_world, statements):
+    owner = clinic_world["owner"]
+    clinic_world["packages"](4)
+    active = packages.list_packages(owner, status="ativo")
+    with statements() as sent:
+        totals = packages.active_totals(owner, active)
+    assert len(sent) == 0
+    assert totals == packages.active_totals(owner)
+
+
+def test_the_report_window_opens_on_one_snapshot_of_four_statements(clinic_world, statements):
+    """BEGIN, the first rows with the totals (window columns), their terms, COMMIT."""
+    counts = []
+    for count in (2, 12):
+        clinic_world["packages"](count)
+        with statements() as sent:
+            report = reports.package_report_preview(limit=5)
+        assert report.totals.packages == len(packages.list_packages(clinic_world["owner"]))
+        counts.append(len(sent))
+    assert counts == [4, 4]
+
+
+def test_paying_sessions_sends_the_same_statements_for_2_as_for_8(clinic_world, statements):
+    """pay_sessions writes the debits in one INSERT and their history lines in another:
+    paying 20 sessions was 40 statements of them."""
+    owner = clinic_world["owner"]
+    service = clinic.add_service("Avulso", price=Decimal("100.00"))
+    counts = []
+    for count, day in ((2, 1), (8, 10)):
+        made = [
+            agenda.schedule(owner, service, datetime(2025, 6, day + i, 9)) for i in range(count)
+        ]
+        package = packages.create_package(owner, count, Decimal(100 * count))
+        with statements() as sent:
+            packages.pay_sessions(package, made)
+        assert packages.summary(package.id).sessions_used == count
+        assert [len(packages.paid_sessions(package.id))] == [count]
+        counts.append(len(sent))
+    assert counts[0] == counts[1]
+
+
+def test_the_selected_packages_history_is_one_statement(clinic_world, statements):
+    """The report window's history of its selected row: one statement, no snapshot."""
+    clinic_world["packages"](3)
+    package = packages.list_packages(clinic_world["owner"])[0]
+    with statements() as sent:
+        lines = reports.history_rows(package.id)
+    assert lines and len(sent) == 1
