@@ -46,7 +46,7 @@ def test_every_sheet_prints_a4_one_page_wide_with_its_header_on_every_page(tmp_p
         assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.print_title_rows == f"${header_row}:${header_row}"
-        assert sheet.cell(header_row, 1).value in ("Paciente", "No. Pacote", "Nome")
+        assert sheet.cell(header_row, 1).value in ("Paciente", "No. Pacote", "Nome", "Número")
         assert sheet.oddHeader.left.text == f"&B{title}"
         assert sheet.oddHeader.right.text == STAMP
         assert sheet.oddFooter.center.text == "página &P de &N"

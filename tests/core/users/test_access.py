@@ -17,6 +17,7 @@ from r3izzy_desktop.core import (
     agenda,
     audit,
     clinic,
+    clock,
     importing,
     packages,
     payments,
@@ -24,7 +25,7 @@ from r3izzy_desktop.core import (
     users,
 )
 from r3izzy_desktop.core.errors import NotAllowed
-from r3izzy_desktop.core.reports import data_sheets, export
+from r3izzy_desktop.core.reports import data_sheets, export, receipts_sheet
 from tests.helpers.snapshot import db_snapshot
 
 ROLES = ("recepção", "financeiro", "administrador")
@@ -104,6 +105,9 @@ CASES = {
         w.patient, w.file("dados.xlsx")
     ),
     "export.audit_xlsx": lambda w: data_sheets.audit_xlsx(w.file("auditoria.xlsx")),
+    "export.receipts_xlsx": lambda w: receipts_sheet.receipts_xlsx(
+        clock.today().year, w.file("recibos.xlsx")
+    ),
     "users.add_user": lambda w: users.add_user(
         "Nova", login="nova", password="senha-boa", role="recepção"
     ),
@@ -264,7 +268,7 @@ def _resolve(name: str):
         "packages": ["packages"],
         "payments": ["payments"],
         "reports": ["reports"],
-        "export": ["reports.export", "reports.data_sheets"],
+        "export": ["reports.export", "reports.data_sheets", "reports.receipts_sheet"],
         "backup": ["backup"],
         "users": ["users"],
         "audit": ["audit"],
