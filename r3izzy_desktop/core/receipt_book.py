@@ -47,7 +47,7 @@ PACOTE = "pacote"  # a package created without a plan: its total
 PARCELA = "parcela"  # an installment received
 PAGAMENTO = "pagamento"  # a manual payment call (one patient's sessions)
 SOURCES = (PACOTE, PARCELA, PAGAMENTO)
-SOURCE_LABELS = {PACOTE: "Pacote", PARCELA: "Parcela", PAGAMENTO: "Pagamento avulso"}
+SOURCE_LABELS = {PACOTE: "Pacote", PARCELA: "Parcela", PAGAMENTO: "Sessões"}
 
 COUNTER_ID = 1
 
