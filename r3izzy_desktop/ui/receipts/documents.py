@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QPagedPaintDevice,
     QPageLayout,
@@ -115,10 +116,17 @@ def receipt_html(doc: ReceiptDocument) -> str:
         if r.patient_cpf:
             patient += f" &nbsp;·&nbsp; CPF {_e(r.patient_cpf_text)}"
         rows.append((tr("Paciente"), patient))
-    rows.append((tr("Referente a"), "<br>".join(_e(item) for item in r.items) or "—"))
+    # What was paid: one paragraph each (a long list breaks between pages cleanly, which
+    # the lines of one table cell would not).
+    items = (
+        "".join(f'<p style="margin:2px 0 2px 12px;">{_e(item)}</p>' for item in r.items)
+        or '<p style="margin:2px 0 2px 12px;">—</p>'
+    )
+    paid_for = f'<p style="color:#475569; margin-top:8px;">{tr("Referente a")}</p>{items}'
+    more = []
     if r.balance:
-        rows.append((tr("Saldo do pacote"), _e(r.balance)))
-    rows += [
+        more.append((tr("Saldo do pacote"), _e(r.balance)))
+    more += [
         (tr("Valor"), f"<b>{amount}</b> ({_e(doc.amount_in_words)})"),
         (tr("Data do pagamento"), format_date(r.issued_on)),
         (tr("Forma de pagamento"), _e(r.method_label) or "—"),
@@ -137,6 +145,8 @@ def receipt_html(doc: ReceiptDocument) -> str:
 {cancelled}
 <p style="font-size:11.5pt; line-height:150%; margin-top:12px;">{_e(doc.statement)}</p>
 {_rows(rows)}
+{paid_for}
+{_rows(more)}
 {_signature(doc)}"""
 
 
@@ -229,6 +239,10 @@ def paint_pages(
     paged = isinstance(device, QPagedPaintDevice)
     if not paged:
         count = min(count, pages or 1)
+    # A block whose line the layout pushed to the next page keeps its top margin at the
+    # foot of this one: leave the last half line out of this page's clip, or the PDF would
+    # hold that line's text twice (once clipped away, which text extraction still reads).
+    foot = QFontMetricsF(document.defaultFont(), device).height() / 2
     painter = QPainter(device)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -238,7 +252,10 @@ def paint_pages(
                 device.newPage()
             painter.save()
             painter.translate(margin, margin - page * height)
-            document.drawContents(painter, QRectF(0, page * height, width, height))
+            last = page == count - 1
+            document.drawContents(
+                painter, QRectF(0, page * height, width, height - (0 if last else foot))
+            )
             painter.restore()
             if cancelled:
                 _paint_mark(painter, device)

@@ -81,6 +81,10 @@ class ReceiptsWindow(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, year: int | None = None):
         super().__init__(parent)
+        self._widths_timer = QTimer(self)  # dies with the window: never fires after it
+        self._widths_timer.setSingleShot(True)
+        self._widths_timer.setInterval(0)
+        self._widths_timer.timeout.connect(self._share_names)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("page")
@@ -194,7 +198,11 @@ class ReceiptsWindow(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._share_names()
+        self._widths_timer.start()  # once the layout has given the table its new width
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._widths_timer.start()
 
     # -- reading --------------------------------------------------------------------------
     def current_year(self) -> int:
