@@ -12,6 +12,11 @@ months from their payment (a session after that day is not debited: some package
 vencido with sessions left), about a third are limited to the patient's service, and
 siblings (same guardian) share their family's packages, which debit both children's
 sessions.
+
+Installments (R18): most packages are paid at once (one installment 1/1 received on the
+payment date, with its method); about one in six is sold in 2-4 monthly installments,
+received a few days after they fall due, each with its `parcela recebida` line, and some
+of those still due are left unreceived: overdue.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from decimal import Decimal
 from .. import clock
 from ..clinic.settings import VALIDITY_KEY
 from ..packages import ledger
-from ..ptbr import format_day_month_time, to_cents
+from ..ptbr import format_day_month_time, format_money, to_cents
 from ..store.binding import db, is_postgres
 from ..store.models import (
     ALL_MODELS,
     ChangeCounter,
+    Installment,
     Location,
     Package,
     PackageEvent,
@@ -54,7 +60,9 @@ from ..terms import (
     FINALIZADO,
     INATIVO,
     PACOTE,
+    PARCELA_RECEBIDA,
     REALIZADA,
+    method_label,
 )
 from ..text import fold
 from .names import FIRST_NAMES, GUARDIAN_FIRST, LAST_NAMES, make_cpf
@@ -88,6 +96,8 @@ ONGOING_SHARE = 0.15
 SIBLING_SHARE = 0.08
 VALIDITY_SHARE = 0.5  # packages with a last valid day (R15)
 SERVICE_LIMIT_SHARE = 0.35  # packages limited to the patient's service (R16)
+PLAN_SHARE = 0.16  # packages sold in installments (R18)
+OVERDUE_SHARE = 0.12  # of the installments due, those the family has not paid yet
 
 
 # Tables in the order their rows may be written (every reference points backwards).
@@ -198,6 +208,7 @@ def populate_large(
                 PackageShare,
                 Payment,
                 PackageEvent,
+                Installment,
             ):
                 table = model._meta.table_name
                 db.execute_sql(
@@ -510,6 +521,13 @@ class _Pkg:
     valid_until: date | None = None
     services: frozenset[int] = frozenset()
     shared: dict[int, str] = field(default_factory=dict)
+    # R18: how it is paid, and its installments as [due_on, amount, received_on, method]
+    # (one received on the payment date without a plan).
+    method: str = "pix"
+    has_plan: bool = False
+    plan: list[list] = field(default_factory=list)
+    # Installments due that the family will not have paid by now (by number).
+    unpaid: frozenset[int] = frozenset()
 
     def sharer_suffix(self, slot: _Slot) -> str:
         """ " (Nome)" after the time of a sibling's session (R17)."""
@@ -610,6 +628,17 @@ def _package_payer(
             pkg.valid_until = clock.months_after(paid_on, 3 if size <= 12 else 6)
         if service_id is not None and rng.random() < SERVICE_LIMIT_SHARE:
             pkg.services = frozenset({service_id})
+        pkg.method = rng.choice(MANUAL[:4])
+        if rng.random() < PLAN_SHARE and total >= Decimal("0.04"):
+            count = rng.randint(2, 4)
+            pkg.has_plan = True
+            pkg.plan = [
+                [clock.months_after(paid_on, i), amount, None, ""]
+                for i, amount in enumerate(ledger.debit_schedule(total, count, count))
+            ]
+            pkg.unpaid = frozenset(n for n in range(1, count + 1) if rng.random() < OVERDUE_SHARE)
+        else:
+            pkg.plan = [[paid_on, total, paid_on, pkg.method]]
         _event(sim, pkg, CRIADO, "Pacote criado", created)
         last_at = created
         edited = False
@@ -627,6 +656,7 @@ def _package_payer(
                 break  # R15: past its last day; the sessions left stay (vencido)
             slot = queue[position]
             position += 1
+            _receive_due(sim, pkg, min(slot.starts_at, sim.now))
             if slot.attendance == FALTA_JUSTIFICADA and slot.starts_at < sim.now:
                 rate = absence_rate if absence_rate is not None else 0.9
                 if rng.random() < rate:  # debited first, then credited back
@@ -640,7 +670,14 @@ def _package_payer(
                 # Removed from "Sessões pagas" by mistake, then paid again (manual 2.1).
                 last_at = _credit(sim, pkg, slot, last_at)
                 last_at = _debit(sim, pkg, slot)
-            if not edited and pkg.used == 2 and size >= 8 and rng.random() < 0.06:
+            # (A package in installments keeps its total: R8 would re-plan them.)
+            if (
+                not edited
+                and not pkg.has_plan
+                and pkg.used == 2
+                and size >= 8
+                and rng.random() < 0.06
+            ):
                 edited = True
                 last_at = _edit(
                     sim,
@@ -656,7 +693,36 @@ def _package_payer(
             and (pause_after is not None or rng.random() < 0.3)
         ):
             _edit(sim, pkg, last_at + timedelta(days=1), status=INATIVO)
+        _receive_due(sim, pkg, sim.now)
         _write_package(sim, patient_id, pkg, created)
+
+
+def _receive_due(sim: _Sim, pkg: _Pkg, until: datetime) -> None:
+    """Receive the package's installments due by `until` (a few days after each falls due,
+    never after `until` nor now), but those the family has not paid (`pkg.unpaid`): each
+    a `parcela recebida` line, in the history's order."""
+    if not pkg.has_plan:
+        return
+    count = len(pkg.plan)
+    for number, part in enumerate(pkg.plan, start=1):
+        due, amount, received_on, _method = part
+        if received_on is not None or number in pkg.unpaid:
+            continue
+        at = datetime.combine(due, time(9)) + timedelta(days=sim.rng.randint(0, 5), hours=1)
+        at = max(at, pkg.last_at)
+        if at > until or at > sim.now:
+            continue
+        method = sim.rng.choice(MANUAL[:4])
+        part[2], part[3] = at.date(), method
+        _event(
+            sim,
+            pkg,
+            PARCELA_RECEBIDA,
+            f"Parcela {number}/{count} recebida: R$ {format_money(amount)} "
+            f"({method_label(method)})",
+            at,
+            amount=amount,
+        )
 
 
 def _debit(sim: _Sim, pkg: _Pkg, slot: _Slot) -> datetime:
@@ -775,8 +841,18 @@ def _write_package(sim: _Sim, patient_id: int, pkg: _Pkg, created: datetime) -> 
             pkg.version,
             created,
             pkg.valid_until,
+            pkg.method,
+            False,  # pay before use: off, the clinic's default
+            pkg.has_plan,
         ),
     )
+    if not pkg.has_plan:  # paid at once: the one installment follows R8's changes
+        pkg.plan = [[pkg.paid_on, pkg.total, pkg.paid_on, pkg.method]]
+    for number, (due, amount, received_on, method) in enumerate(pkg.plan, start=1):
+        sim.add(
+            Installment,
+            (sim.new_id(Installment), pkg.id, number, due, to_cents(amount), received_on, method),
+        )
     for service_id in sorted(pkg.services):
         sim.add(PackageService, (sim.new_id(PackageService), pkg.id, service_id))
     for patient_id in sorted(pkg.shared):

@@ -127,14 +127,22 @@ def _packages_for(rng, index, patient, sessions, today, family) -> None:
                 packages.pay_sessions(pkg, [session], accept_price_adjustment=accept)
 
     if story == 0:  # finalizado, then a new active package partly used
-        old = create(4, price * 4, paid_on - timedelta(days=30))
+        old = create(4, price * 4, paid_on - timedelta(days=30), method="dinheiro")
         pay(old, past[:4])
+        day = past[4].starts_at.date() if len(past) > 4 else today
+        total = price * 4 - Decimal("50.00")
+        # R18: in 3 monthly installments, the first received on the day: the next ones
+        # fall due later (overdue when the family has not paid them yet).
         new = create(
             4,
-            price * 4 - Decimal("50.00"),
-            past[4].starts_at.date() if len(past) > 4 else today,
+            total,
+            day,
             "Desconto de fidelidade",
+            installments=packages.split_installments(total, 3, day),
+            method="cartao_credito",
         )
+        with clock.frozen(_at(day, 17)):
+            packages.receive_installment(new, 1, method="cartao_credito", received_on=day)
         pay(new, past[4:6], accept=True)  # 2 left: "acabando"
     elif story == 1 and index == 1:  # the family's package, shared with the sibling
         pkg = create(8, price * 8, paid_on, "Pacote da família", shared_with=[family["sibling"]])

@@ -149,6 +149,32 @@ def clean_plan(installments: Iterable[Any], total: Decimal) -> list[tuple[date, 
     return plan
 
 
+def plan_problem(installments: Iterable[Any], total: Any) -> str | None:
+    """Why the plan would be refused for `total` (the message `clean_plan` raises), None
+    when it adds up. For a form that checks as the user types."""
+    try:
+        amount = money_value(total, "Total pago", field="total")
+        clean_plan(installments, amount)
+    except ValidationError as exc:
+        return exc.message
+    return None
+
+
+def rebalance_installments(
+    total: Decimal, amounts: Sequence[Decimal], edited: int
+) -> list[Decimal]:
+    """The plan's amounts after the user typed installment `edited` (0-based): it and the
+    ones before stay, the ones after share what is left of `total` by R5's split, so the
+    sum stays the total. Unchanged when nothing can be shared (it was the last one, or what
+    is left is below R$ 0,01 each): then `plan_problem` says what is wrong."""
+    kept = list(amounts[: edited + 1])
+    rest = len(amounts) - len(kept)
+    left = total - sum(kept, ZERO)
+    if rest <= 0 or left < CENT * rest:
+        return list(amounts)
+    return kept + ledger.debit_schedule(left, rest, rest)
+
+
 def write_plan(row: Package, plan: Sequence[tuple[date, Decimal]] | None, method: str) -> None:
     """The installments of a package just created: the plan (none received), or without
     one the single installment 1/1 of its total, received on its payment date."""

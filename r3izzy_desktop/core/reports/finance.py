@@ -132,16 +132,42 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
         .tuples()
     )
     by_method = {method: (_money(cents), int(count)) for method, cents, count in manual}
-    sold_cents, sold_count = (
-        Package.select(fn.SUM(Package.total).coerce(False), fn.COUNT(Package.id))
-        .where((Package.paid_on >= start) & (Package.paid_on <= end))
+    edges = _month_edges(end, MONTHS_IN_CHART)
+    # The packages sold and the installments received, in the period and per month of the
+    # chart, and what packages owe now: one aggregate query each.
+    in_period = (Package.paid_on >= start) & (Package.paid_on <= end)
+    sold_cents, sold_count, *sold_months = (
+        Package.select(
+            fn.SUM(Case(None, [(in_period, Package.total)], 0)).coerce(False),
+            fn.SUM(Case(None, [(in_period, 1)], 0)).coerce(False),
+            *_month_columns(Package.total, Package.paid_on, edges),
+        )
         .tuples()
         .get()
     )
     credit_sold = _money(sold_cents)
-    got_cents, got_count = (
-        Installment.select(fn.SUM(Installment.amount).coerce(False), fn.COUNT(Installment.id))
-        .where((Installment.received_on >= start) & (Installment.received_on <= end))
+    got = (Installment.received_on >= start) & (Installment.received_on <= end)
+    owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
+    late = owing & (Installment.due_on < clock.today())
+    (
+        got_cents,
+        got_count,
+        owed_cents,
+        packages_owing,
+        late_cents,
+        packages_late,
+        *got_months,
+    ) = (
+        Installment.select(
+            fn.SUM(Case(None, [(got, Installment.amount)], 0)).coerce(False),
+            fn.SUM(Case(None, [(got, 1)], 0)).coerce(False),
+            fn.SUM(Case(None, [(owing, Installment.amount)], 0)).coerce(False),
+            fn.COUNT(fn.DISTINCT(Case(None, [(owing, Installment.package)], None))),
+            fn.SUM(Case(None, [(late, Installment.amount)], 0)).coerce(False),
+            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))),
+            *_month_columns(Installment.amount, Installment.received_on, edges),
+        )
+        .join(Package)
         .tuples()
         .get()
     )
@@ -153,7 +179,6 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
     ]
     if got_count:
         received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_count)))
-    owed = owed_by_packages(clock.today())
 
     open_cents, open_count = (
         Session.select(fn.SUM(Session.price).coerce(False), fn.COUNT(Session.id))
@@ -204,14 +229,33 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
         packages_sold=int(sold_count or 0),
         credit_consumed=_money(consumed_cents),
         sessions_consumed=int(consumed_count or 0),
-        months=monthly_figures(end),
+        months=monthly_figures(
+            end,
+            sold=[_money(c) for c in sold_months],
+            installments=[_money(c) for c in got_months],
+        ),
         package_received=package_received,
         installments_received=int(got_count or 0),
-        package_owed=owed[0],
-        packages_owing=owed[1],
-        package_overdue=owed[2],
-        packages_overdue=owed[3],
+        package_owed=_money(owed_cents),
+        packages_owing=int(packages_owing or 0),
+        package_overdue=_money(late_cents),
+        packages_overdue=int(packages_late or 0),
     )
+
+
+def _month_edges(end: date, months: int) -> list[date]:
+    """The first day of each of the `months` months ending with `end`'s, and of the next."""
+    first = add_months(month_start(end), -(months - 1))
+    return [add_months(first, i) for i in range(months + 1)]
+
+
+def _month_columns(amount, when, edges: list[date]) -> list:
+    """SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END) for each month (a date
+    column)."""
+    return [
+        fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)).coerce(False)
+        for low, high in pairwise(edges)
+    ]
 
 
 def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
@@ -246,12 +290,19 @@ def _monthly_sums(query_model, amount, when, months: list[date], where, *, as_da
     return [_money(value) for value in values]
 
 
-def monthly_figures(end: date, months: int = MONTHS_IN_CHART) -> tuple[MonthFigures, ...]:
+def monthly_figures(
+    end: date,
+    months: int = MONTHS_IN_CHART,
+    *,
+    sold: list[Decimal] | None = None,
+    installments: list[Decimal] | None = None,
+) -> tuple[MonthFigures, ...]:
     """Received (manual payments and package installments), credit sold and credit consumed
     per month, for the `months` months ending with `end`'s month (oldest first). Four
-    aggregate queries, whatever the data size."""
-    first = add_months(month_start(end), -(months - 1))
-    edges = [add_months(first, i) for i in range(months + 1)]
+    aggregate queries, whatever the data size; two when the caller already summed what was
+    sold and the installments received per month (`finance_summary` does, in the queries
+    of its period)."""
+    edges = _month_edges(end, months)
     window = (edges[0], edges[-1])
     manual = _monthly_sums(
         Payment.select(),
@@ -264,7 +315,7 @@ def monthly_figures(end: date, months: int = MONTHS_IN_CHART) -> tuple[MonthFigu
         & (Payment.paid_on < window[1]),
         as_datetime=False,
     )
-    installments = _monthly_sums(
+    installments = installments or _monthly_sums(
         Installment.select(),
         Installment.amount,
         Installment.received_on,
@@ -272,7 +323,7 @@ def monthly_figures(end: date, months: int = MONTHS_IN_CHART) -> tuple[MonthFigu
         (Installment.received_on >= window[0]) & (Installment.received_on < window[1]),
         as_datetime=False,
     )
-    sold = _monthly_sums(
+    sold = sold or _monthly_sums(
         Package.select(),
         Package.total,
         Package.paid_on,

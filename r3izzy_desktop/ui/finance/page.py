@@ -82,6 +82,15 @@ class SummaryCard(Card):
                 row.addWidget(value)
             self.details.addLayout(row)
 
+    def set_alarm(self, on: bool) -> None:
+        """Show the first detail line's value in red (what is overdue)."""
+        if not self.details.count():
+            return
+        row = self.details.itemAt(0).layout()
+        value = row.itemAt(row.count() - 1).widget() if row.count() > 1 else None
+        if value is not None:
+            value.setStyleSheet("color: #c0392b; font-weight: 600;" if on else "")
+
     def detail_texts(self) -> list[str]:
         """What the detail lines say (for tests)."""
         texts = []
@@ -150,10 +159,14 @@ class FinancePage(QWidget):
         self.open_card = SummaryCard(self.tr("Em aberto (a receber)"), "open")
         self.credit_card = SummaryCard(self.tr("Crédito de pacotes em aberto"), "credit")
         self.flow_card = SummaryCard(self.tr("Crédito de pacotes no período"), "flow")
-        for column, card in enumerate(
-            (self.received_card, self.open_card, self.credit_card, self.flow_card)
+        # R18: what packages sold in installments still have to receive, overdue apart.
+        self.owed_card = SummaryCard(self.tr("Pacotes a receber"), "owed")
+        # Three a row (two rows): five cards side by side do not fit 1024 pixels.
+        for index, card in enumerate(
+            (self.received_card, self.open_card, self.owed_card, self.credit_card, self.flow_card)
         ):
-            cards.addWidget(card, 0, column)
+            cards.addWidget(card, index // 3, index % 3)
+        for column in range(3):
             cards.setColumnStretch(column, 1)
         layout.addLayout(cards)
         self.alerts = AlertsCard()
@@ -176,10 +189,11 @@ class FinancePage(QWidget):
         layout.addLayout(charts, 1)
         note = label(
             self.tr(
-                "Recebido: pagamentos manuais pela data do pagamento e pacotes vendidos pela "
-                "data de pagamento do pacote (o débito de uma sessão no pacote não é "
-                "dinheiro novo: consome o crédito já pago). Crédito em aberto: saldo dos "
-                "pacotes ativos e inativos, hoje."
+                "Recebido: dinheiro que entrou — pagamentos manuais pela data do pagamento e "
+                "parcelas de pacotes pela data em que foram recebidas (um pacote à vista, na "
+                "data de pagamento). O débito de uma sessão no pacote não é dinheiro novo: "
+                "consome o crédito já pago. Pacotes a receber: parcelas ainda não recebidas, "
+                "hoje. Crédito em aberto: saldo dos pacotes ativos e inativos, hoje."
             ),
             "muted",
             wrap=True,
@@ -272,6 +286,24 @@ class FinancePage(QWidget):
                 )
             ],
         )
+        self.owed_card.set_figures(
+            format_brl(summary.package_owed),
+            [
+                (
+                    self.tr("Em atraso ({0})").format(
+                        plural(summary.packages_overdue, self.tr("pacote"), self.tr("pacotes"))
+                    ),
+                    format_brl(summary.package_overdue),
+                ),
+                (
+                    self.tr("A receber ({0})").format(
+                        plural(summary.packages_owing, self.tr("pacote"), self.tr("pacotes"))
+                    ),
+                    format_brl(summary.package_owed),
+                ),
+            ],
+        )
+        self.owed_card.set_alarm(summary.package_overdue > 0)
         self.flow_card.set_figures(
             format_brl(summary.credit_sold),
             [

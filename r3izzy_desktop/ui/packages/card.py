@@ -2,7 +2,8 @@
 total, Em aberto, "Sessões (saldo) 3 de 5", and the package's actions; and its terms
 (R15-R17, R22): `vencido` / "vence em N dias" / "acabando" badges, "de <dono>" on a
 package shared with the patient whose list this is, and a line with the validity, the
-services covered and who else uses it."""
+services covered and who else uses it; and (R18) its installments, what is still owed (the
+overdue part in red) and "Receber parcela"."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ...core.clinic import PackageDefaults
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date
 from ..common.widgets import Card, StatusBadge, label
+from .installments_dialog import OVERDUE_COLOR, installments_text, overdue_text
 
 
 def tr(text: str) -> str:
@@ -71,6 +73,7 @@ class PackageCard(Card):
     pay_requested = Signal(int)
     paid_sessions_requested = Signal(int)
     receipt_requested = Signal(int)
+    installments_requested = Signal(int)  # R18: receive or void an installment
 
     def __init__(
         self,
@@ -136,6 +139,19 @@ class PackageCard(Card):
         figures.setColumnStretch(4, 1)
         self.body.addLayout(figures)
 
+        # R18: "2 de 4 parcelas recebidas · R$ 1.000,00 a receber", what is overdue in red.
+        money = QHBoxLayout()
+        money.setSpacing(10)
+        self.installments = label(installments_text(summary), "installmentsLine")
+        money.addWidget(self.installments)
+        self.overdue = label(overdue_text(summary), "overdueText")
+        self.overdue.setStyleSheet(f"color: {OVERDUE_COLOR}; font-weight: 600;")
+        money.addWidget(self.overdue)
+        money.addStretch(1)
+        self.installments.setVisible(bool(self.installments.text()))
+        self.overdue.setVisible(bool(self.overdue.text()))
+        self.body.addLayout(money)
+
         self.terms = label(terms_line(summary, viewer_id), "termsLine", wrap=True)
         self.terms.setVisible(bool(self.terms.text()))
         self.body.addWidget(self.terms)
@@ -156,6 +172,13 @@ class PackageCard(Card):
         self.paid_button = self._action(
             actions, self.tr("Sessões pagas"), self.paid_sessions_requested
         )
+        self.installments_button = self._action(
+            actions,
+            self.tr("Receber parcela") if summary.owed > 0 else self.tr("Parcelas"),
+            self.installments_requested,
+        )
+        self.installments_button.setToolTip(self.tr("Receber ou estornar as parcelas deste pacote"))
+        self.installments_button.setVisible(summary.has_plan or summary.owed > 0)
         actions.addStretch(1)
         self.receipt_button = self._action(actions, self.tr("Recibo"), self.receipt_requested)
         self.receipt_button.setProperty("flat", True)

@@ -2,7 +2,9 @@
 
 "Pagamento": "Data de Criação/Pgto.", "Número total de sessões", "Total pago", "Preço por
 sessão" (read-only, live: "—" while the inputs are incomplete, never "NaN"); editing adds
-the status. "Validade e serviços": Validade (the clinic's default for a new package, or
+the status. A new package also asks how it is paid (R18, plan_field.py): "Forma de
+pagamento", "Parcelas" (à vista, or a plan of monthly installments) and "Usar só o que já
+foi pago". "Validade e serviços": Validade (the clinic's default for a new package, or
 "Sem validade") and Serviços (all, or the ones ticked). "Compartilhar com": other
 patients whose sessions it may pay. "Observações (opcional)". Editing also offers
 "Transferir…" (a new owner). The groups scroll when the screen is short (1366×768).
@@ -40,6 +42,7 @@ from ..common.date_edit import DateEdit
 from ..common.operations import run_op
 from ..common.widgets import FormField, MoneyEdit, StatusBadge, WholeNumberEdit, label
 from .dates import PT_BR, from_qdate, to_qdate
+from .plan_field import PaymentPlanField
 from .terms_fields import ServicesField, ShareField, ValidityField
 from .transfer import TransferDialog
 
@@ -104,6 +107,8 @@ class PackageFormDialog(QDialog):
         column.setContentsMargins(0, 0, 6, 0)
         column.setSpacing(12)
         column.addWidget(self._payment_group())
+        if not editing:
+            column.addWidget(self._plan_group())
         column.addWidget(self._terms_group())
         column.addWidget(self._share_group())
         column.addWidget(self.fields["notes"])
@@ -145,6 +150,10 @@ class PackageFormDialog(QDialog):
         else:
             self.validity.follow(from_qdate(self.paid_on.date()))
             self.paid_on.dateChanged.connect(lambda day: self.validity.follow(from_qdate(day)))
+            # R18: the plan follows the total and the payment date (its first due day).
+            self.plan.set_first_due(from_qdate(self.paid_on.date()))
+            self.paid_on.dateChanged.connect(lambda day: self.plan.set_first_due(from_qdate(day)))
+            self.total.textChanged.connect(lambda _t: self.plan.set_total(self.total.value()))
         self.update_price()
         self._validity_hint()
         self.sessions.setFocus()
@@ -207,6 +216,7 @@ class PackageFormDialog(QDialog):
             else {}
         )
         self.share = ShareField(self.owner_id, shared)
+        self.plan = PaymentPlanField()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Ex.: forma de pagamento, desconto combinado"))
         self.notes.setFixedHeight(72)
@@ -222,6 +232,10 @@ class PackageFormDialog(QDialog):
             "shared_with": FormField(self.tr("Compartilhar com"), self.share),
             "notes": FormField(self.tr("Observações (opcional)"), self.notes),
         }
+        # R18's group (a new package only): its own labels inside; the core names its
+        # fields "installments", "method" and "count".
+        self.plan_field = FormField("", self.plan)
+        self.plan_field.title.setVisible(False)
 
     def _payment_group(self) -> QGroupBox:
         box, grid = _group(self.tr("Pagamento"))
@@ -234,6 +248,11 @@ class PackageFormDialog(QDialog):
             grid.addWidget(self.fields["status"], 2, 0, top)
         else:
             self.fields["status"].setVisible(False)
+        return box
+
+    def _plan_group(self) -> QGroupBox:
+        box, grid = _group(self.tr("Forma de pagamento e parcelas"))
+        grid.addWidget(self.plan_field, 0, 0, 1, 2)
         return box
 
     def _terms_group(self) -> QGroupBox:
@@ -369,10 +388,27 @@ class PackageFormDialog(QDialog):
         paid_on = from_qdate(self.paid_on.date())
         notes = self.notes.toPlainText()
         if self.summary is None:
+            self.plan_field.set_error(None)
+            problem = self.plan.problem()
+            if problem:
+                self.plan.show_error(problem)
+                self.scroll.ensureWidgetVisible(self.plan.error_label)
+                return
+            payment = {
+                "installments": self.plan.plan(),
+                "method": self.plan.method_value(),
+                "pay_before_use": self.plan.before_use.isChecked(),
+            }
 
             def save():
                 return packages.create_package(
-                    self.patient_id, sessions, total_value, paid_on=paid_on, notes=notes, **terms
+                    self.patient_id,
+                    sessions,
+                    total_value,
+                    paid_on=paid_on,
+                    notes=notes,
+                    **terms,
+                    **payment,
                 )
         else:
             chosen = self.status.currentData()
@@ -422,6 +458,8 @@ class PackageFormDialog(QDialog):
 
     def _show_error(self, error: ValidationError) -> None:
         field = self.fields.get(error.field or "")
+        if error.field in ("installments", "method", "count") and self.summary is None:
+            field = self.plan_field
         if field is not None and field.isVisibleTo(self):
             field.set_error(str(error))
             self.scroll.ensureWidgetVisible(field)

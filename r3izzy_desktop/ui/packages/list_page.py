@@ -23,6 +23,7 @@ from ..common.widgets import Card, FloatingButton, PageHeader, label
 from .card import PackageCard
 from .form import PackageFormDialog
 from .history import HistoryDialog
+from .installments_dialog import InstallmentsDialog
 from .paid_sessions import PaidSessionsDialog
 from .pay_sessions import PaySessionsDialog
 
@@ -169,6 +170,7 @@ class PackageListPage(QWidget):
             card.pay_requested.connect(self.pay_sessions)
             card.paid_sessions_requested.connect(self.show_paid_sessions)
             card.receipt_requested.connect(self.receipt)
+            card.installments_requested.connect(self.show_installments)
             self.cards_layout.insertWidget(len(self.cards) + 1, card)
             self.cards.append(card)
 
@@ -217,6 +219,11 @@ class PackageListPage(QWidget):
     def show_paid_sessions(self, package_id: int) -> None:
         self._open(lambda: PaidSessionsDialog.ask(self, package_id))
         self.reload()
+
+    def show_installments(self, package_id: int) -> None:
+        """R18: receive or void an installment; the list shows the new figures."""
+        if self._open(lambda: InstallmentsDialog.ask(self, package_id)):
+            self.reload()
 
     def _open(self, show):
         """Run a dialog; a package gone meanwhile (another PC) is explained, not a crash."""

@@ -86,6 +86,8 @@ def receipt_html(receipt: PackageReceipt) -> str:
     else:
         payer = f"<b>{_e(receipt.patient_name)}</b>"
     how = f" ({_e(receipt.method_label)})" if receipt.method_label else ""
+    # What the receipt is for: the money received (in installments, what came in so far).
+    headline = format_brl(receipt.received) if receipt.has_plan else amount
     if receipt.has_plan:
         # R18: in installments, what came in so far, never the whole total.
         statement = tr(
@@ -153,7 +155,7 @@ def receipt_html(receipt: PackageReceipt) -> str:
   </td>
   <td valign="top" align="right">
     <div style="font-size:20pt; font-weight:700; letter-spacing:2px;">{tr("RECIBO")}</div>
-    <div style="font-size:13pt; font-weight:700;">{amount}</div>
+    <div style="font-size:13pt; font-weight:700;">{headline}</div>
   </td>
 </tr></table>
 <hr style="color:#0f8b8d;">

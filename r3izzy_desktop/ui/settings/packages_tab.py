@@ -11,6 +11,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QPlainTextEdit,
@@ -65,6 +66,7 @@ class PackagesTab(QWidget):
         layout.setContentsMargins(18, 18, 18, 18)
         layout.setSpacing(16)
         layout.addWidget(self._validity_card())
+        layout.addWidget(self._payment_card())
         layout.addWidget(self._alerts_card())
         layout.addWidget(self._message_card())
 
@@ -84,6 +86,7 @@ class PackagesTab(QWidget):
             self.warning_days.valueChanged,
             self.threshold.valueChanged,
             self.template.textChanged,
+            self.pay_before_use.toggled,
         ):
             signal.connect(self._edited)
         self.template.textChanged.connect(self.update_preview)
@@ -122,6 +125,24 @@ class PackagesTab(QWidget):
         self.validity_error = label("", "fieldError", wrap=True)
         self.validity_error.setVisible(False)
         card.body.addWidget(self.validity_error)
+        return card
+
+    def _payment_card(self) -> Card:
+        card = Card()
+        card.body.addWidget(label(self.tr("Pagamento de um pacote novo"), "sectionTitle"))
+        self.pay_before_use = QCheckBox(self.tr("Usar só o que já foi pago"))
+        self.pay_before_use.setAccessibleName(self.tr("Usar só o que já foi pago"))
+        card.body.addWidget(self.pay_before_use)
+        card.body.addWidget(
+            label(
+                self.tr(
+                    "Marcado, um pacote novo vendido em parcelas só paga sessões até o valor "
+                    "já recebido. Pode ser mudado em cada pacote, no formulário."
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         return card
 
     def _alerts_card(self) -> Card:
@@ -212,6 +233,7 @@ class PackagesTab(QWidget):
         self.warning_days.setValue(defaults.warning_days)
         self.threshold.setValue(defaults.ending_threshold)
         self.template.setPlainText(defaults.message_template)
+        self.pay_before_use.setChecked(defaults.pay_before_use)
         self.update_preview()
         self.saved_note.setText("")
 
@@ -257,6 +279,7 @@ class PackagesTab(QWidget):
             warning_days=self.warning_days.value(),
             ending_threshold=self.threshold.value(),
             message_template=self.template.toPlainText(),
+            pay_before_use=self.pay_before_use.isChecked(),
         )
 
     def _refused(self, error: DomainError) -> None:

@@ -34,3 +34,26 @@ def test_same_seed_same_clinic(db, tmp_path):
     second = populate_large(seed=9, patients=20, sessions=800, packages=80)
     again = [n for (n,) in Package.select(Package.number).order_by(Package.id).tuples()]
     assert first == second and numbers == again
+
+
+def test_generated_clinic_has_installment_plans_some_overdue(db):
+    """R18: most packages paid at once, some in installments, received on their way, a few
+    still owed past their due day (what Gestão Financeira and the alerts show)."""
+    from r3izzy_desktop.core.reports import finance
+    from r3izzy_desktop.core.store.models import Installment
+
+    populate_large(seed=3, patients=40, sessions=2500, packages=250)
+    planned = Package.select().where(Package.has_plan == True).count()  # noqa: E712
+    assert 0 < planned < Package.select().count() / 2
+    received_lines = PackageEvent.select().where(PackageEvent.kind == "parcela recebida")
+    assert received_lines.count() > 0
+    assert received_lines.count() == (
+        Installment.select()
+        .join(Package)
+        .where((Package.has_plan == True) & Installment.received_on.is_null(False))  # noqa: E712
+        .count()
+    )
+    owed = finance.owed_by_packages(finance.clock.today())
+    assert owed[2] > 0 and owed[3] > 0  # something overdue
+    assert any(a.kind == "parcela atrasada" for a in packages.alerts())
+    assert integrity.check() == []

@@ -460,3 +460,21 @@ def test_an_overdue_installment_is_an_alert(ana):
     packages.receive_installment(pkg, 2, method="pix")
     assert not [a for a in packages.alerts() if a.kind == "parcela atrasada"]
     assert packages.alert_count() == len(packages.alerts())
+
+
+# --- what the form asks while the plan is typed -------------------------------------------------
+
+
+def test_typing_one_amount_re_splits_the_ones_after():
+    amounts = [D("500.00"), D("333.34"), D("333.33")]
+    assert packages.rebalance_installments(D("1000.00"), amounts, 0) == [
+        D("500.00"),
+        D("250.00"),
+        D("250.00"),
+    ]
+    # The last one typed: nothing to share; the plan says what is wrong.
+    typed = [D("333.33"), D("333.34"), D("400.00")]
+    assert packages.rebalance_installments(D("1000.00"), typed, 2) == typed
+    plan = [(date(2026, 3, 1), a) for a in typed]
+    assert "sobram R$ 66,67" in packages.plan_problem(plan, D("1000.00"))
+    assert packages.plan_problem([*plan[:2], (date(2026, 5, 1), D("333.33"))], "1.000,00") is None

@@ -50,7 +50,7 @@ def test_cards_show_the_current_month(qtbot, db, may):
     assert page.received_card.amount.text() == "R$ 1.250,00"
     assert page.received_card.detail_texts() == [
         "Pix (1)  R$ 250,00",
-        "Venda de pacotes (1)  R$ 1.000,00",
+        "Pacotes (1)  R$ 1.000,00",
     ]
     assert page.open_card.amount.text() == "R$ 250,00"
     assert page.open_card.detail_texts() == ["1 sessão sem pagamento no período"]
