@@ -282,3 +282,23 @@ def test_the_council_and_the_city_in_configuracoes(qtbot, db):
     assert receipts.city_date(clinic.clinic_info().city, date(2026, 3, 1)) == (
         "Campinas - SP, 1 de março de 2026"
     )
+
+
+def test_after_receiving_an_installment_its_receipt_is_a_click_away(qtbot, db):
+    from r3izzy_desktop.ui.packages.installments_dialog import InstallmentsDialog
+
+    child = clinic.add_patient("Pedro Souza", guardian="Ana Souza")
+    plan = packages.split_installments(D("900.00"), 3, date(2026, 3, 1))
+    pkg = packages.create_package(child, 3, D("900.00"), date(2026, 3, 1), installments=plan)
+    installments = InstallmentsDialog(pkg.id)
+    qtbot.addWidget(installments)
+    installments.show()
+    assert not installments.receipt_button.isEnabled()
+    installments.received_on.setText("05/03/2026")
+    qtbot.mouseClick(installments.receive_button, Qt.MouseButton.LeftButton)
+    assert installments.receipt_button.isEnabled()  # the one just received is selected
+    dialog = installments.open_receipt()
+    qtbot.addWidget(dialog)
+    assert dialog.printable.title == "Recibo No. 1"
+    assert "Parcela 1/3 do pacote No." in dialog.printable.html
+    assert "R$ 300,00" in dialog.printable.html
