@@ -437,20 +437,42 @@ def add_receipts(migrator: SchemaMigrator, database: peewee.Database) -> None:
     database.create_tables([Receipt, ReceiptPayment, ReceiptCounter], safe=True)
     if Receipt.select().exists():
         return
+    write_past_receipts()
+
+
+def write_past_receipts() -> int:
+    """Give the money already received its receipts (`_past_receipts`), in batches, and
+    start the counter after them; returns how many. For the schema step and for a demo
+    clinic written row by row (demo/large.py)."""
     rows = _past_receipts()
+    links: list[tuple[int, int]] = []  # (receipt number, payment id)
+    batch = []
     for values in rows:
-        payments = values.pop("payments")
+        for payment_id in values.pop("payments"):
+            links.append((values["number"], payment_id))
         values["items"] = "\n".join(values["items"])
-        receipt = Receipt.create(operator="", user=None, **values)
-        if payments:
-            ReceiptPayment.insert_many(
-                [{"receipt": receipt.id, "payment": p} for p in payments]
-            ).execute()
-        if values["installment"] is not None:
-            Installment.update(receipt_number=values["number"]).where(
-                Installment.id == values["installment"]
-            ).execute()
-    ReceiptCounter.insert(id=1, last=len(rows)).on_conflict_ignore().execute()
+        batch.append({"operator": "", "user": None, **values})
+        if len(batch) >= 500:
+            Receipt.insert_many(batch).execute()
+            batch = []
+    if batch:
+        Receipt.insert_many(batch).execute()
+    ids = dict(Receipt.select(Receipt.number, Receipt.id).tuples())
+    for start in range(0, len(links), 1000):
+        ReceiptPayment.insert_many(
+            [{"receipt": ids[n], "payment": p} for n, p in links[start : start + 1000]]
+        ).execute()
+    numbers = [
+        (values["installment"], values["number"])
+        for values in rows
+        if values["installment"] is not None
+    ]
+    for installment_id, number in numbers:
+        Installment.update(receipt_number=number).where(Installment.id == installment_id).execute()
+    ReceiptCounter.insert(id=1, last=len(rows)).on_conflict(
+        conflict_target=[ReceiptCounter.id], update={ReceiptCounter.last: len(rows)}
+    ).execute()
+    return len(rows)
 
 
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
