@@ -229,8 +229,25 @@ def _paint_mark(painter: QPainter, device: QPaintDevice) -> None:
     painter.restore()
 
 
+def _paint_footer(painter: QPainter, device: QPaintDevice, margin: float, text: str) -> None:
+    """ "Recibo No. 12 · página 1 de 2" in the bottom margin of a document of several pages."""
+    painter.save()
+    font = QFont()
+    font.setPointSizeF(8.5)
+    painter.setFont(font)
+    painter.setPen(QColor("#475569"))
+    box = QRectF(margin, device.height() - margin * 0.8, device.width() - 2 * margin, margin / 2)
+    painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+    painter.restore()
+
+
 def paint_pages(
-    device: QPaintDevice, html_text: str, *, cancelled: bool = False, pages: int | None = None
+    device: QPaintDevice,
+    html_text: str,
+    *,
+    cancelled: bool = False,
+    pages: int | None = None,
+    title: str = "",
 ) -> QTextDocument:
     """Paint the HTML page after page on `device` (a new page on a PDF writer or printer
     for each; an image gets the first `pages`, default 1). Returns the document painted."""
@@ -257,6 +274,9 @@ def paint_pages(
                 painter, QRectF(0, page * height, width, height - (0 if last else foot))
             )
             painter.restore()
+            if count > 1:
+                where = tr("página {0} de {1}").format(page + 1, count)
+                _paint_footer(painter, device, margin, f"{title} · {where}" if title else where)
             if cancelled:
                 _paint_mark(painter, device)
     finally:
@@ -318,7 +338,7 @@ class Printable:
         self.cancelled = cancelled
 
     def paint(self, device: QPaintDevice) -> QTextDocument:
-        return paint_pages(device, self.html, cancelled=self.cancelled)
+        return paint_pages(device, self.html, cancelled=self.cancelled, title=self.title)
 
     def image(self) -> QImage:
         return page_image(self.html, cancelled=self.cancelled)

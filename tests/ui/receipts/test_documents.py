@@ -211,3 +211,4 @@ def test_a_long_receipt_goes_on_to_a_second_page(db, tmp_path):
     text = pdf_text(path)
     assert "R$ 7.000,00" in text and "(sete mil reais)" in text
     assert text.count("Método Bobath") == 70
+    assert "Recibo No. 1 · página 2 de" in text
