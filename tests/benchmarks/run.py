@@ -22,6 +22,13 @@ backups of the app runs go to a scratch folder, never the user's. What is measur
   10,000 patients (.xlsx), then of 10,000 open packages of theirs (.xlsx).
 - export: the full report to .xlsx (see floors.FULL_REPORT) against bare openpyxl
   write-only mode writing the same cells; the two sheets must be equal.
+- credit: reports.credit_rollforward (R20) over the five years ending on the last history
+  line, against one hand-written SQL statement giving the same figures (credit_floor.py);
+  they must be equal, figure by figure.
+
+At the end every figure is held against its target (TARGETS, the README's table): the
+JSON's "targets" says each one's value, limit and whether it was met; `--strict` makes a
+missed target the exit status 1.
 """
 
 from __future__ import annotations
@@ -41,12 +48,26 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import credit_floor  # noqa: E402
 import floors  # noqa: E402
 import startup  # noqa: E402
 
 from r3izzy_desktop.core.store.sqlite import sqlite3  # noqa: E402
 
-SECTIONS = ("startup", "screens", "pay", "report", "export", "import")
+SECTIONS = ("startup", "screens", "pay", "report", "export", "import", "credit")
+SCREEN_MS, PAY_MS, PEAK_MB = 150, 100, 400
+
+# (what, the figure's path in the JSON, the largest value that meets the target).
+TARGETS: tuple[tuple[str, str, float], ...] = (
+    ("start-up against a bare PySide6 window", "startup_s.ratio", 1.5),
+    ("paying 20 sessions (ms)", "pay_20_sessions_ms", PAY_MS),
+    ("package report (s)", "report.app_s", 1.0),
+    ("package report against its SQL floor", "report.ratio", 2.0),
+    ("full report to Excel against bare openpyxl", "export.ratio", 1.3),
+    ("credit roll-forward over five years (s)", "credit.app_s", 1.0),
+    ("credit roll-forward against its SQL floor", "credit.ratio", 2.0),
+    ("peak memory of the screens' process (MB)", "peak_rss_mb", PEAK_MB),
+)
 
 
 def log(text: str) -> None:
@@ -258,6 +279,83 @@ def _ms(times: list[float]) -> list[float]:
     return [round(t * 1000, 1) for t in times]
 
 
+# --- the credit roll-forward against its floor (R20) --------------------------------------
+
+
+def measure_credit(db: Path, runs: int) -> dict:
+    from r3izzy_desktop.core import reports
+    from r3izzy_desktop.core.database import close_database, open_database
+
+    open_database(str(db), create=False)
+    connection = floors.connect(db)
+    try:
+        start, end = credit_floor.five_years(connection)
+
+        def app():
+            return reports.credit_rollforward(start, end)
+
+        def floor():
+            return credit_floor.credit_floor(connection, start, end)
+
+        mine, theirs = credit_floor.app_figures(app()), credit_floor.floor_figures(floor())
+        differ = [name for name in credit_floor.FIGURES if mine[name] != theirs[name]]
+        if differ:
+            details = ", ".join(f"{n}: app {mine[n]}, floor {theirs[n]}" for n in differ)
+            raise SystemExit(f"CREDIT MISMATCH: the app and the SQL floor disagree ({details})")
+        log(
+            f"  credit {start.isoformat()} to {end.isoformat()}: the same "
+            f"{len(credit_floor.FIGURES)} figures as the SQL floor (closing "
+            f"{mine['closing']} centavos, {mine['consumed_count']} debits)"
+        )
+        app_times, floor_times = [], []
+        for run in range(runs + 1):
+            pair = _pair(run, app, floor)
+            if run:
+                app_times.append(pair[0])
+                floor_times.append(pair[1])
+        app_s, floor_s = statistics.median(app_times), statistics.median(floor_times)
+        log(f"  credit runs: app {_ms(app_times)}, floor {_ms(floor_times)} ms")
+        return {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "app_s": round(app_s, 3),
+            "sql_floor_s": round(floor_s, 3),
+            "ratio": round(app_s / floor_s, 2),
+        }
+    finally:
+        connection.close()
+        close_database()
+
+
+# --- the targets ---------------------------------------------------------------------------
+
+
+def _figure(result: dict, path: str):
+    value: object = result
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def check_targets(result: dict) -> list[dict]:
+    """Each target whose figure was measured: its value, its limit, whether it was met.
+    Every screen has the same target (SCREEN_MS)."""
+    targets = list(TARGETS)
+    for name in result.get("screens_ms", {}):
+        targets.append((f"screen {name} (ms)", f"screens_ms.{name}", SCREEN_MS))
+    checked = []
+    for what, path, limit in targets:
+        value = _figure(result, path)
+        if value is None:
+            continue
+        checked.append(
+            {"what": what, "figure": path, "value": value, "limit": limit, "met": value <= limit}
+        )
+    return checked
+
+
 # --- bringing a clinic in (R24) ---------------------------------------------------------
 
 IMPORT_ROWS = 10_000
@@ -360,6 +458,9 @@ def main() -> int:
         choices=SECTIONS,
         help="measure only these parts (the JSON then holds only them)",
     )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a target is missed"
+    )
     args = parser.parse_args()
     wanted = set(args.only or SECTIONS)
     db = args.db.resolve()
@@ -402,11 +503,21 @@ def main() -> int:
         if "import" in wanted:
             log("import of 10,000 patients and 10,000 packages (a fresh database):")
             result["import"] = measure_import(workdir)
+        if "credit" in wanted:
+            log("credit roll-forward over five years against the SQL floor:")
+            result["credit"] = measure_credit(db, args.runs)
+            log(f"  {result['credit']}")
         if screens:
             result["peak_rss_mb"] = screens["peak_rss_mb"]
+        result["targets"] = check_targets(result)
+        missed = [target for target in result["targets"] if not target["met"]]
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         log(json.dumps(result, indent=2))
-        return 0
+        for target in missed:
+            log(f"TARGET NOT MET: {target['what']}: {target['value']} > {target['limit']}")
+        if not missed:
+            log(f"every target met ({len(result['targets'])})")
+        return 1 if missed and args.strict else 0
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

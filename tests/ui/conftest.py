@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +53,7 @@ class DialogRecorder:
     answers: list[Any] = field(default_factory=list)
     asked: list[tuple[str, str]] = field(default_factory=list)
     told: list[tuple[str, str]] = field(default_factory=list)
+    saved: list[Path] = field(default_factory=list)  # files told saved, with Abrir offered
 
     def _next(self, kind: str, title: str, text: str):
         self.asked.append((title, text))
@@ -75,6 +77,13 @@ def dialogs(monkeypatch) -> DialogRecorder:
     )
     monkeypatch.setattr(
         messages, "inform", lambda parent, title, text: recorder.told.append((title, text))
+    )
+    monkeypatch.setattr(
+        messages,
+        "file_saved",
+        lambda parent, title, text, path: (
+            recorder.told.append((title, text)) or recorder.saved.append(Path(path))
+        ),
     )
     monkeypatch.setattr(
         messages,

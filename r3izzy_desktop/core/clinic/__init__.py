@@ -43,15 +43,29 @@ from .settings import (
     set_package_defaults,
     set_setting,
 )
+from .setup import (
+    CLINIC_DATA,
+    FIRST_PATIENT,
+    PROFESSIONALS,
+    SERVICES,
+    SetupStep,
+    setup_done,
+    setup_steps,
+)
 
 __all__ = [
+    "CLINIC_DATA",
     "CLINIC_KEYS",
     "DEFAULT_MESSAGE_TEMPLATE",
+    "FIRST_PATIENT",
     "MESSAGE_FIELDS",
     "PATIENT_FIELDS",
+    "PROFESSIONALS",
+    "SERVICES",
     "ClinicInfo",
     "PackageDefaults",
     "PatientListing",
+    "SetupStep",
     "add_location",
     "add_patient",
     "add_professional",
@@ -82,6 +96,8 @@ __all__ = [
     "set_clinic_info",
     "set_package_defaults",
     "set_setting",
+    "setup_done",
+    "setup_steps",
     "update_location",
     "update_patient",
     "update_professional",

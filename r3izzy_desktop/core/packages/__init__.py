@@ -26,6 +26,7 @@ from .offers import (
     debit_preview,
     offerable_for_sessions,
     offerable_packages,
+    oldest_open_session,
     open_sessions_for,
 )
 from .operations import (
@@ -94,6 +95,7 @@ __all__ = [
     "list_packages",
     "offerable_for_sessions",
     "offerable_packages",
+    "oldest_open_session",
     "open_sessions_for",
     "paid_sessions",
     "pay_sessions",

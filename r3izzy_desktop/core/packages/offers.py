@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from .. import clock
 from ..errors import NotFound
@@ -18,6 +18,7 @@ from ..store.models import (
     Package,
     PackageService,
     Patient,
+    Professional,
     Service,
     Session,
     session_is_paid,
@@ -88,6 +89,34 @@ def debit_preview(
     return list(zip(payable, amounts, strict=True))
 
 
+def _open_sessions_query(row: Package, select: tuple):
+    """The query of the sessions `row` could pay (see open_sessions_for), selecting
+    `select`, with no period yet but the package's validity."""
+    terms = coverage.terms_of(row)
+    query = (
+        Session.select(*select)
+        .join(Service)
+        .switch(Session)
+        .join(Patient)
+        .switch(Session)
+        .join(Professional, JOIN.LEFT_OUTER)
+        .where(
+            Session.patient.in_([terms.owner_id, *terms.shared_ids])
+            & Session.deleted_at.is_null()
+            & (Session.attendance != FALTA_JUSTIFICADA)
+            & ~session_is_paid()
+        )
+    )
+    if terms.service_ids:
+        query = query.where(Session.service.in_(list(terms.service_ids)))
+    if terms.valid_until is not None:
+        query = query.where(
+            Session.starts_at
+            < datetime.combine(terms.valid_until + timedelta(days=1), datetime.min.time())
+        )
+    return query
+
+
 def open_sessions_for(
     package: Package | int | str,
     start: date | None = None,
@@ -97,26 +126,12 @@ def open_sessions_for(
     """The sessions the package could pay: of its owner or of a patient it is shared with
     (R17), not paid, not deleted, not a justified absence, of a service it covers (R16), on
     or before its last valid day (R15); optionally within [start, end] (dates) and of one
-    service. Each with its service and patient."""
+    service. Each with its service, patient and professional (None when it has none), in
+    one query."""
     row = get_package(package)
-    terms = coverage.terms_of(row)
-    query = (
-        Session.select(Session, Service, Patient)
-        .join(Service)
-        .switch(Session)
-        .join(Patient)
-        .where(
-            Session.patient.in_([terms.owner_id, *terms.shared_ids])
-            & Session.deleted_at.is_null()
-            & (Session.attendance != FALTA_JUSTIFICADA)
-            & ~session_is_paid()
-        )
-        .order_by(Session.starts_at, Session.id)
+    query = _open_sessions_query(row, (Session, Service, Patient, Professional)).order_by(
+        Session.starts_at, Session.id
     )
-    if terms.service_ids:
-        query = query.where(Session.service.in_(list(terms.service_ids)))
-    if terms.valid_until is not None:
-        end = terms.valid_until if end is None else min(end, terms.valid_until)
     if start is not None:
         query = query.where(Session.starts_at >= datetime.combine(start, datetime.min.time()))
     if end is not None:
@@ -128,3 +143,15 @@ def open_sessions_for(
             Session.service == (service.id if isinstance(service, Service) else service)
         )
     return list(query)
+
+
+def oldest_open_session(package: Package | int | str) -> date | None:
+    """The day of the oldest session `open_sessions_for(package)` lists (None: none), where
+    "Pagar sessões existentes" opens its period."""
+    row = get_package(package)
+    found = _open_sessions_query(row, (fn.MIN(Session.starts_at),)).scalar()
+    if found is None:
+        return None
+    if isinstance(found, str):  # SQLite hands an aggregate's datetime back as text
+        found = datetime.fromisoformat(found)
+    return found.date()

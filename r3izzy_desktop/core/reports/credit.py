@@ -28,11 +28,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from .. import access
 from ..errors import ValidationError
-from ..ptbr import from_cents
+from ..ptbr import format_date, from_cents
 from ..store.models import PackageEvent
 from ..terms import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA
 
@@ -49,15 +49,33 @@ MOVEMENTS: tuple[tuple[str, str], ...] = (
     ("cancelled", ENCERRADO),
 )
 
+# What the screen, its printout and the workbook call each movement. "Devolvido" is money
+# given back to the patient (R19's refund, "Devoluções" in Gestão Financeira); a session
+# credited back to its package is "Creditado de volta".
 MOVEMENT_LABELS = {
     "sold": "Vendido (pacotes criados)",
-    "adjusted": "Ajustes manuais",
+    "adjusted": "Ajustes (alterações manuais)",
     "consumed": "Consumido (sessões debitadas)",
-    "credited": "Devolvido ao pacote (sessões creditadas)",
-    "refunded": "Reembolsado (encerramentos)",
+    "credited": "Creditado de volta (sessões creditadas)",
+    "refunded": "Devolvido ao paciente (encerramentos)",
     "retained": "Retido pela clínica (encerramentos)",
     "cancelled": "Cancelado, não recebido (encerramentos)",
 }
+
+# The kinds of the roll-forward's lines as shown (CreditLine.kind).
+OPENING, MOVEMENT, CLOSING, EXPIRED = "opening", "movement", "closing", "expired"
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """One line of the roll-forward as the screen, its printout and the workbook show it:
+    the opening, each movement (`name` its attribute), the closing, the credit vencido."""
+
+    kind: str  # OPENING, MOVEMENT, CLOSING or EXPIRED
+    name: str  # the attribute of CreditRollforward it shows
+    label: str
+    count: int | None  # history lines (a movement), packages (vencido); None for a balance
+    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,33 @@ class CreditRollforward:
         return tuple(
             (name, MOVEMENT_LABELS[name], getattr(self, name), getattr(self, f"{name}_count"))
             for name, _kind in MOVEMENTS
+        )
+
+    def lines(self) -> tuple[CreditLine, ...]:
+        """Saldo inicial, the seven movements, Saldo final, and the credit vencido at the
+        end (part of the closing, shown apart)."""
+        return (
+            CreditLine(
+                OPENING,
+                "opening",
+                f"Saldo inicial em {format_date(self.start)}",
+                None,
+                self.opening,
+            ),
+            *(
+                CreditLine(MOVEMENT, name, label, count, amount)
+                for name, label, amount, count in self.movements
+            ),
+            CreditLine(
+                CLOSING, "closing", f"Saldo final em {format_date(self.end)}", None, self.closing
+            ),
+            CreditLine(
+                EXPIRED,
+                "expired_credit",
+                f"Crédito vencido em {format_date(self.end)}",
+                self.expired_count,
+                self.expired_credit,
+            ),
         )
 
 
@@ -219,28 +264,47 @@ def month_edges(start: date, end: date) -> list[date]:
     return months
 
 
+def _bucket(edges: list[date], low: int, high: int) -> Any:
+    """The number of `edges` at or before a line's `at`, knowing it is between `low` and
+    `high`: a CASE that halves the range at each step, so a line is compared with about
+    log2(months) edges rather than with every one (60 months: 6 comparisons, not 60)."""
+    if low == high:
+        return SQL(str(low))
+    middle = (low + high) // 2
+    return Case(
+        None,
+        [(PackageEvent.at < _instant(edges[middle]), _bucket(edges, low, middle))],
+        _bucket(edges, middle + 1, high),
+    )
+
+
 @access.allowed("reports.credit_rollforward")
 def credit_by_month(start: date, end: date) -> tuple[MonthCredit, ...]:
     """The credit at the end of each month from `start`'s month to `end`'s (the last one at
-    the end of `end`), for the chart: one statement, a SUM(CASE) per month over the lines'
-    changes."""
+    the end of `end`), for the chart. One statement: each line's change goes to the first
+    month that ends after it (`_bucket`), summed per month and accumulated in order (a
+    window SUM over the monthly sums); a month without lines keeps the credit before it."""
     _check_period(start, end)
     months = month_edges(start, end)
     edges = [*months[1:], end + timedelta(days=1)]
     edges = [min(edge, end + timedelta(days=1)) for edge in edges]
-    # The comparisons on `at` inside the subquery (its real column), so each backend gets
-    # its own datetime form: one flag column per edge.
-    flags = [
-        Case(None, [(PackageEvent.at < _instant(edge), 1)], 0).alias(f"before_{i}")
-        for i, edge in enumerate(edges)
-    ]
-    inner = _changes(*flags).alias("lines")
-    columns = [
-        fn.SUM(getattr(inner.c, f"before_{i}") * inner.c.delta).coerce(False)
-        for i in range(len(edges))
-    ]
-    if not columns:
-        return ()
-    row = PackageEvent.select(*columns).from_(inner).tuples().get()
-    pairs = zip(months, row, strict=True)
-    return tuple(MonthCredit(month, _money(value)) for month, value in pairs)
+    inner = _changes(_bucket(edges, 0, len(edges)).alias("bucket")).alias("lines")
+    # Lines after the end (bucket len(edges)) are left out only here, after LAG saw them
+    # in order, never inside the window's subquery.
+    rows = (
+        PackageEvent.select(
+            inner.c.bucket,
+            fn.SUM(fn.SUM(inner.c.delta)).over(order_by=[inner.c.bucket]).coerce(False),
+        )
+        .from_(inner)
+        .where(inner.c.bucket < len(edges))
+        .group_by(inner.c.bucket)
+        .order_by(inner.c.bucket)
+        .tuples()
+    )
+    credit_at = {int(bucket): cents for bucket, cents in rows}
+    figures, cents = [], 0
+    for index, month in enumerate(months):
+        cents = credit_at.get(index, cents)
+        figures.append(MonthCredit(month, _money(cents)))
+    return tuple(figures)

@@ -524,6 +524,7 @@ def report_export_name(today: date | None = None) -> str:
 # For the other workbooks of reports/ (data_sheets.py): one way to start and save a file.
 new_workbook = _new_workbook
 save_workbook = _save
+discard_workbook = _discard
 
 
 def generated_line(at: datetime | None = None) -> list[Any]:

@@ -2,7 +2,9 @@
 
 One `set_month` call takes the rows of the whole visible range (one query, done by the
 calendar); layout is computed once per size change and painting walks that layout, so
-hundreds of sessions draw at once. Sessions that do not fit a day become "+N mais".
+hundreds of sessions draw at once. Sessions that do not fit a day become "+N mais". A day
+too short for even one line (a small screen, the patient page) shows each session as its
+payment dot beside the day's number (manual 3.1: "a bolinha verde indicando pago").
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from . import paint
 
 HEADER_HEIGHT = 30.0
 DAY_LABEL_HEIGHT = 26.0
+DOT_STEP = 11.0  # the width of one session's dot in a day too short for lines
+NUMBER_WIDTH = 30.0  # the day's number at the top left of its cell
 
 
 @dataclass
@@ -35,6 +39,8 @@ class DayCell:
     shown: list[tuple[QRectF, SessionRow]] = field(default_factory=list)
     hidden: int = 0
     more_rect: QRectF | None = None
+    # A day too short for lines: each session's dot beside the day's number (its hit area).
+    dots: list[tuple[QRectF, SessionRow]] = field(default_factory=list)
 
 
 class MonthView(QWidget):
@@ -144,6 +150,10 @@ class MonthView(QWidget):
             rows = self._rows_by_day.get(day, [])
             count = self._counts.get(day, len(rows))
             room = max(0, int((cell_h - DAY_LABEL_HEIGHT - 4) // line))
+            if room == 0 and count:
+                self._lay_out_dots(cell, rows, count)
+                self._cells.append(cell)
+                continue
             # A quiet day gives each session two lines (the service below); a busy one, one.
             step = 2 * line if rows and 2 * count <= room else line
             if count * step > room * line:
@@ -157,6 +167,21 @@ class MonthView(QWidget):
             if cell.hidden:
                 cell.more_rect = QRectF(rect.left() + 4, top, cell_w - 8, line - 2)
             self._cells.append(cell)
+
+    def _lay_out_dots(self, cell: DayCell, rows: list[SessionRow], count: int) -> None:
+        """A day with no room for a line: its sessions as dots on the number's line, and
+        "+N" for those the width cannot hold."""
+        rect = cell.rect
+        top = rect.top() + 4
+        left = rect.left() + NUMBER_WIDTH
+        room = max(0, int((rect.width() - NUMBER_WIDTH - 4) // DOT_STEP))
+        fits = len(rows) if count <= room else max(0, room - 2)  # "+N" takes two dots' room
+        for row in rows[:fits]:
+            cell.dots.append((QRectF(left, top, DOT_STEP, 20), row))
+            left += DOT_STEP
+        cell.hidden = count - len(cell.dots)
+        if cell.hidden:
+            cell.more_rect = QRectF(left, top, max(0.0, rect.right() - left - 2), 20)
 
     def resizeEvent(self, event) -> None:
         self._dirty = True
@@ -232,13 +257,20 @@ class MonthView(QWidget):
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, number)
         for line_rect, row in cell.shown:
             self._paint_line(painter, line_rect, row, base, bold, inside)
+        for dot_rect, row in cell.dots:
+            if row.id == self._selected_session:
+                painter.setPen(QPen(paint.ACCENT, 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(dot_rect.center(), 5.5, 5.5)
+            paint.draw_dot(painter, dot_rect.center(), row)
         if cell.more_rect is not None:
             painter.setFont(bold)
             painter.setPen(paint.ACCENT)
+            text = self.tr("+{0}") if cell.dots else self.tr("+{0} mais")
             painter.drawText(
-                cell.more_rect.adjusted(4, 0, 0, 0),
+                cell.more_rect.adjusted(4 if not cell.dots else 1, 0, 0, 0),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                self.tr("+{0} mais").format(cell.hidden),
+                text.format(cell.hidden),
             )
 
     def _paint_line(self, painter, rect: QRectF, row: SessionRow, base, bold, inside) -> None:
@@ -299,7 +331,7 @@ class MonthView(QWidget):
         for cell in self.laid_out():
             if not cell.rect.contains(pos):
                 continue
-            for rect, row in cell.shown:
+            for rect, row in (*cell.shown, *cell.dots):
                 if rect.contains(pos):
                     return paint.Hit(rect, session_id=row.id, day=cell.day)
             if cell.more_rect is not None and cell.more_rect.contains(pos):

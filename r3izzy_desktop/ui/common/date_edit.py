@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...core import clock
 from ...core.errors import ValidationError
 from ...core.ptbr import WEEKDAYS_SHORT, format_date, format_weekday_date, parse_date
+from .parsed_edit import ParsedLineEdit
 from .widgets import icon, repolish
 
 PT_BR = QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil)
@@ -113,7 +114,7 @@ class CalendarPopup(QFrame):
         super().keyPressEvent(event)
 
 
-class DateEdit(QLineEdit):
+class DateEdit(ParsedLineEdit):
     """A pt-BR date field (see the module's docstring). `weekday=True` shows "qua. 15/03/2026"."""
 
     dateChanged = Signal(QDate)
@@ -187,18 +188,7 @@ class DateEdit(QLineEdit):
     # -- reading what is typed ----------------------------------------------------------------
     def value(self) -> date | None:
         """The date typed now, None while the text is not one (see `error()`)."""
-        try:
-            return self._parse()
-        except ValidationError:
-            return None
-
-    def error(self) -> str | None:
-        """Why the text typed now is not a date the field takes; None when it is."""
-        try:
-            self._parse()
-        except ValidationError as exc:
-            return str(exc)
-        return None
+        return super().value()
 
     def commit(self) -> bool:
         """Take the typed text as the date, or refuse it with the message (kept on screen

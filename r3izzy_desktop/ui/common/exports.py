@@ -135,7 +135,7 @@ class ExportRun(QObject):
     def _succeeded(self, path: Path) -> None:
         self._close_dialog()
         self.path = Path(path)
-        messages.inform(self._parent, self._title, f"{self._done_text}\n{path}")
+        messages.file_saved(self._parent, self._title, f"{self._done_text}\n{path}", path)
         self.finished.emit(self.path)
 
     @Slot(object)

@@ -8,8 +8,10 @@ blocks on a modal dialog.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from ...core.errors import DomainError
@@ -135,6 +137,44 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
     box = _box(parent, QMessageBox.Icon.Information, title, text)
     box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+OPEN_FILE, OPEN_FOLDER = "file", "folder"
+
+
+def file_saved_box(
+    parent: QWidget | None, title: str, text: str
+) -> tuple[QMessageBox, dict[QPushButton, str]]:
+    """The box `file_saved` shows: "Abrir arquivo", "Abrir pasta" and "Fechar" (the default,
+    and Esc), built apart so tests check its buttons."""
+    box = _box(parent, QMessageBox.Icon.Information, title, text)
+    opened = box.addButton(tr("Abrir arquivo"), QMessageBox.ButtonRole.ActionRole)
+    folder = box.addButton(tr("Abrir pasta"), QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton(tr("Fechar"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    return box, {opened: OPEN_FILE, folder: OPEN_FOLDER}
+
+
+def file_saved(parent: QWidget | None, title: str, text: str, path: Path | str) -> None:
+    """Tell that a file (an export, a PDF) was saved at `path` and offer to open it or the
+    folder holding it, with the system's program for it."""
+    box, actions = file_saved_box(parent, title, text)
+    box.exec()
+    action = actions.get(box.clickedButton())
+    if action is not None:
+        open_saved(parent, Path(path), action)
+
+
+def open_saved(parent: QWidget | None, path: Path, action: str) -> bool:
+    """Open `path` (OPEN_FILE) or its folder (OPEN_FOLDER) with the system's program; a
+    clear message when the system has none or the file is gone."""
+    target = path if action == OPEN_FILE else path.parent
+    if target.exists() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+        return True
+    what = tr("o arquivo") if action == OPEN_FILE else tr("a pasta")
+    show_error(parent, tr("Não foi possível abrir {0}:\n{1}").format(what, target))
+    return False
 
 
 def show_error(parent: QWidget | None, text: str, title: str | None = None) -> None:

@@ -415,7 +415,9 @@ class PrintPreviewDialog(QDialog):
     def _saved(self, path: Path) -> None:
         self.saved_path = Path(path)
         self._set_idle(tr("PDF salvo."))
-        messages.inform(self, tr("PDF salvo"), tr("O PDF foi salvo em:\n{0}").format(path))
+        messages.file_saved(
+            self, tr("PDF salvo"), tr("O PDF foi salvo em:\n{0}").format(path), path
+        )
 
     def _stop(self) -> None:
         """Closing stops a job still running: the printer's job aborted, no PDF left."""

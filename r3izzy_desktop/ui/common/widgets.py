@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QSpinBox,
     QToolButton,
     QToolTip,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import ValidationError
 from ...core.ptbr import parse_money, parse_whole_number
 from ...resources import resource_path
+from .parsed_edit import ParsedLineEdit
 
 # The stylesheet names its images "icons:name.svg" (e.g. the combo box arrow).
 QDir.addSearchPath("icons", str(resource_path("icons")))
@@ -127,7 +127,7 @@ class FloatingButton(QToolButton):
         self.raise_()
 
 
-class MoneyEdit(QLineEdit):
+class MoneyEdit(ParsedLineEdit):
     """A line edit for money as people type it (`1.000,50`, `R$ 10`, `1000.5`).
 
     `value()` is the Decimal or None while the text is not a valid amount; `error()` says
@@ -143,17 +143,10 @@ class MoneyEdit(QLineEdit):
         self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
 
     def value(self) -> Decimal | None:
-        try:
-            return parse_money(self.text())
-        except ValidationError:
-            return None
+        return super().value()
 
-    def error(self) -> str | None:
-        try:
-            parse_money(self.text())
-        except ValidationError as exc:
-            return str(exc)
-        return None
+    def _parse(self) -> Decimal:
+        return parse_money(self.text())
 
 
 def set_field_error(field: QWidget, message_label: QLabel, message: str | None) -> None:
@@ -242,7 +235,7 @@ class FormField(QWidget):
         return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
 
 
-class WholeNumberEdit(QLineEdit):
+class WholeNumberEdit(ParsedLineEdit):
     """A count typed by a person ("Número de sessões"): digits only, or refused with a
     message (`2,5`, `1.000,00` are never read as 25 or 1000). Every character typed stays
     visible; `value()` is the int or None, `error()` says why (the core's
@@ -261,17 +254,7 @@ class WholeNumberEdit(QLineEdit):
         self.editingFinished.connect(self.check)
 
     def value(self) -> int | None:
-        try:
-            return self._parse()
-        except ValidationError:
-            return None
-
-    def error(self) -> str | None:
-        try:
-            self._parse()
-        except ValidationError as exc:
-            return str(exc)
-        return None
+        return super().value()
 
     def check(self) -> bool:
         """Say why the text is refused (nothing to say while it is empty)."""

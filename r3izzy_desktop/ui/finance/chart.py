@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ...core.ptbr import format_brl, format_money
+from ...core.ptbr import MONTHS, format_brl, format_money
 
 GRID = QColor("#e8ecef")
 AXIS_TEXT = QColor("#64748b")
@@ -46,6 +46,11 @@ def axis_label(value: Decimal) -> str:
     """ "R$ 2.000" for a whole amount, "R$ 2.500,50" otherwise."""
     text = format_money(value)
     return f"R$ {text.removesuffix(',00')}"
+
+
+def month_label(first_day) -> str:
+    """ "jul/25", a month under its bars."""
+    return f"{MONTHS[first_day.month - 1][:3]}/{first_day.year % 100:02d}"
 
 
 class BarChart(QWidget):
@@ -197,8 +202,10 @@ class BarChart(QWidget):
             if (groups - 1 - index) % every:
                 continue
             center = plot.left() + int(group_width * index + group_width / 2)
+            # Kept inside the widget: the last month of a narrow chart would lose its end.
+            x = max(0, min(center - widest // 2, self.width() - widest))
             painter.drawText(
-                QRect(center - widest // 2, plot.bottom() + 4, widest, self.MARGIN_BOTTOM - 4),
+                QRect(x, plot.bottom() + 4, widest, self.MARGIN_BOTTOM - 4),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                 text,
             )

@@ -26,6 +26,7 @@ from ..common.jobs import Job
 from ..common.widgets import Card, PageHeader, label
 from .alerts import AlertsCard
 from .chart import BarChart, Series
+from .credit import credit_button
 from .period import PeriodPicker
 
 RECEIVED_COLOR = "#0f8b8d"
@@ -114,6 +115,7 @@ class FinancePage(QWidget):
         self._generation = 0
         self._pending = False  # figures asked for and not on screen yet
         self._report_window = None
+        self.credit_window = None  # Saldo de créditos, while open (credit.py)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +144,8 @@ class FinancePage(QWidget):
         )
         header.actions.addWidget(self.receipts_button)
         header.actions.addWidget(self.report_button)
+        self.credit_button = credit_button(self)
+        header.actions.insertWidget(0, self.credit_button)
         layout.addWidget(header)
 
         controls = QHBoxLayout()
@@ -387,5 +391,7 @@ class FinancePage(QWidget):
     def window_closing(self) -> None:
         if self._report_window is not None:
             self._report_window.close()
+        if self.credit_window is not None:
+            self.credit_window.close()
         if getattr(self, "_receipts_window", None) is not None:
             self._receipts_window.close()

@@ -1,6 +1,6 @@
 """Screenshots of Gestão Financeira: the page, the Relatório de Pacotes window, its print
-preview, and the package receipt's PDF page (rendered with the same painter code the PDF
-writer uses)."""
+preview, the Saldo de créditos window, and the package receipt's PDF page (rendered with
+the same painter code the PDF writer uses)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from ...core import reports
 from ..common import jobs
 from ..common.shots import ShotContext, shot
 from ..packages.receipt import receipt_image
+from .credit import open_credit_window
+from .period import THIS_YEAR
 
 RECEIPT_DPI = 110
 
@@ -56,6 +58,19 @@ def package_report_print(ctx: ShotContext) -> QWidget:
     ctx.opened.append(dialog)
     _settle(ctx)
     return dialog
+
+
+@shot("credit_rollforward.png")
+def credit_rollforward(ctx: ShotContext) -> QWidget:
+    page = ctx.show_page("finance")
+    _settle(ctx)
+    page.period.set_preset(THIS_YEAR)
+    _settle(ctx)
+    window = open_credit_window(page)
+    window.resize(1366, 768)  # a reception PC's screen
+    ctx.opened.append(window)
+    _settle(ctx)
+    return window
 
 
 def receipt_example() -> reports.PackageReceipt:

@@ -1,8 +1,9 @@
 """Pagar sessões existentes (manual 3.1): pick this patient's open sessions and pay them
 from the package.
 
-"Quando" (Mês / De / Até, the current month by default), "Que serviços?" (all or one),
-"Quais sessões?" (a checkable list labelled "17/6 12:00 Método Therasuite"), then
+"Quando" (Mês / De / Até: from the oldest open session, or the current month's first day,
+to the current month's last), "Que serviços?" (all or one), "Quais sessões?" (a checkable
+list labelled "17/6 12:00 Método Therasuite", each with its price and professional), then
 "Selecionar" → a confirmation of what will be debited (`packages.debit_preview`) → the
 shared `pay_flow.pay_with_package` (price adjustment, not enough sessions).
 """
@@ -35,6 +36,7 @@ from . import pay_flow
 from .dates import from_qdate, to_qdate
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 1
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 2  # the manual's label, without price and professional
 MONTHS_BEFORE, MONTHS_AFTER = 12, 6
 
 
@@ -47,6 +49,15 @@ def session_label(session, owner_id: int | None = None) -> str:
     if session.attendance == "falta":
         text += " (falta)"
     return text
+
+
+def session_line(session, owner_id: int | None = None) -> str:
+    """The list's line: the manual's label, then the session's price and its professional
+    ("17/6 12:00 Método Therasuite  ·  R$ 250,00  ·  Dra. Marina Lopes")."""
+    parts = [session_label(session, owner_id), format_brl(session.price).replace(" ", "\u00a0")]
+    if session.professional_id is not None:
+        parts.append(session.professional.name)
+    return "  ·  ".join(parts)
 
 
 class PaySessionsDialog(QDialog):
@@ -140,7 +151,7 @@ class PaySessionsDialog(QDialog):
         buttons.addWidget(self.select_button)
         layout.addLayout(buttons)
 
-        self.set_month(today)
+        self.open_period(today)
         self.month.currentIndexChanged.connect(self._month_chosen)
         self.start.dateChanged.connect(self._dates_changed)
         self.end.dateChanged.connect(self._dates_changed)
@@ -165,6 +176,20 @@ class PaySessionsDialog(QDialog):
         return edit
 
     # -- the period -----------------------------------------------------------------------------
+    def open_period(self, today: date) -> None:
+        """The period the dialog opens on: the current month, from the oldest open session
+        when there is one before it (nothing open is hidden in an earlier month)."""
+        self.set_month(today)
+        read = run_op(self, lambda: packages.oldest_open_session(self.package_id))
+        oldest = read.value if read else None
+        if oldest is not None and oldest < current_month(today)[0]:
+            self.start.blockSignals(True)
+            self.start.setDate(to_qdate(oldest))
+            self.start.blockSignals(False)
+            self.month.blockSignals(True)
+            self.month.setCurrentIndex(self.month.count() - 1)  # Período personalizado
+            self.month.blockSignals(False)
+
     def set_month(self, day: date) -> None:
         """Show `day`'s whole month (Mês) and set De / Até to its first and last day."""
         first, last = current_month(day)
@@ -217,8 +242,9 @@ class PaySessionsDialog(QDialog):
             for session in packages.open_sessions_for(
                 self.package_id, start, end, self.service.currentData()
             ):
-                item = QListWidgetItem(session_label(session, self.summary.patient_id))
+                item = QListWidgetItem(session_line(session, self.summary.patient_id))
                 item.setData(SESSION_ROLE, session.id)
+                item.setData(LABEL_ROLE, session_label(session, self.summary.patient_id))
                 item.setToolTip(self.tr("Valor da sessão: {0}").format(format_brl(session.price)))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(
@@ -244,6 +270,11 @@ class PaySessionsDialog(QDialog):
         ]
 
     def labels(self) -> list[str]:
+        """The manual's labels of the sessions listed ("17/6 12:00 Método Therasuite")."""
+        return [item.data(LABEL_ROLE) for item in self.items()]
+
+    def lines(self) -> list[str]:
+        """The lines as shown, price and professional included."""
         return [item.text() for item in self.items()]
 
     def checked_ids(self) -> list[int]:

@@ -326,7 +326,9 @@ class ReceiptDialog(QDialog):
         if not saved:
             return None
         self.saved_path = saved.value
-        messages.inform(self, tr("Recibo salvo"), tr("O recibo foi salvo em:\n{0}").format(path))
+        messages.file_saved(
+            self, tr("Recibo salvo"), tr("O recibo foi salvo em:\n{0}").format(path), path
+        )
         return self.saved_path
 
     def print_receipt(self) -> bool:

@@ -164,6 +164,13 @@ class MainWindow(QMainWindow):
             self.first_run = FirstRunBanner()
             self.first_run.user_changed.connect(self.user_changed)
             column.addWidget(self.first_run)
+        self.checklist = None
+        from . import setup_checklist
+
+        if setup_checklist.wanted():
+            self.checklist = setup_checklist.SetupChecklist()
+            self.checklist.step_clicked.connect(self.do_setup_step)
+            column.addWidget(self.checklist)
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
         row.addWidget(content, 1)
@@ -208,6 +215,26 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> None:
         """Log the user out and lock the window until someone logs in."""
         self.lock.lock(switch_user=True)
+
+    # -- the first steps -----------------------------------------------------------------
+    SETUP_TABS = {
+        "clinic_data": "Clínica",
+        "services": "Serviços",
+        "professionals": "Profissionais",
+    }
+
+    def do_setup_step(self, key: str) -> None:
+        """Take the user to a first step of the checklist: a Configurações tab, or the new
+        patient form."""
+        if key in self.SETUP_TABS:
+            if self.offers("settings"):
+                self.show_page("settings").show_tab(self.SETUP_TABS[key])
+        else:
+            area = self.show_page("patients")
+            area.go_to("list")
+            area.list_page.new_patient()
+        if self.checklist is not None:
+            self.checklist.refresh()
 
     # -- pages ----------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

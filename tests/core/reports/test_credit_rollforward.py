@@ -109,3 +109,53 @@ def test_before_anything_existed_the_credit_is_zero(clinic_history):
 def test_an_end_before_the_start_is_refused(clinic_history):
     with pytest.raises(DomainError):
         reports.credit_rollforward(date(2026, 3, 1), date(2026, 2, 1))
+
+
+def test_the_credit_month_by_month(clinic_history):
+    """End of January 1.000,00; of February 750,00 (the change written at 00:00 of March
+    1st is March's); of March 900,00 + B's 300,00; April has no line and keeps March's."""
+    months = reports.credit_by_month(date(2026, 1, 15), date(2026, 4, 30))
+    assert [(m.month, m.credit) for m in months] == [
+        (date(2026, 1, 1), D("1000.00")),
+        (date(2026, 2, 1), D("750.00")),
+        (date(2026, 3, 1), D("1200.00")),
+        (date(2026, 4, 1), D("1200.00")),
+    ]
+
+
+def test_the_last_month_ends_with_the_period_and_agrees_with_the_closing(clinic_history):
+    """A period ending on March 10th: its last month is the credit at the end of that day
+    (B, created on the 15th, not yet), the roll-forward's closing."""
+    months = reports.credit_by_month(date(2025, 11, 1), date(2026, 3, 10))
+    assert [m.credit for m in months] == [D("0"), D("0"), D("1000.00"), D("750.00"), D("900.00")]
+    roll = reports.credit_rollforward(date(2025, 11, 1), date(2026, 3, 10))
+    assert months[-1].credit == roll.closing
+
+
+def test_the_lines_as_shown(clinic_history):
+    roll = reports.credit_rollforward(date(2026, 2, 1), date(2026, 2, 28))
+    lines = roll.lines()
+    assert [line.label for line in lines] == [
+        "Saldo inicial em 01/02/2026",
+        "Vendido (pacotes criados)",
+        "Ajustes (alterações manuais)",
+        "Consumido (sessões debitadas)",
+        "Creditado de volta (sessões creditadas)",
+        "Devolvido ao paciente (encerramentos)",
+        "Retido pela clínica (encerramentos)",
+        "Cancelado, não recebido (encerramentos)",
+        "Saldo final em 28/02/2026",
+        "Crédito vencido em 28/02/2026",
+    ]
+    assert [(line.count, line.amount) for line in lines] == [
+        (None, D("1000.00")),
+        (0, D("0")),
+        (0, D("0")),
+        (2, D("-500.00")),
+        (1, D("250.00")),
+        (0, D("0")),
+        (0, D("0")),
+        (0, D("0")),
+        (None, D("750.00")),
+        (0, D("0")),
+    ]

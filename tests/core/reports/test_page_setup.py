@@ -38,15 +38,15 @@ def test_every_sheet_prints_a4_one_page_wide_with_its_header_on_every_page(tmp_p
         path, sheets = write(tmp_path, ana)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [sheet.name for sheet in sheets]
-    for name, title, header_row in sheets:
+    for name, title, header_row, first_header, landscape in sheets:
         sheet = book[name]
         setup = sheet.page_setup
         assert setup.paperSize == 9  # A4
-        assert setup.orientation == "landscape"  # every table of these is wide
+        assert setup.orientation == ("landscape" if landscape else "portrait")
         assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.print_title_rows == f"${header_row}:${header_row}"
-        assert sheet.cell(header_row, 1).value in ("Paciente", "No. Pacote", "Nome", "Número")
+        assert sheet.cell(header_row, 1).value == first_header
         assert sheet.oddHeader.left.text == f"&B{title}"
         assert sheet.oddHeader.right.text == STAMP
         assert sheet.oddFooter.center.text == "página &P de &N"
@@ -54,7 +54,7 @@ def test_every_sheet_prints_a4_one_page_wide_with_its_header_on_every_page(tmp_p
     # The header row of each sheet is a print title of that sheet, in the workbook's names.
     with zipfile.ZipFile(path) as archive:
         workbook_xml = archive.read("xl/workbook.xml").decode()
-    for index, (name, _title, row) in enumerate(sheets):
+    for index, (name, _title, row, *_) in enumerate(sheets):
         assert (
             f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
             f"'{name}'!${row}:${row}</definedName>"

@@ -45,6 +45,18 @@ def assert_a4_landscape(pdf) -> int:
     return len(reader.pages)
 
 
+def a4_orientations(pdf) -> list[bool]:
+    """Every page A4; for each page, True when it is landscape."""
+    orientations = []
+    for page in PdfReader(pdf).pages:
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        landscape = size[0] > size[1]
+        expected = A4_LANDSCAPE_PT if landscape else A4_LANDSCAPE_PT[::-1]
+        assert size == pytest.approx(expected, abs=1.5), size
+        orientations.append(landscape)
+    return orientations
+
+
 def assert_pages_framed(texts: list[str], title: str) -> None:
     """The page header (title, export time) and footer ("página N de M") on every page."""
     for number, text in enumerate(texts, start=1):
@@ -99,7 +111,7 @@ def test_every_workbook_prints_each_small_sheet_on_one_page(tmp_path, patient, w
     with clock.frozen(AT):
         path, sheets = write(tmp_path, patient)
     pdf = workbook_pdf(path)
-    assert assert_a4_landscape(pdf) == len(sheets)
+    assert a4_orientations(pdf) == [sheet.landscape for sheet in sheets]
     texts = pages_text(pdf)
     for text, sheet in zip(texts, sheets, strict=True):
         assert sheet.title in text and STAMP in text

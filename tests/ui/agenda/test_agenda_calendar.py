@@ -327,3 +327,61 @@ def test_nova_sessao_in_the_patient_week_proposes_today_or_the_day_clicked(
             qtbot.mouseClick(calendar.previous_button, LEFT)
         qtbot.mouseClick(calendar.new_button, LEFT)
         assert opened["form"][-1]["start"] == datetime(2025, 4, 9, 9, 0)
+
+
+def test_a_day_too_short_for_lines_still_shows_each_green_dot(qtbot, db, make_session, opened):
+    """Issue 15 item 5: at 1366×768 the patient page's month cells had room for no line and
+    showed only "+1 mais"; the manual's check is "a bolinha verde indicando pago"."""
+    from r3izzy_desktop.ui.agenda.month_view import MonthView
+
+    paid = make_session(8, 10)
+    make_session(8, 11)
+    payments.pay_manually([paid], method="pix", paid_on=date(2025, 4, 8))
+    rows = agenda.sessions_between(date(2025, 3, 30), date(2025, 5, 10))
+    view = MonthView()
+    qtbot.addWidget(view)
+    view.set_month(date(2025, 4, 1), rows)
+    view.resize(700, 260)  # 5 weeks in 230 px: under one line per day
+    cell = next(c for c in view.laid_out() if c.day == date(2025, 4, 8))
+    assert cell.shown == []
+    assert [paint.dot_color(row) for _rect, row in cell.dots] == [paint.PAID, paint.OPEN]
+    assert cell.hidden == 0 and cell.more_rect is None
+    # every dot inside its day, and a double-click on one opens that session
+    assert all(cell.rect.contains(rect) for rect, _row in cell.dots)
+    with qtbot.waitSignal(view.session_activated) as activated:
+        qtbot.mouseDClick(view, LEFT, pos=centre(cell.dots[0][0]))
+    assert activated.args == [paid.id]
+
+
+def test_a_narrow_short_day_says_how_many_dots_it_could_not_hold(qtbot, db, make_session):
+    from r3izzy_desktop.ui.agenda.month_view import MonthView
+
+    made = [make_session(8, hour) for hour in range(7, 19)]
+    view = MonthView()
+    qtbot.addWidget(view)
+    view.set_month(date(2025, 4, 1), agenda.sessions_between(date(2025, 4, 8), date(2025, 4, 8)))
+    view.resize(560, 260)  # 80 px a day: room for a few dots only
+    cell = next(c for c in view.laid_out() if c.day == date(2025, 4, 8))
+    assert 0 < len(cell.dots) < len(made)
+    assert cell.hidden == len(made) - len(cell.dots) and cell.more_rect is not None
+    assert cell.rect.contains(cell.more_rect)
+
+
+def test_the_patient_page_month_at_1366x768_shows_the_dots(qtbot, patient, make_session, opened):
+    from r3izzy_desktop.ui.shell.main_window import MainWindow
+
+    paid = make_session(8, 10)
+    payments.pay_manually([paid], method="pix", paid_on=date(2025, 4, 8))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 728)  # 768 less the taskbar
+    window.show()
+    area = window.show_page("patients")
+    area.open_patient(patient.id)
+    calendar = area.patient_page.calendar().calendar
+    calendar.set_date(date(2025, 4, 8))
+    calendar.set_view(MONTH)
+    qtbot.waitExposed(window)
+    cell = next(c for c in calendar.month_view.laid_out() if c.day == date(2025, 4, 8))
+    seen = [row for _rect, row in (*cell.shown, *cell.dots)]
+    assert [paint.dot_color(row) for row in seen] == [paint.PAID]

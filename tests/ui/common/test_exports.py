@@ -54,6 +54,7 @@ def test_export_patient_packages(qtbot, db, patient, ana_packages, parent, save_
     assert text.startswith("Os pacotes de Ana Souza foram exportados para:")
     path = text.splitlines()[-1]
     assert path.endswith("pacotes-ana-souza-2025-07-03.xlsx")
+    assert [str(p) for p in dialogs.saved] == [path]  # "Abrir arquivo" / "Abrir pasta" offered
     book = openpyxl.load_workbook(path)
     sheet = book["Pacotes"]
     assert sheet["A1"].value == "Pacotes de Ana Souza"

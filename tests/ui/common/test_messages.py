@@ -16,3 +16,29 @@ def test_a_bug_shows_the_unexpected_error_with_the_log_file(monkeypatch, dialogs
     messages.show_failure(None, ZeroDivisionError("um erro de programação"))
     assert len(paths) == 1 and paths[0].endswith("r3izzy.log")
     assert dialogs.told == []
+
+
+def test_a_saved_file_offers_to_open_it_or_its_folder(qtbot, tmp_path, monkeypatch, dialogs):
+    """Issue 15: "Abrir arquivo" / "Abrir pasta" after an export or a saved PDF; "Fechar"
+    the default, so Enter only closes."""
+    box, actions = messages.file_saved_box(None, "Exportar", "Planilha salva.")
+    qtbot.addWidget(box)
+    labels = {button.text(): action for button, action in actions.items()}
+    assert labels == {"Abrir arquivo": messages.OPEN_FILE, "Abrir pasta": messages.OPEN_FOLDER}
+    assert box.defaultButton().text() == "Fechar" and box.escapeButton() is box.defaultButton()
+
+    saved = tmp_path / "pacotes.xlsx"
+    saved.write_bytes(b"x")
+    urls = []
+    monkeypatch.setattr(messages.QDesktopServices, "openUrl", lambda url: urls.append(url) or True)
+    assert messages.open_saved(None, saved, messages.OPEN_FILE)
+    assert messages.open_saved(None, saved, messages.OPEN_FOLDER)
+    assert [url.toLocalFile() for url in urls] == [str(saved), str(tmp_path)]
+
+
+def test_a_saved_file_that_is_gone_is_told_not_opened(tmp_path, monkeypatch, dialogs):
+    urls = []
+    monkeypatch.setattr(messages.QDesktopServices, "openUrl", lambda url: urls.append(url) or True)
+    assert not messages.open_saved(None, tmp_path / "sumiu.pdf", messages.OPEN_FILE)
+    assert urls == []
+    assert dialogs.told == [("", f"Não foi possível abrir o arquivo:\n{tmp_path / 'sumiu.pdf'}")]

@@ -116,7 +116,7 @@ def test_pay_existing_sessions_lists_the_siblings_by_name(qtbot, family):
     with clock.frozen(TODAY):
         dialog = PaySessionsDialog(family["shared"].id)
     qtbot.addWidget(dialog)
-    labels = [item.text() for item in dialog.items()]
+    labels = dialog.labels()
     assert labels == ["2/4 10:00 Método Bobath", "3/4 10:00 Método Bobath · Pedro Souza"]
     packages.pay_sessions(family["shared"], [his], accept_price_adjustment=True)
     paid = PaidSessionsDialog(family["shared"].id)

@@ -206,3 +206,38 @@ def test_from_the_card_the_list_shows_the_new_figures(
     assert card.open_amount.text() == "R$ 750,00"
     assert card.paid_button.isEnabled()
     assert packages.history(pkg)[-1].kind == "sessão debitada"
+
+
+def test_each_session_shows_its_price_and_professional(qtbot, patient, make_session):
+    """Issue 15: prices (and the professional) beside each session in "Quais sessões?"."""
+    marina = clinic.add_professional("Dra. Marina Lopes")
+    make_session(3, 10, professional=marina)
+    make_session(8, 14, price=Decimal("180.00"))
+    pkg = packages.create_package(patient, 4, Decimal("1000.00"))
+    dialog = open_dialog(qtbot, pkg)
+    assert dialog.lines() == [
+        "3/4 10:00 Método Bobath  ·  R$\u00a0250,00  ·  Dra. Marina Lopes",
+        "8/4 14:00 Método Bobath  ·  R$\u00a0180,00",
+    ]
+    assert dialog.labels() == ["3/4 10:00 Método Bobath", "8/4 14:00 Método Bobath"]
+
+
+def test_the_period_opens_on_the_oldest_open_session(qtbot, patient, make_session):
+    """An open session of January is not hidden behind the current month (April)."""
+    make_session(20, 10, month=1)
+    make_session(10, 9)
+    make_session(2, 9, month=5)  # after the month: not listed until the period reaches it
+    pkg = packages.create_package(patient, 4, Decimal("1000.00"))
+    dialog = open_dialog(qtbot, pkg)
+    assert (dialog.start.date(), dialog.end.date()) == (QDate(2025, 1, 20), QDate(2025, 4, 30))
+    assert dialog.month.currentText() == "Período personalizado"
+    assert dialog.labels() == ["20/1 10:00 Método Bobath", "10/4 9:00 Método Bobath"]
+    assert packages.oldest_open_session(pkg) == date(2025, 1, 20)
+    payments.pay_manually(
+        [s for s in packages.open_sessions_for(pkg) if s.starts_at.month == 1],
+        method="pix",
+        paid_on=date(2025, 1, 20),
+    )
+    assert packages.oldest_open_session(pkg) == date(2025, 4, 10)
+    again = open_dialog(qtbot, pkg)
+    assert again.month.currentText() == "abril de 2025"
