@@ -1,5 +1,5 @@
 """Avisos de pacotes (R22) in Gestão Financeira: every alert — vencido, vencendo, acabando
-(and parcela atrasada once installments exist) — with the patient, the package, the phone
+(and parcela atrasada, R18) — with the patient, the package, the phone
 and, per alert, "Mensagem": it opens WhatsApp (a wa.me link with the clinic's message,
 `packages.whatsapp_link`) in the system's browser. A missing or invalid phone is said so.
 
@@ -116,8 +116,8 @@ class AlertsCard(Card):
         self.body.addLayout(top)
         self.note = label(
             tr(
-                "Pacotes ativos que estão acabando, vencendo ou vencidos. “Mensagem” abre o "
-                "WhatsApp com o texto de Configurações › Pacotes."
+                "Pacotes ativos que estão acabando, vencendo ou vencidos, e pacotes com parcela "
+                "atrasada. “Mensagem” abre o WhatsApp com o texto de Configurações › Pacotes."
             ),
             "muted",
             wrap=True,

@@ -287,3 +287,20 @@ def test_the_receipt_prints_the_payment_method(qtbot, patient):
     assert receipt.installments_text == "1 de 4 parcelas recebida · R$ 1.500,00 a receber"
     page = receipt_html(receipt)
     assert "R$ 500,00" in page and "no valor total de R$ 2.000,00" in page
+
+
+def test_paying_beyond_what_was_received_is_explained(qtbot, patient, service, dialogs):
+    from r3izzy_desktop.core import agenda
+    from r3izzy_desktop.ui.packages.pay_flow import pay_with_package
+
+    pkg = packages.create_package(
+        patient,
+        4,
+        D("1000.00"),
+        installments=packages.split_installments(D("1000.00"), 2, date(2026, 4, 10)),
+        pay_before_use=True,
+    )
+    session = agenda.schedule(patient, service, datetime(2026, 4, 11, 10))
+    assert not pay_with_package(None, pkg.id, [session.id])
+    assert "Ainda falta receber R$ 1.000,00" in dialogs.told[-1][1]
+    assert packages.summary(pkg).sessions_used == 0
