@@ -13,7 +13,7 @@ from peewee import Expression
 from .. import access, clock
 from ..errors import NotFound, ValidationError
 from ..store.binding import db
-from ..store.models import Patient, refresh_instance
+from ..store.models import Patient, Receipt, refresh_instance
 from ..store.transactions import operation
 from ..text import cpf_is_valid, digits, fold, format_phone
 from ..validation import clean_text, optional_text
@@ -152,6 +152,7 @@ def update_patient(patient: Patient | int, **fields: Any) -> Patient:
     """Change any of a patient's fields; returns the updated patient."""
     row = get_patient(patient)
     clean = _clean_patient(fields)
+    cpf_before = row.payer_cpf
     before = default_payer(row.name, row.guardian, row.cpf)
     following = row.payer_name in ("", before[0])
     for key, value in clean.items():
@@ -166,6 +167,15 @@ def update_patient(patient: Patient | int, **fields: Any) -> Patient:
             row.payer_cpf = after[1]
     row.search_text = _search_text(row)
     row.save()
+    if row.payer_cpf and not cpf_before:
+        # R21: a payer's CPF typed later completes the receipts that named that payer
+        # without one (a clinic upgrading, a guardian's CPF asked for in March), so the
+        # year's statement by CPF finds them; a receipt is never rewritten otherwise.
+        Receipt.update(payer_cpf=row.payer_cpf).where(
+            (Receipt.patient == row.id)
+            & (Receipt.payer_cpf == "")
+            & (Receipt.payer_name == row.payer_name)
+        ).execute()
     refresh_instance(patient, row)
     return row
 

@@ -353,3 +353,21 @@ def test_the_installment_keeps_its_receipt_number_in_the_model(family):
     pkg = packages.create_package(family["pedro"], 2, D("600.00"), day(3, 1), installments=plan)
     packages.receive_installment(pkg, 2, method="pix", received_on=day(3, 1))
     assert Installment.get(Installment.number == 2).receipt_number == 1
+
+
+def test_a_payer_cpf_typed_later_completes_the_receipts_without_one(db):
+    """A clinic upgrading, or a guardian's CPF asked for in March: the statement by CPF
+    finds the receipts issued before it was typed; another payer's stay as they were."""
+    child = clinic.add_patient("Pedro Souza", guardian="Ana Souza")
+    packages.create_package(child, 4, D("1000.00"), day(3, 1))
+    clinic.update_patient(child, payer_name="Carlos Souza")
+    packages.create_package(child, 1, D("100.00"), day(3, 2))
+    clinic.update_patient(child, payer_name="Ana Souza")
+    assert receipts.annual_statement(2026, payer_cpf=MOTHER_CPF).total == D("0.00")
+    clinic.update_patient(child, payer_cpf=MOTHER_CPF)
+    st = receipts.annual_statement(2026, payer_cpf=MOTHER_CPF)
+    assert (st.payer_name, st.total) == ("Ana Souza", D("1000.00"))
+    assert [(r.payer_name, r.payer_cpf) for r in receipts.for_year(2026)] == [
+        ("Ana Souza", MOTHER_CPF),
+        ("Carlos Souza", ""),
+    ]
