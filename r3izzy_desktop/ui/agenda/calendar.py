@@ -29,6 +29,7 @@ from ...core import agenda, clinic, clock
 from ...core.agenda import SessionRow
 from ...core.ptbr import MONTHS, format_month_year
 from ...core.text import plural
+from ..common.fit import MAY_ELIDE, SideOrBelow
 from ..common.widgets import icon, label
 from . import paint
 from .month_view import MonthView
@@ -104,9 +105,12 @@ class CalendarWidget(QWidget):
         self.refresh()
 
     # -- building -----------------------------------------------------------------------
-    def _navigation_bar(self) -> QHBoxLayout:
-        """Hoje ‹ › and the period's title; the view switch and "Nova sessão"."""
-        bar = QHBoxLayout()
+    def _navigation_bar(self) -> SideOrBelow:
+        """Hoje ‹ › and the period's title; the view switch and "Nova sessão" (below them
+        when the window is narrow)."""
+        left, right = QWidget(), QWidget()
+        bar = QHBoxLayout(left)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(8)
         self.today_button = QPushButton(self.tr("Hoje"))
         self.today_button.setToolTip(self.tr("Ir para hoje (Alt+Home)"))
@@ -137,22 +141,25 @@ class CalendarWidget(QWidget):
         self.week_button.setToolTip(self.tr("Visão da semana, por horário"))
         self.month_button.clicked.connect(lambda: self.set_view(MONTH))
         self.week_button.clicked.connect(lambda: self.set_view(WEEK))
-        segments = QHBoxLayout()
-        segments.setSpacing(0)
-        segments.addWidget(self.month_button)
-        segments.addWidget(self.week_button)
-        bar.addLayout(segments)
-        bar.addSpacing(6)
+        actions = QHBoxLayout(right)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(0)
+        actions.addWidget(self.month_button)
+        actions.addWidget(self.week_button)
+        actions.addSpacing(14)
         self.new_button = QPushButton(icon("plus"), self.tr("Nova sessão"))
         self.new_button.setProperty("primary", True)
         self.new_button.setToolTip(self.tr("Agendar uma sessão (Ctrl+N)"))
         self.new_button.clicked.connect(self.request_new_session)
-        bar.addWidget(self.new_button)
-        return bar
+        actions.addWidget(self.new_button)
+        return SideOrBelow(left, right)
 
-    def _filter_bar(self) -> QHBoxLayout:
-        """Filters by professional (their calendar colours) and location; the legend."""
-        bar = QHBoxLayout()
+    def _filter_bar(self) -> SideOrBelow:
+        """Filters by professional (their calendar colours) and location; the legend (below
+        them when the window is narrow)."""
+        left, right = QWidget(), QWidget()
+        bar = QHBoxLayout(left)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(8)
         self.professional_filter = QComboBox()
         self.professional_filter.setAccessibleName(self.tr("Filtrar por profissional"))
@@ -169,15 +176,18 @@ class CalendarWidget(QWidget):
         bar.addWidget(self.professional_filter)
         bar.addWidget(self.location_filter)
         bar.addStretch(1)
+        legend = QHBoxLayout(right)
+        legend.setContentsMargins(0, 0, 0, 0)
+        legend.setSpacing(8)
         for mark, name, text in (
             ("●", "legendPaid", self.tr("Pago")),
             ("●", "legendOpen", self.tr("Em aberto")),
             ("F", "legendPill", self.tr("Falta")),
             ("FJ", "legendPill", self.tr("Falta justificada")),
         ):
-            bar.addWidget(_legend_item(mark, name, text))
-            bar.addSpacing(6)
-        return bar
+            legend.addWidget(_legend_item(mark, name, text))
+            legend.addSpacing(6)
+        return SideOrBelow(left, right)
 
     def _fill_filters(self) -> None:
         for combo, everything, items in (
@@ -407,6 +417,11 @@ class ElidedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(text, parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setProperty(MAY_ELIDE, True)  # the whole text in its tooltip
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

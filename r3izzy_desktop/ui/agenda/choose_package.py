@@ -29,6 +29,7 @@ from ...core.clinic import PackageDefaults
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date, format_weekday_date
 from ...core.reports import receitas
+from ..common.fit import fit_to_screen
 from ..common.widgets import Card, StatusBadge, label
 from ..packages.card import term_badges, terms_line
 
@@ -242,7 +243,7 @@ class ChoosePackageDialog(QDialog):
         buttons.accepted.connect(self._pay)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(self.sizeHint())
+        fit_to_screen(self)  # its size, within the screen (1024×600 too)
 
     def selected_package(self) -> int | None:
         return next((card.package_id for card in self.cards if card.radio.isChecked()), None)

@@ -24,6 +24,7 @@ from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
 from ...core.terms import MANUAL_METHODS, method_label
 from ..common.date_edit import DateEdit
+from ..common.fit import fit_to_screen
 from ..common.widgets import Card, label
 
 MAX_LISTED = 6
@@ -126,7 +127,7 @@ class ManualPaymentDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(self.sizeHint())
+        fit_to_screen(self)  # its size, within the screen (1024×600 too)
 
     def accept(self) -> None:
         """Confirm only with the date shown: a typed date that is refused is said."""

@@ -22,6 +22,7 @@ from ...core.ptbr import format_brl, format_weekday_date
 from ...core.reports import receitas
 from ...core.terms import ATTENDANCES, FALTA, FALTA_JUSTIFICADA
 from ..common import messages, toast
+from ..common.fit import Scrolling, fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import Card, StatusBadge, label
 from . import payment_offer, session_actions
@@ -58,6 +59,12 @@ class SessionDetailDialog(QDialog):
         top.addWidget(self.state_badge, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 
+        # The cards scroll on a small screen; the name and the buttons always show.
+        outer = layout
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
         data = Card()
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
@@ -142,6 +149,10 @@ class SessionDetailDialog(QDialog):
             )
         )
         layout.addWidget(presence)
+        layout.addStretch(1)
+        layout = outer
+        self.body_scroll = Scrolling(body)
+        layout.addWidget(self.body_scroll, 1)
 
         actions = QHBoxLayout()
         self.delete_button = QPushButton(self.tr("Excluir sessão"))
@@ -158,7 +169,7 @@ class SessionDetailDialog(QDialog):
         actions.addWidget(self.close_button)
         layout.addLayout(actions)
         self.reload()
-        self.resize(self.sizeHint())
+        fit_to_screen(self)  # its size, within the screen (1024×600 too)
 
     # -- data ---------------------------------------------------------------------------
     def reload(self) -> None:

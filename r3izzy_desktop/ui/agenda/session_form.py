@@ -30,6 +30,7 @@ from ...core.errors import DomainError, ValidationError
 from ...core.ptbr import format_money, format_weekday_date
 from ..common import messages
 from ..common.date_edit import DateEdit
+from ..common.fit import Scrolling, fit_to_screen, set_text_lines
 from ..common.operations import run_op
 from ..common.widgets import MoneyEdit, WholeNumberSpin, label, set_field_error
 from .calendar import color_swatch
@@ -60,15 +61,23 @@ class SessionFormDialog(QDialog):
         outer.setContentsMargins(24, 20, 24, 18)
         outer.setSpacing(14)
         outer.addWidget(label(self.windowTitle(), "sectionTitle"))
-        outer.addLayout(self._fields())
+        # The fields scroll on a small screen (1024×600); the buttons always show.
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.setSpacing(14)
+        fields.addLayout(self._fields())
         if session_id is None:
-            outer.addWidget(self._repetition())
+            fields.addWidget(self._repetition())
         self.overlap_label = label("", "warning", wrap=True)
         self.overlap_label.setVisible(False)
-        outer.addWidget(self.overlap_label)
+        fields.addWidget(self.overlap_label)
         self.error_label = label("", "fieldError", wrap=True)
         self.error_label.setVisible(False)
-        outer.addWidget(self.error_label)
+        fields.addWidget(self.error_label)
+        fields.addStretch(1)
+        self.body_scroll = Scrolling(body)
+        outer.addWidget(self.body_scroll, 1)
         buttons = QDialogButtonBox()
         self.cancel_button = buttons.addButton(
             self.tr("Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
@@ -80,7 +89,6 @@ class SessionFormDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.resize(self.sizeHint())
 
         if session_id is not None:
             self._load(session_id)
@@ -100,6 +108,7 @@ class SessionFormDialog(QDialog):
         ):
             signal.connect(self._update_hints)
         self._update_hints()
+        fit_to_screen(self)  # its size with what it shows, within the screen (1024×600 too)
 
     # -- building -----------------------------------------------------------------------
     def _fields(self) -> QGridLayout:
@@ -138,7 +147,7 @@ class SessionFormDialog(QDialog):
         self.price_error = _error_label()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Observações (opcional)"))
-        self.notes.setFixedHeight(64)
+        set_text_lines(self.notes, 3)
         self.paid_note = label("", "muted", wrap=True)
         self.paid_note.setVisible(False)
 

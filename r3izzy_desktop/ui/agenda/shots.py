@@ -109,3 +109,42 @@ def receitas_page(ctx: ShotContext) -> QWidget:
         page.select_sessions([r.id for r in open_rows if r.patient_id == patient][:2])
     ctx.settle()
     return ctx.window
+
+
+def _paid_by_hand_after_detail_opened(ctx: ShotContext) -> SessionDetailDialog:
+    """The detail of an open session, then a manual payment registered while it is open
+    (the info line and "Estornar pagamento" appear in a dialog already on screen)."""
+    from ...core import payments
+
+    row = next(r for r in _rows_around_today() if r.owes and r.price)
+    dialog = ctx.dialog(SessionDetailDialog(ctx.window, row.id))
+    payments.pay_manually(
+        [row.id], "pix", info="Pix recebido na recepção, comprovante no WhatsApp da clínica"
+    )
+    dialog.reload()
+    ctx.settle()
+    return dialog
+
+
+@shot("session_detail_paid_by_hand.png")
+def session_detail_paid_by_hand(ctx: ShotContext) -> QWidget:
+    return _paid_by_hand_after_detail_opened(ctx)
+
+
+@shot("session_detail_absence.png")
+def session_detail_absence(ctx: ShotContext) -> QWidget:
+    """A package-paid session marked "falta justificada" while its detail is open: the
+    badge appears beside the patient's name."""
+    row = _package_paid_session()
+    dialog = ctx.dialog(SessionDetailDialog(ctx.window, row.id))
+    agenda.set_attendance(row.id, "falta_justificada")
+    dialog.reload()
+    ctx.settle()
+    return dialog
+
+
+@shot("session_edit_paid.png")
+def session_edit_paid(ctx: ShotContext) -> QWidget:
+    """Editar sessão of a paid session: the note on what is locked, under Observações."""
+    row = _package_paid_session()
+    return ctx.dialog(SessionFormDialog(ctx.window, session_id=row.id))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QFont, QPainter, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ...core import clock
@@ -23,7 +23,31 @@ class WeekHeader(QWidget):
         super().__init__(parent)
         self._start = clock.today()
         self.right_margin = 0
-        self.setFixedHeight(int(HEADER_HEIGHT))
+        self.setFixedHeight(self._height())
+
+    def _fonts(self) -> tuple[QFont, QFont]:
+        small = QFont(self.font())
+        small.setBold(True)
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() + 1.5)
+        return small, big
+
+    def _lines(self) -> tuple[float, float]:
+        """The heights of the weekday's line and of the date's (in their fonts)."""
+        small, big = self._fonts()
+        return float(QFontMetrics(small).height()), float(QFontMetrics(big).height()) + 4
+
+    def _height(self) -> int:
+        """As tall as its two lines in the font in use (at least HEADER_HEIGHT): a larger
+        system font never cuts the dates."""
+        weekday, number = self._lines()
+        return int(max(HEADER_HEIGHT, 4 + weekday + 2 + number + 3))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.setFixedHeight(self._height())
 
     def set_start(self, start: date) -> None:
         self._start = start
@@ -35,28 +59,31 @@ class WeekHeader(QWidget):
         painter.fillRect(self.rect(), paint.WHITE)
         column = (self.width() - self.right_margin - GUTTER) / 7
         today = clock.today()
-        small = QFont(self.font())
-        small.setBold(True)
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
-        big = QFont(self.font())
-        big.setPointSizeF(big.pointSizeF() + 1.5)
+        small, big = self._fonts()
+        weekday_height, number_height = self._lines()
+        number_width = max(52.0, QFontMetrics(big).horizontalAdvance("00/00") + 16.0)
         for index in range(7):
             day = self._start + timedelta(days=index)
-            rect = QRectF(GUTTER + index * column, 0, column, HEADER_HEIGHT)
+            rect = QRectF(GUTTER + index * column, 0, column, self.height())
             colour = paint.ACCENT if day == today else paint.MUTED
             painter.setFont(small)
             painter.setPen(colour)
             painter.drawText(
-                rect.adjusted(0, 4, 0, -24),
+                QRectF(rect.left(), 4, rect.width(), weekday_height),
                 Qt.AlignmentFlag.AlignCenter,
                 WEEKDAYS_SHORT[day.weekday()].rstrip(".").upper(),
             )
             painter.setFont(big)
-            number = QRectF(rect.center().x() - 26, rect.top() + 21, 52, 22)
+            number = QRectF(
+                rect.center().x() - number_width / 2,
+                4 + weekday_height + 2,
+                number_width,
+                number_height,
+            )
             if day == today:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(paint.ACCENT)
-                painter.drawRoundedRect(number, 11, 11)
+                painter.drawRoundedRect(number, number_height / 2, number_height / 2)
                 painter.setPen(paint.WHITE)
             else:
                 painter.setPen(paint.TEXT)

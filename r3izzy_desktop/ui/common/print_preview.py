@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...core import clock
 from ...core.reports.export import ExportFailed, slug
 from . import exports, messages
+from .fit import fit_to_screen
 from .jobs import Job
 from .table_paint import page_image, paint_pages
 from .table_print import PrintLayout, PrintTable, lay_out, page_layout
@@ -246,7 +247,7 @@ class PrintPreviewDialog(QDialog):
         self.printed_pages = 0
         self.setWindowTitle(tr("Imprimir — {0}").format(table.title))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(1120, 700)  # fits a 1366×768 screen
+        fit_to_screen(self, (1120, 700))  # within the screen, 1366×768 or 1024×600
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 14)
         layout.setSpacing(10)

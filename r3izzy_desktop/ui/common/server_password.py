@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
+from .fit import fit_to_screen
 from .widgets import FormField, label
 
 
@@ -34,6 +35,7 @@ class ServerPasswordDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     def _accept(self) -> None:
         self.chosen = self.password.text()

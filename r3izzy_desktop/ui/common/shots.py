@@ -17,6 +17,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from .fit import fit_to_screen
+
 ShotFunction = Callable[["ShotContext"], QWidget]
 _SHOTS: dict[str, ShotFunction] = {}
 
@@ -58,15 +60,15 @@ class ShotContext:
         dialog.show()
         self.opened.append(dialog)
         self.settle()
-        # The offscreen screen is 800x600, so Qt caps a window's width at two thirds of it;
-        # give the dialog the size it would take on a real screen.
+        # The size it would take on its own, inside the screen (the real-window check and
+        # the README's shots are on a 1366×768 screen).
         hint = dialog.sizeHint()
         width = max(dialog.width(), hint.width())
         layout = dialog.layout()
         height = hint.height()
         if layout is not None and layout.hasHeightForWidth():
             height = layout.totalHeightForWidth(width)
-        dialog.resize(width, max(dialog.height(), height))
+        fit_to_screen(dialog, (width, max(dialog.height(), height)))
         self.settle()
         return dialog
 

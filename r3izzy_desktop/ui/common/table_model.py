@@ -29,6 +29,7 @@ LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 
 ROW_HEIGHT = 34  # every read-only table's rows, unless its cells hold buttons
+ROW_PADDING = 14  # at least this around a row's line of text
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the value sorting compares
@@ -201,6 +202,9 @@ def make_table(
     table.setShowGrid(False)
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(row_height)
+    # Never shorter than a line of its font with room around it (a larger system font).
+    table.verticalHeader().setDefaultSectionSize(
+        max(row_height, table.fontMetrics().height() + ROW_PADDING)
+    )
     table.horizontalHeader().setHighlightSections(False)
     return table

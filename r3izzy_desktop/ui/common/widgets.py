@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import ValidationError
 from ...core.ptbr import parse_money, parse_whole_number
 from ...resources import resource_path
+from .fit import SideOrBelow, grow_to_fit, grow_when_shown
 from .parsed_edit import ParsedLineEdit
 
 # The stylesheet names its images "icons:name.svg" (e.g. the combo box arrow).
@@ -43,11 +44,17 @@ def repolish(widget: QWidget) -> None:
     widget.update()
 
 
+# Messages that appear in a dialog (an error, a warning): the dialog grows to show them.
+GROWING_LABELS = ("fieldError", "warning", "warningNote")
+
+
 def label(text: str, name: str | None = None, *, wrap: bool = False) -> QLabel:
     widget = QLabel(text)
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
+    if name in GROWING_LABELS:
+        grow_when_shown(widget)
     return widget
 
 
@@ -155,6 +162,8 @@ def set_field_error(field: QWidget, message_label: QLabel, message: str | None) 
     repolish(field)
     message_label.setText(message or "")
     message_label.setVisible(bool(message))
+    if message:
+        grow_to_fit(message_label)  # the dialog grows to show it, never cuts it
 
 
 class PageHeader(QWidget):
@@ -162,19 +171,20 @@ class PageHeader(QWidget):
 
     def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        texts = QVBoxLayout()
+        text_box, action_box = QWidget(), QWidget()
+        texts = QVBoxLayout(text_box)
+        texts.setContentsMargins(0, 0, 0, 0)
         texts.setSpacing(2)
         self.title = label(title, "pageTitle")
         self.subtitle = label(subtitle, "pageSubtitle", wrap=True)
         self.subtitle.setVisible(bool(subtitle))
         texts.addWidget(self.title)
         texts.addWidget(self.subtitle)
-        row.addLayout(texts, 1)
-        self.actions = QHBoxLayout()
+        self.actions = QHBoxLayout(action_box)
+        self.actions.setContentsMargins(0, 0, 0, 0)
         self.actions.setSpacing(8)
-        row.addLayout(self.actions)
+        # The buttons beside the title, or below it on a narrow window (1024×600).
+        SideOrBelow(text_box, action_box, self)
 
     def set_subtitle(self, text: str) -> None:
         self.subtitle.setText(text)

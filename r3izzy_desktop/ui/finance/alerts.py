@@ -185,7 +185,8 @@ class AlertsCard(Card):
         self.table.setVisible(bool(rows))
         self.table.setFixedHeight(
             self.table.horizontalHeader().sizeHint().height()
-            + min(max(len(rows), 1), VISIBLE_ROWS) * BUTTON_ROW_HEIGHT
+            + min(max(len(rows), 1), VISIBLE_ROWS)
+            * self.table.verticalHeader().defaultSectionSize()
             + 2 * self.table.frameWidth()
         )
         self.empty.setVisible(not rows)

@@ -41,6 +41,7 @@ from ...core.reports.credit import (
 from ..common import exports, messages
 from ..common.column_widths import CELL_PADDING
 from ..common.exports import ExportRun
+from ..common.fit import fit_to_screen
 from ..common.jobs import Job
 from ..common.print_preview import PrintPreviewDialog, open_print_preview
 from ..common.table_model import RIGHT, Column, RowTableModel, make_table
@@ -176,7 +177,7 @@ class CreditRollforwardWindow(QWidget):
 
         self.chart = BarChart(self.tr("Crédito de pacotes no fim de cada mês"))
         self.chart.setMinimumHeight(200)
-        self.chart.setMinimumWidth(260)
+        self.chart.setMinimumWidth(220)  # beside the table in a 1024-wide window
         chart_card = Card()
         chart_card.body.addWidget(label(self.tr("Crédito no fim de cada mês"), "sectionTitle"))
         chart_card.body.addWidget(self.chart, 1)
@@ -252,12 +253,7 @@ class CreditRollforwardWindow(QWidget):
 
     def _fit_to_screen(self) -> None:
         """1180×720, or the screen's room when smaller (a 1024×600 netbook)."""
-        screen = self.screen()
-        room = screen.availableGeometry() if screen is not None else None
-        width, height = 1180, 720
-        if room is not None:
-            width, height = min(width, room.width()), min(height, room.height())
-        self.resize(width, height)
+        fit_to_screen(self, (1180, 720))
 
     # -- the period and loading ------------------------------------------------------------
     def use_period(self, preset: str, start: date | None, end: date | None) -> None:

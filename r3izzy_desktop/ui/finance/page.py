@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QPushButton,
     QScrollArea,
@@ -22,6 +21,7 @@ from ...core import reports
 from ...core.ptbr import MONTHS, format_brl
 from ...core.reports import FinanceSummary
 from ..common import messages
+from ..common.fit import CardGrid, SideOrBelow
 from ..common.jobs import Job
 from ..common.widgets import Card, PageHeader, label
 from .alerts import AlertsCard
@@ -156,29 +156,28 @@ class FinancePage(QWidget):
         controls.addWidget(self.status)
         layout.addLayout(controls)
 
-        cards = QGridLayout()
-        cards.setHorizontalSpacing(14)
-        cards.setVerticalSpacing(14)
+        # As many cards to a line as fit: all five at 1366, three and two at 1024 wide.
+        cards = CardGrid(min_width=190, spacing=14)
         self.received_card = SummaryCard(self.tr("Recebido no período"), "received")
         self.open_card = SummaryCard(self.tr("Em aberto (a receber)"), "open")
         self.credit_card = SummaryCard(self.tr("Crédito de pacotes em aberto"), "credit")
         self.flow_card = SummaryCard(self.tr("Crédito de pacotes no período"), "flow")
         # R18: what packages sold in installments still have to receive, overdue apart.
         self.owed_card = SummaryCard(self.tr("Pacotes a receber"), "owed")
-        # Three a row (two rows): five cards side by side do not fit 1024 pixels.
-        for index, card in enumerate(
-            (self.received_card, self.open_card, self.owed_card, self.credit_card, self.flow_card)
+        for card in (
+            self.received_card,
+            self.open_card,
+            self.owed_card,
+            self.credit_card,
+            self.flow_card,
         ):
-            cards.addWidget(card, index // 3, index % 3)
-        for column in range(3):
-            cards.setColumnStretch(column, 1)
+            cards.addWidget(card)
         layout.addLayout(cards)
         self.alerts = AlertsCard()
         self.alerts.counted.connect(self.nav_count)
         layout.addWidget(self.alerts)
 
-        charts = QHBoxLayout()
-        charts.setSpacing(14)
+        chart_cards = []
         self.received_chart = BarChart(self.tr("Recebido por mês"))
         self.credit_chart = BarChart(self.tr("Crédito de pacotes: vendido e consumido"))
         for chart, title in (
@@ -189,7 +188,10 @@ class FinancePage(QWidget):
             card.body.addWidget(label(title, "sectionTitle"))
             card.body.addWidget(chart, 1)
             card.setMinimumHeight(300)
-            charts.addWidget(card, 1)
+            chart_cards.append(card)
+        # Side by side, or one under the other on a narrow window.
+        charts = SideOrBelow(*chart_cards, stretch=(1, 1))
+        charts.setSpacing(14)
         layout.addLayout(charts, 1)
         note = label(
             self.tr(

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from ...core.terms import PACKAGE_STATUSES
+from ..common.fit import SideOrBelow
 from ..common.widgets import Card, icon, label
 from .period import PeriodPicker
 
@@ -21,10 +22,11 @@ class ReportFilters(Card):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        row = QHBoxLayout()
-        row.setSpacing(14)
         self.period = PeriodPicker(allow_all=True, title=self.tr("Data de pagamento"))
-        row.addWidget(self.period)
+        rest = QWidget()
+        row = QHBoxLayout(rest)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(14)
         status_label = label(self.tr("Status"), "fieldLabel")
         self.status = QComboBox()
         self.status.addItem(self.tr("Todos"), None)
@@ -47,7 +49,15 @@ class ReportFilters(Card):
         row.addWidget(self.search, 1)
         self.clear_button = QPushButton(self.tr("Limpar filtros"))
         row.addWidget(self.clear_button)
-        self.body.addLayout(row)
+        # The period, then the rest on the same line (below it on a narrow window).
+        period = QWidget()
+        period_row = QHBoxLayout(period)
+        period_row.setContentsMargins(0, 0, 0, 0)
+        period_row.addWidget(self.period)
+        period_row.addStretch(1)
+        line = SideOrBelow(period, rest, stretch=(0, 1))
+        line.setSpacing(14)
+        self.body.addLayout(line)
         self.period.changed.connect(self.changed)
         self.status.currentIndexChanged.connect(self.changed)
         self.search.textChanged.connect(self.changed)

@@ -31,10 +31,11 @@ from ...core.reports import export as workbook_export
 from ..common import exports, messages
 from ..common.column_widths import CELL_PADDING, size_columns
 from ..common.exports import ExportRun
+from ..common.fit import fit_to_screen
 from ..common.jobs import Job
 from ..common.operations import run_op
 from ..common.print_preview import PrintPreviewDialog, open_print_preview
-from ..common.table_model import ROW_HEIGHT, RowTableModel, WrappedHeaderModel, make_table
+from ..common.table_model import RowTableModel, WrappedHeaderModel, make_table
 from ..common.table_print import PrintTable
 from ..common.widgets import Card, PageHeader, label
 from ..packages.history import history_model, history_samples
@@ -77,7 +78,8 @@ class PackageReportWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("page")
         self.setWindowTitle(self.tr("Relatório de Pacotes"))
-        self.resize(1320, 800)  # every column at 1366×768 (narrower: it scrolls sideways)
+        # Every column at 1366×768; on a smaller screen within it (the table scrolls sideways).
+        fit_to_screen(self, (1320, 800))
         self.report: reports.PackageReport | None = None
         self.export_run: ExportRun | None = None
         self.print_dialog: PrintPreviewDialog | None = None
@@ -130,7 +132,9 @@ class PackageReportWindow(QWidget):
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # One row; its widths follow the table's (_sync_totals_width).
-        self.totals.setFixedHeight(ROW_HEIGHT + 2 * self.totals.frameWidth())
+        # Its one row, as tall as the table's rows (never cut: they follow the font).
+        one_row = self.totals.verticalHeader().defaultSectionSize()
+        self.totals.setFixedHeight(one_row + 2 * self.totals.frameWidth())
         header.sectionResized.connect(self._sync_totals_width)
         self.table.horizontalScrollBar().valueChanged.connect(
             self.totals.horizontalScrollBar().setValue
@@ -147,7 +151,7 @@ class PackageReportWindow(QWidget):
         self.history = make_table(self.history_model, "packageHistory")
         self.history.setAccessibleName(self.tr("Histórico do pacote"))
         size_columns(self.history, history_samples())
-        self.history_title = label(self.tr("Histórico"), "sectionTitle")
+        self.history_title = label(self.tr("Histórico"), "sectionTitle", wrap=True)
         bottom = Card()
         bottom.body.addWidget(self.history_title)
         bottom.body.addWidget(self.history, 1)

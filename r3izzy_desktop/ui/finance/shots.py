@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core import reports
 from ..common import jobs
+from ..common.fit import fit_to_screen
 from ..common.shots import ShotContext, shot
 from ..packages.receipt import receipt_image
 from .credit import open_credit_window
@@ -17,10 +18,15 @@ from .period import THIS_YEAR
 RECEIPT_DPI = 110
 
 
-def _settle(ctx: ShotContext) -> None:
+def _settle(ctx: ShotContext, window=None) -> None:
     ctx.settle()
     jobs.wait_for_all()
     ctx.settle(6)
+    for _ in range(200):  # the report's rows arrive in parts (a few rounds of events)
+        if window is None or not window.is_loading():
+            break
+        jobs.wait_for_all()
+        ctx.settle()
 
 
 @shot("finance.png")
@@ -35,7 +41,7 @@ def package_report(ctx: ShotContext) -> QWidget:
     page = ctx.show_page("finance")
     _settle(ctx)
     window = page.open_report()
-    window.resize(1366, 768)  # a reception PC's screen
+    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
     ctx.opened.append(window)
     _settle(ctx)
     # Select the package with the richest history, so the lower table shows its story.
@@ -53,7 +59,7 @@ def package_report_print(ctx: ShotContext) -> QWidget:
     _settle(ctx)
     window = page.open_report()
     ctx.opened.append(window)
-    _settle(ctx)
+    _settle(ctx, window)
     dialog = window.print_report()
     ctx.opened.append(dialog)
     _settle(ctx)
@@ -67,7 +73,7 @@ def credit_rollforward(ctx: ShotContext) -> QWidget:
     page.period.set_preset(THIS_YEAR)
     _settle(ctx)
     window = open_credit_window(page)
-    window.resize(1366, 768)  # a reception PC's screen
+    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
     ctx.opened.append(window)
     _settle(ctx)
     return window

@@ -117,7 +117,7 @@ class PackageCard(Card):
         self.body.addLayout(top)
 
         figures = QGridLayout()
-        figures.setHorizontalSpacing(32)
+        figures.setHorizontalSpacing(24)
         figures.setVerticalSpacing(2)
         self.total = self._figure(figures, 0, self.tr("Valor total"), format_brl(summary.total))
         self.open_amount = self._figure(
@@ -135,7 +135,7 @@ class PackageCard(Card):
         self.average.setObjectName("figureMuted")
         for column in range(4):
             # The same widths on every card, so the figures line up down the list.
-            figures.setColumnMinimumWidth(column, 150)
+            figures.setColumnMinimumWidth(column, 130)
         figures.setColumnStretch(4, 1)
         self.body.addLayout(figures)
 

@@ -39,6 +39,7 @@ from ...core.packages import MAX_SESSIONS, ledger
 from ...core.ptbr import MAX_MONEY, format_brl, format_money
 from ..common import messages, toast
 from ..common.date_edit import DateEdit
+from ..common.fit import fit_to_screen, set_text_lines
 from ..common.operations import run_op
 from ..common.widgets import FormField, MoneyEdit, StatusBadge, WholeNumberEdit, label
 from .dates import PT_BR, from_qdate, to_qdate
@@ -159,7 +160,8 @@ class PackageFormDialog(QDialog):
         self.sessions.setFocus()
         body.adjustSize()
         wanted = body.sizeHint().height() + 190
-        self.resize(max(self.minimumWidth(), body.sizeHint().width() + 60), min(wanted, MAX_HEIGHT))
+        width = max(self.minimumWidth(), body.sizeHint().width() + 60)
+        fit_to_screen(self, (width, min(wanted, MAX_HEIGHT)))  # within the screen, it scrolls
 
     # -- building -------------------------------------------------------------------------
     def _heading(self) -> QHBoxLayout:
@@ -219,7 +221,7 @@ class PackageFormDialog(QDialog):
         self.plan = PaymentPlanField()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Ex.: forma de pagamento, desconto combinado"))
-        self.notes.setFixedHeight(72)
+        set_text_lines(self.notes, 3)
         self.notes.setTabChangesFocus(True)
         self.fields = {
             "paid_on": FormField(self.tr("Data de Criação/Pgto."), self.paid_on),

@@ -22,6 +22,7 @@ from ...core.ptbr import format_brl, format_date, format_datetime, format_money
 from ...core.reports import HistoryReportRow
 from ...core.terms import EVENT_KINDS, PACKAGE_STATUSES
 from ..common.column_widths import Sample, size_columns
+from ..common.fit import SideOrBelow, fit_to_screen
 from ..common.table_model import CENTER, LEFT, RIGHT, Column, WrappedHeaderModel, make_table
 from ..common.widgets import StatusBadge, label
 
@@ -125,19 +126,23 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         summary = packages.summary(package_id)
         self.setWindowTitle(self.tr("Histórico do pacote No. {0}").format(summary.number))
-        self.resize(1320, 580)
+        fit_to_screen(self, (1320, 580))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
 
-        heading = QHBoxLayout()
+        title_box, figures = QWidget(), QWidget()
+        heading = QHBoxLayout(title_box)
+        heading.setContentsMargins(0, 0, 0, 0)
         heading.setSpacing(12)
         heading.addWidget(
             label(self.tr("Histórico — No. {0}").format(summary.number), "sectionTitle")
         )
         heading.addWidget(StatusBadge(summary.status))
         heading.addStretch(1)
-        heading.addWidget(
+        figures_row = QHBoxLayout(figures)
+        figures_row.setContentsMargins(0, 0, 0, 0)
+        figures_row.addWidget(
             label(
                 self.tr(
                     "{0}  ·  Valor total {1}  ·  Em aberto {2}  ·  Sessões (saldo) {3} de {4}"
@@ -151,7 +156,8 @@ class HistoryDialog(QDialog):
                 "muted",
             )
         )
-        layout.addLayout(heading)
+        # The figures beside the title, or below it on a narrow screen.
+        layout.addLayout(SideOrBelow(title_box, figures))
 
         self.model = history_model(packages.history(package_id), operator=True, parent=self)
         self.table = make_table(self.model)

@@ -20,6 +20,7 @@ from ...core.agenda import ATTENDANCE_LABELS
 from ...core.packages import PaidSession
 from ...core.ptbr import format_brl, format_date, format_day_month_time, format_weekday_date
 from ..common import messages, toast
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.table_model import RIGHT, Column, RowTableModel, make_table
 from ..common.widgets import StatusBadge, label
@@ -61,7 +62,7 @@ class PaidSessionsDialog(QDialog):
         self.package_id = package_id
         self.changed = False
         self.setWindowTitle(self.tr("Sessões pagas"))
-        self.resize(820, 480)
+        fit_to_screen(self, (820, 480))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)

@@ -26,6 +26,7 @@ from ...core import packages
 from ...core.errors import DomainError, NotEnoughSessions, PriceDifference, PriceMismatch
 from ...core.ptbr import format_brl, format_weekday_date
 from ..common import messages, toast
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import label
 
@@ -104,6 +105,7 @@ class PriceAdjustmentDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     @classmethod
     def ask(cls, parent: QWidget | None, differences: Sequence[PriceDifference]) -> bool:
@@ -138,6 +140,7 @@ class NotEnoughSessionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     @classmethod
     def tell(cls, parent: QWidget | None, error: NotEnoughSessions) -> None:

@@ -30,6 +30,7 @@ from ...core.ptbr import format_brl, format_month_year, format_session_label
 from ...core.reports.finance import add_months, current_month
 from ..common import messages
 from ..common.date_edit import DateEdit
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import label
 from . import pay_flow
@@ -78,7 +79,7 @@ class PaySessionsDialog(QDialog):
         )
         self.paid = False
         self.setWindowTitle(self.tr("Pagar sessões existentes"))
-        self.setMinimumSize(640, 620)
+        self.setMinimumWidth(640)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(26, 22, 26, 20)
@@ -159,6 +160,7 @@ class PaySessionsDialog(QDialog):
         self.sessions.itemChanged.connect(lambda _item: self._update_selection())
         self._show_package()
         self.reload()
+        fit_to_screen(self, (640, 620))  # within the screen (1024×600: the list is shorter)
 
     @classmethod
     def ask(

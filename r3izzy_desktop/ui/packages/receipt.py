@@ -44,6 +44,7 @@ from ...core import reports
 from ...core.ptbr import format_brl, format_date
 from ...core.reports import PackageReceipt, export
 from ..common import exports, messages
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import label
 
@@ -302,7 +303,7 @@ class ReceiptDialog(QDialog):
         scroll.setObjectName("receiptScroll")
         scroll.setWidget(self.preview)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumSize(QSizeF(840, 620).toSize())
+        scroll.setMinimumSize(QSizeF(420, 240).toSize())
         layout.addWidget(scroll, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -317,6 +318,8 @@ class ReceiptDialog(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_receipt)
         self.close_button.clicked.connect(self.close)
+        # The page at a readable size; within the screen (1024×600: the preview scrolls).
+        fit_to_screen(self, (900, 780))
 
     def save_pdf(self) -> Path | None:
         path = exports.ask_save_path(self, receipt_file_name(self.receipt), file_filter=PDF_FILTER)

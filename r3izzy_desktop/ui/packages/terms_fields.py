@@ -136,7 +136,6 @@ class ServicesField(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("checkList")
         self.list.setAccessibleName(self.tr("Serviços cobertos"))
-        self.list.setMaximumHeight(140)  # four services, then it scrolls
         layout.addWidget(self.list)
         # The active services, and any inactive one the package already covers.
         for service in clinic.list_services(include_inactive=True):
@@ -149,6 +148,10 @@ class ServicesField(QWidget):
                 Qt.CheckState.Checked if service.id in covered else Qt.CheckState.Unchecked
             )
             self.list.addItem(item)
+        # Four services in the font in use (never a row cut in half), then it scrolls.
+        rows = max(1, min(self.list.count(), VISIBLE_ROWS))
+        row_height = self.list.sizeHintForRow(0) if self.list.count() else 0
+        self.list.setMaximumHeight(max(60, rows * row_height + 2 * self.list.frameWidth()))
         (self.some if covered else self.all).setChecked(True)
         self.all.toggled.connect(self._sync)
         self._sync()

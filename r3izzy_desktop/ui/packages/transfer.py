@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from ..common.fit import fit_to_screen
 from ..common.widgets import label
 from .terms_fields import PatientList
 
@@ -16,7 +17,7 @@ class TransferDialog(QDialog):
     def __init__(self, package_number: str, owner_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Transferir pacote"))
-        self.resize(460, 460)
+        fit_to_screen(self, (460, 460))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 20, 22, 18)
         layout.setSpacing(10)

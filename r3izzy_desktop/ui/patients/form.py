@@ -26,6 +26,7 @@ from ...core import clinic
 from ...core.errors import DomainError, ValidationError
 from ...core.ptbr import format_date, parse_date
 from ..common import messages
+from ..common.fit import fit_to_screen, set_text_lines
 from ..common.operations import run_op
 from ..common.widgets import FormField, label
 
@@ -71,7 +72,7 @@ class PatientFormDialog(QDialog):
         self.payer_cpf.setPlaceholderText(self.tr("000.000.000-00"))
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Observações (opcional)"))
-        self.notes.setFixedHeight(78)
+        set_text_lines(self.notes, 3)
         self.notes.setTabChangesFocus(True)
         self.active = QCheckBox(self.tr("Paciente ativo"))
         self.active.setChecked(True)
@@ -143,6 +144,7 @@ class PatientFormDialog(QDialog):
 
         if editing:
             self._load(patient_id)
+        fit_to_screen(self)  # within the screen (1024×600 too)
         self.name.setFocus()
 
     @classmethod

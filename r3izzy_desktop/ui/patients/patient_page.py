@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...core import clinic, clock, packages
 from ...core.ptbr import format_brl, format_date
 from ...core.text import plural
+from ..common.fit import SideOrBelow
 from ..common.widgets import Card, PageHeader, StatusBadge, icon, label
 from ..packages.card import term_badges
 from . import privacy
@@ -89,8 +90,6 @@ class PatientPage(QWidget):
         self.header.actions.addWidget(self.packages_button)
         layout.addWidget(self.header)
 
-        top = QHBoxLayout()
-        top.setSpacing(16)
         self.data_card = Card()
         self.data_card.body.addWidget(label(self.tr("Dados do paciente"), "sectionTitle"))
         self.data_grid = QGridLayout()
@@ -98,7 +97,6 @@ class PatientPage(QWidget):
         self.data_grid.setVerticalSpacing(8)
         self.data_card.body.addLayout(self.data_grid)
         self.data_card.body.addStretch(1)
-        top.addWidget(self.data_card, 3)
 
         self.packages_card = Card()
         title_row = QHBoxLayout()
@@ -117,7 +115,9 @@ class PatientPage(QWidget):
         self.package_lines.setSpacing(6)
         self.packages_card.body.addLayout(self.package_lines)
         self.packages_card.body.addStretch(1)
-        top.addWidget(self.packages_card, 2)
+        # Side by side, or the summary below the data on a narrow window.
+        top = SideOrBelow(self.data_card, self.packages_card, stretch=(3, 2))
+        top.setSpacing(16)
         layout.addLayout(top)
 
         self.agenda_card = Card()
@@ -254,7 +254,9 @@ class PatientPage(QWidget):
                 )
             )
         for summary in active[:4]:
-            line = QHBoxLayout()
+            badges, figures = QWidget(), QWidget()
+            line = QHBoxLayout(badges)
+            line.setContentsMargins(0, 0, 0, 0)
             line.setSpacing(10)
             line.addWidget(StatusBadge(summary.status))
             for status, text in term_badges(summary, defaults):
@@ -264,7 +266,10 @@ class PatientPage(QWidget):
             line.addWidget(label(self.tr("No. {0}").format(summary.number), "fieldLabel"))
             if summary.patient_id != self.patient_id:
                 line.addWidget(label(self.tr("de {0}").format(summary.patient_name), "ownerTag"))
-            line.addWidget(
+            line.addStretch(1)
+            text = QHBoxLayout(figures)
+            text.setContentsMargins(0, 0, 0, 0)
+            text.addWidget(
                 label(
                     self.tr("{0} de {1}  ·  {2} em aberto").format(
                         summary.sessions_left,
@@ -274,7 +279,8 @@ class PatientPage(QWidget):
                 ),
                 1,
             )
-            self.package_lines.addLayout(line)
+            # The figures beside the badges, or below them in a narrow card.
+            self.package_lines.addLayout(SideOrBelow(badges, figures))
         if len(active) > 4:
             self.package_lines.addWidget(
                 label(self.tr("e mais {0} em Pacotes").format(len(active) - 4), "muted")

@@ -28,3 +28,23 @@ def patient_page(ctx: ShotContext) -> QWidget:
     area = ctx.show_page("patients")
     area.open_patient(showcase_patient())
     return ctx.window
+
+
+@shot("patient_form.png")
+def patient_form(ctx: ShotContext) -> QWidget:
+    from .form import PatientFormDialog
+
+    return ctx.dialog(PatientFormDialog(showcase_patient(), ctx.window))
+
+
+@shot("patient_form_new.png")
+def patient_form_new(ctx: ShotContext) -> QWidget:
+    """A new patient with errors shown: the dialog grows to show them."""
+    from .form import PatientFormDialog
+
+    dialog = ctx.dialog(PatientFormDialog(None, ctx.window))
+    dialog.cpf.setText("111.111.111-11")
+    dialog._check_cpf()
+    dialog.save()
+    ctx.settle()
+    return dialog

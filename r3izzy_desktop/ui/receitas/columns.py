@@ -38,6 +38,10 @@ def _situation_color(row: SessionRow) -> str:
 
 PATIENT_COLUMN = 1
 COLUMN_CAPS = {2: 190, 5: 215}  # service, payment: long texts are elided (tooltip has all)
+# On a narrow window these columns give up width, in this order, down to these widths
+# (their texts elided, whole in the tooltip), the patient keeping PATIENT_FLOOR.
+SQUEEZE_FLOORS = {5: 130, 2: 110, 4: 120}
+PATIENT_FLOOR = 140
 
 
 def receitas_columns() -> list[Column[SessionRow]]:

@@ -31,10 +31,18 @@ from ..agenda.session_detail import SessionDetailDialog
 from ..common import messages, toast
 from ..common.column_widths import size_columns
 from ..common.date_edit import DateEdit
+from ..common.fit import SideOrBelow
 from ..common.operations import run_op
 from ..common.table_model import RowTableModel, make_table
 from ..common.widgets import Card, PageHeader, label
-from .columns import COLUMN_CAPS, PATIENT_COLUMN, column_samples, receitas_columns
+from .columns import (
+    COLUMN_CAPS,
+    PATIENT_COLUMN,
+    PATIENT_FLOOR,
+    SQUEEZE_FLOORS,
+    column_samples,
+    receitas_columns,
+)
 from .loading import PeriodLoader, Reading
 
 
@@ -152,9 +160,12 @@ class ReceitasPage(QWidget):
 
     def _footer(self) -> QWidget:
         card = Card()
-        row = QHBoxLayout()
+        totals, status = QWidget(), QWidget()
+        row = QHBoxLayout(totals)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
-        card.body.addLayout(row)
+        # The selection's count beside the totals, or below them on a narrow window.
+        card.body.addLayout(SideOrBelow(totals, status))
         # "Pago", not "Recebido": a package debit is prepaid credit used, not money that
         # came in (issue 15 item 7); the split says which is which.
         row.addWidget(label(self.tr("Pago"), "fieldLabel"))
@@ -180,6 +191,9 @@ class ReceitasPage(QWidget):
         self.open_count = label("", "muted")
         row.addWidget(self.open_count)
         row.addStretch(1)
+        row = QHBoxLayout(status)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
         self.loading_label = label("", "muted")
         self.loading_label.setVisible(False)
         row.addWidget(self.loading_label)
@@ -325,6 +339,27 @@ class ReceitasPage(QWidget):
         for column, cap in COLUMN_CAPS.items():
             if self.table.columnWidth(column) > cap:
                 self.table.setColumnWidth(column, cap)
+        # A narrow window (1024 wide): the long texts' columns give up width, down to a
+        # floor (their texts elided, whole in the tooltip), so that every column shows.
+        room = self.table.viewport().width()
+        taken = sum(
+            self.table.columnWidth(c)
+            for c in range(self.model.columnCount())
+            if c != PATIENT_COLUMN
+        )
+        excess = taken + PATIENT_FLOOR - room
+        for column, floor in SQUEEZE_FLOORS.items():
+            if excess <= 0:
+                break
+            width = self.table.columnWidth(column)
+            given = min(excess, max(0, width - floor))
+            self.table.setColumnWidth(column, width - given)
+            excess -= given
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount():
+            self._fit_columns()
 
     def selected_rows(self) -> list[SessionRow]:
         indexes = self.table.selectionModel().selectedRows()

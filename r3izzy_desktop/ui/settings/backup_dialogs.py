@@ -26,6 +26,7 @@ from ...core.backup import BackupFile, BackupInfo
 from ...core.ptbr import format_datetime
 from ...core.text import plural
 from ..common import messages
+from ..common.fit import fit_to_screen
 from ..common.table_model import RIGHT, ROW_ROLE, Column, RowTableModel, make_table
 from ..common.widgets import label
 
@@ -112,7 +113,7 @@ class ChooseBackupDialog(QDialog):
         self.chosen: Path | None = None
         self._folder = folder
         self.setWindowTitle(self.tr("Restaurar backup"))
-        self.resize(620, 420)
+        fit_to_screen(self, (620, 420))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)

@@ -35,7 +35,7 @@ class CatalogTab(QWidget):
         super().__init__(parent)
         self.current_id: int | None = None
         row = QHBoxLayout(self)
-        row.setContentsMargins(18, 18, 18, 18)
+        row.setContentsMargins(14, 18, 14, 18)
         row.setSpacing(18)
 
         left = QVBoxLayout()
@@ -60,7 +60,7 @@ class CatalogTab(QWidget):
         row.addLayout(left, 3)
 
         self.form_card = Card()
-        self.form_card.setMinimumWidth(340)
+        self.form_card.setMinimumWidth(320)
         self.form_title = label("", "sectionTitle")
         self.form_card.body.addWidget(self.form_title)
         self.fields: dict[str, FormField] = self.build_fields()

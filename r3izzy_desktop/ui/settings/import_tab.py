@@ -72,7 +72,7 @@ class ImportTab(QWidget):
         self.task: Job | None = None
         self._reload_when_done = False
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 18, 18, 18)
+        outer.setContentsMargins(12, 18, 12, 18)
         outer.setSpacing(12)
         outer.addWidget(
             label(

@@ -26,6 +26,7 @@ from ...core import clinic, clock, packages
 from ...core.clinic.settings import MAX_ENDING_THRESHOLD, MAX_VALIDITY_MONTHS, MAX_WARNING_DAYS
 from ...core.errors import DomainError, ValidationError
 from ..common import messages
+from ..common.fit import set_text_lines
 from ..common.operations import run_op
 from ..common.widgets import Card, FormField, WholeNumberSpin, label
 
@@ -203,7 +204,7 @@ class PackagesTab(QWidget):
             )
         )
         self.template = QPlainTextEdit()
-        self.template.setFixedHeight(90)
+        set_text_lines(self.template, 4)
         self.template.setTabChangesFocus(True)
         self.template.setAccessibleName(self.tr("Modelo da mensagem"))
         self.fields["message_template"] = FormField(self.tr("Texto"), self.template)

@@ -68,7 +68,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setContentsMargins(24, 28, 24, 24)
         layout.setSpacing(16)
         layout.addWidget(
             PageHeader(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from ...core import users
 from ...core.errors import DomainError
 from ..common import messages
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import FormField, label
 
@@ -89,6 +90,7 @@ class UserDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     def save(self) -> None:
         for field in self.fields.values():
@@ -154,6 +156,7 @@ class PasswordDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     def _accept(self) -> None:
         if self.password.text() != self.again.text():

@@ -28,6 +28,7 @@ from ...core.database import (
     sqlite_description,
     sqlite_is_fixed,
 )
+from ..common.fit import fit_to_screen
 from ..common.widgets import Card, icon, label
 
 
@@ -120,6 +121,7 @@ class AboutDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         close.setFocus()
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     @classmethod
     def tell(cls, parent: QWidget | None) -> None:

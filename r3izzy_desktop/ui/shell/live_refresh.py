@@ -112,9 +112,9 @@ class LiveRefresh(QObject):
     def refresh_now(self) -> None:
         """Reload the visible page, keeping its lists' scroll."""
         page = self.window.centralWidget()
-        stack = getattr(self.window, "stack", None)
-        if stack is not None:
-            page = stack.currentWidget()
+        current = getattr(self.window, "current_page", None)
+        if callable(current):
+            page = current()
         refresh = getattr(page, "refresh", None)
         if page is not None and callable(refresh):
             positions = _scroll_positions(page)

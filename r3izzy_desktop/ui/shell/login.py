@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from ... import APP_NAME
 from ...core import users
+from ..common.fit import fit_to_screen
 from ..common.login_form import LoginForm
 from ..common.widgets import label
 
@@ -33,6 +34,7 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.form.focus()
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     def _done(self, user) -> None:
         self.user = user

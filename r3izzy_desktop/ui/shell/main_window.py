@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ... import APP_NAME
 from ...core import users
+from ..common.fit import Scrolling, fit_to_screen
 from ..common.widgets import icon, label
 
 
@@ -95,6 +96,9 @@ def default_pages() -> list[PageSpec]:
     ]
 
 
+MINIMUM_SIZE = QSize(960, 500)
+
+
 class MainWindow(QMainWindow):
     SETTINGS_GEOMETRY = "main_window/geometry"
 
@@ -109,9 +113,11 @@ class MainWindow(QMainWindow):
     def __init__(self, pages: list[PageSpec] | None = None, *, subtitle: str = ""):
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} — {subtitle}" if subtitle else APP_NAME)
-        self.setMinimumSize(QSize(1000, 660))
+        # Inside a 1024×600 screen with its task bar and the window's title bar.
+        self.setMinimumSize(MINIMUM_SIZE)
         self._specs = pages if pages is not None else default_pages()
         self._pages: dict[str, QWidget] = {}
+        self._scrolls: dict[str, Scrolling] = {}
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -250,7 +256,9 @@ class MainWindow(QMainWindow):
             if counted is not None:
                 counted.connect(lambda count, key=key: self.set_count(key, count))
             self._pages[key] = widget
-            self.stack.addWidget(widget)
+            # Smaller than the page needs (a 1024×600 screen): it scrolls, never squeezes.
+            self._scrolls[key] = Scrolling(widget)
+            self.stack.addWidget(self._scrolls[key])
         return self._pages[key]
 
     def show_page(self, key: str) -> QWidget:
@@ -258,6 +266,10 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != keys.index(key):
             self.nav.setCurrentRow(keys.index(key))
         return self._pages[key]
+
+    def current_page(self) -> QWidget | None:
+        """The page on screen."""
+        return self._pages.get(self.current_key())
 
     def current_key(self) -> str:
         return self._specs[self.nav.currentRow()].key
@@ -287,7 +299,7 @@ class MainWindow(QMainWindow):
         key = self._specs[row].key
         built_now = key not in self._pages
         widget = self.page(key)
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self._scrolls[key])
         if built_now:  # it has just read its data
             return
         # A page with levels (Pacientes: list › patient › packages) opens at its top when
@@ -321,8 +333,12 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         saved = QSettings().value(self.SETTINGS_GEOMETRY)
         if isinstance(saved, QByteArray | bytes) and self.restoreGeometry(QByteArray(saved)):
+            # Saved on another (larger) screen: brought back inside this one.
+            if not self.isMaximized():
+                fit_to_screen(self, self.size())
             return
-        self.resize(1280, 800)
+        # The first start: the whole available area of the screen (without the task bar).
+        fit_to_screen(self, fill=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue(self.SETTINGS_GEOMETRY, self.saveGeometry())

@@ -10,6 +10,7 @@ grab: a page of the main window (return the window) or a dialog (shown, never ex
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import sys
@@ -29,9 +30,11 @@ SHOT_MODULES: list[str] = [
     "r3izzy_desktop.ui.settings.shots",
     "r3izzy_desktop.ui.finance.shots",
     "r3izzy_desktop.ui.agenda.shots",
+    "r3izzy_desktop.ui.shell.shots",
 ]
 
-WINDOW_SIZE = (1280, 800)
+# A reception PC's screen (the most common): the window fills it, dialogs fit in it.
+WINDOW_SIZE = (1366, 768)
 
 
 def registered() -> dict[str, ShotFunction]:
@@ -46,7 +49,9 @@ def run(outdir: str | Path, names: Iterable[str] | None = None) -> list[Path]:
     Renders offscreen (unless QT_QPA_PLATFORM says otherwise before Qt starts); touches
     neither the user's database nor the saved window geometry.
     """
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    _offscreen_screen(out, *WINDOW_SIZE)
     if sys.platform == "win32":  # offscreen, Qt on Windows reads fonts only from here
         os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
     from PySide6.QtCore import QSettings
@@ -54,8 +59,6 @@ def run(outdir: str | Path, names: Iterable[str] | None = None) -> list[Path]:
     from .app import create_application, demo_database
     from .main_window import MainWindow
 
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
     app = create_application()
     previous_handler = qInstallMessageHandler(_quiet_offscreen)
     # Window geometry and other preferences go to a throwaway place, not the user's.
@@ -85,8 +88,24 @@ def run(outdir: str | Path, names: Iterable[str] | None = None) -> list[Path]:
     window.deleteLater()
     context.settle()
     _remove_settings_folder(out / ".qsettings")
+    (out / ".screen.json").unlink(missing_ok=True)
     qInstallMessageHandler(previous_handler)
     return written
+
+
+def _offscreen_screen(folder: Path, width: int, height: int) -> None:
+    """Before Qt starts: render offscreen on a screen of width×height (Qt's offscreen
+    screen is 800×600 otherwise, and dialogs fit in the screen they open on)."""
+    from PySide6.QtWidgets import QApplication
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    if platform != "offscreen" or QApplication.instance() is not None:
+        return
+    config = folder / ".screen.json"
+    screen = {"name": "shots", "x": 0, "y": 0, "width": width, "height": height}
+    screen.update(logicalDpi=96, logicalBaseDpi=96, dpr=1)
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 
 def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:

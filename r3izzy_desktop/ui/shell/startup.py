@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import DatabaseProblem, DomainError
 from ...core.ptbr import format_datetime
 from ..common import messages
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import Card, icon, label, repolish
 
@@ -152,6 +153,7 @@ class DatabaseProblemDialog(QDialog):
         repolish(self.buttons[primary])
         self.buttons[primary].setDefault(True)
         self.buttons[primary].setFocus()
+        fit_to_screen(self)  # within the screen (1024×600 too)
 
     def _choose(self, choice: str) -> None:
         self.choice = choice
@@ -201,7 +203,7 @@ class IntegrityReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Verificação dos pacotes"))
         self.setModal(False)
-        self.resize(640, 380)
+        fit_to_screen(self, (640, 380))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(10)
