@@ -142,7 +142,6 @@ class FinancePage(QWidget):
         self.receipts_button.setToolTip(
             self.tr("Os recibos do ano, a planilha do contador e as declarações anuais")
         )
-        header.actions.addWidget(self.receipts_button)
         header.actions.addWidget(self.report_button)
         self.credit_button = credit_button(self)
         header.actions.insertWidget(0, self.credit_button)
@@ -154,6 +153,8 @@ class FinancePage(QWidget):
         controls.addStretch(1)
         self.status = label("", "muted")
         controls.addWidget(self.status)
+        # Beside the period, not in the header: the header's buttons stay on one line at 1024.
+        controls.addWidget(self.receipts_button)
         layout.addLayout(controls)
 
         # As many cards to a line as fit: all five at 1366, three and two at 1024 wide.

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ...core import receipts
 from ...core.ptbr import format_brl, format_date
 from ..common import exports, messages
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import label
 from .documents import PDF_FILTER, Printable, receipt_printable, statement_printable
@@ -91,7 +92,7 @@ class DocumentDialog(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_document)
         self.close_button.clicked.connect(self.close)
-        self.resize(860, 680)
+        fit_to_screen(self, (860, 680))  # within the screen (1024×600 too)
 
     def save_pdf(self) -> Path | None:
         path = exports.ask_save_path(self, self.printable.file_name, file_filter=PDF_FILTER)

@@ -30,6 +30,7 @@ from ...core.reports import receipts_sheet
 from ..common import exports, messages
 from ..common.column_widths import size_columns
 from ..common.exports import ExportRun
+from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.table_model import RIGHT, Column, RowTableModel, make_table
 from ..common.widgets import PageHeader, label
@@ -89,7 +90,6 @@ class ReceiptsWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("page")
         self.setWindowTitle(tr("Recibos"))
-        self.resize(1240, 720)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
@@ -175,6 +175,7 @@ class ReceiptsWindow(QWidget):
         self.all_button.clicked.connect(self.all_statements)
         self.export_button.clicked.connect(self.export_excel)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        fit_to_screen(self, (1240, 720))  # within the screen (1024×600 too)
         self.load()
 
     NAME_COLUMNS = (2, 4)
