@@ -34,6 +34,16 @@ class PackageNotActive(DomainError):
     """Sessions can only be paid from an `ativo` package (R6)."""
 
 
+class PackageClosed(DomainError):
+    """The session was paid by an `encerrado` package (R19): its debit cannot be credited
+    back (deleting the session, a justified absence, removing it from the paid list).
+    Nothing was changed."""
+
+    def __init__(self, message: str, session_id: int | None = None):
+        super().__init__(message)
+        self.session_id = session_id
+
+
 class PackageExpired(DomainError):
     """The session falls after the package's last valid day (R15); nothing was paid."""
 

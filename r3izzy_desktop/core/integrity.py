@@ -1,5 +1,8 @@
 """R14: recompute every package from its debits and from its history, and list what disagrees.
 
+An `encerrado` package (R19) has nothing open and no session left, and its closing line
+splits the open amount before it into refunded, retained and cancelled.
+
 Also lists sessions paid twice, debits on deleted sessions, package debits on justified
 absences, and paid sessions whose price differs from their debit. The history also
 rebuilds each package's terms (R15-R17: owner, validity, services, sharing), which must
@@ -31,7 +34,7 @@ from .store.models import (
     Payment,
     Session,
 )
-from .terms import ATIVO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
+from .terms import ATIVO, ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
 from .text import plural
 
 
@@ -252,16 +255,23 @@ def _installment_problems(
     """R18: the installments are numbered 1..n, each above zero, adding up to the total,
     what was received never above it; without a plan, one installment 1/1 of the total
     received on the payment date."""
-    if not plan:
+    closed = package.status == _CLOSED  # its unreceived installments were cancelled
+    if not plan and not closed:
         return ["não tem parcelas (o pagamento do pacote não está registrado)"]
     found = []
-    if [number for number, _, _ in plan] != list(range(1, len(plan) + 1)):
+    numbers = [number for number, _, _ in plan]
+    if closed:  # the received ones keep their numbers ("2/3"), in order
+        if numbers != sorted(set(numbers)) or any(n < 1 for n in numbers):
+            found.append("as parcelas recebidas não estão numeradas em ordem")
+        if any(day is None for _, _, day in plan):
+            found.append("encerrado com parcela ainda a receber")
+    elif numbers != list(range(1, len(plan) + 1)):
         found.append("as parcelas não estão numeradas de 1 a n")
     if any(amount <= 0 for _, amount, _ in plan):
         found.append("há parcela sem valor")
     added = sum((amount for _, amount, _ in plan), ledger.ZERO)
     received = sum((amount for _, amount, day in plan if day is not None), ledger.ZERO)
-    if package.status == _CLOSED:
+    if closed:
         if added > package.total:
             found.append(f"as parcelas somam {format_money(added)}, mais que o valor total")
     elif added != package.total:
@@ -271,8 +281,10 @@ def _installment_problems(
         )
     if received > package.total:
         found.append(f"recebeu {format_money(received)}, mais que o valor total")
-    if not package.has_plan and (
-        len(plan) != 1 or plan[0][2] != package.paid_on or plan[0][1] != package.total
+    if (
+        not package.has_plan
+        and not closed
+        and (len(plan) != 1 or plan[0][2] != package.paid_on or plan[0][1] != package.total)
     ):
         found.append("pago à vista, mas a parcela 1/1 não é o total recebido na data de pagamento")
     return found
@@ -307,6 +319,9 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
             PackageEvent.valid_until,
             PackageEvent.services,
             PackageEvent.shared_with,
+            PackageEvent.refunded,
+            PackageEvent.retained,
+            PackageEvent.cancelled,
         )
         .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
         .where(PackageEvent.package.between(low, high))
@@ -332,6 +347,9 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
         valid_until,
         services,
         shared_with,
+        refunded,
+        retained,
+        cancelled,
     ) in db.execute(query).fetchall():
         history[package_id].append(
             ledger.EventRecord(
@@ -351,6 +369,9 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
                 valid_until=_day(valid_until),
                 services=ledger.parse_ids(services),
                 shared_with=ledger.parse_ids(shared_with),
+                refunded=money(refunded),
+                retained=money(retained),
+                cancelled=money(cancelled),
             )
         )
     return history
@@ -364,8 +385,9 @@ def _check_package(
 ) -> list[Problem]:
     found: list[str] = []
     used = len(debits)
-    open_amount = package.total - sum(debits.values(), ledger.ZERO)
-    left = package.sessions_total - package.sessions_used
+    closed = package.status == ENCERRADO  # R19: nothing open, no session left
+    open_amount = ledger.ZERO if closed else package.total - sum(debits.values(), ledger.ZERO)
+    left = ledger.sessions_left(package.status, package.sessions_total, package.sessions_used)
     if package.sessions_used != used:
         found.append(
             f"registra {plural(package.sessions_used, 'sessão usada', 'sessões usadas')}, "
@@ -380,10 +402,13 @@ def _check_package(
         found.append("sessões usadas fora do intervalo do pacote")
     if package.open_amount < 0:
         found.append("valor em aberto negativo")
-    if (left == 0) != (package.status == FINALIZADO) or package.status not in (
+    if closed and package.sessions_used >= package.sessions_total:
+        found.append("encerrado sem ter sessões restantes")
+    if (not closed and (left == 0) != (package.status == FINALIZADO)) or package.status not in (
         ATIVO,
         INATIVO,
         FINALIZADO,
+        ENCERRADO,
     ):
         found.append(
             f"status {package.status} não condiz com "

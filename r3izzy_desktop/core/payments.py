@@ -140,7 +140,7 @@ def payment_info(session: Session | int) -> PaymentInfo:
         return PaymentInfo(False, None, "Em aberto")
     if payment.package_id is not None:
         package = Package.get_by_id(payment.package_id)
-        left = package.sessions_total - package.sessions_used
+        left = package.sessions_left
         return PaymentInfo(
             True,
             PACOTE,

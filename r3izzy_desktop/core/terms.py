@@ -11,7 +11,9 @@ from __future__ import annotations
 ATIVO = "ativo"
 INATIVO = "inativo"
 FINALIZADO = "finalizado"
-PACKAGE_STATUSES = (ATIVO, INATIVO, FINALIZADO)
+# R19: closed early (encerramento), final; also the kind of the line that closes it.
+ENCERRADO = "encerrado"
+PACKAGE_STATUSES = (ATIVO, INATIVO, FINALIZADO, ENCERRADO)
 
 # Attendance of a session.
 AGENDADA = "agendada"
@@ -29,7 +31,15 @@ ALTERADO = "alterado manualmente"
 # nor the open amount.
 PARCELA_RECEBIDA = "parcela recebida"
 PARCELA_ESTORNADA = "parcela estornada"
-EVENT_KINDS = (CRIADO, DEBITADA, CREDITADA, ALTERADO, PARCELA_RECEBIDA, PARCELA_ESTORNADA)
+EVENT_KINDS = (
+    CRIADO,
+    DEBITADA,
+    CREDITADA,
+    ALTERADO,
+    PARCELA_RECEBIDA,
+    PARCELA_ESTORNADA,
+    ENCERRADO,
+)
 
 # Payment methods: a package debit, or a manual payment.
 PACOTE = "pacote"

@@ -17,6 +17,12 @@ Installments (R18): most packages are paid at once (one installment 1/1 received
 payment date, with its method); about one in six is sold in 2-4 monthly installments,
 received a few days after they fall due, each with its `parcela recebida` line, and some
 of those still due are left unreceived: overdue.
+
+A few packages paid at once are closed early (R19) instead of paused: the family stops the
+therapy and the clinic gives back what was not used (the proportional amount, part of it,
+or nothing), the split and the note made by the functions `close_package` uses
+(ledger.closing_split, closing.closing_note). Those decisions draw from their own random
+stream, so the rest of a seed's clinic is what it was before closings existed.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from decimal import Decimal
 from .. import clock
 from ..clinic.settings import VALIDITY_KEY
 from ..packages import ledger
+from ..packages.closing import closing_note
 from ..ptbr import format_day_month_time, format_money, to_cents
 from ..store.binding import db, is_postgres
 from ..store.models import (
@@ -55,6 +62,7 @@ from ..terms import (
     CREDITADA,
     CRIADO,
     DEBITADA,
+    ENCERRADO,
     FALTA,
     FALTA_JUSTIFICADA,
     FINALIZADO,
@@ -98,6 +106,13 @@ VALIDITY_SHARE = 0.5  # packages with a last valid day (R15)
 SERVICE_LIMIT_SHARE = 0.35  # packages limited to the patient's service (R16)
 PLAN_SHARE = 0.16  # packages sold in installments (R18)
 OVERDUE_SHARE = 0.12  # of the installments due, those the family has not paid yet
+CLOSING_SHARE = 0.25  # of the packages left with sessions, those closed early (R19)
+CLOSING_REASONS = (
+    "mudança de cidade",
+    "alta antecipada",
+    "troca de tratamento",
+    "",
+)
 
 
 # Tables in the order their rows may be written (every reference points backwards).
@@ -155,6 +170,8 @@ class _Sim:
     writer: _Writer
     rng: random.Random
     now: datetime
+    # The closings' own stream (R19): drawing from `rng` would change every seed's clinic.
+    closing_rng: random.Random = field(default_factory=lambda: random.Random(0))
     next_id: dict[type, int] = field(default_factory=dict)
     numbers: set[str] = field(default_factory=set)
     batch: dict[type, list[tuple]] = field(default_factory=lambda: {m: [] for m in ORDER})
@@ -190,7 +207,7 @@ def populate_large(
     """Fill the open, empty database with a busy clinic's five years; returns the counts."""
     rng = random.Random(seed)
     now = clock.now().replace(second=0)
-    sim = _Sim(_Writer(), rng, now)
+    sim = _Sim(_Writer(), rng, now, closing_rng=random.Random(seed * 7919 + 17))
     with db.atomic():
         _reference_data(sim)
         sim.commit_batch()
@@ -562,6 +579,7 @@ def _event(
     amount=Decimal("0"),
     session_id: int | None = None,
     payment_id: int | None = None,
+    split: ledger.ClosingSplit | None = None,
 ) -> None:
     at = pkg.last_at = max(at, pkg.last_at)  # a history reads forward in time
     # The lines that set the terms keep them (models.PackageEvent).
@@ -584,7 +602,7 @@ def _event(
             at,
             pkg.status,
             note,
-            pkg.sessions_total - pkg.used,
+            ledger.sessions_left(pkg.status, pkg.sessions_total, pkg.used),
             to_cents(pkg.open_amount),
             to_cents(ledger.price_per_session(pkg.total, pkg.sessions_total)),
             pkg.sessions_total,
@@ -595,9 +613,12 @@ def _event(
             payment_id,
             sim.rng.choice(OPERATORS),
             *terms,
-            0,  # refunded, retained, cancelled: the demo closes no package early (R19)
-            0,
-            0,
+            # What a closing (R19) refunded, retained and cancelled; 0 on the other lines.
+            *(
+                (to_cents(split.refunded), to_cents(split.retained), to_cents(split.cancelled))
+                if split is not None
+                else (0, 0, 0)
+            ),
         ),
     )
 
@@ -702,8 +723,14 @@ def _package_payer(
             and pkg.used < pkg.sessions_total
             and (pause_after is not None or rng.random() < 0.3)
         ):
-            _edit(sim, pkg, last_at + timedelta(days=1), status=INATIVO)
-        _receive_due(sim, pkg, sim.now)
+            when = last_at + timedelta(days=1)
+            # Only packages paid at once are closed here: their whole total was received.
+            if when < sim.now and not pkg.has_plan and sim.closing_rng.random() < CLOSING_SHARE:
+                _close(sim, pkg, when)
+            else:
+                _edit(sim, pkg, when, status=INATIVO)
+        if pkg.status != ENCERRADO:
+            _receive_due(sim, pkg, sim.now)
         _write_package(sim, patient_id, pkg, created)
 
 
@@ -832,6 +859,25 @@ def _edit(
     pkg.version += 1
     _event(sim, pkg, ALTERADO, note, at)
     return at
+
+
+def _close(sim: _Sim, pkg: _Pkg, at: datetime) -> None:
+    """R19 as `close_package` does it, for a package paid at once (its whole total
+    received), a refund from 0 to what is refundable, the rest retained."""
+    rng = sim.closing_rng
+    debited = pkg.total - pkg.open_amount
+    refundable = ledger.refundable(pkg.total, debited)
+    refund = rng.choice(
+        (refundable, refundable, (refundable * Decimal("0.8")).quantize(Decimal("0.01")), 0)
+    )
+    refund = Decimal(refund).quantize(Decimal("0.01"))
+    method = rng.choice(MANUAL[:5]) if refund > 0 else None
+    split = ledger.closing_split(pkg.open_amount, pkg.total, debited, refund)
+    pkg.status = ENCERRADO
+    pkg.open_amount = Decimal("0.00")
+    pkg.version += 1
+    note = closing_note(split.refunded, method, split.retained, rng.choice(CLOSING_REASONS))
+    _event(sim, pkg, ENCERRADO, note, at, amount=split.refunded, split=split)
 
 
 def _write_package(sim: _Sim, patient_id: int, pkg: _Pkg, created: datetime) -> None:

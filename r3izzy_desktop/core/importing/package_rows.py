@@ -25,13 +25,12 @@ from ..errors import ValidationError
 from ..packages.lines import MAX_NOTES, check_cent_per_session
 from ..ptbr import format_brl, format_date
 from ..store.models import Package, Patient
-from ..terms import ATIVO, FINALIZADO, INATIVO
+from ..terms import ATIVO, ENCERRADO, FINALIZADO, INATIVO
 from ..text import cpf_is_valid, digits, fold
 from .columns import Header, as_cpf, as_date, as_money, as_text, as_whole, blank, cell
 from .rows import CREATE, ERROR, SKIP, ParsedRow, PreviewRow
 
 IMPORTED = "Importado de"  # how an imported package's notes start
-ENCERRADO = "encerrado"  # R19's status (issue 17), skipped like finalizado
 NOT_OPEN = (FINALIZADO, ENCERRADO)
 
 

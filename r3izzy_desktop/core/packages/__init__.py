@@ -19,6 +19,7 @@ from .alerting import (
     whatsapp_link,
     whatsapp_number,
 )
+from .closing import ClosingPreview, close_package, closing_note, closing_preview
 from .coverage import UNSET
 from .editing import edit_package
 from .lines import MAX_NOTES, MAX_SESSIONS
@@ -73,6 +74,7 @@ __all__ = [
     "VENCENDO",
     "VENCIDO",
     "ActiveTotals",
+    "ClosingPreview",
     "HistoryRow",
     "InstallmentFigures",
     "InstallmentRow",
@@ -84,6 +86,9 @@ __all__ = [
     "alert_message",
     "alert_text",
     "alerts",
+    "close_package",
+    "closing_note",
+    "closing_preview",
     "create_package",
     "credit_back",
     "debit_preview",

@@ -16,7 +16,7 @@ from ..errors import ValidationError
 from ..paying import lock_package
 from ..store.models import Package, Patient, Payment, Service, Session, refresh_instance
 from ..store.transactions import operation
-from ..terms import ALTERADO, ATIVO, FINALIZADO, INATIVO
+from ..terms import ALTERADO, ATIVO, ENCERRADO, FINALIZADO, INATIVO
 from ..validation import a_date, money_value, optional_text, whole_number
 from . import coverage, ledger, lines
 from . import plans as plan
@@ -31,6 +31,12 @@ def _clean_status(status: Any) -> str | None:
         raise ValidationError(
             "O status “finalizado” não pode ser escolhido: o pacote é finalizado "
             "quando não tem mais sessões restantes.",
+            "status",
+        )
+    if status == ENCERRADO:
+        raise ValidationError(
+            "O status “encerrado” não pode ser escolhido aqui: use Encerrar pacote, que "
+            "mostra quanto devolver.",
             "status",
         )
     if status not in (ATIVO, INATIVO):
@@ -67,7 +73,8 @@ def edit_package(
     the terms leaves the existing debits where they are. The owner is never among those
     it is shared with: a transfer to a sharer takes them off the sharing, and the (new)
     owner listed in `shared_with` is left out. Appends `alterado manualmente` listing the
-    changed fields; no change, no line.
+    changed fields; no change, no line. An `encerrado` package (R19) changes only its
+    notes: any other change is a ValidationError.
     """
     row = lock_package(package)
     lines.check_version(row, expected_version)
@@ -93,14 +100,22 @@ def edit_package(
         if notes is None
         else optional_text(notes, "Observações", max_length=MAX_NOTES, field="notes")
     )
-    if (new_sessions, new_total) != (row.sessions_total, row.total):
-        lines.check_cent_per_session(new_total, new_sessions)
-    if new_total != row.total:
-        plan.check_total_change(row, new_total)  # R18: never below what was received
-    asked = _clean_status(status)
-    new_status = ledger.status_after_change(asked, row.status, new_sessions - row.sessions_used)
-    old_terms = coverage.terms_of(row)
-    new_terms = _changed_terms(old_terms, patient, valid_until, services, shared_with)
+    if row.status == ENCERRADO:
+        old_terms = coverage.terms_of(row)
+        new_terms = _changed_terms(old_terms, patient, valid_until, services, shared_with)
+        _only_notes_when_closed(
+            row, status, (new_sessions, new_total, new_paid_on, new_terms), old_terms
+        )
+        new_status = ENCERRADO
+    else:
+        if (new_sessions, new_total) != (row.sessions_total, row.total):
+            lines.check_cent_per_session(new_total, new_sessions)
+        if new_total != row.total:
+            plan.check_total_change(row, new_total)  # R18: never below what was received
+        asked = _clean_status(status)
+        new_status = ledger.status_after_change(asked, row.status, new_sessions - row.sessions_used)
+        old_terms = coverage.terms_of(row)
+        new_terms = _changed_terms(old_terms, patient, valid_until, services, shared_with)
 
     note = ledger.change_note(
         owner=_term_change(
@@ -155,6 +170,17 @@ def edit_package(
     )
     refresh_instance(package, row)
     return row
+
+
+def _only_notes_when_closed(row: Package, status: Any, new: tuple, old_terms: Terms) -> None:
+    """R19: an `encerrado` package is final; only its notes may change. A field given with
+    the value it already has is no change (a form sends them all)."""
+    same = new == (row.sessions_total, row.total, row.paid_on, old_terms)
+    if not same or status not in (None, ENCERRADO):
+        raise ValidationError(
+            f"O pacote No. {row.number} está encerrado: só as observações podem ser "
+            "alteradas. Nada foi alterado."
+        )
 
 
 def _changed_terms(

@@ -20,6 +20,7 @@ from ..terms import (
     CREDITADA,
     CRIADO,
     DEBITADA,
+    ENCERRADO,
     FINALIZADO,
     INATIVO,
     PARCELA_ESTORNADA,
@@ -27,6 +28,38 @@ from ..terms import (
 )
 
 ZERO = Decimal("0.00")
+
+
+def sessions_left(status: str, sessions_total: int, sessions_used: int) -> int:
+    """R4's sessions left; 0 once `encerrado` (R19: the sessions not used are given up,
+    while `sessions_total` and `sessions_used` keep what was bought and used)."""
+    if status == ENCERRADO:
+        return 0
+    return sessions_total - sessions_used
+
+
+@dataclass(frozen=True)
+class ClosingSplit:
+    """R19: what closing a package does with its open amount, in three parts that add up
+    to it: `refunded` (given back), `retained` (kept by the clinic) and `cancelled` (the
+    part of the credit that was never received)."""
+
+    refunded: Decimal
+    retained: Decimal
+    cancelled: Decimal
+
+
+def refundable(received: Decimal, debited: Decimal) -> Decimal:
+    """R19: what may be given back: max(0, received − debited)."""
+    return max(ZERO, received - debited)
+
+
+def closing_split(open_amount: Decimal, received: Decimal, debited: Decimal, refund: Decimal):
+    """R19's split of the open amount before closing, for a `refund` from 0 to
+    `refundable(received, debited)` (the caller checks the range): retained = refundable −
+    refund, cancelled = open amount − refund − retained."""
+    retained = refundable(received, debited) - refund
+    return ClosingSplit(refund, retained, open_amount - refund - retained)
 
 
 def price_per_session(total: Decimal, sessions_total: int) -> Decimal:
@@ -166,6 +199,10 @@ class EventRecord:
     shared_with: frozenset[int] = frozenset()
     # Whose session a debit paid: it must be the owner's or a sharer's at that point (R17).
     session_patient_id: int | None = None
+    # What an `encerrado` line (R19) did with the open amount before it (0 on the others).
+    refunded: Decimal = ZERO
+    retained: Decimal = ZERO
+    cancelled: Decimal = ZERO
 
 
 # The words each kind of history line starts with (SPEC §4). Only the start: a debit's
@@ -177,6 +214,7 @@ NOTE_STARTS = {
     ALTERADO: "Pacote alterado: ",
     PARCELA_RECEBIDA: "Parcela ",
     PARCELA_ESTORNADA: "Parcela ",
+    ENCERRADO: "Pacote encerrado: ",
 }
 # R18: the lines about money received, which leave the sessions, the open amount and the
 # status as they were.
@@ -201,7 +239,7 @@ class Figures:
 
     @property
     def sessions_left(self) -> int:
-        return self.sessions_total - self.sessions_used
+        return sessions_left(self.status, self.sessions_total, self.sessions_used)
 
     @property
     def price_per_session(self) -> Decimal:
@@ -249,6 +287,10 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
         elif figures is None:
             result.problems.append(f"{where}: o histórico não começa com 'criado'")
             return result
+        elif figures.status == ENCERRADO and not _notes_only(figures, event):
+            # R19: final; only its notes may change afterwards.
+            result.problems.append(f"{where}: linha depois do encerramento do pacote")
+            continue
         elif event.kind == DEBITADA:
             _replay_debit(figures, debits, event, position, where, result.problems)
         elif event.kind == CREDITADA:
@@ -258,6 +300,8 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
             _replay_terms(figures, event)
         elif event.kind in INSTALLMENT_KINDS:
             _replay_installment(figures, event, where, result.problems)
+        elif event.kind == ENCERRADO:
+            _replay_closing(figures, event, where, result.problems)
         else:
             result.problems.append(f"{where}: tipo desconhecido")
             continue
@@ -270,6 +314,39 @@ def replay(events: Iterable[EventRecord]) -> ReplayResult:
         (session, debit.start) for session, debit in debits.items() if debit.foreign
     ]
     return result
+
+
+def _notes_only(figures: Figures, event: EventRecord) -> bool:
+    """An `alterado manualmente` line of a closed package that changes only its notes."""
+    same_terms = event.owner_id is None or (
+        event.owner_id,
+        event.valid_until,
+        frozenset(event.services),
+        frozenset(event.shared_with),
+    ) == (figures.owner_id, figures.valid_until, figures.services, figures.shared_with)
+    return (
+        event.kind == ALTERADO
+        and event.status == ENCERRADO
+        and (event.sessions_total, event.total) == (figures.sessions_total, figures.total)
+        and same_terms
+    )
+
+
+def _replay_closing(figures: Figures, event: EventRecord, where: str, problems) -> None:
+    """R19: an `ativo` or `inativo` package with sessions left ends `encerrado`, its open
+    amount split into refunded + retained + cancelled, none negative."""
+    if figures.status not in (ATIVO, INATIVO) or figures.sessions_left <= 0:
+        problems.append(f"{where}: encerramento de um pacote {figures.status}")
+    parts = (event.refunded, event.retained, event.cancelled)
+    if any(part < 0 for part in parts):
+        problems.append(f"{where}: valor negativo no encerramento")
+    if sum(parts, ZERO) != figures.open_amount:
+        problems.append(
+            f"{where}: devolvido, retido e cancelado somam {format_money(sum(parts, ZERO))}, "
+            f"o saldo era {format_money(figures.open_amount)}"
+        )
+    figures.status = ENCERRADO
+    figures.open_amount = ZERO
 
 
 def _replay_terms(figures: Figures, event: EventRecord) -> None:

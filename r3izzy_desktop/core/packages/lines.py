@@ -37,17 +37,19 @@ def record(
     payment: Payment | None = None,
     amount: Decimal = ledger.ZERO,
     terms: Terms | None = None,
+    split: ledger.ClosingSplit | None = None,
     operator: str,
 ) -> PackageEvent:
     """Append one history line with the package's figures after it; `terms` on the lines
-    that set them (criado, alterado manualmente), so a replay rebuilds them too."""
+    that set them (criado, alterado manualmente), so a replay rebuilds them too; `split`
+    on an `encerrado` line (R19): what it refunded, retained and cancelled."""
     return PackageEvent.create(
         package=row,
         kind=kind,
         at=clock.now(),
         status=row.status,
         note=note,
-        sessions_left=row.sessions_total - row.sessions_used,
+        sessions_left=ledger.sessions_left(row.status, row.sessions_total, row.sessions_used),
         open_amount=row.open_amount,
         price_per_session=ledger.price_per_session(row.total, row.sessions_total),
         sessions_total=row.sessions_total,
@@ -58,6 +60,11 @@ def record(
         payment=payment,
         operator=operator,
         **(terms.event_fields() if terms is not None else {}),
+        **(
+            {"refunded": split.refunded, "retained": split.retained, "cancelled": split.cancelled}
+            if split is not None
+            else {}
+        ),
     )
 
 

@@ -83,7 +83,7 @@ def debit_preview(
     """
     row = get_package(package)
     rows = sorted(fetch_sessions(sessions), key=lambda s: (s.starts_at, s.id))
-    left = row.sessions_total - row.sessions_used
+    left = row.sessions_left
     payable = rows[:left]
     amounts = ledger.debit_schedule(row.open_amount, left, len(payable))
     return list(zip(payable, amounts, strict=True))

@@ -19,6 +19,7 @@ from .. import access, clock, receipt_book
 from ..clinic import get_patient, operator_name, package_defaults
 from ..errors import (
     NotEnoughSessions,
+    PackageClosed,
     PackageNotActive,
     PriceDifference,
     PriceMismatch,
@@ -39,7 +40,7 @@ from ..payments import normalize_method
 from ..ptbr import format_brl, format_day_month_time
 from ..store.models import Package, Patient, Payment, Service, Session, refresh_instance
 from ..store.transactions import operation
-from ..terms import ATIVO, CREDITADA, CRIADO, DEBITADA, FINALIZADO, INATIVO, PACOTE
+from ..terms import ATIVO, CREDITADA, CRIADO, DEBITADA, ENCERRADO, FINALIZADO, INATIVO, PACOTE
 from ..validation import a_date, money_value, optional_text, whole_number
 from . import coverage, ledger, lines
 from . import plans as plan_module
@@ -283,10 +284,19 @@ def credit_back(
     `payment` is the session's active debit and `package` its package, as
     `lock_session_and_package` returned them (locked). A `finalizado` package is reopened
     (`ativo`); an `inativo` one stays `inativo`. A session that is not the owner's is
-    named after the time (R17). Returns the package.
+    named after the time (R17). Returns the package. An `encerrado` package (R19) takes
+    nothing back: PackageClosed, before anything is written.
     """
     if payment.voided_at is not None:
         raise StaleData("Este pagamento já foi estornado (talvez em outro computador).")
+    if package.status == ENCERRADO:
+        raise PackageClosed(
+            f"A sessão de {format_day_month_time(session.starts_at)} foi paga pelo pacote "
+            f"No. {package.number}, que está encerrado: a sessão não pode voltar para o "
+            "pacote (nem ser excluída, marcada como falta justificada ou removida das "
+            "sessões pagas). Nada foi alterado.",
+            session.id,
+        )
     mark_voided(payment, reason)
     package.sessions_used -= 1
     package.open_amount += payment.amount

@@ -26,14 +26,14 @@ from peewee import Case, fn
 
 from .. import access, audit, clock, receipt_book
 from ..clinic import operator_name
-from ..errors import NotEnoughPaid, NotFound, ValidationError
+from ..errors import NotEnoughPaid, NotFound, PackageNotActive, ValidationError
 from ..paying import lock_package
 from ..payments import normalize_method
 from ..ptbr import CENT, format_brl, format_date, from_cents
 from ..store import actor
 from ..store.models import Installment, Package, package_id_of, refresh_instance
 from ..store.transactions import operation
-from ..terms import PARCELA_ESTORNADA, PARCELA_RECEBIDA, method_label
+from ..terms import ENCERRADO, PARCELA_ESTORNADA, PARCELA_RECEBIDA, method_label
 from ..text import plural
 from ..validation import a_date, money_value, whole_number
 from . import ledger, lines
@@ -392,6 +392,16 @@ def _installment(row: Package, number: Any) -> tuple[Installment, int]:
     return found, count
 
 
+def _refuse_closed(row: Package) -> None:
+    """R19: a closed package's installments are final (the unreceived ones were cancelled,
+    the received ones are what its closing gave back or kept)."""
+    if row.status == ENCERRADO:
+        raise PackageNotActive(
+            f"O pacote No. {row.number} está encerrado: suas parcelas não podem mais ser "
+            "recebidas nem estornadas. Nada foi alterado."
+        )
+
+
 @operation
 @access.allowed("packages.receive_installment")
 def receive_installment(
@@ -409,6 +419,7 @@ def receive_installment(
     the package does not have. Returns the installment."""
     row = lock_package(package)
     lines.check_version(row, expected_version)
+    _refuse_closed(row)
     installment, count = _installment(row, number)
     key = normalize_method(method)
     day = a_date(received_on, "Data do recebimento", default_today=True, field="received_on")
@@ -451,6 +462,7 @@ def void_installment(
     received). ValidationError when it is not received. Returns the installment."""
     row = lock_package(package)
     lines.check_version(row, expected_version)
+    _refuse_closed(row)
     installment, count = _installment(row, number)
     if installment.received_on is None:
         raise ValidationError(

@@ -24,7 +24,7 @@ from ..store.models import (
     Session,
     package_id_of,
 )
-from ..terms import ATIVO, method_label
+from ..terms import ATIVO, ENCERRADO, method_label
 from ..text import fold
 from . import coverage, ledger
 from . import plans as plan
@@ -83,6 +83,11 @@ class PackageSummary:
     def method_label(self) -> str:
         """ "Pix", "Cartão de crédito"; "" when unknown."""
         return method_label(self.method) if self.method else ""
+
+    # R19: what the closing of an `encerrado` package gave back and what the clinic kept
+    # (0 for any other package).
+    refunded: Decimal = ledger.ZERO
+    retained: Decimal = ledger.ZERO
 
     def is_shared_with(self, patient_id: int) -> bool:
         return patient_id in self.shared_with_ids
@@ -156,7 +161,7 @@ class _TermNames:
     """The terms of a set of packages and the names they show, read in four queries
     whatever the number of packages (a patient's list, the offers)."""
 
-    def __init__(self, package_ids: Iterable[int]):
+    def __init__(self, package_ids: Iterable[int], closed_ids: Iterable[int] = ()):
         ids = list(package_ids)
         self.services = coverage.service_ids_of(ids)
         self.shared = coverage.shared_ids_of(ids)
@@ -176,6 +181,19 @@ class _TermNames:
             if patient_ids
             else {}
         )
+        # R19: the refunded and retained amounts of the closed ones (their encerrado line).
+        self.closings = (
+            {
+                package_id: (refunded, retained)
+                for package_id, refunded, retained in PackageEvent.select(
+                    PackageEvent.package, PackageEvent.refunded, PackageEvent.retained
+                )
+                .where(PackageEvent.package.in_(closed) & (PackageEvent.kind == ENCERRADO))
+                .tuples()
+            }
+            if (closed := list(closed_ids))
+            else {}
+        )
 
     def services_of(self, package_id: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
         named = sorted(
@@ -189,19 +207,24 @@ class _TermNames:
         return tuple(self.patient_names.get(i, "") for i in ids), ids
 
 
+def _closed_ids(rows: Iterable[Package]) -> list[int]:
+    return [row.id for row in rows if row.status == ENCERRADO]
+
+
 def _summarize(
     row: Package,
     patient_name: str,
     names: _TermNames | None = None,
     money: dict[int, plan.InstallmentFigures] | None = None,
 ) -> PackageSummary:
-    names = names or _TermNames([row.id])
+    names = names or _TermNames([row.id], _closed_ids([row]))
     if money is None:
         money = plan.figures_of([row.id])
     paid = money.get(row.id, plan.InstallmentFigures())
     service_names, service_ids = names.services_of(row.id)
     shared_names, shared_ids = names.shared_of(row.id)
-    left = row.sessions_total - row.sessions_used
+    refunded, retained = names.closings.get(row.id, (ledger.ZERO, ledger.ZERO))
+    left = row.sessions_left
     days = (row.valid_until - clock.today()).days if row.valid_until is not None else None
     return PackageSummary(
         id=row.id,
@@ -235,12 +258,14 @@ def _summarize(
         pay_before_use=bool(row.pay_before_use),
         method=row.method or "",
         has_plan=bool(row.has_plan),
+        refunded=refunded,
+        retained=retained,
     )
 
 
 def _summaries(query) -> list[PackageSummary]:
     rows = list(query.objects())
-    names = _TermNames(row.id for row in rows)
+    names = _TermNames((row.id for row in rows), _closed_ids(rows))
     money = plan.figures_of(row.id for row in rows)
     return [_summarize(row, row.name, names, money) for row in rows]
 

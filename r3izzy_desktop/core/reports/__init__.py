@@ -1,9 +1,11 @@
 """What the clinic reads about its money: the package report of manual 2.1
 (package_report.py, its filters report_query.py, its history package_history.py), a
-package's receipt (receipt.py), Gestão Financeira (finance.py),
-Receitas (receitas.py) and the Excel workbooks (export.py). `reports.<name>` gathers the
-package report, the receipt and the finance summary; the others are read as modules."""
+package's receipt (receipt.py), the closing statement of R19 (closing_statement.py),
+Gestão Financeira (finance.py), Receitas (receitas.py) and the Excel workbooks
+(export.py). `reports.<name>` gathers the package report, the receipt and the finance
+summary; the others are read as modules."""
 
+from .closing_statement import ClosingStatement, closing_statement
 from .credit import CreditRollforward, MonthCredit, credit_by_month, credit_rollforward
 from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary, monthly_figures
 from .package_history import HistoryReportRow, count_history, history_rows, iter_history_rows
@@ -21,6 +23,7 @@ from .receipt import PackageReceipt, document_label, package_receipt
 from .report_query import ReportFilters, fetch_rows, make_filters, read_snapshot
 
 __all__ = [
+    "ClosingStatement",
     "CreditRollforward",
     "FinanceSummary",
     "HistoryReportRow",
@@ -32,6 +35,7 @@ __all__ = [
     "PackageReportRow",
     "PackageReportTotals",
     "ReportFilters",
+    "closing_statement",
     "count_history",
     "count_packages",
     "credit_by_month",

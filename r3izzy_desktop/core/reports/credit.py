@@ -34,9 +34,7 @@ from .. import access
 from ..errors import ValidationError
 from ..ptbr import format_date, from_cents
 from ..store.models import PackageEvent
-from ..terms import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA
-
-ENCERRADO = "encerrado"  # the kind of an early closing line (R19)
+from ..terms import ALTERADO, ATIVO, CREDITADA, CRIADO, DEBITADA, ENCERRADO
 
 # The movements, in the order the screens and the workbook show them: (attribute, kind).
 MOVEMENTS: tuple[tuple[str, str], ...] = (

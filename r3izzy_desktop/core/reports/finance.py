@@ -13,11 +13,14 @@ What counts as what:
   justified absence, with no active payment and a price above zero.
 - **Package credit still open** (Crédito de pacotes em aberto): what the clinic still
   owes in prepaid sessions, now (not tied to the period): the open amount of every
-  package that is not `finalizado`. An `inativo` package counts: the patient still has
-  that credit, the package is only paused. (A `finalizado` package has no open amount.)
+  package that is not `finalizado` nor `encerrado`. An `inativo` package counts: the
+  patient still has that credit, the package is only paused. (A `finalizado` or
+  `encerrado` package has no open amount.)
 - **Credit sold** in the period: the totals of packages paid in the period.
 - **Credit consumed** in the period: the active package debits of sessions that start in
   the period.
+- **Refunds** (Devoluções, R19): the money given back by the packages closed early, by
+  the instant of their `encerrado` line (`at`) within the period.
 - **Months**: received, sold and consumed for each of the 12 months ending with the
   period's last month, for the chart.
 
@@ -37,11 +40,11 @@ from peewee import Case, fn
 from .. import clock
 from ..errors import ValidationError
 from ..ptbr import from_cents
-from ..store.models import Installment, Package, Payment, Session, session_is_paid
-from ..terms import FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
+from ..store.models import Installment, Package, PackageEvent, Payment, Session, session_is_paid
+from ..terms import ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
 
 PACKAGE_SALES_LABEL = "Pacotes"  # the installments of packages received in the period
-_CLOSED = "encerrado"  # R19: what a closed package did not receive was cancelled
+_CLOSED = ENCERRADO  # R19: what a closed package did not receive was cancelled
 MONTHS_IN_CHART = 12
 
 
@@ -86,6 +89,9 @@ class FinanceSummary:
     packages_owing: int = 0
     package_overdue: Decimal = Decimal("0.00")
     packages_overdue: int = 0
+    # R19: given back by the packages closed early in the period ("Devoluções").
+    refunds: Decimal = Decimal("0.00")
+    refunds_count: int = 0  # closings that gave something back
 
 
 def _money(cents: Any) -> Decimal:
@@ -199,10 +205,11 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
             fn.SUM(Package.sessions_total - Package.sessions_used).coerce(False),
             fn.COUNT(Package.id),
         )
-        .where(Package.status != FINALIZADO)
+        .where(Package.status.not_in((FINALIZADO, ENCERRADO)))
         .tuples()
         .get()
     )
+    refunds, refunds_count = period_refunds(start, end)
     consumed_cents, consumed_count = (
         Payment.select(fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
         .join(Session)
@@ -240,6 +247,8 @@ def finance_summary(start: date, end: date) -> FinanceSummary:
         packages_owing=int(packages_owing or 0),
         package_overdue=_money(late_cents),
         packages_overdue=int(packages_late or 0),
+        refunds=refunds,
+        refunds_count=refunds_count,
     )
 
 
@@ -276,6 +285,25 @@ def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
         .get()
     )
     return _money(owed_cents), int(owing or 0), _money(late_cents), int(overdue or 0)
+
+
+def period_refunds(start: date, end: date) -> tuple[Decimal, int]:
+    """R19's "Devoluções": the sum of what the `encerrado` lines written in [start, end]
+    (by their `at`) gave back, and how many of them gave something back."""
+    cents, count = (
+        PackageEvent.select(
+            fn.SUM(PackageEvent.refunded).coerce(False),
+            fn.COUNT(Case(None, [(PackageEvent.refunded > 0, 1)], None)).coerce(False),
+        )
+        .where(
+            (PackageEvent.kind == ENCERRADO)
+            & (PackageEvent.at >= _day_start(start))
+            & (PackageEvent.at < _day_start(end + timedelta(days=1)))
+        )
+        .tuples()
+        .get()
+    )
+    return _money(cents), int(count or 0)
 
 
 def _monthly_sums(query_model, amount, when, months: list[date], where, *, as_datetime: bool):

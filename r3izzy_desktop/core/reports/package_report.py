@@ -16,13 +16,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
+from peewee import Case, fn
 
 from .. import clock
 from ..packages import ledger
 from ..ptbr import from_cents
 from ..store.models import Package, PackageService, PackageShare, Patient, Service
-from ..terms import ATIVO
+from ..terms import ATIVO, ENCERRADO
 from ..text import fold
 from .report_query import (
     PatientFilter,
@@ -185,7 +185,7 @@ class _RowMaker:
                     price,
                     count,
                     used,
-                    count - used,
+                    ledger.sessions_left(status, count, used),
                     notes,
                     last_day,
                     expired,
@@ -244,27 +244,32 @@ def _package_ids(filters: ReportFilters) -> Any:
 
 def report_totals(filters: ReportFilters) -> PackageReportTotals:
     """The totals row: one SQL aggregate over the filtered packages."""
-    count, total, open_amount, sessions, used = (
+    # An encerrado package has no session left (R19): its unused ones are given up.
+    given_up = Case(
+        None, [(Package.status == ENCERRADO, Package.sessions_total - Package.sessions_used)], 0
+    )
+    count, total, open_amount, sessions, used, closed = (
         Package.select(
             fn.COUNT(Package.id),
             fn.SUM(Package.total).coerce(False),
             fn.SUM(Package.open_amount).coerce(False),
             fn.SUM(Package.sessions_total).coerce(False),
             fn.SUM(Package.sessions_used).coerce(False),
+            fn.SUM(given_up).coerce(False),
         )
         .join(Patient)
         .where(where(filters))
         .tuples()
         .get()
     )
-    sessions, used = int(sessions or 0), int(used or 0)
+    sessions, used, closed = int(sessions or 0), int(used or 0), int(closed or 0)
     return PackageReportTotals(
         packages=int(count or 0),
         total=money(total),
         open_amount=money(open_amount),
         sessions_total=sessions,
         sessions_used=used,
-        sessions_left=sessions - used,
+        sessions_left=sessions - used - closed,
     )
 
 
@@ -279,9 +284,9 @@ def package_report(
     """Every package matching the filters, ordered by patient then payment date, with totals.
 
     paid_from / paid_to: payment-date range, both ends included; status: "ativo",
-    "inativo" or "finalizado"; patient: a Patient, its id, or search words (name, phone,
-    CPF, accent-insensitive); expired: only the vencido packages. A shared package is one
-    row, under its owner. Raises ValidationError for a bad filter.
+    "inativo", "finalizado" or "encerrado"; patient: a Patient, its id, or search words
+    (name, phone, CPF, accent-insensitive); expired: only the vencido packages. A shared
+    package is one row, under its owner. Raises ValidationError for a bad filter.
     """
     filters = make_filters(
         paid_from=paid_from, paid_to=paid_to, status=status, patient=patient, expired=expired

@@ -70,7 +70,9 @@ def make_filters(
     if status in ("", None):
         status = None
     elif status not in PACKAGE_STATUSES:
-        raise ValidationError("Status inválido: use ativo, inativo ou finalizado.", "status")
+        raise ValidationError(
+            "Status inválido: use ativo, inativo, finalizado ou encerrado.", "status"
+        )
     label = ""
     if isinstance(patient, Patient):
         patient, label = patient.id, patient.name

@@ -28,7 +28,7 @@ from peewee import (
 from .. import clock
 from ..errors import NotFound
 from ..ptbr import from_cents, to_cents
-from ..terms import AGENDADA, ATIVO
+from ..terms import AGENDADA, ATIVO, ENCERRADO
 from . import actor
 from .binding import db
 
@@ -193,6 +193,9 @@ class Package(BaseModel):
 
     @property
     def sessions_left(self) -> int:
+        """R4; 0 once `encerrado` (R19: the sessions not used are given up)."""
+        if self.status == ENCERRADO:
+            return 0
         return self.sessions_total - self.sessions_used
 
 

@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QWidget
 from ...core import agenda, packages, payments, users
 from ...core.agenda import ATTENDANCE_LABELS, SessionRow
 from ...core.ptbr import format_brl, format_date
-from ...core.terms import FALTA_JUSTIFICADA, FINALIZADO, INATIVO, PACOTE, method_label
+from ...core.terms import (
+    ENCERRADO,
+    FALTA_JUSTIFICADA,
+    FINALIZADO,
+    INATIVO,
+    PACOTE,
+    method_label,
+)
 from ..common import messages
 from ..common.operations import run_op
 
@@ -27,6 +34,10 @@ def credit_phrase(row: SessionRow) -> str:
     """ "R$ 250,00 voltarão ao pacote No. 250618170510 (3 → 4 sessões restantes)" and what
     happens to the package's status."""
     figures = packages.summary(row.package_id)
+    if figures.status == ENCERRADO:  # R19: its sessions stay paid; the core refuses
+        return tr("o pacote No. {0} está encerrado: a sessão não pode voltar para ele").format(
+            figures.number
+        )
     left = figures.sessions_left
     text = tr("{0} voltarão ao pacote No. {1} ({2} → {3} {4})").format(
         format_brl(row.payment_amount), figures.number, left, left + 1, _sessions(left + 1)

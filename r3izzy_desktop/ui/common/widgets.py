@@ -85,8 +85,8 @@ class Card(QFrame):
 
 
 class StatusBadge(QLabel):
-    """A coloured pill with a package status (ativo green, inativo grey, finalizado blue),
-    or "pago" / "aberto" for a session."""
+    """A coloured pill with a package status (ativo green, inativo grey, finalizado blue,
+    encerrado slate), or "pago" / "aberto" for a session."""
 
     def __init__(self, status: str = "", parent: QWidget | None = None):
         super().__init__(parent)

@@ -326,6 +326,17 @@ class FinancePage(QWidget):
                     ),
                     format_brl(summary.credit_consumed),
                 ),
+                # R19: what the packages closed early in the period gave back.
+                (
+                    self.tr("Devoluções ({0})").format(
+                        plural(
+                            summary.refunds_count,
+                            self.tr("pacote encerrado"),
+                            self.tr("pacotes encerrados"),
+                        )
+                    ),
+                    format_brl(summary.refunds),
+                ),
             ],
         )
         labels = [month_label(m.month) for m in summary.months]

@@ -74,6 +74,8 @@ class PackageCard(Card):
     paid_sessions_requested = Signal(int)
     receipt_requested = Signal(int)
     installments_requested = Signal(int)  # R18: receive or void an installment
+    close_requested = Signal(int)  # Encerrar pacote (R19)
+    statement_requested = Signal(int)  # its closing statement, once encerrado
 
     def __init__(
         self,
@@ -123,6 +125,7 @@ class PackageCard(Card):
         self.open_amount = self._figure(
             figures, 1, self.tr("Em aberto"), format_brl(summary.open_amount)
         )
+
         self.sessions = self._figure(
             figures,
             2,
@@ -152,6 +155,15 @@ class PackageCard(Card):
         self.overdue.setVisible(bool(self.overdue.text()))
         self.body.addLayout(money)
 
+        if summary.status == "encerrado":  # R19: what the closing gave back
+            self.closing_line = label(
+                self.tr("Encerrado: devolvido {0} · retido pela clínica {1}").format(
+                    format_brl(summary.refunded), format_brl(summary.retained)
+                ),
+                "termsLine",
+                wrap=True,
+            )
+            self.body.addWidget(self.closing_line)
         self.terms = label(terms_line(summary, viewer_id), "termsLine", wrap=True)
         self.terms.setVisible(bool(self.terms.text()))
         self.body.addWidget(self.terms)
@@ -180,6 +192,20 @@ class PackageCard(Card):
         self.installments_button.setToolTip(self.tr("Receber ou estornar as parcelas deste pacote"))
         self.installments_button.setVisible(summary.has_plan or summary.owed > 0)
         actions.addStretch(1)
+        closed = summary.status == "encerrado"
+        # R19: financeiro and administrador close packages; once closed, its statement.
+        self.close_button = self._action(
+            actions,
+            self.tr("Termo de encerramento") if closed else self.tr("Encerrar pacote"),
+            self.statement_requested if closed else self.close_requested,
+        )
+        self.close_button.setProperty("flat", True)
+        closable = summary.status in ("ativo", "inativo") and summary.sessions_left > 0
+        self.close_button.setVisible(closed or (closable and users.can("packages.close_package")))
+        if not closed:
+            self.close_button.setToolTip(
+                self.tr("Devolver o que não foi usado e encerrar o pacote (mostra antes quanto).")
+            )
         self.receipt_button = self._action(actions, self.tr("Recibo"), self.receipt_requested)
         self.receipt_button.setProperty("flat", True)
         self.body.addLayout(actions)
@@ -188,9 +214,11 @@ class PackageCard(Card):
         self.pay_button.setEnabled(can_pay)
         if not can_pay:
             self.pay_button.setToolTip(
-                self.tr("Só um pacote ativo com sessões restantes paga sessões.")
-                if summary.status != "inativo"
-                else self.tr("Pacote inativo: altere o status para ativo em Editar.")
+                self.tr("Pacote inativo: altere o status para ativo em Editar.")
+                if summary.status == "inativo"
+                else self.tr("Pacote encerrado: não paga mais sessões.")
+                if closed
+                else self.tr("Só um pacote ativo com sessões restantes paga sessões.")
             )
         self.paid_button.setEnabled(summary.sessions_used > 0)
 

@@ -306,12 +306,15 @@ class PackageFormDialog(QDialog):
         self.validity.set_value(summary.valid_until)
         if summary.valid_until is None:
             self.validity.set_suggested_day(clock.today())
-        for status in ("ativo", "inativo", "finalizado"):
+        closed = summary.status == "encerrado"  # R19, by Encerrar pacote
+        for status in ("ativo", "inativo", "finalizado", *(("encerrado",) if closed else ())):
             self.status.addItem(self.tr(status), status)
-        # "finalizado" follows from the figures: shown, never chosen.
+        # "finalizado" follows from the figures, "encerrado" from Encerrar pacote: shown,
+        # never chosen here.
         model = self.status.model()
         if isinstance(model, QStandardItemModel):
-            model.item(2).setEnabled(False)
+            for row in range(2, model.rowCount()):
+                model.item(row).setEnabled(False)
         self.status.setCurrentIndex(self.status.findData(summary.status))
         if summary.status == "finalizado":
             self.status.setToolTip(
@@ -320,6 +323,15 @@ class PackageFormDialog(QDialog):
                     "para reativar."
                 )
             )
+        if closed:
+            # R19: final; only the notes may change.
+            for name, field in self.fields.items():
+                field.setEnabled(name == "notes")
+            self.transfer_button.setEnabled(False)
+            self.fields["notes"].hint.setText(
+                self.tr("Pacote encerrado: só as observações podem ser alteradas.")
+            )
+            self.fields["notes"].hint.setVisible(True)
 
     def _validity_hint(self) -> None:
         self.fields["valid_until"].hint.setText(

@@ -26,7 +26,12 @@ from ..common.fit import SideOrBelow, fit_to_screen
 from ..common.table_model import CENTER, LEFT, RIGHT, Column, WrappedHeaderModel, make_table
 from ..common.widgets import StatusBadge, label
 
-STATUS_COLORS = {"ativo": "#2e9e5b", "inativo": "#6b7280", "finalizado": "#2f6fdd"}
+STATUS_COLORS = {
+    "ativo": "#2e9e5b",
+    "inativo": "#6b7280",
+    "finalizado": "#2f6fdd",
+    "encerrado": "#4b5563",
+}
 OBSERVATION_COLUMN = 4  # the one that stretches; its header stays on one line
 WIDEST_AMOUNT = Decimal("99999.99")  # sizes the money columns before any line is read
 

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import clinic, packages, users
+from ...core.ptbr import format_brl
+from ..common import toast
 from ..common.operations import run_op
 from ..common.widgets import Card, FloatingButton, PageHeader, label
 from .card import PackageCard
+from .closing import ClosingDialog
 from .form import PackageFormDialog
 from .history import HistoryDialog
 from .installments_dialog import InstallmentsDialog
@@ -37,6 +40,7 @@ STATUS_FILTERS = (
     ("ativo", "ativo"),
     ("inativo", "inativo"),
     ("finalizado", "finalizado"),
+    ("encerrado", "encerrado"),
 )
 
 
@@ -171,6 +175,8 @@ class PackageListPage(QWidget):
             card.paid_sessions_requested.connect(self.show_paid_sessions)
             card.receipt_requested.connect(self.receipt)
             card.installments_requested.connect(self.show_installments)
+            card.close_requested.connect(self.close_package)
+            card.statement_requested.connect(self.closing_statement)
             self.cards_layout.insertWidget(len(self.cards) + 1, card)
             self.cards.append(card)
 
@@ -252,3 +258,25 @@ class PackageListPage(QWidget):
         from .receipt import open_receipt  # loads at first use (it brings openpyxl)
 
         run_op(self, lambda: open_receipt(self, package_id))
+
+    def close_package(self, package_id: int) -> None:
+        """Encerrar pacote (R19): the preview and the closing in the dialog; then the
+        statement to print or save."""
+        version = self._version(package_id)
+        closed = self._open(lambda: ClosingDialog.ask(self, package_id, expected_version=version))
+        self.reload()
+        if closed:
+            summary = packages.summary(package_id)
+            toast.notify(
+                self,
+                self.tr("Pacote No. {0} encerrado: devolvido {1}.").format(
+                    summary.number, format_brl(summary.refunded)
+                ),
+            )
+            self.closing_statement(package_id)
+
+    def closing_statement(self, package_id: int) -> None:
+        """The closing statement (Termo de encerramento) of an encerrado package."""
+        from .closing_statement import open_statement  # loads at first use (openpyxl)
+
+        open_statement(self, package_id)

@@ -91,13 +91,12 @@ class PaidSessionsDialog(QDialog):
         layout.addWidget(self.table, 1)
         self.empty = label(self.tr("Nenhuma sessão paga por este pacote."), "muted")
         layout.addWidget(self.empty)
-        layout.addWidget(
-            label(
-                self.tr("Remover devolve a sessão ao pacote: ela volta a ficar em aberto."),
-                "muted",
-                wrap=True,
-            )
+        self.hint = label(
+            self.tr("Remover devolve a sessão ao pacote: ela volta a ficar em aberto."),
+            "muted",
+            wrap=True,
         )
+        layout.addWidget(self.hint)
         buttons = QDialogButtonBox()
         close = buttons.addButton(self.tr("Fechar"), QDialogButtonBox.ButtonRole.RejectRole)
         close.setAutoDefault(False)
@@ -125,8 +124,14 @@ class PaidSessionsDialog(QDialog):
             )
         )
         self.model.set_rows(packages.paid_sessions(self.package_id))
+        closed = s.status == "encerrado"  # R19: its sessions stay paid
+        if closed:
+            self.hint.setText(
+                self.tr("Pacote encerrado: as sessões pagas por ele não voltam para o pacote.")
+            )
         for position, row in enumerate(self.model.rows()):
             button = QPushButton(self.tr("Remover"))
+            button.setEnabled(not closed)
             messages.mark_danger(button)
             button.setProperty("compact", True)
             button.setAutoDefault(False)

@@ -1,6 +1,8 @@
 """The large demo generator at a small scale: consistent ledger, requested shape."""
 
-from r3izzy_desktop.core import integrity, packages
+from datetime import date
+
+from r3izzy_desktop.core import clock, integrity, packages, reports
 from r3izzy_desktop.core.demo import populate_large
 from r3izzy_desktop.core.store.models import Package, PackageEvent, Patient, Payment, Session
 
@@ -12,6 +14,11 @@ def test_generated_clinic_passes_the_integrity_check(db):
     assert Package.select().count() == counts["pacotes"] > 150
     assert PackageEvent.select().count() == counts["linhas de histórico"]
     assert integrity.check() == []
+    # R20: from the first line to today the credit closes at the open amounts, closings
+    # included.
+    roll = reports.credit_rollforward(date(2000, 1, 1), clock.today())
+    open_now = sum((p.open_amount for p in Package.select()), 0)
+    assert roll.closing == open_now and roll.refunded_count > 0
 
 
 def test_generated_clinic_has_the_benchmark_cases_and_every_kind_of_payment(db):
@@ -22,7 +29,12 @@ def test_generated_clinic_has_the_benchmark_cases_and_every_kind_of_payment(db):
     methods = {m for (m,) in Payment.select(Payment.method).distinct().tuples()}
     assert {"pacote", "pix", "dinheiro"} <= methods
     statuses = {s for (s,) in Package.select(Package.status).distinct().tuples()}
-    assert statuses == {"ativo", "inativo", "finalizado"}
+    assert statuses == {"ativo", "inativo", "finalizado", "encerrado"}
+    # R19: some closings gave money back, each line's three parts add up (the integrity
+    # check proves them against the open amount before).
+    closings = list(PackageEvent.select().where(PackageEvent.kind == "encerrado"))
+    assert any(line.refunded > 0 for line in closings)
+    assert all(line.note.startswith("Pacote encerrado: devolvido R$ ") for line in closings)
 
 
 def test_same_seed_same_clinic(db, tmp_path):

@@ -65,6 +65,11 @@ def world(patient, other_patient, service, make_session, make_package):
         pay_before_use=True,
     )
     packages.receive_installment(w["plan"], 1, method="pix")
+    # R19: a package closed early, with one session it paid.
+    w["closed"] = make_package(sessions=4, total="1000.00")
+    w["closed_paid"] = make_session(13, 10)
+    packages.pay_sessions(w["closed"], [w["closed_paid"]])
+    packages.close_package(w["closed"], refund=D("200.00"), method="pix", reason="mudança")
     return w
 
 
@@ -166,6 +171,43 @@ FAILING_CALLS = {
     ),
     "edit: unknown service": lambda w: packages.edit_package(w["limited"], services=[424242]),
     "edit: bad validity": lambda w: packages.edit_package(w["limited"], valid_until="x"),
+    # packages.close_package (R19) and what a closed package refuses
+    "close: encerrado": lambda w: packages.close_package(w["closed"], refund=D("0")),
+    "close: finalizado": lambda w: packages.close_package(w["done"], refund=D("0")),
+    "close: above refundable": lambda w: packages.close_package(
+        w["pkg"], refund=D("750.01"), method="pix"
+    ),
+    "close: negative refund": lambda w: packages.close_package(w["pkg"], refund=D("-1.00")),
+    "close: three decimals": lambda w: packages.close_package(
+        w["pkg"], refund=D("1.001"), method="pix"
+    ),
+    "close: float refund": lambda w: packages.close_package(w["pkg"], refund=1.0, method="pix"),
+    "close: no refund given": lambda w: packages.close_package(w["pkg"], method="pix"),
+    "close: refund without method": lambda w: packages.close_package(w["pkg"], refund=D("10")),
+    "close: bad method": lambda w: packages.close_package(
+        w["pkg"], refund=D("10"), method="bitcoin"
+    ),
+    "close: long reason": lambda w: packages.close_package(
+        w["pkg"], refund=D("0"), reason="x" * 501
+    ),
+    "close: before the payment": lambda w: packages.close_package(
+        w["pkg"], refund=D("0"), closed_on=date(2025, 5, 1)
+    ),
+    "close: stale": lambda w: packages.close_package(w["pkg"], refund=D("0"), expected_version=0),
+    "close: unknown package": lambda w: packages.close_package(424242, refund=D("0")),
+    "closed: pay": lambda w: packages.pay_sessions(w["closed"], [w["open"]]),
+    "closed: refund its session": lambda w: packages.refund_session(w["closed_paid"]),
+    "closed: delete its session": lambda w: agenda.delete_session(w["closed_paid"]),
+    "closed: justified absence": lambda w: agenda.set_attendance(
+        w["closed_paid"], "falta_justificada"
+    ),
+    "closed: edit the sessions": lambda w: packages.edit_package(w["closed"], sessions=5),
+    "closed: edit the total and notes": lambda w: packages.edit_package(
+        w["closed"], total=D("900.00"), notes="z"
+    ),
+    "closed: reactivate": lambda w: packages.edit_package(w["closed"], status="ativo"),
+    "closed: share": lambda w: packages.edit_package(w["closed"], shared_with=[w["other"]]),
+    "edit: ask for encerrado": lambda w: packages.edit_package(w["pkg"], status="encerrado"),
     # agenda
     "attendance: unknown": lambda w: agenda.set_attendance(w["open"], "sumiu"),
     "attendance: deleted": lambda w: agenda.set_attendance(w["deleted"], "falta_justificada"),
@@ -316,6 +358,19 @@ def test_a_failure_after_cancelling_a_receipt_undoes_the_void(world, monkeypatch
         payments.void_payment(world["manual"])
     with pytest.raises(DomainError):
         packages.void_installment(world["plan"], 1)
+    assert db_snapshot() == before
+
+
+def test_a_failure_while_writing_the_closing_undoes_it(world, monkeypatch):
+    def failing_record(*args, **kwargs):
+        raise DomainError("falha simulada ao gravar o encerramento")
+
+    monkeypatch.setattr(lines, "record", failing_record)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        packages.close_package(world["pkg"], refund=D("100.00"), method="pix")
+    with pytest.raises(DomainError):
+        packages.close_package(world["plan"], refund=D("0.00"))
     assert db_snapshot() == before
 
 

@@ -1,12 +1,13 @@
 """A Hypothesis state machine over random sequences of package operations (issue 2, item 8;
-issue 16: validity, services, sharing and transfers).
+issue 16: validity, services, sharing and transfers; issue 17: closing early, R19).
 
 Every step runs one core operation on a small clinic of three patients. A step that fails
 must fail with a DomainError and leave every table as it was. The machine keeps its own
 picture of who paid each session and of each package's terms (owner, validity, services,
 sharing), predicts which calls must fail (R6, extended: the order of the checks) and what
 the packages offer for a session (R10, extended); after every step it checks the package
-invariants, replays each history (R9) and runs the integrity check (R14).
+invariants, replays each history (R9), runs the integrity check (R14) and checks that the
+credit roll-forward (R20) from the first day to today closes at the sum of the open amounts.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ from hypothesis.stateful import (
 )
 from peewee import JOIN
 
-from r3izzy_desktop.core import agenda, clinic, clock, integrity, packages, payments, ptbr
+from r3izzy_desktop.core import agenda, clinic, clock, integrity, packages, payments, ptbr, reports
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import (
     AlreadyPaid,
     DomainError,
     NotEnoughPaid,
     NotEnoughSessions,
+    PackageClosed,
     PackageExpired,
     PackageNotActive,
     PriceMismatch,
@@ -404,10 +406,22 @@ class PackageMachine(RuleBasedStateMachine):
     def refund(self, i, aimed):
         sid = self.choose(i, aimed, lambda s: isinstance(self.paid_by.get(s), int))
         by_package = isinstance(self.paid_by.get(sid), int)
-        if self.attempt(
-            lambda: packages.refund_session(sid), None if by_package else ValidationError
-        ):
+        expected = None if by_package else ValidationError
+        if by_package and self.closed(self.paid_by[sid]):
+            expected = PackageClosed  # R19: its debit stays
+        if self.attempt(lambda: packages.refund_session(sid), expected):
             del self.paid_by[sid]
+
+    def closed(self, package_id: int) -> bool:
+        return Package.get_by_id(package_id).status == "encerrado"
+
+    def credited_back(self, sid: int, error: type[DomainError] | None):
+        """What crediting back the session's debit raises: PackageClosed when an encerrado
+        package paid it (R19), else `error`."""
+        payer = self.paid_by.get(sid)
+        if error is None and isinstance(payer, int) and self.closed(payer):
+            return PackageClosed
+        return error
 
     @precondition(lambda self: self.sessions)
     @rule(i=index, aimed=st.booleans(), void_manual=st.booleans())
@@ -417,7 +431,7 @@ class PackageMachine(RuleBasedStateMachine):
             lambda: agenda.set_attendance(
                 sid, "falta_justificada", void_manual_payment=void_manual
             ),
-            None if self.live(sid) else ValidationError,
+            self.credited_back(sid, None if self.live(sid) else ValidationError),
         )
         if done:
             self.excused.add(sid)
@@ -440,7 +454,8 @@ class PackageMachine(RuleBasedStateMachine):
     def delete(self, i, aimed):
         sid = self.choose(i, aimed, lambda s: self.live(s) and s in self.paid_by)
         gone = not self.live(sid)
-        if self.attempt(lambda: agenda.delete_session(sid), ValidationError if gone else None):
+        expected = self.credited_back(sid, ValidationError if gone else None)
+        if self.attempt(lambda: agenda.delete_session(sid), expected):
             self.deleted.add(sid)
             self.paid_by.pop(sid, None)
 
@@ -483,6 +498,7 @@ class PackageMachine(RuleBasedStateMachine):
         received = self.received(package.id)
         if error is None and package.has_plan and new_total < received:
             error = ValidationError  # R18: never below what was received
+        closed = package.status == "encerrado"
         # The terms (R8, extended): the (new) owner is never among those it is shared with.
         new_owner = terms.owner if owner is None else self.patients[owner].id
         if shared is UNSET:
@@ -506,6 +522,9 @@ class PackageMachine(RuleBasedStateMachine):
             given["services"] = [self.services[i] for i in services]
         if shared is not UNSET:
             given["shared_with"] = [self.patients[i] for i in shared]
+        moved = paid_on is not None and paid_on != package.paid_on
+        if closed and (resized or status is not None or moved or new_terms != terms):
+            error = ValidationError  # R19: an encerrado package changes only its notes
         done = self.attempt(
             lambda: packages.edit_package(
                 package.id,
@@ -522,7 +541,9 @@ class PackageMachine(RuleBasedStateMachine):
             return
         self.terms[package.id] = new_terms
         left = new_sessions - package.sessions_used
-        if left == 0:
+        if closed:
+            want_status = "encerrado"
+        elif left == 0:
             want_status = "finalizado"
         elif status is not None:
             want_status = status
@@ -585,6 +606,114 @@ class PackageMachine(RuleBasedStateMachine):
         if after["notes"] != package.notes:
             fields.append(f"observações: {after['notes']},")
         return "Pacote alterado: " + " ".join(fields) if fields else None
+
+    @precondition(lambda self: self.packages)
+    @rule(
+        pkg=index,
+        open_only=st.booleans(),
+        refund=st.sampled_from(["all", "all", "half", "zero", "over", "negative"]),
+        method=st.sampled_from(["pix", "pix", "dinheiro", None, "cheque"]),
+        reason=st.sampled_from(["", "mudança de cidade"]),
+    )
+    def close(self, pkg, open_only, refund, method, reason):
+        """R19: an ativo or inativo package with sessions left closes, giving back 0 to
+        its refundable amount (here, without installments, its open amount)."""
+        open_ones = Package.select().where(
+            Package.status.in_(("ativo", "inativo"))
+            & (Package.sessions_used < Package.sessions_total)
+        )
+        # Those that paid sessions first: their sessions are then tried back (R19).
+        used = [p.id for p in open_ones if p.sessions_used] or [p.id for p in open_ones]
+        package = Package.get_by_id(pick(used if open_only and used else self.packages, pkg))
+        preview = packages.closing_preview(package.id)
+        assert preview.received == package.total  # no installments
+        assert preview.debited == package.total - package.open_amount
+        assert preview.refundable == preview.pro_rata_refund == package.open_amount
+        amount = {
+            "all": package.open_amount,
+            "half": (package.open_amount / 2).quantize(CENT),
+            "zero": D("0.00"),
+            "over": package.open_amount + CENT,
+            "negative": D("-1.00"),
+        }[refund]
+        expected = None
+        if package.status not in ("ativo", "inativo") or package.sessions_left <= 0:
+            expected = PackageNotActive
+        else:
+            bad_method = method == "cheque" or (method is None and amount > 0)
+            if refund in ("over", "negative") or bad_method:
+                expected = ValidationError
+        open_before = package.open_amount
+        done = self.attempt(
+            lambda: packages.close_package(package.id, refund=amount, method=method, reason=reason),
+            expected,
+        )
+        if not done:
+            return
+        after = packages.summary(package.id)
+        assert (after.status, after.sessions_left, after.open_amount) == ("encerrado", 0, 0)
+        assert (after.refunded, after.retained) == (amount, open_before - amount)
+        line = (
+            PackageEvent.select()
+            .where(PackageEvent.package == package.id)
+            .order_by(PackageEvent.id.desc())
+            .first()
+        )
+        given = ptbr.format_brl(amount) + (
+            f" ({'Pix' if method == 'pix' else 'Dinheiro'})" if amount else ""
+        )
+        assert line.note == (
+            f"Pacote encerrado: devolvido {given}, retido "
+            f"{ptbr.format_brl(open_before - amount)}. Motivo: {reason or 'não informado'}"
+        )
+        assert (line.refunded, line.retained, line.cancelled) == (
+            amount,
+            open_before - amount,
+            D("0"),
+        )
+
+    @precondition(lambda self: self.packages and self.sessions)
+    @rule(pkg=index, refund_all=st.booleans())
+    def pay_one_then_close(self, pkg, refund_all):
+        """A package that paid a session and is then closed (R19), so that the credit backs
+        of its sessions get tried (random sequences seldom close a package that paid)."""
+        open_ones = list(
+            Package.select().where(
+                (Package.status == "ativo") & (Package.sessions_total - Package.sessions_used >= 2)
+            )
+        )
+        if not open_ones:
+            return
+        package = pick(open_ones, pkg)
+        rows = [Session.get_by_id(sid) for sid in self.sessions if self.payable(sid)]
+        row = next((r for r in rows if self.expected_pay_error(package, [r], True) is None), None)
+        if row is None:
+            return
+        self.attempt(lambda: packages.pay_sessions(package.id, [row.id], True), None)
+        self.paid_by[row.id] = package.id
+        package = Package.get_by_id(package.id)
+        amount = package.open_amount if refund_all else D("0.00")
+        self.attempt(lambda: packages.close_package(package.id, refund=amount, method="pix"), None)
+        assert packages.summary(package.id).status == "encerrado"
+
+    def paid_by_closed(self) -> list[int]:
+        return [
+            sid
+            for sid, payer in self.paid_by.items()
+            if isinstance(payer, int) and self.closed(payer)
+        ]
+
+    @precondition(lambda self: self.paid_by_closed())
+    @rule(i=index, how=st.sampled_from(["refund", "delete", "falta_justificada"]))
+    def credit_back_a_closed_package(self, i, how):
+        """R19: a session an encerrado package paid cannot go back to it, whichever way."""
+        sid = pick(self.paid_by_closed(), i)
+        call = {
+            "refund": lambda: packages.refund_session(sid),
+            "delete": lambda: agenda.delete_session(sid),
+            "falta_justificada": lambda: agenda.set_attendance(sid, "falta_justificada"),
+        }[how]
+        self.attempt(call, PackageClosed)
 
     @precondition(lambda self: self.sessions and self.packages)
     @rule(i=index, who=index, with_session=st.booleans())
@@ -685,10 +814,14 @@ class PackageMachine(RuleBasedStateMachine):
             assert 0 <= s.sessions_left <= s.sessions_total
             assert s.open_amount >= 0
             assert (s.open_amount == 0) == (s.sessions_left == 0)
-            assert sum(amounts, D("0")) + s.open_amount == s.total
             assert s.sessions_used == len(amounts)
-            assert (s.status == "finalizado") == (s.sessions_left == 0)
-            assert s.status in ("ativo", "inativo", "finalizado")
+            assert (s.status in ("finalizado", "encerrado")) == (s.sessions_left == 0)
+            assert s.status in ("ativo", "inativo", "finalizado", "encerrado")
+            if s.status == "encerrado":  # R19: nothing open, the unused sessions given up
+                assert s.sessions_used < s.sessions_total
+                assert sum(amounts, D("0")) + s.refunded + s.retained == s.total
+            else:
+                assert sum(amounts, D("0")) + s.open_amount == s.total
             terms = self.terms[package_id]
             assert (s.patient_id, s.valid_until, set(s.service_ids), set(s.shared_with_ids)) == (
                 terms.owner,
@@ -718,6 +851,9 @@ class PackageMachine(RuleBasedStateMachine):
                 valid_until=e.valid_until,
                 services=ledger.parse_ids(e.services),
                 shared_with=ledger.parse_ids(e.shared_with),
+                refunded=e.refunded,
+                retained=e.retained,
+                cancelled=e.cancelled,
             )
             for e in PackageEvent.select(PackageEvent, Session)
             .join(Session, JOIN.LEFT_OUTER)
@@ -747,18 +883,38 @@ class PackageMachine(RuleBasedStateMachine):
     @invariant()
     def what_is_owed_adds_up(self):
         """R18: received + owed = total, owed ≥ 0; the installments add up to the total,
-        numbered 1..n; without a plan one installment, the total, received on the date."""
+        numbered 1..n; without a plan one installment, the total, received on the date. A
+        closed package (R19) owes nothing: its unreceived installments were cancelled."""
         for package_id in self.packages:
             s = packages.summary(package_id)
             plan = self.plan_of(package_id)
-            assert s.received + s.owed == s.total
             assert s.owed >= 0 and s.received >= 0
             assert s.received == self.received(package_id)
-            assert [i.number for i in plan] == list(range(1, len(plan) + 1))
-            assert sum((i.amount for i in plan), D("0")) == s.total
             assert all(i.amount > 0 for i in plan)
+            if s.status == "encerrado":  # the received ones keep their numbers
+                assert s.owed == 0 and s.overdue == 0
+                assert all(i.received_on is not None for i in plan)
+                assert [i.number for i in plan] == sorted({i.number for i in plan})
+                continue
+            assert [i.number for i in plan] == list(range(1, len(plan) + 1))
+            assert s.received + s.owed == s.total
+            assert sum((i.amount for i in plan), D("0")) == s.total
             if not s.has_plan:
                 assert [(i.amount, i.received_on) for i in plan] == [(s.total, s.paid_on)]
+
+    @invariant()
+    def credit_rolls_forward_to_the_open_amounts(self):
+        """R20: from the first day to today, opening + movements = closing = the sum of
+        the packages' open amounts now."""
+        first = PackageEvent.select(PackageEvent.at).order_by(PackageEvent.at).first()
+        if first is None:
+            return
+        roll = reports.credit_rollforward(first.at.date(), clock.today())
+        open_now = sum((p.open_amount for p in Package.select()), D("0"))
+        assert roll.opening == 0
+        assert roll.closing == open_now
+        moved = sum((amount for _, _, amount, _ in roll.movements), D("0"))
+        assert roll.opening + moved == roll.closing
 
     @invariant()
     def integrity_is_clean(self):

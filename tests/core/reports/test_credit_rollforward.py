@@ -159,3 +159,27 @@ def test_the_lines_as_shown(clinic_history):
         (None, D("750.00")),
         (0, D("0")),
     ]
+
+
+def test_closings_move_the_credit_in_three_parts(clinic_history):
+    """Apr 2: A (900,00 open: 3 sessions at 300,00) closed with 600,00 back by Pix, so
+    300,00 retained and nothing cancelled (no installments). Apr 3: B closed giving nothing
+    back (300,00 retained). Each closing counts once in each of its three movements."""
+    a, b = clinic_history
+    with clock.frozen(at(4, 2)):
+        packages.close_package(a, refund=D("600.00"), method="pix", reason="mudança")
+    with clock.frozen(at(4, 3)):
+        packages.close_package(b, refund=D("0"))
+    with clock.frozen(at(4, 30)):
+        roll = reports.credit_rollforward(date(2026, 4, 1), date(2026, 4, 30))
+        open_now = packages.summary(a).open_amount + packages.summary(b).open_amount
+    assert (roll.opening, roll.closing) == (D("1200.00"), D("0"))
+    assert figures(roll)["refunded"] == (D("-600.00"), 2)
+    assert figures(roll)["retained"] == (D("-600.00"), 2)
+    assert figures(roll)["cancelled"] == (D("0"), 2)
+    assert roll.closing == open_now
+    assert reconciles(roll)
+    april_second = reports.credit_rollforward(date(2026, 4, 2), date(2026, 4, 2))
+    assert (april_second.opening, april_second.closing) == (D("1200.00"), D("300.00"))
+    assert figures(april_second)["refunded"] == (D("-600.00"), 1)
+    assert figures(april_second)["retained"] == (D("-300.00"), 1)

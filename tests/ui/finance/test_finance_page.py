@@ -60,7 +60,19 @@ def test_cards_show_the_current_month(qtbot, db, may):
     assert page.flow_card.detail_texts() == [
         "Vendido (1 pacote)  R$ 1.000,00",
         "Consumido (1 sessão)  R$ 250,00",
+        "Devoluções (0 pacotes encerrados)  R$ 0,00",
     ]
+
+
+def test_refunds_of_the_period_are_devolucoes(qtbot, db, may, patient):
+    """R19: a package closed in May giving back 120,50 by Pix; its open amount leaves the
+    credit still open."""
+    pkg = packages.create_package(patient, 2, D("300.00"), paid_on=date(2025, 5, 20))
+    with clock.frozen(datetime(2025, 5, 21, 10, 0)):
+        packages.close_package(pkg, refund=D("120.50"), method="pix", reason="mudança")
+    page = loaded_page(qtbot)
+    assert page.flow_card.detail_texts()[-1] == "Devoluções (1 pacote encerrado)  R$ 120,50"
+    assert page.credit_card.amount.text() == "R$ 1.250,00"
 
 
 def test_charts_show_twelve_months(qtbot, db, may):

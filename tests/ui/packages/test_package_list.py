@@ -161,7 +161,7 @@ def test_status_filter(qtbot, page, patient, make_session):
     page.reload()
     assert len(page.cards) == 3
     items = [page.status_filter.itemText(i) for i in range(page.status_filter.count())]
-    assert items == ["Todos", "ativo", "inativo", "finalizado"]
+    assert items == ["Todos", "ativo", "inativo", "finalizado", "encerrado"]
     for text, wanted in (("ativo", active), ("inativo", inactive), ("finalizado", done)):
         page.status_filter.setCurrentText(text)
         assert [c.summary.id for c in page.cards] == [wanted.id]
