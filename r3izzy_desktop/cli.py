@@ -330,6 +330,27 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _receipts_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, required=True, metavar="ANO", help="o ano dos recibos")
+    parser.add_argument("--out", required=True, metavar="FILE", help="a planilha a criar (.xlsx)")
+    _user_option(parser)
+
+
+@command("receipts", "exporta os recibos de um ano para o contador (R21)", _receipts_arguments)
+def run_receipts(args: argparse.Namespace) -> int:
+    from .core import receipts
+    from .core.database import open_database
+    from .core.reports import receipts_sheet
+
+    open_database(args.db)
+    log_in(args)
+    saved = receipts_sheet.receipts_xlsx(args.year, args.out)
+    rows = receipts.for_year(args.year)
+    valid = sum(1 for row in rows if not row.cancelled)
+    print(f"{len(rows)} recibo(s) de {args.year} ({valid} válido(s)) gravados em {saved}")
+    return 0
+
+
 def _screenshots_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("outdir", metavar="OUTDIR", help="pasta onde gravar os PNG")
     parser.add_argument(

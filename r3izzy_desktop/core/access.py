@@ -85,6 +85,7 @@ PERMISSIONS: dict[str, Permission] = {
     "export.patient_packages_xlsx": _p(FINANCEIRO, "exportar planilhas"),
     "export.package_report_xlsx": _p(FINANCEIRO, "exportar planilhas"),
     "export.patient_data_xlsx": _p(FINANCEIRO, "exportar os dados de um paciente"),
+    "export.receipts_xlsx": _p(FINANCEIRO, "exportar os recibos"),
     "export.credit_rollforward_xlsx": _p(FINANCEIRO, "exportar planilhas"),
     # administrador: also changing packages (R8), users, settings, backups, the database.
     "packages.edit_package": _p(ADMINISTRADOR, "alterar pacotes"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from . import clock
+from . import clock, receipt_book
 from .errors import AlreadyPaid, NotFound, ValidationError
 from .ptbr import format_date, format_day_month_time
 from .store.binding import is_postgres
@@ -73,6 +73,8 @@ def mark_voided(payment: Payment, reason: str) -> None:
     payment.voided_at = clock.now()
     payment.void_reason = reason
     payment.save(only=[Payment.voided_at, Payment.void_reason])
+    # R21: a manual payment's receipt is cancelled (and reissued for what it still covers).
+    receipt_book.payment_voided(payment, reason)
 
 
 # --- locks, in one order: the package first, then its sessions by id ---------------------

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from . import access, audit
+from . import access, audit, receipt_book
 from .clinic import operator_name
 from .errors import NotFound, ValidationError
 from .paying import (
@@ -86,6 +86,8 @@ def pay_manually(
                 operator=operator,
             )
         )
+    # R21: one receipt per patient for the sessions this call pays.
+    receipt_book.for_manual_payments(created, {row.id: row for row in rows}, operator=operator)
     return created
 
 

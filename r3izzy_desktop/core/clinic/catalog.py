@@ -10,7 +10,7 @@ from .. import access
 from ..errors import ValidationError
 from ..store.models import Location, Professional, Service, get_row
 from ..store.transactions import operation
-from ..validation import clean_text, money_value
+from ..validation import clean_text, money_value, optional_text
 
 
 def _clean_duration(value: Any) -> int:
@@ -92,12 +92,22 @@ def _clean_color(color: str) -> str:
     return color.lower()
 
 
+def _clean_council(value: Any) -> str:
+    """R21: the council registration as typed ("CREFITO-3 12345-F", "CRFa 2-1234"), spaces
+    tidied; empty allowed."""
+    text = optional_text(value, "Registro no conselho", max_length=60, field="council")
+    return " ".join(text.split())
+
+
 @operation
 @access.allowed("clinic.add_professional")
-def add_professional(name: str, color: str = "#2a9d8f") -> Professional:
+def add_professional(name: str, color: str = "#2a9d8f", council: str = "") -> Professional:
+    """A professional; `council` (R21) is their council registration, printed on receipts
+    ("CREFITO-3 12345-F")."""
     return Professional.create(
         name=clean_text(name, "Nome do profissional", max_length=200, field="name"),
         color=_clean_color(color),
+        council=_clean_council(council),
     )
 
 
@@ -109,8 +119,11 @@ def update_professional(
     name: str | None = None,
     color: str | None = None,
     active: bool | None = None,
+    council: str | None = None,
 ) -> Professional:
     row = get_row(Professional, professional, "Profissional não encontrado.")
+    if council is not None:
+        row.council = _clean_council(council)
     if name is not None:
         row.name = clean_text(name, "Nome do profissional", max_length=200, field="name")
     if color is not None:

@@ -13,7 +13,7 @@ from peewee import Expression
 from .. import access, clock
 from ..errors import NotFound, ValidationError
 from ..store.binding import db
-from ..store.models import Patient, refresh_instance
+from ..store.models import Patient, Receipt, refresh_instance
 from ..store.transactions import operation
 from ..text import cpf_is_valid, digits, fold, format_phone
 from ..validation import clean_text, optional_text
@@ -21,7 +21,18 @@ from ..validation import clean_text, optional_text
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-PATIENT_FIELDS = ("name", "birth_date", "phone", "email", "cpf", "guardian", "notes", "active")
+PATIENT_FIELDS = (
+    "name",
+    "birth_date",
+    "phone",
+    "email",
+    "cpf",
+    "guardian",
+    "notes",
+    "active",
+    "payer_name",
+    "payer_cpf",
+)
 
 
 def _clean_patient(values: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +76,19 @@ def _clean_patient(values: dict[str, Any]) -> dict[str, Any]:
         clean["guardian"] = optional_text(
             values["guardian"], "Responsável", max_length=200, field="guardian"
         )
+    if "payer_name" in values:
+        clean["payer_name"] = optional_text(
+            values["payer_name"], "Responsável financeiro", max_length=200, field="payer_name"
+        )
+    if "payer_cpf" in values:
+        cpf = optional_text(
+            values["payer_cpf"], "CPF do responsável financeiro", max_length=20, field="payer_cpf"
+        )
+        if cpf and not cpf_is_valid(cpf):
+            raise ValidationError(
+                "CPF do responsável financeiro inválido: confira os dígitos.", "payer_cpf"
+            )
+        clean["payer_cpf"] = digits(cpf)
     if "notes" in values:
         clean["notes"] = optional_text(values["notes"], "Observações", max_length=4000)
     if "active" in values:
@@ -93,11 +117,29 @@ def _search_text(patient: Patient) -> str:
     )
 
 
+def default_payer(name: str, guardian: str, cpf: str) -> tuple[str, str]:
+    """R21: the financial responsible when none is typed: the guardian (whose CPF is typed
+    apart), or the patient with their own CPF when there is no guardian."""
+    if guardian:
+        return guardian, ""
+    return name, cpf
+
+
 @operation
 @access.allowed("clinic.add_patient")
 def add_patient(name: str, **fields: Any) -> Patient:
-    """Create a patient. Keywords: birth_date, phone, email, cpf, guardian, notes, active."""
+    """Create a patient. Keywords: birth_date, phone, email, cpf, guardian, notes, active,
+    payer_name and payer_cpf (R21: the financial responsible; by default the guardian, or
+    the patient and their CPF when there is no guardian)."""
     values = _clean_patient({"name": name, **fields})
+    given = {key for key in ("payer_name", "payer_cpf") if values.get(key)}
+    default_name, default_cpf = default_payer(
+        values["name"], values.get("guardian", ""), values.get("cpf", "")
+    )
+    if "payer_name" not in given:
+        values["payer_name"] = default_name
+    if "payer_cpf" not in given:
+        values["payer_cpf"] = default_cpf if values["payer_name"] == default_name else ""
     patient = Patient(**values)
     patient.search_text = _search_text(patient)
     patient.save(force_insert=True)
@@ -109,10 +151,31 @@ def add_patient(name: str, **fields: Any) -> Patient:
 def update_patient(patient: Patient | int, **fields: Any) -> Patient:
     """Change any of a patient's fields; returns the updated patient."""
     row = get_patient(patient)
-    for key, value in _clean_patient(fields).items():
+    clean = _clean_patient(fields)
+    cpf_before = row.payer_cpf
+    before = default_payer(row.name, row.guardian, row.cpf)
+    following = row.payer_name in ("", before[0])
+    for key, value in clean.items():
         setattr(row, key, value)
+    # R21: a payer that was the default follows the new default (a guardian typed later
+    # becomes the payer); one typed by hand stays. An empty name given: the default.
+    after = default_payer(row.name, row.guardian, row.cpf)
+    if not clean.get("payer_name") and ("payer_name" in clean or following):
+        changed = row.payer_name != after[0]
+        row.payer_name = after[0]
+        if "payer_cpf" not in clean and (changed or row.payer_cpf in ("", before[1])):
+            row.payer_cpf = after[1]
     row.search_text = _search_text(row)
     row.save()
+    if row.payer_cpf and not cpf_before:
+        # R21: a payer's CPF typed later completes the receipts that named that payer
+        # without one (a clinic upgrading, a guardian's CPF asked for in March), so the
+        # year's statement by CPF finds them; a receipt is never rewritten otherwise.
+        Receipt.update(payer_cpf=row.payer_cpf).where(
+            (Receipt.patient == row.id)
+            & (Receipt.payer_cpf == "")
+            & (Receipt.payer_name == row.payer_name)
+        ).execute()
     refresh_instance(patient, row)
     return row
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import access, audit
 from ..errors import NotFound
-from ..store.models import Patient, Session, refresh_instance
+from ..store.models import Patient, Receipt, Session, refresh_instance
 from ..store.transactions import for_update, operation
 from ..text import fold
 
@@ -47,6 +47,10 @@ def anonymize_patient(patient: Patient | int) -> Patient:
     row.active = False
     row.save()
     Session.update(notes="").where(Session.patient == row.id).execute()
+    # R21: the receipts keep their numbers and amounts, not who they named.
+    Receipt.update(patient_name=row.name, patient_cpf="", payer_name=row.name, payer_cpf="").where(
+        Receipt.patient == row.id
+    ).execute()
     audit.record(audit.ANONYMIZED, f"Paciente #{row.id} anonimizado", always=True)
     refresh_instance(patient, row)
     return row

@@ -15,7 +15,7 @@ from ..store.models import Setting
 from ..store.transactions import operation
 from ..validation import optional_text, tax_document, whole_number
 
-CLINIC_KEYS = ("clinic_name", "clinic_document", "clinic_address", "clinic_phone")
+CLINIC_KEYS = ("clinic_name", "clinic_document", "clinic_address", "clinic_phone", "clinic_city")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class ClinicInfo:
     document: str  # CNPJ or CPF
     address: str
     phone: str
+    city: str = ""  # R21: the "cidade, data" a receipt ends with ("São Paulo - SP")
 
 
 def get_setting(key: str, default: str = "") -> str:
@@ -51,18 +52,21 @@ def clinic_info() -> ClinicInfo:
         document=values.get("clinic_document", ""),
         address=values.get("clinic_address", ""),
         phone=values.get("clinic_phone", ""),
+        city=values.get("clinic_city", ""),
     )
 
 
 @operation
 @access.allowed("clinic.set_clinic_info")
 def set_clinic_info(
-    *, name: str = "", document: str = "", address: str = "", phone: str = ""
+    *, name: str = "", document: str = "", address: str = "", phone: str = "", city: str = ""
 ) -> ClinicInfo:
     """Store the clinic's data; the CNPJ or CPF must have valid check digits (field
-    "document"), nothing is stored otherwise."""
+    "document"), nothing is stored otherwise. `city` (R21) ends each receipt: "cidade,
+    data"."""
     document = tax_document(document, "CNPJ ou CPF", field="document")
-    for key, value in zip(CLINIC_KEYS, (name, document, address, phone), strict=True):
+    city = optional_text(city, "Cidade", max_length=120, field="city")
+    for key, value in zip(CLINIC_KEYS, (name, document, address, phone, city), strict=True):
         set_setting(key, value)
     return clinic_info()
 

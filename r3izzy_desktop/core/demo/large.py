@@ -232,6 +232,11 @@ def populate_large(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                     f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
                 )
+        # R21: the money received gets its receipts, numbered in date order, as the schema
+        # step gives them to a clinic upgrading.
+        from ..store.migrations import write_past_receipts
+
+        receipts = write_past_receipts()
     counts = sim.writer.counts
     return {
         "pacientes": counts.get(Patient, 0),
@@ -239,6 +244,7 @@ def populate_large(
         "pacotes": counts.get(Package, 0),
         "linhas de histórico": counts.get(PackageEvent, 0),
         "pagamentos": counts.get(Payment, 0),
+        "recibos": receipts,
     }
 
 
@@ -256,8 +262,9 @@ def _reference_data(sim: _Sim) -> None:
     w.add(Setting, (VALIDITY_KEY, "6"))  # this clinic sells packages valid for 6 months
     for name in LOCATIONS:
         w.add(Location, (sim.new_id(Location), name, True))
-    for name, color in PROFESSIONALS:
-        w.add(Professional, (sim.new_id(Professional), name, color, True))
+    for n, (name, color) in enumerate(PROFESSIONALS, start=1):
+        council = f"CREFITO-3 {23456 + 1111 * n}-F"  # R21: printed on the receipts
+        w.add(Professional, (sim.new_id(Professional), name, color, True, council))
 
 
 def _clinic(sim: _Sim, patient_count: int, session_count: int, package_count: int) -> None:
@@ -348,6 +355,9 @@ def _person(
             "",
             True,
             datetime.combine(start, time(8)),
+            # R21: the financial responsible, the guardian or the patient (as the default).
+            guardian or name,
+            "" if guardian else cpf,
         ),
     )
     return _Person(patient_id, name, guardian)

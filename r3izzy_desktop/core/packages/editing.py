@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .. import access, audit
+from .. import access, audit, receipt_book
 from ..clinic import get_patient, operator_name
 from ..errors import ValidationError
 from ..paying import lock_package
@@ -161,6 +161,9 @@ def edit_package(
     row.save()
     coverage.write_terms(row, old_terms, new_terms)
     plan.follow_change(row, old_total, old_paid_on)
+    if (row.total, row.paid_on) != (old_total, old_paid_on):
+        # R21: without a plan the receipt of the old figures is replaced by one of the new.
+        receipt_book.package_changed(row, operator=operator_name())
     lines.record(row, ALTERADO, note, terms=new_terms, operator=operator_name())
     audit.record(
         audit.PACKAGE_CHANGE, f"Pacote No. {row.number} (paciente #{row.patient_id}): {note}"

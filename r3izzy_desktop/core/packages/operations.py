@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from peewee import Case
 
-from .. import access, clock
+from .. import access, clock, receipt_book
 from ..clinic import get_patient, operator_name, package_defaults
 from ..errors import (
     NotEnoughSessions,
@@ -162,7 +162,9 @@ def create_package(
     )
     coverage.write_terms(row, None, terms)
     plan_module.write_plan(row, plan, key)
-    lines.record(row, CRIADO, "Pacote criado", terms=terms, operator=operator_name())
+    operator = operator_name()
+    lines.record(row, CRIADO, "Pacote criado", terms=terms, operator=operator)
+    receipt_book.for_package(row, operator=operator)  # R21: without a plan, its total
     return row
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from peewee import Case, fn
 
-from .. import access, audit, clock
+from .. import access, audit, clock, receipt_book
 from ..clinic import operator_name
 from ..errors import NotEnoughPaid, NotFound, PackageNotActive, ValidationError
 from ..paying import lock_package
@@ -436,14 +436,16 @@ def receive_installment(
     installment.save(only=[Installment.received_on, Installment.method, Installment.user])
     row.version += 1
     row.save(only=[Package.version])
+    operator = operator_name()
     lines.record(
         row,
         PARCELA_RECEBIDA,
         f"Parcela {installment.number}/{count} recebida: {format_brl(installment.amount)} "
         f"({method_label(key)})",
         amount=installment.amount,
-        operator=operator_name(),
+        operator=operator,
     )
+    receipt_book.for_installment(row, installment, count, operator=operator)  # R21
     refresh_instance(package, row)
     return installment
 
@@ -473,6 +475,7 @@ def void_installment(
         f"(paciente #{row.patient_id}): {format_brl(installment.amount)} recebida em "
         f"{format_date(installment.received_on)}"
     )
+    receipt_book.installment_voided(installment)  # R21: its receipt cancelled, kept
     installment.received_on = None
     installment.method = ""
     installment.save(only=[Installment.received_on, Installment.method])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +34,13 @@ from .models import (
     PackageShare,
     Patient,
     Payment,
+    Professional,
+    Receipt,
+    ReceiptCounter,
+    ReceiptPayment,
     SchemaVersion,
+    Service,
+    Session,
     User,
 )
 
@@ -269,6 +277,204 @@ def add_installments(migrator: SchemaMigrator, database: peewee.Database) -> Non
     ).execute()
 
 
+# The columns the receipts step adds (R21), by table.
+RECEIPT_COLUMNS = {"patient": ("payer_name", "payer_cpf"), "professional": ("council",)}
+
+
+def _past_receipts() -> list[dict]:
+    """The receipts the money already received should have had (R21), oldest first: each
+    received installment (a package without a plan: its creation, its total on its payment
+    date) and each manual payment call still standing (the payments of one patient written
+    together: same day, method and second), numbered from 1 in date order."""
+    from ..ptbr import format_brl
+    from ..text import plural
+
+    patients = {p.id: p for p in Patient.select()}
+
+    def payer(patient: Patient) -> tuple[str, str]:
+        if patient.payer_name:
+            return patient.payer_name, patient.payer_cpf
+        if patient.guardian:
+            return patient.guardian, patient.payer_cpf
+        return patient.name, patient.payer_cpf or patient.cpf
+
+    found: list[tuple[tuple, dict]] = []
+    counts = dict(
+        Installment.select(Installment.package, peewee.fn.COUNT(Installment.id))
+        .group_by(Installment.package)
+        .tuples()
+    )
+    received = (
+        Installment.select(Installment, Package)
+        .join(Package)
+        .where(Installment.received_on.is_null(False))
+    )
+    for installment in received:
+        package = installment.package
+        what = (
+            f"No. {package.number} — {plural(package.sessions_total, 'sessão', 'sessões')}, "
+            f"total {format_brl(package.total)}"
+        )
+        own = not package.has_plan and counts.get(package.id) == 1
+        item = (
+            f"Pacote {what}"
+            if own
+            else f"Parcela {installment.number}/{counts.get(package.id, 1)} do pacote {what}"
+        )
+        left = package.sessions_total
+        found.append(
+            (
+                (installment.received_on, package.created_at, 0, installment.id),
+                {
+                    "source": "pacote" if own else "parcela",
+                    "issued_on": installment.received_on,
+                    "patient": package.patient_id,
+                    "amount": installment.amount,
+                    "method": installment.method or package.method,
+                    "package": package.id,
+                    "installment": installment.id,
+                    "items": [item],
+                    "balance": (
+                        f"{'Resta' if left == 1 else 'Restam'} {left} de "
+                        f"{plural(package.sessions_total, 'sessão', 'sessões')}"
+                        if own
+                        else ""
+                    ),
+                    "payments": [],
+                    "created_at": package.created_at,
+                },
+            )
+        )
+    groups: dict[tuple, list] = {}
+    manual = (
+        Payment.select(Payment, Session)
+        .join(Session)
+        .where(Payment.package.is_null() & Payment.voided_at.is_null())
+        .order_by(Payment.created_at, Payment.id)
+    )
+    for payment in manual:
+        key = (
+            payment.session.patient_id,
+            payment.paid_on,
+            payment.method,
+            payment.created_at.replace(microsecond=0) if payment.created_at else None,
+        )
+        groups.setdefault(key, []).append(payment)
+    services = {s.id: s.name for s in Service.select(Service.id, Service.name)}
+    pros = {p.id: p for p in Professional.select()}
+    for (patient_id, paid_on, method, _), group in groups.items():
+        group.sort(key=lambda p: (p.session.starts_at, p.session_id))
+        items = []
+        for p in group:
+            parts = [p.session.starts_at.strftime("%d/%m/%Y %H:%M")]
+            if p.session.service_id in services:
+                parts.append(services[p.session.service_id])
+            pro = pros.get(p.session.professional_id)
+            if pro is not None:
+                parts.append(f"{pro.name} ({pro.council})" if pro.council else pro.name)
+            parts.append(format_brl(p.amount))
+            items.append(" · ".join(parts))
+        first = group[0]
+        found.append(
+            (
+                (paid_on, first.created_at, 1, first.id),
+                {
+                    "source": "pagamento",
+                    "issued_on": paid_on,
+                    "patient": patient_id,
+                    "amount": sum((p.amount for p in group), Decimal("0.00")),
+                    "method": method,
+                    "package": None,
+                    "installment": None,
+                    "items": items,
+                    "balance": "",
+                    "payments": [p.id for p in group],
+                    "created_at": first.created_at,
+                },
+            )
+        )
+    found.sort(key=lambda pair: (pair[0][0], pair[0][1] or datetime.min, *pair[0][2:]))
+    rows = []
+    for number, (_, values) in enumerate(found, start=1):
+        patient = patients[values["patient"]]
+        payer_name, payer_cpf = payer(patient)
+        values.update(
+            number=number,
+            payer_name=payer_name,
+            payer_cpf=payer_cpf or "",
+            patient_name=patient.name,
+            patient_cpf=patient.cpf or "",
+        )
+        rows.append(values)
+    return rows
+
+
+def add_receipts(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """9 -> 10 (R21): receipts. Each patient gets a financial responsible (the guardian,
+    or the patient and their CPF), each professional a council registration (empty), and
+    the money already received gets its receipts, numbered from 1 in date order: every
+    received installment (so a package created without a plan, on its payment date) and
+    every manual payment still standing (one receipt per patient for the payments written
+    together). The counter starts after them. What is already there is kept."""
+    from playhouse.migrate import migrate as run
+
+    fields = {
+        ("patient", "payer_name"): peewee.CharField(max_length=200, default=""),
+        ("patient", "payer_cpf"): peewee.CharField(max_length=11, default=""),
+        ("professional", "council"): peewee.CharField(max_length=60, default=""),
+    }
+    present = {
+        table: {column.name for column in database.get_columns(table)} for table in RECEIPT_COLUMNS
+    }
+    added = [(table, column) for (table, column) in fields if column not in present[table]]
+    run(*(migrator.add_column(table, column, fields[(table, column)]) for table, column in added))
+    if ("patient", "payer_name") in added:
+        with_guardian = Patient.guardian != ""
+        Patient.update(payer_name=Patient.guardian).where(with_guardian).execute()
+        Patient.update(payer_name=Patient.name, payer_cpf=Patient.cpf).where(
+            ~with_guardian
+        ).execute()
+    database.create_tables([Receipt, ReceiptPayment, ReceiptCounter], safe=True)
+    if Receipt.select().exists():
+        return
+    write_past_receipts()
+
+
+def write_past_receipts() -> int:
+    """Give the money already received its receipts (`_past_receipts`), in batches, and
+    start the counter after them; returns how many. For the schema step and for a demo
+    clinic written row by row (demo/large.py)."""
+    rows = _past_receipts()
+    links: list[tuple[int, int]] = []  # (receipt number, payment id)
+    batch = []
+    for values in rows:
+        for payment_id in values.pop("payments"):
+            links.append((values["number"], payment_id))
+        values["items"] = "\n".join(values["items"])
+        batch.append({"operator": "", "user": None, **values})
+        if len(batch) >= 500:
+            Receipt.insert_many(batch).execute()
+            batch = []
+    if batch:
+        Receipt.insert_many(batch).execute()
+    ids = dict(Receipt.select(Receipt.number, Receipt.id).tuples())
+    for start in range(0, len(links), 1000):
+        ReceiptPayment.insert_many(
+            [{"receipt": ids[n], "payment": p} for n, p in links[start : start + 1000]]
+        ).execute()
+    numbers = [
+        (values["installment"], values["number"])
+        for values in rows
+        if values["installment"] is not None
+    ]
+    for installment_id, number in numbers:
+        Installment.update(receipt_number=number).where(Installment.id == installment_id).execute()
+    ReceiptCounter.insert(id=1, last=len(rows)).on_conflict(
+        conflict_target=[ReceiptCounter.id], update={ReceiptCounter.last: len(rows)}
+    ).execute()
+    return len(rows)
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
@@ -279,6 +485,7 @@ MIGRATIONS: list[Step] = [
     add_package_terms,
     add_closing_amounts,
     add_installments,
+    add_receipts,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

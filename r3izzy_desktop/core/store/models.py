@@ -109,6 +109,10 @@ class Patient(BaseModel):
     notes = TextField(default="")
     active = BooleanField(default=True)
     created_at = DateTimeField(default=clock.now)
+    # R21 (schema 10): the financial responsible whose name and CPF (digits) go on the
+    # receipts and the annual statement; by default the guardian, or the patient.
+    payer_name = CharField(max_length=200, default="")
+    payer_cpf = CharField(max_length=11, default="")
 
 
 class Service(BaseModel):
@@ -127,6 +131,8 @@ class Professional(BaseModel):
     name = CharField(max_length=200)
     color = CharField(max_length=9, default="#2a9d8f")
     active = BooleanField(default=True)
+    # R21 (schema 10): the council registration a receipt names, "CREFITO-3 12345-F".
+    council = CharField(max_length=60, default="")
 
 
 class Session(BaseModel):
@@ -358,6 +364,63 @@ class PackageEvent(BaseModel):
     )
 
 
+class Receipt(BaseModel):
+    """R21: a numbered record of money received (recibo). `number` is sequential for the
+    clinic and never reused (receipt_book.py takes it from ReceiptCounter under a lock).
+    What it says is written once, when issued: payer, patient, amount, method, the items
+    paid (`items`, one line each) and a package's balance after it. A voided payment or
+    installment cancels it (`cancelled_at` set): the row and its number stay.
+
+    `source`: "pacote" (a package created without a plan: its total), "parcela" (an
+    installment received) or "pagamento" (a manual payment call, one patient's sessions).
+    """
+
+    number = IntegerField(unique=True)
+    issued_on = DateField(index=True)
+    source = CharField(max_length=12)
+    payer_name = CharField(max_length=200, default="")
+    payer_cpf = CharField(max_length=11, default="")  # digits, "" unknown
+    patient = ForeignKeyField(Patient, backref="receipts", on_delete="RESTRICT")
+    patient_name = CharField(max_length=200, default="")
+    patient_cpf = CharField(max_length=11, default="")
+    amount = MoneyField()
+    method = CharField(max_length=20, default="")
+    package = ForeignKeyField(Package, null=True, backref="receipts", on_delete="RESTRICT")
+    installment = ForeignKeyField(Installment, null=True, backref="receipts", on_delete="SET NULL")
+    items = TextField(default="")
+    balance = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=clock.now)
+    cancelled_at = DateTimeField(null=True)
+    cancel_reason = CharField(max_length=200, default="")
+    replaced_by = IntegerField(null=True)  # the number issued in its place, if any
+    operator = CharField(max_length=200, default="")
+    user = ForeignKeyField(
+        User, null=True, backref="receipts", on_delete="RESTRICT", default=actor.user_id
+    )
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class ReceiptPayment(BaseModel):
+    """R21: the manual payments a `pagamento` receipt covers (one call, one patient)."""
+
+    receipt = ForeignKeyField(Receipt, backref="payment_links", on_delete="RESTRICT")
+    payment = ForeignKeyField(Payment, backref="receipt_links", on_delete="RESTRICT", index=True)
+
+    class Meta:
+        indexes = ((("receipt", "payment"), True),)
+
+
+class ReceiptCounter(BaseModel):
+    """R21: one row (id 1), the last receipt number given. Taken under a row lock
+    (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock), so two PCs never get the
+    same number, and never lowered, so a number is never given twice."""
+
+    last = IntegerField(default=0)
+
+
 class ChangeCounter(BaseModel):
     """How many write operations each running app (`client`) has committed (schema 3).
 
@@ -414,6 +477,9 @@ ALL_MODELS = (
     Payment,
     PackageEvent,
     Installment,
+    Receipt,
+    ReceiptPayment,
+    ReceiptCounter,
     ChangeCounter,
     AuditEntry,
     CommitMark,

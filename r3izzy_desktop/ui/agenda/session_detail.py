@@ -110,6 +110,11 @@ class SessionDetailDialog(QDialog):
         undo.addWidget(self.refund_button)
         undo.addWidget(self.void_button)
         undo.addStretch(1)
+        # R21: the receipt of the payment (its manual payment's, or its package's).
+        self.receipt_button = QPushButton(self.tr("Recibo…"))
+        self.receipt_button.setToolTip(self.tr("Ver, salvar em PDF ou imprimir o recibo"))
+        self.receipt_button.clicked.connect(self._receipt)
+        undo.addWidget(self.receipt_button)
         payment.body.addLayout(undo)
         layout.addWidget(payment)
 
@@ -204,6 +209,12 @@ class SessionDetailDialog(QDialog):
         voids = users.can("payments.void_payment")
         self.void_button.setVisible(session_actions.by_hand(row) and voids)
         self.attendance_buttons[row.attendance].setChecked(True)
+        self.receipt_button.setVisible(row.paid)
+
+    def _receipt(self) -> None:
+        from ..receipts import dialog as receipt_dialog
+
+        receipt_dialog.open_session_receipt(self, self.session_id)
 
     def _changed(self) -> None:
         self.was_changed = True

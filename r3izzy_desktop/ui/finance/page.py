@@ -137,6 +137,11 @@ class FinancePage(QWidget):
         self.report_button.setProperty("primary", True)
         self.report_button.setShortcut("Ctrl+R")
         self.report_button.setToolTip(self.tr("Todos os pacotes, com filtros e histórico (Ctrl+R)"))
+        # R21: the year's receipts, the Excel for the accountant, the annual statements.
+        self.receipts_button = QPushButton(self.tr("Recibos"))
+        self.receipts_button.setToolTip(
+            self.tr("Os recibos do ano, a planilha do contador e as declarações anuais")
+        )
         header.actions.addWidget(self.report_button)
         self.credit_button = credit_button(self)
         header.actions.insertWidget(0, self.credit_button)
@@ -148,6 +153,8 @@ class FinancePage(QWidget):
         controls.addStretch(1)
         self.status = label("", "muted")
         controls.addWidget(self.status)
+        # Beside the period, not in the header: the header's buttons stay on one line at 1024.
+        controls.addWidget(self.receipts_button)
         layout.addLayout(controls)
 
         # As many cards to a line as fit: all five at 1366, three and two at 1024 wide.
@@ -202,6 +209,7 @@ class FinancePage(QWidget):
 
         self.period.changed.connect(self.load_figures)
         self.report_button.clicked.connect(self.open_report)
+        self.receipts_button.clicked.connect(self.open_receipts)
         self.refresh()
 
     # -- loading -----------------------------------------------------------------------------
@@ -376,8 +384,28 @@ class FinancePage(QWidget):
     def _report_closed(self) -> None:
         self._report_window = None
 
+    def open_receipts(self) -> QWidget:
+        """Open (or bring forward) the Recibos window (R21)."""
+        from ..receipts.window import ReceiptsWindow
+
+        window = getattr(self, "_receipts_window", None)
+        if window is None or not window.isVisible():
+            window = ReceiptsWindow(self.window())
+            window.destroyed.connect(self._receipts_closed)
+            self._receipts_window = window
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    @Slot()
+    def _receipts_closed(self) -> None:
+        self._receipts_window = None
+
     def window_closing(self) -> None:
         if self._report_window is not None:
             self._report_window.close()
         if self.credit_window is not None:
             self.credit_window.close()
+        if getattr(self, "_receipts_window", None) is not None:
+            self._receipts_window.close()

@@ -125,12 +125,19 @@ class InstallmentsDialog(QDialog):
         self.void_button.setToolTip(self.tr("A parcela selecionada volta a ficar a receber"))
         self.void_button.clicked.connect(self.void_selected)
         self.void_button.setVisible(users.can("packages.void_installment"))
+        # R21: the receipt of the selected received installment (after receiving one, it is
+        # the one selected).
+        self.receipt_button = QPushButton(self.tr("Recibo da parcela…"))
+        self.receipt_button.setAutoDefault(False)
+        self.receipt_button.setToolTip(self.tr("Ver, salvar em PDF ou imprimir o recibo"))
+        self.receipt_button.clicked.connect(self.open_receipt)
         self.receive_button = QPushButton(self.tr("Receber parcela"))
         self.receive_button.setProperty("primary", True)
         self.receive_button.setDefault(True)
         self.receive_button.clicked.connect(self.receive)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.void_button)
+        buttons.addWidget(self.receipt_button)
         buttons.addStretch(1)
         buttons.addWidget(self.receive_button)
         layout.addLayout(buttons)
@@ -199,6 +206,7 @@ class InstallmentsDialog(QDialog):
     def _selection_changed(self) -> None:
         row = self._selected()
         self.void_button.setEnabled(row is not None and row.received)
+        self.receipt_button.setEnabled(row is not None and row.received)
         if row is not None and not row.received:
             index = self.which.findData(row.number)
             if index >= 0:
@@ -233,11 +241,31 @@ class InstallmentsDialog(QDialog):
         )
         if done:
             self.changed = True
+            received = done.value
+            receipt = (
+                self.tr(" Recibo No. {0}.").format(received.receipt_number)
+                if received.receipt_number
+                else ""
+            )
             toast.notify(
                 self.parentWidget() or self,
-                self.tr("Parcela {0} recebida.").format(f"{done.value.number}/{len(self.rows)}"),
+                self.tr("Parcela {0} recebida.").format(f"{received.number}/{len(self.rows)}")
+                + receipt,
             )
             self.reload()
+            # The installment just received is selected: "Recibo da parcela…" shows its receipt.
+            for position, row in enumerate(self.rows):
+                if row.number == received.number:
+                    self.table.selectRow(position)
+
+    def open_receipt(self):
+        """R21: the receipt of the selected received installment."""
+        from ..receipts import dialog as receipt_dialog
+
+        row = self._selected()
+        if row is None or not row.received:
+            return None
+        return receipt_dialog.open_installment_receipt(self, self.package_id, row.number)
 
     def void_selected(self) -> None:
         row = self._selected()

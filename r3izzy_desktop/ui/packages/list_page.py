@@ -251,7 +251,16 @@ class PackageListPage(QWidget):
         run_op(self, lambda: export_patient_packages(self, patient_id))
 
     def receipt(self, package_id: int) -> None:
-        """The package's receipt (the reports module builds it)."""
+        """The package's receipt (R21: its numbered receipts, of its creation and of each
+        installment received; a choice when it has several). A package that has received
+        nothing yet shows its summary receipt (the reports module builds it)."""
+        from ...core import receipts
+        from ..receipts import dialog as receipt_dialog
+
+        read = run_op(self, lambda: receipts.for_package(package_id))
+        if read and any(not r.cancelled for r in read.value):
+            receipt_dialog.open_package_receipt(self, package_id)
+            return
         from .receipt import open_receipt  # loads at first use (it brings openpyxl)
 
         run_op(self, lambda: open_receipt(self, package_id))

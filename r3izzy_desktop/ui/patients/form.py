@@ -64,6 +64,12 @@ class PatientFormDialog(QDialog):
         self.cpf.setPlaceholderText(self.tr("000.000.000-00"))
         self.guardian = QLineEdit()
         self.guardian.setPlaceholderText(self.tr("Quem responde pelo paciente (opcional)"))
+        # R21: who pays (receipts and the annual statement name them); empty: the guardian,
+        # else the patient.
+        self.payer_name = QLineEdit()
+        self.payer_name.setPlaceholderText(self.tr("Padrão: o responsável, ou o paciente"))
+        self.payer_cpf = QLineEdit()
+        self.payer_cpf.setPlaceholderText(self.tr("000.000.000-00"))
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Observações (opcional)"))
         set_text_lines(self.notes, 3)
@@ -78,18 +84,24 @@ class PatientFormDialog(QDialog):
             "email": FormField(self.tr("E-mail"), self.email),
             "cpf": FormField(self.tr("CPF"), self.cpf),
             "guardian": FormField(self.tr("Responsável"), self.guardian),
+            "payer_name": FormField(self.tr("Responsável financeiro"), self.payer_name),
+            "payer_cpf": FormField(self.tr("CPF do responsável financeiro"), self.payer_cpf),
             "notes": FormField(self.tr("Observações"), self.notes),
         }
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(10)
         top = Qt.AlignmentFlag.AlignTop  # a message under one field never shifts its neighbour
-        grid.addWidget(self.fields["name"], 0, 0, 1, 2, top)
+        # Two fields a row, so the financial responsible (R21) adds no row: the form still
+        # fits a 1024×600 screen with a message under a field.
+        grid.addWidget(self.fields["name"], 0, 0, top)
+        grid.addWidget(self.fields["cpf"], 0, 1, top)
         grid.addWidget(self.fields["birth_date"], 1, 0, top)
-        grid.addWidget(self.fields["cpf"], 1, 1, top)
-        grid.addWidget(self.fields["phone"], 2, 0, top)
-        grid.addWidget(self.fields["email"], 2, 1, top)
-        grid.addWidget(self.fields["guardian"], 3, 0, 1, 2, top)
+        grid.addWidget(self.fields["phone"], 1, 1, top)
+        grid.addWidget(self.fields["email"], 2, 0, top)
+        grid.addWidget(self.fields["guardian"], 2, 1, top)
+        grid.addWidget(self.fields["payer_name"], 3, 0, top)
+        grid.addWidget(self.fields["payer_cpf"], 3, 1, top)
         grid.addWidget(self.fields["notes"], 4, 0, 1, 2, top)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -123,9 +135,14 @@ class PatientFormDialog(QDialog):
             ("email", self.email),
             ("cpf", self.cpf),
             ("guardian", self.guardian),
+            ("payer_name", self.payer_name),
+            ("payer_cpf", self.payer_cpf),
         ):
             editor.textEdited.connect(lambda _text, key=key: self.fields[key].set_error(None))
         self.cpf.editingFinished.connect(self._check_cpf)
+        self.payer_cpf.editingFinished.connect(self._check_payer_cpf)
+        self.guardian.textChanged.connect(self._show_default_payer)
+        self.name.textChanged.connect(self._show_default_payer)
 
         if editing:
             self._load(patient_id)
@@ -149,6 +166,15 @@ class PatientFormDialog(QDialog):
         self.email.setText(patient.email)
         self.cpf.setText(clinic.format_cpf(patient.cpf) if patient.cpf else "")
         self.guardian.setText(patient.guardian)
+        # A payer that is the default shows empty (it follows the guardian); one typed by
+        # hand shows as typed.
+        default_name, default_cpf = clinic.default_payer(
+            patient.name, patient.guardian, patient.cpf
+        )
+        following = patient.payer_name in ("", default_name)
+        self.payer_name.setText("" if following else patient.payer_name)
+        shown_cpf = "" if following and patient.payer_cpf == default_cpf else patient.payer_cpf
+        self.payer_cpf.setText(clinic.format_cpf(shown_cpf) if shown_cpf else "")
         self.notes.setPlainText(patient.notes)
         self.active.setChecked(patient.active)
 
@@ -167,8 +193,13 @@ class PatientFormDialog(QDialog):
             "email": self.email.text(),
             "cpf": self.cpf.text(),
             "guardian": self.guardian.text(),
+            "payer_name": self.payer_name.text(),
             "notes": self.notes.toPlainText(),
         }
+        if self.payer_name.text().strip() or self.payer_cpf.text().strip():
+            values["payer_cpf"] = self.payer_cpf.text()
+        elif self.patient_id is None:
+            values.pop("payer_name")  # the core's default: the guardian, or the patient
         if "birth_date" not in errors:
             values["birth_date"] = birth
         if self.patient_id is not None:
@@ -210,6 +241,20 @@ class PatientFormDialog(QDialog):
         first = next((key for key in self.fields if key in errors), None)
         if first is not None:
             self.fields[first].editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_default_payer(self) -> None:
+        guardian, name = self.guardian.text().strip(), self.name.text().strip()
+        who = guardian or name
+        self.payer_name.setPlaceholderText(
+            self.tr("Padrão: {0}").format(who)
+            if who
+            else self.tr("Padrão: o responsável, ou o paciente")
+        )
+
+    def _check_payer_cpf(self) -> None:
+        self.fields["payer_cpf"].set_error(
+            clinic.patient_errors(payer_cpf=self.payer_cpf.text()).get("payer_cpf")
+        )
 
     def _check_cpf(self) -> None:
         """Leaving the CPF field checks it (the core's rule and message)."""

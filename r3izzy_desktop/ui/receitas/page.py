@@ -66,6 +66,12 @@ class ReceitasPage(QWidget):
             self.tr("Pagar as sessões selecionadas: com pacote ou manual (Ctrl+R)")
         )
         self.register_button.clicked.connect(self.register_payment)
+        # R21: the receipt of the selected paid session.
+        self.receipt_button = QPushButton(self.tr("Recibo…"))
+        self.receipt_button.setToolTip(self.tr("O recibo do pagamento da sessão selecionada"))
+        self.receipt_button.setEnabled(False)
+        self.receipt_button.clicked.connect(self.open_receipt)
+        self.header.actions.addWidget(self.receipt_button)
         self.header.actions.addWidget(self.register_button)
         layout.addWidget(self.header)
         layout.addWidget(self._filters())
@@ -383,8 +389,17 @@ class ReceitasPage(QWidget):
         count = len(self.table.selectionModel().selectedRows())
         self.selection_label.setText(self.tr("{0} selecionada(s)").format(count) if count else "")
         self.register_button.setEnabled(True)
+        rows = self.selected_rows() if count == 1 else []
+        self.receipt_button.setEnabled(bool(rows) and rows[0].paid)
 
     # -- actions ------------------------------------------------------------------------
+    def open_receipt(self) -> None:
+        from ..receipts import dialog as receipt_dialog
+
+        rows = self.selected_rows()
+        if len(rows) == 1 and rows[0].paid:
+            receipt_dialog.open_session_receipt(self, rows[0].id)
+
     def register_payment(self) -> None:
         rows = self.selected_rows()
         if not rows:

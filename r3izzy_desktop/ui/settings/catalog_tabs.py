@@ -153,6 +153,7 @@ class ProfessionalRow:
     name: str
     color: str
     active: bool
+    council: str = ""  # R21: the council registration receipts print
 
 
 class ColorField(QWidget):
@@ -237,12 +238,13 @@ class ProfessionalsTab(CatalogTab):
                 lambda r: r.name if r.active else f"{r.name} (inativo)",
                 color=lambda r: r.color,
             ),
+            Column("Registro no conselho", lambda r: r.council or "—"),
             Column("Cor", lambda r: r.color, color=lambda r: r.color),
         ]
 
     def load_rows(self, include_inactive: bool) -> list[ProfessionalRow]:
         return [
-            ProfessionalRow(p.id, p.name, p.color, p.active)
+            ProfessionalRow(p.id, p.name, p.color, p.active, p.council)
             for p in clinic.list_professionals(include_inactive=include_inactive)
         ]
 
@@ -250,20 +252,32 @@ class ProfessionalsTab(CatalogTab):
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("ex.: Dra. Camila Ribeiro"))
         self.color = ColorField()
+        self.council = QLineEdit()
+        self.council.setPlaceholderText(
+            self.tr("ex.: CREFITO-3 12345-F, CRFa 2-1234, CRP 06/12345")
+        )
         return {
             "name": FormField(self.tr("Nome do profissional"), self.name),
+            "council": FormField(
+                self.tr("Registro no conselho"),
+                self.council,
+                hint=self.tr("Sai nos recibos das sessões deste profissional."),
+            ),
             "color": FormField(self.tr("Cor na agenda"), self.color),
         }
 
     def fill(self, row: ProfessionalRow | None) -> None:
         self.name.setText(row.name if row else "")
         self.color.set_color(row.color if row else PALETTE[0])
+        self.council.setText(row.council if row else "")
 
     def write(self, item_id: int | None) -> int:
         if item_id is None:
-            return clinic.add_professional(self.name.text(), self.color.color()).id
+            return clinic.add_professional(
+                self.name.text(), self.color.color(), council=self.council.text()
+            ).id
         return clinic.update_professional(
-            item_id, name=self.name.text(), color=self.color.color()
+            item_id, name=self.name.text(), color=self.color.color(), council=self.council.text()
         ).id
 
     def write_active(self, item_id: int, active: bool) -> None:

@@ -33,6 +33,8 @@ class ClinicTab(QWidget):
         self.document.setPlaceholderText(self.tr("ex.: 11.222.333/0001-81"))
         self.address = QLineEdit()
         self.address.setPlaceholderText(self.tr("Rua, número — bairro, cidade/UF"))
+        self.city = QLineEdit()
+        self.city.setPlaceholderText(self.tr("ex.: Campinas - SP"))
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(self.tr("(11) 3333-4444"))
         self.operator = QLineEdit()
@@ -41,6 +43,11 @@ class ClinicTab(QWidget):
             "name": FormField(self.tr("Nome da clínica"), self.name),
             "document": FormField(self.tr("CNPJ ou CPF"), self.document),
             "address": FormField(self.tr("Endereço"), self.address),
+            "city": FormField(
+                self.tr("Cidade"),
+                self.city,
+                hint=self.tr("Os recibos terminam com “cidade, data”."),
+            ),
             "phone": FormField(self.tr("Telefone"), self.phone),
             "operator": FormField(
                 self.tr("Nome do operador"),
@@ -58,7 +65,8 @@ class ClinicTab(QWidget):
         grid.addWidget(self.fields["name"], 0, 0, 1, 2, top)
         grid.addWidget(self.fields["document"], 1, 0, top)
         grid.addWidget(self.fields["phone"], 1, 1, top)
-        grid.addWidget(self.fields["address"], 2, 0, 1, 2, top)
+        grid.addWidget(self.fields["address"], 2, 0, top)
+        grid.addWidget(self.fields["city"], 2, 1, top)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         card.body.addLayout(grid)
@@ -78,7 +86,14 @@ class ClinicTab(QWidget):
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         outer.addStretch(1)
-        for editor in (self.name, self.document, self.address, self.phone, self.operator):
+        for editor in (
+            self.name,
+            self.document,
+            self.address,
+            self.city,
+            self.phone,
+            self.operator,
+        ):
             editor.textEdited.connect(lambda _t: self.saved_note.setText(""))
         self.refresh()
 
@@ -88,6 +103,7 @@ class ClinicTab(QWidget):
         self.document.setText(info.document)
         self.address.setText(info.address)
         self.phone.setText(info.phone)
+        self.city.setText(info.city)
         self.operator.setText(clinic.get_setting(OPERATOR_KEY))
         self.saved_note.setText("")
 
@@ -115,5 +131,6 @@ class ClinicTab(QWidget):
             document=self.document.text(),
             address=self.address.text(),
             phone=self.phone.text(),
+            city=self.city.text(),
         )
         clinic.set_setting(OPERATOR_KEY, self.operator.text())

@@ -46,7 +46,9 @@ def test_patients_from_csv(db, tmp_path, sep, encoding):
     ana = Patient.get(Patient.cpf == "52998224725")
     assert ana.name == "Ana Souza"  # accents survive either encoding
     assert ana.birth_date == date(2015, 7, 3) and ana.guardian == "Maria Souza"
-    assert ana.phone == "(11) 98765-4321" and "111.444.777-35" in ana.notes
+    # R21: the guardian's CPF is the financial responsible's (Maria Souza, the guardian).
+    assert ana.phone == "(11) 98765-4321" and ana.notes == "Bobath às terças"
+    assert (ana.payer_name, ana.payer_cpf) == ("Maria Souza", "11144477735")
     assert Patient.get(Patient.name == "Bruno Lima").phone == "(21) 3456-7890"
 
 

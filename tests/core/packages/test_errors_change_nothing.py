@@ -317,6 +317,50 @@ def test_a_failure_when_writing_the_line_undoes_the_receipt(world, monkeypatch):
     assert db_snapshot() == before
 
 
+def test_a_failure_after_the_receipt_is_written_undoes_it_and_its_number(world, monkeypatch):
+    """R21: the receipt, its number and the money it records go together or not at all;
+    the number is not used up by a failed operation."""
+    from r3izzy_desktop.core import receipt_book, receipts
+
+    real_issue = receipt_book.issue
+
+    def failing_issue(**kwargs):
+        real_issue(**kwargs)
+        raise DomainError("falha simulada depois do recibo")
+
+    monkeypatch.setattr(receipt_book, "issue", failing_issue)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        packages.create_package(world["patient"], 2, D("500.00"))
+    with pytest.raises(DomainError):
+        packages.receive_installment(world["plan"], 2, method="pix")
+    with pytest.raises(DomainError):
+        payments.pay_manually([world["open"], world["foreign"]], method="pix")
+    assert db_snapshot() == before
+    monkeypatch.setattr(receipt_book, "issue", real_issue)
+    last = max(n for y in receipts.years() for n in (r.number for r in receipts.for_year(y)))
+    created = packages.create_package(world["patient"], 2, D("500.00"))
+    assert [r.number for r in receipts.for_package(created)] == [last + 1]
+
+
+def test_a_failure_after_cancelling_a_receipt_undoes_the_void(world, monkeypatch):
+    from r3izzy_desktop.core import receipt_book
+
+    real_cancel = receipt_book.cancel
+
+    def failing_cancel(*args, **kwargs):
+        real_cancel(*args, **kwargs)
+        raise DomainError("falha simulada depois de cancelar o recibo")
+
+    monkeypatch.setattr(receipt_book, "cancel", failing_cancel)
+    before = db_snapshot()
+    with pytest.raises(DomainError):
+        payments.void_payment(world["manual"])
+    with pytest.raises(DomainError):
+        packages.void_installment(world["plan"], 1)
+    assert db_snapshot() == before
+
+
 def test_a_failure_while_writing_the_closing_undoes_it(world, monkeypatch):
     def failing_record(*args, **kwargs):
         raise DomainError("falha simulada ao gravar o encerramento")

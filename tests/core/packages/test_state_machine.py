@@ -109,6 +109,7 @@ class PackageMachine(RuleBasedStateMachine):
         self.paid_by: dict[int, int | str] = {}  # session id -> package id or MANUAL
         self.deleted: set[int] = set()
         self.excused: set[int] = set()
+        self.receipts_seen = 0  # R21: receipts are never removed
 
     def teardown(self):
         close_database()
@@ -922,6 +923,53 @@ class PackageMachine(RuleBasedStateMachine):
     @invariant()
     def integrity_is_clean(self):
         assert integrity.check() == []
+
+    @invariant()
+    def receipts_match_the_money(self):
+        """R21: one valid receipt per received installment (its amount, its number on the
+        installment), none for an unreceived one; every standing manual payment on exactly
+        one valid receipt of its patient, whose amount is theirs; numbers 1..n, never
+        reused; a cancelled receipt stays."""
+        from r3izzy_desktop.core.store.models import Receipt, ReceiptPayment
+
+        receipts = list(Receipt.select().order_by(Receipt.number))
+        assert [r.number for r in receipts] == list(range(1, len(receipts) + 1))
+        assert len(receipts) >= self.receipts_seen
+        self.receipts_seen = len(receipts)
+        valid = [r for r in receipts if r.cancelled_at is None]
+        by_installment: dict[int, list] = {}
+        for r in valid:
+            if r.installment_id is not None:
+                by_installment.setdefault(r.installment_id, []).append(r)
+        for i in Installment.select():
+            mine = by_installment.pop(i.id, [])
+            if i.received_on is None:
+                assert mine == [] and i.receipt_number is None
+            else:
+                [r] = mine
+                assert (r.amount, r.issued_on, r.number) == (
+                    i.amount,
+                    i.received_on,
+                    i.receipt_number,
+                )
+        assert by_installment == {}
+        links: dict[int, list[int]] = {}
+        for link in ReceiptPayment.select():
+            links.setdefault(link.payment_id, []).append(link.receipt_id)
+        valid_ids = {r.id: r for r in valid}
+        standing = (
+            Payment.select(Payment, Session)
+            .join(Session)
+            .where(Payment.package.is_null() & Payment.voided_at.is_null())
+        )
+        covered: dict[int, Decimal] = {}
+        for p in standing:
+            [receipt_id] = [r for r in links.get(p.id, []) if r in valid_ids]
+            assert valid_ids[receipt_id].patient_id == p.session.patient_id
+            covered[receipt_id] = covered.get(receipt_id, D("0")) + p.amount
+        for r in valid:
+            if r.source == "pagamento":
+                assert covered.get(r.id) == r.amount
 
 
 @pytest.mark.slow

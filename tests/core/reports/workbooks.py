@@ -63,10 +63,25 @@ def credit_workbook(folder: Path, patient: Patient) -> tuple[Path, list[PrintedS
     ]
 
 
+def receipts_workbook(folder: Path, patient: Patient) -> tuple[Path, list[PrintedSheet]]:
+    """R21: the year's receipts for the accountant (the year of the patient's first one)."""
+    from r3izzy_desktop.core import receipts
+    from r3izzy_desktop.core.reports import receipts_sheet
+
+    year = min(receipts.years())
+    for candidate in sorted(receipts.years()):
+        if receipts.for_year(candidate):
+            year = candidate
+            break
+    path = receipts_sheet.receipts_xlsx(year, folder / "recibos.xlsx")
+    return path, [PrintedSheet("Recibos", f"Recibos de {year}", 4, "Número")]
+
+
 WORKBOOKS: list[Callable[[Path, Patient], tuple[Path, list[PrintedSheet]]]] = [
     patient_workbook,
     report_workbook,
     import_model_patients,
     import_model_workbooks,
+    receipts_workbook,
     credit_workbook,
 ]

@@ -17,6 +17,7 @@ from r3izzy_desktop.core import (
     agenda,
     audit,
     clinic,
+    clock,
     importing,
     packages,
     payments,
@@ -24,7 +25,7 @@ from r3izzy_desktop.core import (
     users,
 )
 from r3izzy_desktop.core.errors import NotAllowed
-from r3izzy_desktop.core.reports import credit_sheet, data_sheets, export
+from r3izzy_desktop.core.reports import credit_sheet, data_sheets, export, receipts_sheet
 from tests.helpers.snapshot import db_snapshot
 
 ROLES = ("recepção", "financeiro", "administrador")
@@ -107,6 +108,9 @@ CASES = {
         w.patient, w.file("dados.xlsx")
     ),
     "export.audit_xlsx": lambda w: data_sheets.audit_xlsx(w.file("auditoria.xlsx")),
+    "export.receipts_xlsx": lambda w: receipts_sheet.receipts_xlsx(
+        clock.today().year, w.file("recibos.xlsx")
+    ),
     "export.credit_rollforward_xlsx": lambda w: credit_sheet.credit_rollforward_xlsx(
         w.file("saldo.xlsx"), datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date()
     ),
@@ -270,7 +274,12 @@ def _resolve(name: str):
         "packages": ["packages"],
         "payments": ["payments"],
         "reports": ["reports"],
-        "export": ["reports.export", "reports.data_sheets", "reports.credit_sheet"],
+        "export": [
+            "reports.export",
+            "reports.data_sheets",
+            "reports.credit_sheet",
+            "reports.receipts_sheet",
+        ],
         "backup": ["backup"],
         "users": ["users"],
         "audit": ["audit"],

@@ -202,5 +202,23 @@ def test_receipt_from_the_package_list(qtbot, package, patient, monkeypatch, tmp
     page.show_patient(patient.id)
     qtbot.waitUntil(lambda: page.card_for(package.id) is not None)
     qtbot.mouseClick(page.card_for(package.id).receipt_button, Qt.MouseButton.LeftButton)
+    # R21: a package with a numbered receipt (paid at once: No. 1) shows that one.
+    from r3izzy_desktop.ui.receipts.dialog import DocumentDialog
+
+    dialog = page.findChild(DocumentDialog)
+    assert dialog is not None and dialog.printable.title == "Recibo No. 1"
+    assert package.number in dialog.printable.html
+
+
+def test_a_package_that_received_nothing_shows_its_summary_receipt(qtbot, db, patient):
+    from r3izzy_desktop.ui.packages.list_page import PackageListPage
+
+    plan = packages.split_installments(D("600.00"), 2, date(2025, 6, 1))
+    pkg = packages.create_package(patient, 2, D("600.00"), date(2025, 6, 1), installments=plan)
+    page = PackageListPage()
+    qtbot.addWidget(page)
+    page.show_patient(patient.id)
+    qtbot.waitUntil(lambda: page.card_for(pkg.id) is not None)
+    qtbot.mouseClick(page.card_for(pkg.id).receipt_button, Qt.MouseButton.LeftButton)
     dialog = page.findChild(ReceiptDialog)
-    assert dialog is not None and dialog.receipt.number == package.number
+    assert dialog is not None and dialog.receipt.number == pkg.number
