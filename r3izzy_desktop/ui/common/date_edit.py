@@ -141,6 +141,10 @@ class DateEdit(ParsedLineEdit):
         action.setToolTip(self.tr("Abrir o calendário (Alt+↓)"))
         action.triggered.connect(self.show_calendar)
         self.calendar_action = action
+        # Never narrower than its longest date and the calendar icon: a squeezed field
+        # scrolled its text and showed ")1/12/2026" (issue 15: no text cut).
+        sample = "qua. 00/00/0000" if weekday else "00/00/0000"
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(sample) + 40)
         self._date = QDate()
         self.setDate(day if day is not None else clock.today())
         self.editingFinished.connect(self.commit)

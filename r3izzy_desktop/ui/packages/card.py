@@ -14,6 +14,7 @@ from ...core import users
 from ...core.clinic import PackageDefaults
 from ...core.packages import PackageSummary
 from ...core.ptbr import format_brl, format_date
+from ..common.fit import SideOrBelow
 from ..common.widgets import Card, StatusBadge, label
 from .installments_dialog import OVERDUE_COLOR, installments_text, overdue_text
 
@@ -175,7 +176,11 @@ class PackageCard(Card):
             notes.setToolTip(self.tr("Observações"))
             self.body.addWidget(notes)
 
-        actions = QHBoxLayout()
+        # The package's actions, and beside them (below them on a narrow window) closing
+        # and the receipt.
+        main_actions, side_actions = QWidget(), QWidget()
+        actions = QHBoxLayout(main_actions)
+        actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(8)
         self.edit_button = self._action(actions, self.tr("Editar"), self.edit_requested)
         if can_edit is None:
@@ -196,6 +201,9 @@ class PackageCard(Card):
         self.installments_button.setToolTip(self.tr("Receber ou estornar as parcelas deste pacote"))
         self.installments_button.setVisible(summary.has_plan or summary.owed > 0)
         actions.addStretch(1)
+        actions = QHBoxLayout(side_actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(8)
         closed = summary.status == "encerrado"
         # R19: financeiro and administrador close packages; once closed, its statement.
         self.close_button = self._action(
@@ -212,7 +220,7 @@ class PackageCard(Card):
             )
         self.receipt_button = self._action(actions, self.tr("Recibo"), self.receipt_requested)
         self.receipt_button.setProperty("flat", True)
-        self.body.addLayout(actions)
+        self.body.addLayout(SideOrBelow(main_actions, side_actions))
 
         can_pay = summary.status == "ativo" and summary.sessions_left > 0
         self.pay_button.setEnabled(can_pay)

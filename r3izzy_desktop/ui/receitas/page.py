@@ -119,7 +119,7 @@ class ReceitasPage(QWidget):
         self.next_month.setToolTip(self.tr("Próximo mês"))
         self.next_month.setAccessibleName(self.tr("Próximo mês"))
         self.month_label = label("", "sectionTitle")
-        self.month_label.setMinimumWidth(180)
+        self.month_label.setMinimumWidth(170)
         self.previous_month.clicked.connect(lambda: self._shift_month(-1))
         self.next_month.clicked.connect(lambda: self._shift_month(1))
         self.start_edit = _date_edit()
@@ -180,7 +180,6 @@ class ReceitasPage(QWidget):
                 "Recebido à parte: pagamentos avulsos (Pix, dinheiro, cartão…)."
             )
         )
-        row.addWidget(self.paid_split)
         row.addSpacing(28)
         row.addWidget(label(self.tr("Em aberto"), "fieldLabel"))
         self.open_label = label("", "totalOpen")
@@ -191,6 +190,7 @@ class ReceitasPage(QWidget):
         self.open_count = label("", "muted")
         row.addWidget(self.open_count)
         row.addStretch(1)
+        card.body.addWidget(self.paid_split)  # its own line: it never widens the totals
         row = QHBoxLayout(status)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)

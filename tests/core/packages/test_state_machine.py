@@ -621,7 +621,8 @@ class PackageMachine(RuleBasedStateMachine):
     )
     def close(self, pkg, open_only, refund, method, reason):
         """R19: an ativo or inativo package with sessions left closes, giving back 0 to
-        its refundable amount (here, without installments, its open amount)."""
+        its refundable amount (what was received beyond what was used, R18); the rest of
+        the open amount is retained, or cancelled when it was never received."""
         open_ones = Package.select().where(
             Package.status.in_(("ativo", "inativo"))
             & (Package.sessions_used < Package.sessions_total)
@@ -630,14 +631,16 @@ class PackageMachine(RuleBasedStateMachine):
         used = [p.id for p in open_ones if p.sessions_used] or [p.id for p in open_ones]
         package = Package.get_by_id(pick(used if open_only and used else self.packages, pkg))
         preview = packages.closing_preview(package.id)
-        assert preview.received == package.total  # no installments
-        assert preview.debited == package.total - package.open_amount
-        assert preview.refundable == preview.pro_rata_refund == package.open_amount
+        received = self.received(package.id)
+        debited = package.total - package.open_amount
+        refundable = max(D("0.00"), received - debited)
+        assert (preview.received, preview.debited) == (received, debited)
+        assert preview.refundable == preview.pro_rata_refund == refundable
         amount = {
-            "all": package.open_amount,
-            "half": (package.open_amount / 2).quantize(CENT),
+            "all": refundable,
+            "half": (refundable / 2).quantize(CENT),
             "zero": D("0.00"),
-            "over": package.open_amount + CENT,
+            "over": refundable + CENT,
             "negative": D("-1.00"),
         }[refund]
         expected = None
@@ -654,9 +657,11 @@ class PackageMachine(RuleBasedStateMachine):
         )
         if not done:
             return
+        retained = refundable - amount
+        cancelled = open_before - amount - retained
         after = packages.summary(package.id)
         assert (after.status, after.sessions_left, after.open_amount) == ("encerrado", 0, 0)
-        assert (after.refunded, after.retained) == (amount, open_before - amount)
+        assert (after.refunded, after.retained, after.owed) == (amount, retained, 0)
         line = (
             PackageEvent.select()
             .where(PackageEvent.package == package.id)
@@ -668,13 +673,10 @@ class PackageMachine(RuleBasedStateMachine):
         )
         assert line.note == (
             f"Pacote encerrado: devolvido {given}, retido "
-            f"{ptbr.format_brl(open_before - amount)}. Motivo: {reason or 'não informado'}"
+            f"{ptbr.format_brl(retained)}. Motivo: {reason or 'não informado'}"
         )
-        assert (line.refunded, line.retained, line.cancelled) == (
-            amount,
-            open_before - amount,
-            D("0"),
-        )
+        assert (line.refunded, line.retained, line.cancelled) == (amount, retained, cancelled)
+        assert cancelled >= 0
 
     @precondition(lambda self: self.packages and self.sessions)
     @rule(pkg=index, refund_all=st.booleans())
@@ -696,7 +698,7 @@ class PackageMachine(RuleBasedStateMachine):
         self.attempt(lambda: packages.pay_sessions(package.id, [row.id], True), None)
         self.paid_by[row.id] = package.id
         package = Package.get_by_id(package.id)
-        amount = package.open_amount if refund_all else D("0.00")
+        amount = packages.closing_preview(package.id).refundable if refund_all else D("0.00")
         self.attempt(lambda: packages.close_package(package.id, refund=amount, method="pix"), None)
         assert packages.summary(package.id).status == "encerrado"
 
@@ -823,7 +825,14 @@ class PackageMachine(RuleBasedStateMachine):
             assert s.status in ("ativo", "inativo", "finalizado", "encerrado")
             if s.status == "encerrado":  # R19: nothing open, the unused sessions given up
                 assert s.sessions_used < s.sessions_total
-                assert sum(amounts, D("0")) + s.refunded + s.retained == s.total
+                closing = PackageEvent.get(
+                    (PackageEvent.package == package_id) & (PackageEvent.kind == "encerrado")
+                )
+                assert (closing.refunded, closing.retained) == (s.refunded, s.retained)
+                # what was never received (R18) was cancelled
+                assert sum(amounts, D("0")) + s.refunded + s.retained + closing.cancelled == (
+                    s.total
+                )
             else:
                 assert sum(amounts, D("0")) + s.open_amount == s.total
             terms = self.terms[package_id]

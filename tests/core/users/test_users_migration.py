@@ -30,6 +30,10 @@ def build_older(url: str) -> dict:
     session = agenda.schedule(patient, service, datetime(2025, 4, 1, 10))
     package = packages.create_package(patient, sessions=4, total="1000.00")
     packages.pay_sessions(package, [session])
+    # The later steps first: their tables refer to the users (installments R18, receipts R21).
+    from tests.core.store import test_migration_installments as later
+
+    later.undo_the_step(database)
     postgres = isinstance(database, peewee.PostgresqlDatabase)
     migrator = PostgresqlMigrator(database) if postgres else SqliteMigrator(database)
     if not postgres:
@@ -67,8 +71,11 @@ def test_an_older_database_gets_users_and_the_audit_log(tmp_path):
                 assert columns[-1] == "user_id"  # added last, with no value for the old rows
             after = db_snapshot()
             for table, rows in before.items():
+                # Later steps add columns at the end of some tables (the payer, R21): the
+                # old columns keep their values.
+                width = len(rows[0]) if rows else 0
                 assert [
-                    row[:-1] if table in ("payment", "package_event") else row
+                    row[:-1] if table in ("payment", "package_event") else row[:width]
                     for row in after[table]
                 ] == rows
                 if table in ("payment", "package_event"):
