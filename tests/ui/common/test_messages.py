@@ -1,6 +1,8 @@
 """The messages seam: a background job's failure is told as a DomainError's message, or as
 the unexpected-error dialog pointing to the log file."""
 
+from pathlib import Path
+
 from r3izzy_desktop.core.errors import NotFound
 from r3izzy_desktop.ui.common import messages
 
@@ -33,7 +35,7 @@ def test_a_saved_file_offers_to_open_it_or_its_folder(qtbot, tmp_path, monkeypat
     monkeypatch.setattr(messages.QDesktopServices, "openUrl", lambda url: urls.append(url) or True)
     assert messages.open_saved(None, saved, messages.OPEN_FILE)
     assert messages.open_saved(None, saved, messages.OPEN_FOLDER)
-    assert [url.toLocalFile() for url in urls] == [str(saved), str(tmp_path)]
+    assert [Path(url.toLocalFile()) for url in urls] == [saved, tmp_path]
 
 
 def test_a_saved_file_that_is_gone_is_told_not_opened(tmp_path, monkeypatch, dialogs):

@@ -104,6 +104,8 @@ def test_restore_selected_backup(qtbot, section, dialogs, patient):
     title, text = dialogs.asked[0]
     assert title == "Restaurar backup" and "02/06/2025 08:00" in text
     assert "Ele tem 1 paciente," in text
+    # The restore's message comes once its job finished (later on a slow or busy machine).
+    qtbot.waitUntil(lambda: bool(dialogs.told), timeout=30000)
     assert dialogs.told[0][0] == "Backup restaurado"
     assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
     assert any(b.reason == BEFORE_RESTORE for b in backup.list_backups())
