@@ -39,6 +39,7 @@ from ..packages import ledger
 from ..packages.closing import closing_note
 from ..ptbr import format_day_month_time, format_money, to_cents
 from ..store.binding import db, is_postgres
+from ..store.migrations import write_past_receipts
 from ..store.models import (
     ALL_MODELS,
     ChangeCounter,
@@ -234,8 +235,6 @@ def populate_large(
                 )
         # R21: the money received gets its receipts, numbered in date order, as the schema
         # step gives them to a clinic upgrading.
-        from ..store.migrations import write_past_receipts
-
         receipts = write_past_receipts()
     counts = sim.writer.counts
     return {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import re
 import warnings
 import zipfile
@@ -164,7 +165,7 @@ def _cell_text(value: Any) -> Any:
     """A cell's value as the rest of the import takes it: text, int, a date or datetime,
     bool, or None; a float as its shortest text (see the module)."""
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             return ""
         if value.is_integer() and abs(value) < 1e15:
             return int(value)

@@ -43,7 +43,7 @@ from ..store.models import (
     package_id_of,
 )
 from ..terms import method_label
-from ..text import digits, fold, format_cpf
+from ..text import cpf_is_valid, digits, fold, format_cpf
 
 ZERO = Decimal("0.00")
 # R19's closing line (terms.ENCERRADO once issue 17 lands; the stored word is fixed).
@@ -422,8 +422,6 @@ def annual_statement(
     `payer_name` instead. Cancelled receipts count for nothing. A payer with nothing in the
     year gets a statement with no line and a total of 0,00. ValidationError for a CPF with
     wrong check digits or neither CPF nor name."""
-    from ..text import cpf_is_valid
-
     cpf = digits(payer_cpf or "")
     if cpf and not cpf_is_valid(cpf):
         raise ValidationError("CPF do pagador inválido: confira os dígitos.", "payer_cpf")

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTextEdit,
     QWidget,
-    QWidgetItem,
 )
 
 # The window frame the system adds around a window not shown yet (title bar and borders
@@ -202,29 +201,14 @@ class Scrolling(QScrollArea):
         return QSize(hint.width() + frame, hint.height() + frame)
 
 
-class SideOrBelow(QLayout):
-    """Two widgets: `right` beside `left` (which takes the rest of the line) when both fit,
-    else below it, at the right (a page's title and its buttons on a narrow window)."""
+class _ReflowLayout(QLayout):
+    """What SideOrBelow and CardGrid share: their items in a list, the whole width taken,
+    the height following the width; each lays out in `_arrange(rect, move)`."""
 
-    def __init__(
-        self,
-        left: QWidget,
-        right: QWidget,
-        parent: QWidget | None = None,
-        *,
-        stretch: tuple[int, int] | None = None,
-    ):
-        """With `stretch` (e.g. (3, 2): two cards) side by side they share the line in that
-        proportion, each as tall as the line; below each other, each takes the line."""
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._stretch = stretch
-        self._items: list[QWidgetItem] = []
-        self.setContentsMargins(0, 0, 0, 0)
-        self.setSpacing(8)
-        self.addWidget(left)
-        self.addWidget(right)
+        self._items: list = []
 
-    # QLayout's interface
     def addItem(self, item) -> None:
         self._items.append(item)
 
@@ -245,6 +229,31 @@ class SideOrBelow(QLayout):
 
     def heightForWidth(self, width: int) -> int:
         return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        raise NotImplementedError
+
+
+class SideOrBelow(_ReflowLayout):
+    """Two widgets: `right` beside `left` (which takes the rest of the line) when both fit,
+    else below it, at the right (a page's title and its buttons on a narrow window)."""
+
+    def __init__(
+        self,
+        left: QWidget,
+        right: QWidget,
+        parent: QWidget | None = None,
+        *,
+        stretch: tuple[int, int] | None = None,
+    ):
+        """With `stretch` (e.g. (3, 2): two cards) side by side they share the line in that
+        proportion, each as tall as the line; below each other, each takes the line."""
+        super().__init__(parent)
+        self._stretch = stretch
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(8)
+        self.addWidget(left)
+        self.addWidget(right)
 
     def sizeHint(self) -> QSize:
         left, right = self._pair()
@@ -405,38 +414,16 @@ def set_text_lines(editor: QPlainTextEdit | QTextEdit, lines: int) -> None:
     editor.setMaximumHeight(height)
 
 
-class CardGrid(QLayout):
+class CardGrid(_ReflowLayout):
     """Cards side by side, as many to a line as fit at `min_width` each (all of them on a
     wide window; two by two, or one under the other, on a narrow one), all of a line as
     tall as its tallest. `addWidget(card)` in reading order."""
 
     def __init__(self, parent: QWidget | None = None, *, min_width: int = 220, spacing: int = 14):
         super().__init__(parent)
-        self._items: list = []
         self.min_width = min_width
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
-
-    def addItem(self, item) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int):
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int):
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation.Horizontal
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
 
     def _shown(self) -> list:
         return [item for item in self._items if not item.isEmpty()]
