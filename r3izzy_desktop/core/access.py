@@ -250,9 +250,9 @@ def allowed(name: str) -> Callable[[F], F]:
 # --- the login, as process state ---------------------------------------------------------
 
 
-def log_in(user: User) -> actor.Actor:
-    """Make `user` the one logged in on the database bound now (core.users.login calls it
-    after checking the password)."""
+def log_in(user) -> actor.Actor:
+    """Make `user` (a User, or the UserRow of one) the one logged in on the database bound
+    now (core.users.login calls it after checking the password)."""
     who = actor.Actor(user.id, user.name, user.login, user.role, db.obj)
     actor.set_current(who)
     return who

@@ -30,6 +30,9 @@ backups of the app runs go to a scratch folder, never the user's. What is measur
   is a round trip to the server. connections_opened: the new connections among them
   (a background read's own connection, which costs round trips of its own).
 - pay_20_sessions_ms: one packages.pay_sessions call paying 20 sessions, committed.
+- login: on the same copy (two users added to it), `users.login` with the right password,
+  from "Entrar" to logged in (the password's hash checked, the login written down), and
+  the statements it sends. The login window itself is in screens_ms.
 - report: reports.package_report() over every package against one hand-written SQL
   statement giving the same figures (floors.py); they must be equal.
 - import: bringing a clinic in (R24) on a fresh database: the preview and the import of
@@ -90,6 +93,13 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("credit roll-forward over five years (s)", "credit.app_s", 1.0),
     ("credit roll-forward against its SQL floor", "credit.ratio", 2.0),
     ("peak memory of the screens' process (MB)", "peak_rss_mb", PEAK_MB),
+    ("logging in (ms)", "login.ms", SCREEN_MS),
+    ("logging in at 5 ms of round trip (ms)", "login_pg_rtt5.ms", NETWORK_SCREEN_MS),
+    (
+        "logging in at 5 ms of round trip (statements)",
+        "login_pg_rtt5.statements",
+        NETWORK_STATEMENTS,
+    ),
 )
 
 
@@ -134,8 +144,10 @@ def measure_screens(db: str, workdir: Path, runs: int) -> dict:
 
 
 def measure_pay(target: database_url.Target, workdir: Path, runs: int, via: str | None = None):
-    """Median ms of paying 20 sessions, on a copy of the database (`via`: the URL the app
-    reaches that copy by, when not straight)."""
+    """On a copy of the database (`via`: the URL the app reaches that copy by, when not
+    straight): the median ms of paying 20 sessions, and of logging in (R23: "Entrar" with
+    the right password, its hash checked and the login written down) with the statements
+    it sends."""
     from r3izzy_desktop.core import packages
     from r3izzy_desktop.core.database import close_database, open_database
 
@@ -163,9 +175,37 @@ def measure_pay(target: database_url.Target, workdir: Path, runs: int, via: str 
             for package_id, _ids in made:
                 assert packages.summary(package_id).sessions_used == 20
             log(f"  pay_sessions with 20 sessions: {[round(t * 1000, 1) for t in times]} ms")
-            return round(seconds * 1000, 1)
+            return {"pay_ms": round(seconds * 1000, 1), "login": _measure_login(runs)}
         finally:
             close_database()
+
+
+LOGIN, PASSWORD = "recepcao", "Senha-de-teste-2026"
+
+
+def _measure_login(runs: int) -> dict:
+    """The login of a receptionist on the copy (its users added first: the large demo has
+    none), from "Entrar" to logged in; the statements counted at the driver."""
+    import statements
+
+    from r3izzy_desktop.core import access, users
+
+    statements.install()
+    users.add_user("Administradora", login="admin", password=PASSWORD, role=access.ADMINISTRADOR)
+    users.login("admin", PASSWORD)  # who adds the others
+    users.add_user("Recepção", login=LOGIN, password=PASSWORD, role=access.RECEPCAO)
+    users.logout()
+    sent: list[int] = []
+
+    def log_in():
+        before = statements.snapshot()
+        assert users.login(LOGIN, PASSWORD).login == LOGIN
+        sent.append((statements.snapshot() - before).statements)
+
+    seconds, times = median_time(log_in, runs, users.logout)
+    users.logout()
+    log(f"  login: {[round(t * 1000, 1) for t in times]} ms, {max(sent)} statements")
+    return {"ms": round(seconds * 1000, 1), "statements": max(sent)}
 
 
 def _open_session_batches(database, wanted: int) -> list[tuple[int, list[int]]]:
@@ -559,12 +599,14 @@ def main() -> int:
                 result[f"round_trips{rtt}"] = through["round_trips"]
         if "pay" in wanted:
             log("paying 20 sessions (on a copy of the database):")
-            result["pay_20_sessions_ms"] = measure_pay(target, workdir, args.runs)
+            straight = measure_pay(target, workdir, args.runs)
+            result["pay_20_sessions_ms"] = straight["pay_ms"]
+            result["login"] = straight["login"]
             if slow:
                 log(f"paying 20 sessions through the proxy ({args.rtt_ms:g} ms round trip):")
-                result[f"pay_20_sessions_ms{rtt}"] = measure_pay(
-                    target, workdir, args.runs, via=slow
-                )
+                through = measure_pay(target, workdir, args.runs, via=slow)
+                result[f"pay_20_sessions_ms{rtt}"] = through["pay_ms"]
+                result[f"login{rtt}"] = through["login"]
         if "report" in wanted:
             log("report against the SQL floor:")
             result["report"] = measure_report(db, args.runs)

@@ -325,6 +325,16 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
 
         return open_credit_window(window.page("finance"))
 
+    def receipts_window():
+        return window.page("finance").open_receipts()
+
+    def login_window():
+        from r3izzy_desktop.ui.shell.login import LoginDialog
+
+        dialog = LoginDialog(window)
+        dialog.show()
+        return dialog
+
     def close(widget):
         widget.close()
         widget.deleteLater()
@@ -423,6 +433,17 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
             lambda w: not w.is_loading(),
         ),
         (
+            "receipts",
+            leave_for_finance,
+            receipts_window,
+            lambda w: [w.table.viewport()],
+            # The year's first receipts and its summary: the rest loads behind.
+            lambda w: w.rows_shown(),
+        ),
+        # The login window (R23) as it opens before the main window (logging in itself,
+        # a password hash checked and written down, is timed on a copy: run.py).
+        ("login", settle, login_window, lambda d: [d], None),
+        (
             "package_report",
             leave_for_finance,
             report,
@@ -431,8 +452,15 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
             lambda w: w.rows_shown(),
         ),
     ]
-    dialogs = {"package_history", "pay_sessions_dialog", "package_report", "credit_rollforward"}
-    everything_ms: dict[str, list[float]] = {}  # until every row is in (report, Receitas)
+    dialogs = {
+        "package_history",
+        "pay_sessions_dialog",
+        "package_report",
+        "credit_rollforward",
+        "receipts",
+        "login",
+    }
+    everything_ms: dict[str, list[float]] = {}  # until every row is in (report, Receitas…)
     results: dict[str, float] = {}
     details: dict[str, list[float]] = {}
     round_trips: dict[str, int] = {}
@@ -459,7 +487,7 @@ def _measure(url, runs, month, week_day, who, log) -> dict:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
             _check_shown(name, shown, who, month)
-            if name in ("package_report", "receitas_month"):
+            if name in ("package_report", "receitas_month", "receipts"):
                 everything_ms.setdefault(name, []).append(ms + _until_complete(shown))
             if name in dialogs:
                 close(shown)
@@ -579,6 +607,17 @@ def _check_shown(name: str, shown, who: dict[str, int], month: date) -> None:
         ok = ok and len(shown.alerts.alerts) > 0
     elif name == "credit_rollforward":
         ok = shown.roll is not None and shown.model.rowCount() > 0
+    elif name == "receipts":
+        from r3izzy_desktop.core import receipts
+
+        totals = receipts.year_totals(shown.current_year())
+        ok = (
+            totals.count > 1000
+            and shown.model.rowCount() >= min(50, totals.count)
+            and shown.summary.text().startswith(f"{totals.count} recibos")
+        )
+    elif name == "login":
+        ok = shown.form.login.isVisible() and shown.quit_button.isVisible()
     elif name == "package_report":
         everything = packages_count()
         ok = (

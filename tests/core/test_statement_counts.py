@@ -204,3 +204,36 @@ def test_the_selected_packages_history_is_one_statement(clinic_world, statements
     with statements() as sent:
         lines = reports.history_rows(package.id)
     assert lines and len(sent) == 1
+
+
+def test_the_receipts_window_opens_on_two_statements_however_many(clinic_world, statements):
+    """The Recibos window's first read: the year's summary (one aggregate) and its first
+    receipts with their packages' numbers (one join), for 2 receipts as for 8."""
+    from r3izzy_desktop.core import receipts
+
+    counts = []
+    for count in (2, 8):
+        clinic_world["packages"](count // 2)  # each package without a plan: one receipt
+        with statements() as sent:
+            totals = receipts.year_totals(2025)
+            first = receipts.first_of_year(2025, 100)
+            every = receipts.for_year(2025)
+        assert totals.count == len(first) == len(every) and all(r.package_number for r in every)
+        counts.append(len(sent))
+    assert counts == [3, 3]
+
+
+def test_logging_in_is_one_transaction_without_a_second_read(db, statements):
+    """R23's login: BEGIN, the user locked, its counters and the audit line (with the
+    change counter), COMMIT; the user logged in is the row just checked, never read again."""
+    from r3izzy_desktop.core import access, users
+
+    users.add_user("Ana", login="ana", password="Senha-forte-2026", role=access.ADMINISTRADOR)
+    with statements() as sent:
+        assert users.login("ana", "Senha-forte-2026").name == "Ana"
+    assert users.current_user().login == "ana"
+    reads = [sql for sql in sent.sent if sql.startswith('SELECT "t1"."id", "t1"."name"')]
+    assert len(reads) == 1 and sent.sent[-1] == "COMMIT"
+    # BEGIN, the user, its counters, the audit line, the change counter, COMMIT (and on
+    # PostgreSQL the commit's mark, transactions.py).
+    assert len(sent) == (7 if db.__class__.__name__.startswith("Postgres") else 6)

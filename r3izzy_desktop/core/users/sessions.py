@@ -103,7 +103,7 @@ def login(login: str, password: str) -> UserRow:
     result = _attempt(login, password)
     if isinstance(result, _Refused):
         raise NotAllowed(result.message)
-    access.log_in(User.get_by_id(result.id))
+    access.log_in(result)  # the row just checked: no second read
     return result
 
 

@@ -21,7 +21,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from ...core.database import close_thread_connection, current_url
 from ...core.errors import DomainError, ExportCancelled
@@ -30,6 +39,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 QUIT_WAIT_S = 30.0
+AFTER_PAINT_LATEST_MS = 100  # start_after_paint: at the latest, when nothing is painted
 
 
 class Job(QObject):
@@ -96,6 +106,33 @@ class Job(QObject):
                 close_thread_connection()
             self._done.set()
             self.ended.emit()
+
+
+def start_after_paint(job: Job, widget: QObject) -> None:
+    """Start `job` once `widget` (a table's viewport with the first rows) has been painted,
+    or after AFTER_PAINT_LATEST_MS when it is not (a hidden window). Started at once, the
+    read would share the interpreter with that paint, and send its statements first."""
+    _AfterPaint(job, widget)
+
+
+class _AfterPaint(QObject):
+    def __init__(self, job: Job, widget: QObject):
+        super().__init__(widget)  # dies with the widget: a closed window starts nothing
+        self._job = job
+        widget.installEventFilter(self)
+        QTimer.singleShot(AFTER_PAINT_LATEST_MS, self, self._start)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._start)  # after this paint
+        return False
+
+    @Slot()
+    def _start(self) -> None:
+        if not self._job._started:
+            self._job.start()
+        self.deleteLater()
 
 
 class _Runner(QRunnable):

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import access, receipts
+from ...core.errors import DomainError
 from ...core.ptbr import format_brl, format_date
 from ...core.receipts import ReceiptRow
 from ...core.reports import receipts_sheet
+from ...logs import log_file
 from ..common import exports, messages
 from ..common.column_widths import size_columns
 from ..common.exports import ExportRun
@@ -35,6 +37,7 @@ from ..common.operations import run_op
 from ..common.table_model import RIGHT, Column, RowTableModel, make_table
 from ..common.widgets import PageHeader, label
 from . import dialog, documents
+from .loading import Reading, YearLoader
 
 SEARCH_DELAY_MS = 200
 CANCELLED_COLOR = "#b42318"
@@ -122,6 +125,9 @@ class ReceiptsWindow(QWidget):
         self.summary = label("", "muted")
         controls.addWidget(self.summary)
         layout.addLayout(controls)
+        self.loading_label = label(tr("Carregando os recibos do ano…"), "muted")
+        self.loading_label.setVisible(False)
+        layout.addWidget(self.loading_label)
 
         self.model: RowTableModel[ReceiptRow] = RowTableModel(receipt_columns(), parent=self)
         self.table = make_table(self.model, "receiptsTable")
@@ -176,6 +182,10 @@ class ReceiptsWindow(QWidget):
         self.export_button.clicked.connect(self.export_excel)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         fit_to_screen(self, (1240, 720))  # within the screen (1024×600 too)
+        self._shown = False
+        self.loader = YearLoader(self)
+        self.loader.read.connect(self._read)
+        self.loader.failed.connect(self._load_failed)
         self.load()
 
     NAME_COLUMNS = (2, 4)
@@ -211,21 +221,63 @@ class ReceiptsWindow(QWidget):
 
     @Slot()
     def load(self) -> None:
-        read = run_op(self, lambda: receipts.search(self.current_year(), self.search.text()))
-        if not read:
-            return
-        rows = read.value
-        self.model.set_rows(rows)
-        valid = [r for r in rows if not r.cancelled]
-        total = sum((r.amount for r in valid), receipts.ZERO)
-        cancelled = len(rows) - len(valid)
-        text = tr("{0} recibos · {1} válidos").format(len(rows), format_brl(total))
-        if cancelled:
-            text += tr(" · {0} cancelados").format(cancelled)
-        self.summary.setText(text)
-        if rows:
-            self.table.selectRow(0)
+        """Read the year's receipts with the search (a busy year: its first receipts and
+        its summary at once, every receipt from the background; loading.py)."""
+        self._shown = False
+        run_op(
+            self,
+            lambda: self.loader.load(
+                self.current_year(), self.search.text(), shown_in=self.table.viewport()
+            ),
+            failed=self._show_error,
+        )
+
+    def is_loading(self) -> bool:
+        """True while receipts of the year are still being read in the background."""
+        return self.loader.loading
+
+    def rows_shown(self) -> bool:
+        """True once the current load has rows (the first ones, or all) on screen."""
+        return self._shown
+
+    def _read(self, reading: Reading) -> None:
+        if reading.rows is not None:
+            keep = self.selected()
+            self.model.set_rows(reading.rows)
+            self._shown = True
+            numbers = [r.number for r in reading.rows]
+            if keep is not None and keep.number in numbers:
+                self.table.selectRow(numbers.index(keep.number))
+            elif reading.rows:
+                self.table.selectRow(0)
+        if reading.totals is not None:
+            totals = reading.totals
+            text = tr("{0} recibos · {1} válidos").format(
+                totals.count, format_brl(totals.valid_total)
+            )
+            if totals.cancelled:
+                text += tr(" · {0} cancelados").format(totals.cancelled)
+            self.summary.setText(text)
+        else:
+            self.summary.setText(tr("Buscando…"))
+        self.loading_label.setVisible(not reading.complete)
         self._selection_changed()
+
+    def _show_error(self, error: DomainError) -> None:
+        self.model.set_rows([])
+        self.loading_label.setVisible(False)
+        self.summary.setText(str(error))
+        self._selection_changed()
+
+    def _load_failed(self, error: Exception) -> None:
+        if isinstance(error, DomainError):
+            self._show_error(error)
+            return
+        self.model.set_rows([])
+        self.loading_label.setVisible(False)
+        self.summary.setText(tr("Não foi possível ler os recibos."))
+        self._selection_changed()
+        messages.show_unexpected(self, str(log_file()))
 
     def selected(self) -> ReceiptRow | None:
         indexes = self.table.selectionModel().selectedRows()

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from ...core.agenda import SessionRow
 from ...core.reports import receitas
 from ...core.reports.receitas import ReceitasTotals
-from ..common.jobs import Job
+from ..common.jobs import Job, start_after_paint
 
 SYNC_ROWS = 1_500  # read at once up to this many sessions (a few dozen milliseconds)
 PREVIEW_ROWS = 100  # beyond that, these first rows at once, the rest in the background
@@ -48,7 +48,9 @@ class PeriodLoader(QObject):
         self._job: Job | None = None
         self.loading = False
 
-    def load(self, start: date, end: date, filters: dict) -> None:
+    def load(self, start: date, end: date, filters: dict, *, shown_in: QObject) -> None:
+        """`shown_in`: the widget the first rows are painted in (the background read
+        starts once it is)."""
         self._generation += 1
         generation = self._generation
         self.loading = False
@@ -74,9 +76,7 @@ class PeriodLoader(QObject):
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._failed)
         self._job = job
-        # After the first rows are painted (a zero timer runs after the pending paint):
-        # the background read would otherwise share the interpreter with that paint.
-        QTimer.singleShot(0, job.start)
+        start_after_paint(job, shown_in)
 
     @Slot(object)
     def _loaded(self, result) -> None:

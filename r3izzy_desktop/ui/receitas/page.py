@@ -263,7 +263,11 @@ class ReceitasPage(QWidget):
         )
         self._shown = False
         self._keep = [row.id for row in self.selected_rows()]
-        run_op(self, lambda: self.loader.load(start, end, self.filters()), failed=self._show_error)
+        run_op(
+            self,
+            lambda: self.loader.load(start, end, self.filters(), shown_in=self.table.viewport()),
+            failed=self._show_error,
+        )
 
     def is_loading(self) -> bool:
         """True while rows of the period are still being read in the background."""

@@ -318,6 +318,22 @@ def test_the_years_receipts_for_the_accountant(family):
     assert all(r.payer_name == "Ana Souza" for r in receipts.search(2026, "ana"))
 
 
+def test_the_years_summary_and_first_receipts_in_one_statement_each(family):
+    """What the Recibos window reads at once for a busy year: the summary (one aggregate)
+    equals the one of every receipt, and the first ones are those of the whole list."""
+    build_family_year(family)
+    for year in (2025, 2026, 2027):
+        every = receipts.for_year(year)
+        assert receipts.year_totals(year) == receipts.totals_of(every)
+        assert receipts.first_of_year(year, 2) == every[:2]
+    totals = receipts.year_totals(2026)
+    assert totals.valid_total == D("2850.00") and totals.cancelled == 2
+    assert totals.count == totals.valid_count + 2
+    assert receipts.year_totals(2027) == receipts.ReceiptTotals(0, 0, D("0.00"), 0)
+    with pytest.raises(ValidationError):
+        receipts.year_totals(0)
+
+
 def test_a_payer_with_nothing_in_the_year_and_a_wrong_cpf(family):
     st = receipts.annual_statement(2026, payer_cpf=OTHER_CPF)
     assert (st.total, st.lines) == (D("0.00"), ())

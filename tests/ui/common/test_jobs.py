@@ -115,3 +115,29 @@ def test_quitting_cancels_and_waits(qtbot, db):
     assert started.wait(5)
     jobs._registry().stop_all()
     assert not job.is_running()
+
+
+def test_a_job_started_after_paint_waits_for_the_widgets_first_paint(qtbot, db, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    monkeypatch.setattr(jobs, "AFTER_PAINT_LATEST_MS", 10_000)  # only the paint starts it
+    shown = QLabel("primeiras linhas")
+    qtbot.addWidget(shown)
+    job = Job(lambda _progress: "lido", "teste")
+    listener = Listener(job)
+    jobs.start_after_paint(job, shown)
+    qtbot.wait(50)
+    assert not job.is_running() and listener.events == []  # nothing painted yet
+    shown.show()
+    qtbot.waitUntil(lambda: listener.events == [("ok", "lido")])
+
+
+def test_a_job_started_after_paint_starts_anyway_when_nothing_is_painted(qtbot, db):
+    from PySide6.QtWidgets import QLabel
+
+    hidden = QLabel("nunca mostrado")
+    qtbot.addWidget(hidden)
+    job = Job(lambda _progress: "lido", "teste")
+    listener = Listener(job)
+    jobs.start_after_paint(job, hidden)
+    qtbot.waitUntil(lambda: listener.events == [("ok", "lido")], timeout=2000)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog
 from r3izzy_desktop.core import agenda, clinic, clock, packages, payments, receipts
 from r3izzy_desktop.ui.common import exports
 from r3izzy_desktop.ui.receipts import dialog as receipt_dialog
+from r3izzy_desktop.ui.receipts import loading as receipts_loading
 from r3izzy_desktop.ui.receipts import window as receipts_window
 from r3izzy_desktop.ui.receipts.dialog import DocumentDialog
 from r3izzy_desktop.ui.receipts.window import ReceiptsWindow
@@ -90,6 +91,32 @@ def test_the_years_receipts_searchable_and_reprinted(qtbot, qtmodeltester, year_
     window.resize(1024, 600)
     qtbot.wait(50)
     shoot(window, "recibos-1024x600")
+
+
+def test_a_busy_year_shows_its_first_receipts_and_summary_then_every_one(
+    qtbot, year_of_receipts, monkeypatch
+):
+    """Beyond SYNC_ROWS receipts the window opens on the first ones and the exact summary;
+    the rest, and a search, come from the background (the rows on screen stay meanwhile)."""
+    monkeypatch.setattr(receipts_loading, "SYNC_ROWS", 2)
+    monkeypatch.setattr(receipts_loading, "PREVIEW_ROWS", 1)
+    window = open_window(qtbot)
+    assert [r.number for r in window.model.rows()] == [1]
+    assert window.rows_shown() and window.is_loading()
+    assert window.loading_label.isVisibleTo(window)
+    assert "3 recibos" in window.summary.text() and "1.250,00" in window.summary.text()
+    qtbot.waitUntil(lambda: not window.is_loading())
+    assert [r.number for r in window.model.rows()] == [1, 2, 3]
+    assert not window.loading_label.isVisibleTo(window)
+    window.table.selectRow(2)
+    window.search.setText("bruno")
+    window.load()  # what the search's timer calls
+    assert [r.number for r in window.model.rows()] == [1, 2, 3]  # until the search's result
+    assert window.summary.text() == "Buscando…"
+    qtbot.waitUntil(lambda: not window.is_loading())
+    assert [r.number for r in window.model.rows()] == [2, 3]
+    assert window.selected().number == 3  # the selected receipt stays selected
+    assert "2 recibos" in window.summary.text() and "1 cancelados" in window.summary.text()
 
 
 def test_reprint_saves_the_pdf(qtbot, year_of_receipts, monkeypatch, tmp_path, dialogs):
