@@ -204,3 +204,26 @@ def test_the_selected_packages_history_is_one_statement(clinic_world, statements
     with statements() as sent:
         lines = reports.history_rows(package.id)
     assert lines and len(sent) == 1
+
+
+def test_the_finance_pages_alerts_are_three_statements_however_many(clinic_world, statements):
+    """The package alerts (R22) of Gestão Financeira: the settings, the ativo packages'
+    alerts, the late installments grouped by package with the names joined in (it was a
+    second lookup by ids); never one per package."""
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 5):
+        for i in range(count):
+            packages.create_package(
+                patients[i % len(patients)],
+                sessions=2,
+                total=Decimal("900.00"),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
+            )
+        with statements() as sent:
+            found = packages.alerts()
+        late = [a for a in found if a.kind == "parcela atrasada"]
+        assert len(late) == len(packages.list_packages(patients[0])) or count == 5
+        assert all(a.patient_name for a in late)
+        counts.append(len(sent))
+    assert counts == [3, 3]
