@@ -237,3 +237,26 @@ def test_logging_in_is_one_transaction_without_a_second_read(db, statements):
     # BEGIN, the user, its counters, the audit line, the change counter, COMMIT (and on
     # PostgreSQL the commit's mark, transactions.py).
     assert len(sent) == (7 if db.__class__.__name__.startswith("Postgres") else 6)
+
+
+def test_the_finance_pages_alerts_are_three_statements_however_many(clinic_world, statements):
+    """The package alerts (R22) of Gestão Financeira: the settings, the ativo packages'
+    alerts, the late installments grouped by package with the names joined in (it was a
+    second lookup by ids); never one per package."""
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 5):
+        for i in range(count):
+            packages.create_package(
+                patients[i % len(patients)],
+                sessions=2,
+                total=Decimal("900.00"),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
+            )
+        with statements() as sent:
+            found = packages.alerts()
+        late = [a for a in found if a.kind == "parcela atrasada"]
+        assert len(late) == len(packages.list_packages(patients[0])) or count == 5
+        assert all(a.patient_name for a in late)
+        counts.append(len(sent))
+    assert counts == [3, 3]

@@ -181,30 +181,34 @@ def overdue_installment_alerts(today: date, defaults: PackageDefaults) -> list[P
     """`parcela atrasada` (R22): one alert per package, whatever its status but
     `encerrado`, with an installment not received and due before `today`; the text says
     how many, how much and since when."""
-    late = {
-        package_id: (int(count), from_cents(int(cents or 0)), _as_day(first))
-        for package_id, count, cents, first in _overdue_query(today).tuples()
-    }
-    if not late:
-        return []
+    # One statement: the late installments grouped by package, with the package's and
+    # the patient's columns (both functionally dependent on the grouped ids).
+    late = Installment.received_on.is_null() & (Installment.due_on < today)
     query = (
-        Package.select(
+        Installment.select(
             Package.id,
             Package.number,
-            Package.patient,
+            Package.patient.alias("patient_id"),
             Package.sessions_total,
             Package.sessions_used,
             Package.valid_until,
             Patient.name,
             Patient.phone,
             Patient.guardian,
+            fn.COUNT(Installment.id).alias("late_count"),
+            fn.SUM(Installment.amount).alias("late_cents"),
+            fn.MIN(Installment.due_on).alias("first_due"),
         )
+        .join(Package)
         .join(Patient)
-        .where(Package.id.in_(list(late)))
+        .where(late & (Package.status != _CLOSED))
+        .group_by(Package.id, Patient.id)
     )
     found = []
     for row in query.objects():
-        count, amount, first = late[row.id]
+        count = int(row.late_count)
+        amount = from_cents(int(row.late_cents or 0))
+        first = _as_day(row.first_due)
         found.append(
             PackageAlert(
                 kind=PARCELA_ATRASADA,
