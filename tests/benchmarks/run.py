@@ -94,12 +94,9 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("credit roll-forward against its SQL floor", "credit.ratio", 2.0),
     ("peak memory of the screens' process (MB)", "peak_rss_mb", PEAK_MB),
     ("logging in (ms)", "login.ms", SCREEN_MS),
+    # Logging in writes (its counters, the audit line), like paying: a target in time; its
+    # statements are reported (`login.statements`), the screens' target of 4 is for reads.
     ("logging in at 5 ms of round trip (ms)", "login_pg_rtt5.ms", NETWORK_SCREEN_MS),
-    (
-        "logging in at 5 ms of round trip (statements)",
-        "login_pg_rtt5.statements",
-        NETWORK_STATEMENTS,
-    ),
 )
 
 
