@@ -1,6 +1,6 @@
 """Screenshots of Gestão Financeira: the page, the Relatório de Pacotes window, its print
-preview, the Saldo de créditos window, and the package receipt's PDF page (rendered with
-the same painter code the PDF writer uses)."""
+preview, the Saldo de créditos window, the Recibos window, and the package receipt's PDF
+page (rendered with the same painter code the PDF writer uses)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,17 @@ def credit_rollforward(ctx: ShotContext) -> QWidget:
     fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
     ctx.opened.append(window)
     _settle(ctx)
+    return window
+
+
+@shot("receipts.png")
+def receipts_window(ctx: ShotContext) -> QWidget:
+    page = ctx.show_page("finance")
+    _settle(ctx)
+    window = page.open_receipts()
+    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
+    ctx.opened.append(window)
+    _settle(ctx, window)
     return window
 
 

@@ -28,6 +28,7 @@ from ...core.errors import DomainError
 from ...core.ptbr import format_brl, format_date
 from ...core.receipts import ReceiptRow
 from ...core.reports import receipts_sheet
+from ...core.terms import METHOD_LABELS
 from ...logs import log_file
 from ..common import exports, messages
 from ..common.column_widths import size_columns
@@ -143,7 +144,7 @@ class ReceiptsWindow(QWidget):
                 "000.000.000-00",
                 None,
                 "R$ 99.999,99",
-                "Transferência",
+                tuple(METHOD_LABELS.values()),  # "Cartão de crédito", the longest
                 "Parcela",
                 "Cancelado",
             ],

@@ -93,6 +93,22 @@ def test_the_years_receipts_searchable_and_reprinted(qtbot, qtmodeltester, year_
     shoot(window, "recibos-1024x600")
 
 
+def test_every_payment_method_is_read_whole_in_its_column(qtbot, year_of_receipts):
+    """The Forma column is as wide as the longest method ("Cartão de crédito"), never cut
+    to "Cartão de cr…" while the name columns have room."""
+    with clock.frozen(datetime(2026, 3, 12, 9, 0)):
+        card = agenda.schedule(
+            year_of_receipts["bruno"], year_of_receipts["svc"], datetime(2026, 3, 12, 10)
+        )
+        payments.pay_manually([card], method="cartao_credito", paid_on=date(2026, 3, 12))
+    window = open_window(qtbot)
+    qtbot.wait(50)
+    row = next(i for i, r in enumerate(window.model.rows()) if r.number == 4)
+    text = window.model.data(window.model.index(row, 6))
+    assert text == "Cartão de crédito"
+    assert window.table.columnWidth(6) >= window.table.sizeHintForColumn(6)  # its widest cell
+
+
 def test_a_busy_year_shows_its_first_receipts_and_summary_then_every_one(
     qtbot, year_of_receipts, monkeypatch
 ):
