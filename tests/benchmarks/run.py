@@ -22,6 +22,9 @@ backups of the app runs go to a scratch folder, never the user's. What is measur
   against a bare PySide6 process with an empty QMainWindow (`ratio`) and against the
   least program on the stack, peewee reading the patients into a QTableView
   (stack_window.py, `ratio_to_stack`), the three side by side in one run.
+- startup_frozen_s (only with `--frozen`): the same for the installed program, the app's
+  one-folder PyInstaller bundle against the least program bundled the same way
+  (frozen_startup.py; both are built first, which takes minutes).
 - screens_ms and peak_rss_mb: each screen in the app's own process, from the user's action
   to the screen painted with its data (screens.py), and the peak resident memory of that
   process.
@@ -75,6 +78,7 @@ sys.path.insert(0, str(HERE))
 import credit_floor  # noqa: E402
 import database_url  # noqa: E402
 import floors  # noqa: E402
+import frozen_startup  # noqa: E402
 import latency_proxy  # noqa: E402
 import startup  # noqa: E402
 
@@ -85,6 +89,11 @@ NETWORK_SCREEN_MS, NETWORK_PAY_MS, NETWORK_STATEMENTS = 150, 150, 4  # at --rtt-
 # (what, the figure's path in the JSON, the largest value that meets the target).
 TARGETS: tuple[tuple[str, str, float], ...] = (
     ("start-up against the least program on the stack", "startup_s.ratio_to_stack", 1.25),
+    (
+        "start-up of the frozen app against the least program frozen (--frozen)",
+        "startup_frozen_s.ratio_to_stack",
+        1.25,
+    ),
     ("paying 20 sessions (ms)", "pay_20_sessions_ms", PAY_MS),
     ("paying 20 sessions at 5 ms of round trip (ms)", "pay_20_sessions_ms_pg_rtt5", NETWORK_PAY_MS),
     ("package report (s)", "report.app_s", 1.0),
@@ -542,6 +551,12 @@ def main() -> int:
         help="measure only these parts (the JSON then holds only them)",
     )
     parser.add_argument(
+        "--frozen",
+        action="store_true",
+        help="with the start-up: also build the app and the least program with PyInstaller "
+        "(one folder each, a few minutes) and time the two executables (frozen_startup.py)",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a target is missed"
     )
     args = parser.parse_args()
@@ -581,6 +596,12 @@ def main() -> int:
             compile_bytecode(log)
             result["startup_s"] = startup.measure(db, workdir / "startup", args.runs, log=log)
             log(f"  {result['startup_s']}")
+            if args.frozen:
+                log("start-up of the frozen programs (PyInstaller, one folder each):")
+                result["startup_frozen_s"] = frozen_startup.measure(
+                    db, workdir / "frozen", args.runs, log=log
+                )
+                log(f"  {result['startup_frozen_s']}")
         if "screens" in wanted:
             log("screens (in the app's process):")
             screens = measure_screens(db, workdir, args.runs)

@@ -30,6 +30,7 @@ def test_smoke_passes_and_opens_every_page(tmp_path):
         assert f"page {spec.title}" in result.stdout
     assert "integrity check: OK" in result.stdout
     assert "backup written and validated" in result.stdout
+    assert "password hashing (argon2id)" in result.stdout
     assert "Relatório de Pacotes printed to PDF" in result.stdout
     # Nothing was written into the data folder it was given: it used a temporary one.
     assert not (tmp_path / "nunca-usada").exists()
@@ -48,3 +49,16 @@ def test_smoke_fails_when_the_bundle_lost_its_resources(tmp_path):
     result = smoke(tmp_path, code)
     assert result.returncode == 1
     assert "SMOKE FAILED" in result.stderr and "resource missing" in result.stderr
+
+
+def test_smoke_fails_when_the_bundle_lost_argon2(tmp_path):
+    """The start-up no longer imports argon2 (only a login does): the smoke test must."""
+    code = (
+        "import sys\n"
+        "sys.modules['argon2'] = None  # as a bundle without it\n"
+        "from r3izzy_desktop import cli\n"
+        "sys.exit(cli.main(['--smoke']))\n"
+    )
+    result = smoke(tmp_path, code)
+    assert result.returncode != 0
+    assert "SMOKE FAILED" in result.stderr and "argon2" in result.stderr

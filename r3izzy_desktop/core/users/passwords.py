@@ -4,21 +4,26 @@ not give the passwords away. Nothing here logs or returns a password.
 `HASHER` uses argon2-cffi's defaults (RFC 9106's low-memory profile: 3 passes over 64 MiB,
 4 lanes; a few tenths of a second). A login with a hash made under other parameters is
 re-hashed (`needs_rehash`). Tests may swap in a cheaper hasher (still argon2id).
+
+argon2 is imported at the first password checked or set (`_hasher`), not with the module:
+the start-up asks whether the database has users, never a hash, and on a database
+without users no password is ever checked.
 """
 
 from __future__ import annotations
 
 import logging
-
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from ..errors import ValidationError
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 4
 MAX_LENGTH = 200
 
-HASHER = PasswordHasher(type=Type.ID)
+HASHER: PasswordHasher | None = None  # argon2id with its defaults, made by `_hasher`
 
 # Verified against when the login does not exist, so an unknown login takes as long as a
 # wrong password (the time does not tell which logins exist).
@@ -48,14 +53,27 @@ def check_new(password: str) -> str:
     return password
 
 
+def _hasher() -> PasswordHasher:
+    """HASHER, made (and argon2 imported) at the first use."""
+    global HASHER
+    if HASHER is None:
+        from argon2 import PasswordHasher, Type
+
+        HASHER = PasswordHasher(type=Type.ID)
+    return HASHER
+
+
 def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify(stored_hash: str, password: str) -> bool:
     """Whether `password` matches `stored_hash` (False for a damaged hash, never raises)."""
+    hasher = _hasher()
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return HASHER.verify(stored_hash, password or "")
+        return hasher.verify(stored_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -64,12 +82,15 @@ def verify_nothing(password: str) -> None:
     """Spend the time of a verification, for a login that does not exist."""
     global _DUMMY
     if _DUMMY is None:
-        _DUMMY = HASHER.hash("r3izzy-no-such-user")
+        _DUMMY = hash_password("r3izzy-no-such-user")
     verify(_DUMMY, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:
+    hasher = _hasher()
+    from argon2.exceptions import InvalidHashError
+
     try:
-        return HASHER.check_needs_rehash(stored_hash)
+        return hasher.check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True

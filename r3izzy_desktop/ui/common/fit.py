@@ -16,7 +16,7 @@ screen: the real-window check (tests/ui/test_real_window.py) proves it at 1024×
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -174,8 +174,15 @@ class Scrolling(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # The viewport is made here, not asked for (`viewport()`): the first widget made
+        # by Qt that Python is handed makes PySide6 load every widget class (some 80 enums,
+        # 15 ms at start-up). Set up as QScrollArea sets up its own, but not filled.
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.NoRole)
+        viewport.setAutoFillBackground(False)
+        self.setViewport(viewport)
         self.setWidget(content)
-        self.viewport().setAutoFillBackground(False)
         content.setAutoFillBackground(False)
         content.installEventFilter(self)
 

@@ -13,7 +13,6 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QMainWindow
 
-from ...core import packages
 from ..common.jobs import Job
 
 log = logging.getLogger(__name__)
@@ -52,6 +51,10 @@ class AlertCount(QObject):
         if self._running:
             self._again = True
             return
+        # The package domain is imported at the first count (FIRST_DELAY_MS after the
+        # window shows), not with the window: its first paint does not need it.
+        from ...core import packages
+
         self._running = True
         job = Job(lambda _p: packages.alert_count(), "avisos de pacotes")
         job.succeeded.connect(self._counted)

@@ -308,10 +308,11 @@ def log_in_if_needed(parent=None) -> bool:
     """The login window when the open database has users and nobody is logged in on it
     (R23). False when the person chose Sair."""
     from ...core import users
-    from .login import LoginDialog
 
     if not users.login_required() or users.current_user() is not None:
         return True
+    from .login import LoginDialog  # only for a database with users
+
     return LoginDialog.ask(parent) is not None
 
 

@@ -154,6 +154,14 @@ def _checks(folder: Path) -> None:
     counts = demo.populate("small")
     step(f"database created: {', '.join(f'{v} {k}' for k, v in counts.items())}")
 
+    # argon2 (and its compiled binding) is imported only at a login, never at start-up:
+    # the bundle must still carry it.
+    from ...core.users import passwords
+
+    if not passwords.verify(passwords.hash_password("smoke-senha"), "smoke-senha"):
+        raise SmokeFailure("password hashing (argon2) does not work")
+    step("password hashing (argon2id)")
+
     from .main_window import MainWindow, default_pages
 
     window = MainWindow()

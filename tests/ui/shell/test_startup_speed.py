@@ -52,7 +52,22 @@ def _database(tmp_path) -> str:
     return path
 
 
-def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
+# What only a login, a locked window, a restore, a saved server password or the package
+# pages use: imported when one is used, never for the first paint of Pacientes (issue 22).
+NOT_FOR_THE_FIRST_PAINT = (
+    "argon2",
+    "r3izzy_desktop.ui.shell.login",
+    "r3izzy_desktop.ui.common.login_form",
+    "r3izzy_desktop.core.backup.restoring",
+    "keyring",
+    "r3izzy_desktop.core.packages",
+)
+
+
+def _start_and_list(tmp_path, modules: tuple[str, ...]) -> tuple[str, str]:
+    """In a fresh interpreter: the app started on a database with one patient and no user,
+    its window shown and painted on Pacientes; the patients listed and which of `modules`
+    were imported by then."""
     code = f"""
         import sys
         from r3izzy_desktop.ui.shell import app
@@ -62,7 +77,7 @@ def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
         QApplication.processEvents()
         shown = window.page("patients").list_page.rows()
         print([r.name for r in shown])
-        print([m for m in {LATER!r} if m in sys.modules])
+        print([m for m in {modules!r} if m in sys.modules])
         session.finish_checks()
         """
     done = subprocess.run(
@@ -74,6 +89,17 @@ def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     names, loaded = done.stdout.strip().splitlines()[-2:]
+    return names, loaded
+
+
+def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
+    names, loaded = _start_and_list(tmp_path, LATER)
+    assert names == "['Ana Souza']"
+    assert loaded == "[]"
+
+
+def test_the_first_paint_loads_no_password_hashing_restore_keyring_or_packages(tmp_path):
+    names, loaded = _start_and_list(tmp_path, NOT_FOR_THE_FIRST_PAINT)
     assert names == "['Ana Souza']"
     assert loaded == "[]"
 
