@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,21 +39,32 @@ def _env(workdir: Path) -> dict[str, str]:
 
 
 def time_to_idle(command: list[str], env: dict[str, str]) -> float:
-    """Seconds from spawning `command` to its idle mark; waits for the process to end."""
+    """Seconds from spawning `command` to its idle mark; waits for the process to end.
+    A process that shows no idle mark within TIMEOUT_S (a modal dialog waiting for a
+    click: "already open" when another copy holds the database) is killed, and the run
+    fails saying so, rather than waiting for ever."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     assert process.stdout is not None
+    watchdog = threading.Timer(TIMEOUT_S, process.kill)
+    watchdog.start()
     elapsed = None
-    for line in process.stdout:
-        if line.strip() == IDLE_MARK:
-            elapsed = time.perf_counter() - started
-            break
+    try:
+        for line in process.stdout:
+            if line.strip() == IDLE_MARK:
+                elapsed = time.perf_counter() - started
+                break
+    finally:
+        watchdog.cancel()
     process.stdout.close()
     code = process.wait(TIMEOUT_S)
     if elapsed is None:
-        raise RuntimeError(f"{command} ended ({code}) without reaching idle")
+        raise RuntimeError(
+            f"{command} ended ({code}) without reaching idle within {TIMEOUT_S} s "
+            "(a dialog waiting? another copy of the app on the same database?)"
+        )
     if code != 0:
         raise RuntimeError(f"{command} exited with {code}")
     return elapsed
