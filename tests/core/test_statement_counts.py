@@ -261,3 +261,27 @@ def test_the_package_alerts_are_two_statements_however_many(clinic_world, statem
         assert all(a.patient_name for a in late)
         counts.append(len(sent))
     assert counts == [2, 2]
+
+
+def test_the_finance_summary_is_one_statement_however_many(clinic_world, statements):
+    """Gestão Financeira's figures (the period's, what packages owe, the twelve months of
+    the chart, the manual payments by method): one statement, for few rows as for many
+    (it was nine, each a round trip on a clinic's server)."""
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 6):
+        clinic_world["sessions"](count, month=4 if count == 1 else 5)
+        for i in range(count):
+            package = packages.create_package(
+                patients[i % len(patients)],
+                sessions=2,
+                total=Decimal("900.00"),
+                paid_on=date(2025, 4, 1) + timedelta(days=i),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2025, 4, 1)),
+            )
+            packages.receive_installment(package, 1, method="pix", received_on=date(2025, 4, 2))
+        with statements() as sent:
+            summary = reports.finance_summary(date(2025, 4, 1), date(2025, 5, 31))
+        assert summary.packages_sold == summary.installments_received == (1 if count == 1 else 7)
+        counts.append(len(sent))
+    assert counts == [1, 1]

@@ -29,13 +29,14 @@ Every figure is a SQL aggregate (SUM / COUNT, with CASE per month); money is Dec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from peewee import Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import clock
 from ..errors import ValidationError
@@ -119,136 +120,190 @@ def current_month(today: date) -> tuple[date, date]:
 
 
 def finance_summary(start: date, end: date) -> FinanceSummary:
-    """The figures of the period [start, end] (both days included); see the module doc."""
-    if not isinstance(start, date) or not isinstance(end, date):
-        raise ValidationError("Informe o período (data inicial e final).")
-    if start > end:
-        raise ValidationError("A data inicial do período é posterior à data final.")
-    after_end = _day_start(end + timedelta(days=1))
+    """The figures of the period [start, end] (both days included); see the module doc.
+    One statement, whatever the data size (`summary_query`)."""
+    query, read = summary_query(start, end)
+    return read(list(query.tuples()))
 
-    manual = (
-        Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
-        .where(
-            Payment.package.is_null()
-            & Payment.voided_at.is_null()
-            & (Payment.paid_on >= start)
-            & (Payment.paid_on <= end)
-        )
-        .group_by(Payment.method)
-        .tuples()
-    )
-    by_method = {method: (_money(cents), int(count)) for method, cents, count in manual}
+
+def summary_query(
+    start: date, end: date, extra: dict[str, Any] | None = None
+) -> tuple[Select, Callable[[list[tuple]], FinanceSummary]]:
+    """The one statement of `finance_summary`, and what turns its rows into the summary.
+
+    Each figure is an aggregate over a range its indexes reach: the period's as single-row
+    subqueries of the FROM (sum and count together), each chart month's as a scalar
+    subquery of its own (a range scan, never a CASE per month on every row); the manual
+    payments by method, the only figure of several rows, LEFT JOINed on them (one row per
+    method, the figures repeated; one row of NULL methods when there is none). `extra`:
+    more scalar expressions by name, read in the same statement (Gestão Financeira's
+    settings); the reader then returns (summary, {name: value}) instead of the summary."""
+    _check_period(start, end)
+    begin, after_end = _day_start(start), _day_start(end + timedelta(days=1))
+    today = clock.today()
     edges = _month_edges(end, MONTHS_IN_CHART)
-    # The packages sold and the installments received, in the period and per month of the
-    # chart, and what packages owe now: one aggregate query each.
-    in_period = (Package.paid_on >= start) & (Package.paid_on <= end)
-    sold_cents, sold_count, *sold_months = (
-        Package.select(
-            fn.SUM(Case(None, [(in_period, Package.total)], 0)).coerce(False),
-            fn.SUM(Case(None, [(in_period, 1)], 0)).coerce(False),
-            *_month_columns(Package.total, Package.paid_on, edges),
-        )
-        .tuples()
-        .get()
-    )
-    credit_sold = _money(sold_cents)
-    got = (Installment.received_on >= start) & (Installment.received_on <= end)
+    manual = Payment.package.is_null() & Payment.voided_at.is_null()
+    debits = Payment.package.is_null(False) & Payment.voided_at.is_null()
     owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
-    late = owing & (Installment.due_on < clock.today())
-    (
-        got_cents,
-        got_count,
-        owed_cents,
-        packages_owing,
-        late_cents,
-        packages_late,
-        *got_months,
-    ) = (
+    late = Installment.due_on < today
+    sources = [
+        Package.select(fn.SUM(Package.total).alias("cents"), fn.COUNT(Package.id).alias("n")).where(
+            (Package.paid_on >= start) & (Package.paid_on <= end)
+        ),
         Installment.select(
-            fn.SUM(Case(None, [(got, Installment.amount)], 0)).coerce(False),
-            fn.SUM(Case(None, [(got, 1)], 0)).coerce(False),
-            fn.SUM(Case(None, [(owing, Installment.amount)], 0)).coerce(False),
-            fn.COUNT(fn.DISTINCT(Case(None, [(owing, Installment.package)], None))),
-            fn.SUM(Case(None, [(late, Installment.amount)], 0)).coerce(False),
-            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))),
-            *_month_columns(Installment.amount, Installment.received_on, edges),
+            fn.SUM(Installment.amount).alias("cents"), fn.COUNT(Installment.id).alias("n")
+        ).where((Installment.received_on >= start) & (Installment.received_on <= end)),
+        Installment.select(
+            fn.SUM(Installment.amount).alias("cents"),
+            fn.COUNT(fn.DISTINCT(Installment.package)).alias("n"),
+            fn.SUM(Case(None, [(late, Installment.amount)], 0)).alias("late_cents"),
+            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))).alias("late_n"),
         )
         .join(Package)
-        .tuples()
-        .get()
-    )
-    package_received = _money(got_cents)
-    received = [
-        MethodAmount(method, method_label(method), *by_method[method])
-        for method in (*MANUAL_METHODS, *sorted(set(by_method) - set(MANUAL_METHODS)))
-        if method in by_method
-    ]
-    if got_count:
-        received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_count)))
-
-    open_cents, open_count = (
-        Session.select(fn.SUM(Session.price).coerce(False), fn.COUNT(Session.id))
-        .where(
-            (Session.starts_at >= _day_start(start))
+        .where(owing),
+        Session.select(fn.SUM(Session.price).alias("cents"), fn.COUNT(Session.id).alias("n")).where(
+            (Session.starts_at >= begin)
             & (Session.starts_at < after_end)
             & Session.deleted_at.is_null()
             & (Session.attendance != FALTA_JUSTIFICADA)
             & (Session.price > 0)
             & ~session_is_paid()
-        )
-        .tuples()
-        .get()
-    )
-    credit_cents, sessions_open, packages_open = (
+        ),
         Package.select(
-            fn.SUM(Package.open_amount).coerce(False),
-            fn.SUM(Package.sessions_total - Package.sessions_used).coerce(False),
-            fn.COUNT(Package.id),
-        )
-        .where(Package.status.not_in((FINALIZADO, ENCERRADO)))
-        .tuples()
-        .get()
-    )
-    refunds, refunds_count = period_refunds(start, end)
-    consumed_cents, consumed_count = (
-        Payment.select(fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
+            fn.SUM(Package.open_amount).alias("cents"),
+            fn.SUM(Package.sessions_total - Package.sessions_used).alias("sessions"),
+            fn.COUNT(Package.id).alias("n"),
+        ).where(Package.status.not_in((FINALIZADO, ENCERRADO))),
+        _refunds_query(begin, after_end),
+        Payment.select(fn.SUM(Payment.amount).alias("cents"), fn.COUNT(Payment.id).alias("n"))
         .join(Session)
-        .where(
-            Payment.package.is_null(False)
-            & Payment.voided_at.is_null()
-            & (Session.starts_at >= _day_start(start))
-            & (Session.starts_at < after_end)
-        )
-        .tuples()
-        .get()
+        .where(debits & (Session.starts_at >= begin) & (Session.starts_at < after_end)),
+    ]
+    names = ("sold", "got", "owed", "open", "credit", "refunds", "consumed")
+    tables = [query.alias(name) for name, query in zip(names, sources, strict=True)]
+    columns = [column for table in tables for column in _columns_of(table)]
+    columns += _month_sums(Payment.select(), Payment.amount, Payment.paid_on, edges, manual)
+    columns += _month_sums(
+        Installment.select(), Installment.amount, Installment.received_on, edges, None
     )
+    columns += _month_sums(Package.select(), Package.total, Package.paid_on, edges, None)
+    columns += _month_sums(
+        Payment.select().join(Session),
+        Payment.amount,
+        Session.starts_at,
+        [_day_start(edge) for edge in edges],
+        debits,
+    )
+    extra = extra or {}
+    columns += [value.alias(f"extra_{name}") for name, value in extra.items()]
+    methods = (
+        Payment.select(
+            Payment.method.alias("method"),
+            fn.SUM(Payment.amount).alias("cents"),
+            fn.COUNT(Payment.id).alias("n"),
+        )
+        .where(manual & (Payment.paid_on >= start) & (Payment.paid_on <= end))
+        .group_by(Payment.method)
+        .alias("methods")
+    )
+    query = (
+        Select(from_list=tables, columns=[methods.c.method, methods.c.cents, methods.c.n, *columns])
+        .join(methods, JOIN.LEFT_OUTER, on=SQL("1 = 1"))
+        .bind(Package._meta.database)
+    )
+
+    def read(rows: list[tuple]):
+        summary = _summary_of(start, end, rows, len(extra))
+        if not extra:
+            return summary
+        return summary, dict(zip(extra, rows[0][-len(extra) :], strict=True))
+
+    return query, read
+
+
+def _columns_of(table) -> list:
+    """The columns of a single-row subquery of the FROM, in its select order."""
+    return [getattr(table.c, column._alias) for column in table._returning]
+
+
+def _month_sums(query, amount, when, edges: list, where) -> list:
+    """One scalar subquery per month: SUM(amount) of the rows with `when` in it."""
+    sums = []
+    for low, high in pairwise(edges):
+        within = (when >= low) & (when < high)
+        sums.append(
+            query.clone().select(fn.SUM(amount)).where(within if where is None else where & within)
+        )
+    return sums
+
+
+def _summary_of(start: date, end: date, rows: list[tuple], extras: int) -> FinanceSummary:
+    first = rows[0][3 : len(rows[0]) - extras]
+    (sold, sold_n, got, got_n, owed, owing, late, late_n, open_cents, open_n) = first[:10]
+    (credit, credit_sessions, credit_n, refunds, refunds_n, consumed, consumed_n) = first[10:17]
+    months = first[17:]
+    by_method = {
+        method: (_money(cents), int(count))
+        for method, cents, count, *_ in rows
+        if method is not None
+    }
+    package_received = _money(got)
+    received = [
+        MethodAmount(method, method_label(method), *by_method[method])
+        for method in (*MANUAL_METHODS, *sorted(set(by_method) - set(MANUAL_METHODS)))
+        if method in by_method
+    ]
+    if got_n:
+        received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_n)))
+    n = MONTHS_IN_CHART
+    manual, installments, sold_months, consumed_months = (
+        [_money(c) for c in months[i * n : (i + 1) * n]] for i in range(4)
+    )
+    edges = _month_edges(end, n)
     return FinanceSummary(
         start=start,
         end=end,
         received_by_method=tuple(received),
         received_total=sum((item.amount for item in received), Decimal("0.00")),
         open_receivables=_money(open_cents),
-        open_sessions=int(open_count or 0),
-        package_credit_open=_money(credit_cents),
-        package_sessions_open=int(sessions_open or 0),
-        packages_open=int(packages_open or 0),
-        credit_sold=credit_sold,
-        packages_sold=int(sold_count or 0),
-        credit_consumed=_money(consumed_cents),
-        sessions_consumed=int(consumed_count or 0),
-        months=monthly_figures(
-            end,
-            sold=[_money(c) for c in sold_months],
-            installments=[_money(c) for c in got_months],
+        open_sessions=int(open_n or 0),
+        package_credit_open=_money(credit),
+        package_sessions_open=int(credit_sessions or 0),
+        packages_open=int(credit_n or 0),
+        credit_sold=_money(sold),
+        packages_sold=int(sold_n or 0),
+        credit_consumed=_money(consumed),
+        sessions_consumed=int(consumed_n or 0),
+        months=tuple(
+            MonthFigures(edges[i], manual[i] + installments[i], sold_months[i], consumed_months[i])
+            for i in range(n)
         ),
         package_received=package_received,
-        installments_received=int(got_count or 0),
-        package_owed=_money(owed_cents),
-        packages_owing=int(packages_owing or 0),
-        package_overdue=_money(late_cents),
-        packages_overdue=int(packages_late or 0),
-        refunds=refunds,
-        refunds_count=refunds_count,
+        installments_received=int(got_n or 0),
+        package_owed=_money(owed),
+        packages_owing=int(owing or 0),
+        package_overdue=_money(late),
+        packages_overdue=int(late_n or 0),
+        refunds=_money(refunds),
+        refunds_count=int(refunds_n or 0),
+    )
+
+
+def _check_period(start: Any, end: Any) -> None:
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise ValidationError("Informe o período (data inicial e final).")
+    if start > end:
+        raise ValidationError("A data inicial do período é posterior à data final.")
+
+
+def _refunds_query(begin: datetime, after_end: datetime):
+    return PackageEvent.select(
+        fn.SUM(PackageEvent.refunded).alias("cents"),
+        fn.COUNT(Case(None, [(PackageEvent.refunded > 0, 1)], None)).alias("n"),
+    ).where(
+        (PackageEvent.kind == ENCERRADO)
+        & (PackageEvent.at >= begin)
+        & (PackageEvent.at < after_end)
     )
 
 
@@ -256,15 +311,6 @@ def _month_edges(end: date, months: int) -> list[date]:
     """The first day of each of the `months` months ending with `end`'s, and of the next."""
     first = add_months(month_start(end), -(months - 1))
     return [add_months(first, i) for i in range(months + 1)]
-
-
-def _month_columns(amount, when, edges: list[date]) -> list:
-    """SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END) for each month (a date
-    column)."""
-    return [
-        fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)).coerce(False)
-        for low, high in pairwise(edges)
-    ]
 
 
 def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
@@ -290,19 +336,8 @@ def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
 def period_refunds(start: date, end: date) -> tuple[Decimal, int]:
     """R19's "Devoluções": the sum of what the `encerrado` lines written in [start, end]
     (by their `at`) gave back, and how many of them gave something back."""
-    cents, count = (
-        PackageEvent.select(
-            fn.SUM(PackageEvent.refunded).coerce(False),
-            fn.COUNT(Case(None, [(PackageEvent.refunded > 0, 1)], None)).coerce(False),
-        )
-        .where(
-            (PackageEvent.kind == ENCERRADO)
-            & (PackageEvent.at >= _day_start(start))
-            & (PackageEvent.at < _day_start(end + timedelta(days=1)))
-        )
-        .tuples()
-        .get()
-    )
+    query = _refunds_query(_day_start(start), _day_start(end + timedelta(days=1)))
+    cents, count = query.tuples().get()
     return _money(cents), int(count or 0)
 
 
