@@ -285,3 +285,30 @@ def test_the_finance_summary_is_one_statement_however_many(clinic_world, stateme
         assert summary.packages_sold == summary.installments_received == (1 if count == 1 else 7)
         counts.append(len(sent))
     assert counts == [1, 1]
+
+
+def test_the_finance_page_is_one_snapshot_of_four_statements(clinic_world, statements):
+    """What Gestão Financeira reads when it opens: BEGIN, its figures with the package
+    settings, its alerts, COMMIT, for few packages and alerts as for many (it was twelve
+    statements, in two background reads of a connection each)."""
+    from r3izzy_desktop.core import clinic as settings
+
+    settings.set_package_defaults(warning_days=20, ending_threshold=1)
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 5):
+        for i in range(count):
+            packages.create_package(
+                patients[i % len(patients)],
+                sessions=1,
+                total=Decimal("900.00"),
+                paid_on=date(2024, 1, 1),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
+            )
+        with statements() as sent:
+            page = reports.finance_overview(date(2024, 1, 1), date(2024, 1, 31))
+        assert page.summary == reports.finance_summary(date(2024, 1, 1), date(2024, 1, 31))
+        assert list(page.alerts) == packages.alerts()
+        assert {a.kind for a in page.alerts} == {"acabando", "parcela atrasada"}
+        counts.append(len(sent))
+    assert counts == [4, 4]
