@@ -92,9 +92,15 @@ def alerts(
     day = today or clock.today()
     defaults = defaults or package_defaults()
     found: list[PackageAlert] = []
-    for row in alert_rows(day, defaults).tuples():
+    # The driver's rows as they come (a clinic has thousands of alerts: peewee's
+    # conversion of each value would cost more than the query; dates are read below).
+    for row in Package._meta.database.execute(alert_rows(day, defaults)).fetchall():
         found += _row_alerts(row, day, defaults)
-    return sorted(found, key=_alert_order)
+    folded: dict[str, str] = {}  # each patient's name folded once, not once per alert
+    for alert in found:
+        if alert.patient_name not in folded:
+            folded[alert.patient_name] = fold(alert.patient_name)
+    return sorted(found, key=lambda alert: _alert_order(alert, folded[alert.patient_name]))
 
 
 def alert_rows(today: date, defaults: PackageDefaults):
@@ -181,13 +187,13 @@ def _row_alerts(row: tuple, day: date, defaults: PackageDefaults) -> list[Packag
     ]
 
 
-def _alert_order(alert: PackageAlert):
+def _alert_order(alert: PackageAlert, folded_name: str):
     due = alert.valid_until.toordinal() if alert.valid_until is not None else 0
     return (
         ALERT_KINDS.index(alert.kind),
         due if alert.kind == VENCENDO else 0,
         alert.sessions_left if alert.kind == ACABANDO else 0,
-        fold(alert.patient_name),
+        folded_name,
         alert.package_id,
     )
 
