@@ -312,3 +312,18 @@ def test_the_finance_page_is_one_snapshot_of_four_statements(clinic_world, state
         assert {a.kind for a in page.alerts} == {"acabando", "parcela atrasada"}
         counts.append(len(sent))
     assert counts == [4, 4]
+
+
+def test_the_credit_window_is_one_statement_however_many(clinic_world, statements):
+    """The Saldo de créditos window (R20): the roll-forward, the credit vencido and the
+    months in one statement (it was three, in a transaction: five), plus, in a database
+    without users, the guard's question whether it has any (R23)."""
+    counts = []
+    for count in (1, 6):
+        clinic_world["packages"](count)
+        with statements() as sent:
+            roll, months = reports.credit_figures(date(2025, 1, 1), date.today())
+        assert roll.sold_count == len(packages.list_packages(clinic_world["owner"]))
+        assert months[-1].credit == roll.closing > 0
+        counts.append(len(sent))
+    assert counts == [2, 2]

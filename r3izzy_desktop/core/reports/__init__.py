@@ -6,7 +6,13 @@ and the Excel workbooks (export.py). `reports.<name>` gathers the package report
 receipt and the finance summary; the others are read as modules."""
 
 from .closing_statement import ClosingStatement, closing_statement
-from .credit import CreditRollforward, MonthCredit, credit_by_month, credit_rollforward
+from .credit import (
+    CreditRollforward,
+    MonthCredit,
+    credit_by_month,
+    credit_figures,
+    credit_rollforward,
+)
 from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary, monthly_figures
 from .finance_page import FinanceOverview, finance_overview
 from .package_history import HistoryReportRow, count_history, history_rows, iter_history_rows
@@ -41,6 +47,7 @@ __all__ = [
     "count_history",
     "count_packages",
     "credit_by_month",
+    "credit_figures",
     "credit_rollforward",
     "document_label",
     "fetch_rows",
