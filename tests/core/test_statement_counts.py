@@ -9,6 +9,7 @@ The counts are those of the SQLite run (the default); on PostgreSQL they are the
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -290,7 +291,8 @@ def test_the_finance_summary_is_one_statement_however_many(clinic_world, stateme
 def test_the_finance_page_is_one_snapshot_of_four_statements(clinic_world, statements):
     """What Gestão Financeira reads when it opens: BEGIN, its figures with the package
     settings, its alerts, COMMIT, for few packages and alerts as for many (it was twelve
-    statements, in two background reads of a connection each)."""
+    statements, in two background reads of a connection each); then, after the paint, its
+    chart's months: one statement."""
     from r3izzy_desktop.core import clinic as settings
 
     settings.set_package_defaults(warning_days=20, ending_threshold=1)
@@ -307,7 +309,11 @@ def test_the_finance_page_is_one_snapshot_of_four_statements(clinic_world, state
             )
         with statements() as sent:
             page = reports.finance_overview(date(2024, 1, 1), date(2024, 1, 31))
-        assert page.summary == reports.finance_summary(date(2024, 1, 1), date(2024, 1, 31))
+        full = reports.finance_summary(date(2024, 1, 1), date(2024, 1, 31))
+        assert page.summary == dataclasses.replace(full, months=())
+        with statements() as chart:
+            assert reports.monthly_figures(date(2024, 1, 31)) == full.months
+        assert len(chart) == 1
         assert list(page.alerts) == packages.alerts()
         assert {a.kind for a in page.alerts} == {"acabando", "parcela atrasada"}
         counts.append(len(sent))

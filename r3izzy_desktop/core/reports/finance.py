@@ -41,6 +41,7 @@ from peewee import JOIN, SQL, Case, Select, fn
 from .. import clock
 from ..errors import ValidationError
 from ..ptbr import from_cents
+from ..store.binding import is_postgres
 from ..store.models import Installment, Package, PackageEvent, Payment, Session, session_is_paid
 from ..terms import ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
 
@@ -119,15 +120,16 @@ def current_month(today: date) -> tuple[date, date]:
     return first, add_months(first, 1) - timedelta(days=1)
 
 
-def finance_summary(start: date, end: date) -> FinanceSummary:
+def finance_summary(start: date, end: date, *, months: bool = True) -> FinanceSummary:
     """The figures of the period [start, end] (both days included); see the module doc.
-    One statement, whatever the data size (`summary_query`)."""
-    query, read = summary_query(start, end)
+    One statement, whatever the data size (`summary_query`); `months=False` leaves the
+    chart's months out (`months` is then (): `monthly_figures` reads them)."""
+    query, read = summary_query(start, end, months=months)
     return read(list(query.tuples()))
 
 
 def summary_query(
-    start: date, end: date, extra: dict[str, Any] | None = None
+    start: date, end: date, extra: dict[str, Any] | None = None, *, months: bool = True
 ) -> tuple[Select, Callable[[list[tuple]], FinanceSummary]]:
     """The one statement of `finance_summary`, and what turns its rows into the summary.
 
@@ -137,11 +139,12 @@ def summary_query(
     payments by method, the only figure of several rows, LEFT JOINed on them (one row per
     method, the figures repeated; one row of NULL methods when there is none). `extra`:
     more scalar expressions by name, read in the same statement (Gestão Financeira's
-    settings); the reader then returns (summary, {name: value}) instead of the summary."""
+    settings); the reader then returns (summary, {name: value}) instead of the summary.
+    `months=False`: without the chart's months (`months` is then (); Gestão Financeira
+    reads them apart, `monthly_figures`, after its cards are painted)."""
     _check_period(start, end)
     begin, after_end = _day_start(start), _day_start(end + timedelta(days=1))
     today = clock.today()
-    edges = _month_edges(end, MONTHS_IN_CHART)
     manual = Payment.package.is_null() & Payment.voided_at.is_null()
     debits = Payment.package.is_null(False) & Payment.voided_at.is_null()
     owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
@@ -182,18 +185,10 @@ def summary_query(
     names = ("sold", "got", "owed", "open", "credit", "refunds", "consumed")
     tables = [query.alias(name) for name, query in zip(names, sources, strict=True)]
     columns = [column for table in tables for column in _columns_of(table)]
-    columns += _month_sums(Payment.select(), Payment.amount, Payment.paid_on, edges, manual)
-    columns += _month_sums(
-        Installment.select(), Installment.amount, Installment.received_on, edges, None
-    )
-    columns += _month_sums(Package.select(), Package.total, Package.paid_on, edges, None)
-    columns += _month_sums(
-        Payment.select().join(Session),
-        Payment.amount,
-        Session.starts_at,
-        [_day_start(edge) for edge in edges],
-        debits,
-    )
+    if months:
+        month_tables, month_columns = _month_parts(end)
+        tables += month_tables
+        columns += month_columns
     extra = extra or {}
     columns += [value.alias(f"extra_{name}") for name, value in extra.items()]
     methods = (
@@ -213,7 +208,7 @@ def summary_query(
     )
 
     def read(rows: list[tuple]):
-        summary = _summary_of(start, end, rows, len(extra))
+        summary = _summary_of(start, end, rows, len(extra), months)
         if not extra:
             return summary
         return summary, dict(zip(extra, rows[0][-len(extra) :], strict=True))
@@ -226,18 +221,59 @@ def _columns_of(table) -> list:
     return [getattr(table.c, column._alias) for column in table._returning]
 
 
-def _month_sums(query, amount, when, edges: list, where) -> list:
-    """One scalar subquery per month: SUM(amount) of the rows with `when` in it."""
-    sums = []
-    for low, high in pairwise(edges):
-        within = (when >= low) & (when < high)
-        sums.append(
-            query.clone().select(fn.SUM(amount)).where(within if where is None else where & within)
+_MANUAL = Payment.package.is_null() & Payment.voided_at.is_null()
+_DEBITS = Payment.package.is_null(False) & Payment.voided_at.is_null()
+
+
+def _month_series(edges: list[date]) -> list[tuple]:
+    """The chart's four series: (query, amount, when, its edges, where), in
+    MonthFigures' order (manual payments, installments received, sold, consumed)."""
+    instants = [_day_start(edge) for edge in edges]
+    return [
+        (Payment.select(), Payment.amount, Payment.paid_on, edges, _MANUAL),
+        (Installment.select(), Installment.amount, Installment.received_on, edges, None),
+        (Package.select(), Package.total, Package.paid_on, edges, None),
+        (Payment.select().join(Session), Payment.amount, Session.starts_at, instants, _DEBITS),
+    ]
+
+
+def _month_parts(end: date) -> tuple[list, list]:
+    """The chart's 4 × MONTHS_IN_CHART sums (series by series, oldest month first) as
+    (tables for the FROM, columns). SQLite: a scalar subquery per month, a range scan each
+    (a CASE per month on every row of the year costs twice as much there). PostgreSQL: one
+    pass per series over the twelve months with a SUM(CASE) per month, in a single-row
+    subquery of the FROM (its planner joins a month's debits to their sessions by hashing
+    every debit: twelve of those would cost twelve times one)."""
+    edges = _month_edges(end, MONTHS_IN_CHART)
+    if not is_postgres():
+        columns = []
+        for query, amount, when, bounds, where in _month_series(edges):
+            for low, high in pairwise(bounds):
+                within = (when >= low) & (when < high)
+                condition = within if where is None else where & within
+                columns.append(query.clone().select(fn.SUM(amount)).where(condition))
+        return [], columns
+    tables, columns = [], []
+    for index, (query, amount, when, bounds, where) in enumerate(_month_series(edges)):
+        window = (when >= bounds[0]) & (when < bounds[-1])
+        sums = [
+            fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)).alias(f"m{month}")
+            for month, (low, high) in enumerate(pairwise(bounds))
+        ]
+        table = (
+            query.clone()
+            .select(*sums)
+            .where(window if where is None else where & window)
+            .alias(f"series{index}")
         )
-    return sums
+        tables.append(table)
+        columns += _columns_of(table)
+    return tables, columns
 
 
-def _summary_of(start: date, end: date, rows: list[tuple], extras: int) -> FinanceSummary:
+def _summary_of(
+    start: date, end: date, rows: list[tuple], extras: int, with_months: bool
+) -> FinanceSummary:
     first = rows[0][3 : len(rows[0]) - extras]
     (sold, sold_n, got, got_n, owed, owing, late, late_n, open_cents, open_n) = first[:10]
     (credit, credit_sessions, credit_n, refunds, refunds_n, consumed, consumed_n) = first[10:17]
@@ -255,11 +291,7 @@ def _summary_of(start: date, end: date, rows: list[tuple], extras: int) -> Finan
     ]
     if got_n:
         received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_n)))
-    n = MONTHS_IN_CHART
-    manual, installments, sold_months, consumed_months = (
-        [_money(c) for c in months[i * n : (i + 1) * n]] for i in range(4)
-    )
-    edges = _month_edges(end, n)
+    figures = _months_of(end, months) if with_months else ()
     return FinanceSummary(
         start=start,
         end=end,
@@ -274,10 +306,7 @@ def _summary_of(start: date, end: date, rows: list[tuple], extras: int) -> Finan
         packages_sold=int(sold_n or 0),
         credit_consumed=_money(consumed),
         sessions_consumed=int(consumed_n or 0),
-        months=tuple(
-            MonthFigures(edges[i], manual[i] + installments[i], sold_months[i], consumed_months[i])
-            for i in range(n)
-        ),
+        months=figures,
         package_received=package_received,
         installments_received=int(got_n or 0),
         package_owed=_money(owed),
@@ -341,71 +370,22 @@ def period_refunds(start: date, end: date) -> tuple[Decimal, int]:
     return _money(cents), int(count or 0)
 
 
-def _monthly_sums(query_model, amount, when, months: list[date], where, *, as_datetime: bool):
-    """One row of SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END), i = 0..11."""
-    columns = []
-    for first, following in pairwise(months):
-        low, high = (first, following)
-        if as_datetime:
-            low, high = _day_start(first), _day_start(following)
-        columns.append(fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)))
-    values = query_model.where(where).select(*[c.coerce(False) for c in columns]).tuples().get()
-    return [_money(value) for value in values]
-
-
-def monthly_figures(
-    end: date,
-    months: int = MONTHS_IN_CHART,
-    *,
-    sold: list[Decimal] | None = None,
-    installments: list[Decimal] | None = None,
-) -> tuple[MonthFigures, ...]:
-    """Received (manual payments and package installments), credit sold and credit consumed
-    per month, for the `months` months ending with `end`'s month (oldest first). Four
-    aggregate queries, whatever the data size; two when the caller already summed what was
-    sold and the installments received per month (`finance_summary` does, in the queries
-    of its period)."""
-    edges = _month_edges(end, months)
-    window = (edges[0], edges[-1])
-    manual = _monthly_sums(
-        Payment.select(),
-        Payment.amount,
-        Payment.paid_on,
-        edges,
-        Payment.package.is_null()
-        & Payment.voided_at.is_null()
-        & (Payment.paid_on >= window[0])
-        & (Payment.paid_on < window[1]),
-        as_datetime=False,
+def _months_of(end: date, sums) -> tuple[MonthFigures, ...]:
+    """MonthFigures from `_month_parts`' sums."""
+    n = MONTHS_IN_CHART
+    manual, installments, sold, consumed = (
+        [_money(c) for c in sums[i * n : (i + 1) * n]] for i in range(4)
     )
-    installments = installments or _monthly_sums(
-        Installment.select(),
-        Installment.amount,
-        Installment.received_on,
-        edges,
-        (Installment.received_on >= window[0]) & (Installment.received_on < window[1]),
-        as_datetime=False,
-    )
-    sold = sold or _monthly_sums(
-        Package.select(),
-        Package.total,
-        Package.paid_on,
-        edges,
-        (Package.paid_on >= window[0]) & (Package.paid_on < window[1]),
-        as_datetime=False,
-    )
-    consumed = _monthly_sums(
-        Payment.select().join(Session),
-        Payment.amount,
-        Session.starts_at,
-        edges,
-        Payment.package.is_null(False)
-        & Payment.voided_at.is_null()
-        & (Session.starts_at >= _day_start(window[0]))
-        & (Session.starts_at < _day_start(window[1])),
-        as_datetime=True,
-    )
+    edges = _month_edges(end, n)
     return tuple(
-        MonthFigures(edges[i], manual[i] + installments[i], sold[i], consumed[i])
-        for i in range(months)
+        MonthFigures(edges[i], manual[i] + installments[i], sold[i], consumed[i]) for i in range(n)
     )
+
+
+def monthly_figures(end: date) -> tuple[MonthFigures, ...]:
+    """Received (manual payments and package installments), credit sold and credit consumed
+    per month, for the MONTHS_IN_CHART months ending with `end`'s month (oldest first): the
+    chart's figures, as `finance_summary` reads them. One statement, whatever the data size."""
+    tables, columns = _month_parts(end)
+    query = Select(from_list=tables or None, columns=columns).bind(Package._meta.database)
+    return _months_of(end, next(iter(query.tuples())))

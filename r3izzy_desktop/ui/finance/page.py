@@ -24,7 +24,7 @@ from ...core.ptbr import MONTHS, format_brl
 from ...core.reports import FinanceOverview, FinanceSummary
 from ..common import messages
 from ..common.fit import CardGrid, SideOrBelow
-from ..common.jobs import Job
+from ..common.jobs import Job, start_after_paint
 from ..common.widgets import Card, PageHeader, label
 from .alerts import AlertsCard
 from .chart import BarChart, Series
@@ -117,6 +117,8 @@ class FinancePage(QWidget):
         self._generation = 0
         self._pending = False  # figures asked for and not on screen yet
         self._alerts_asked: int | None = None  # the read whose alerts are awaited
+        self._chart_pending = False  # the chart's months asked for and not shown yet
+        self.months: tuple = ()  # the chart's, once read
         self._report_window = None
         self.credit_window = None  # Saldo de créditos, while open (credit.py)
 
@@ -227,7 +229,10 @@ class FinancePage(QWidget):
         self._load(with_alerts=False)
 
     def _load(self, *, with_alerts: bool) -> bool:
-        """Start the background read; False when the period is not one (nothing read)."""
+        """Start the background read; False when the period is not one (nothing read).
+        The cards (and the alerts) first; the chart's twelve months once they are painted
+        (`_load_chart`): a year of debits joined to their sessions is most of the time of
+        the figures."""
         start, end = self.period.period()
         if start is None or end is None:
             return False
@@ -237,6 +242,7 @@ class FinancePage(QWidget):
         self._generation += 1
         generation = self._generation
         self._pending = True
+        self._chart_pending = True
         if with_alerts:
             self._alerts_asked = generation
         self.status.setText(self.tr("Carregando…"))
@@ -245,14 +251,29 @@ class FinancePage(QWidget):
         if with_alerts:
             job = Job(lambda _p: (generation, reports.finance_overview(start, end)), "finanças")
         else:
-            job = Job(lambda _p: (generation, reports.finance_summary(start, end)), "finanças")
+            job = Job(
+                lambda _p: (generation, reports.finance_summary(start, end, months=False)),
+                "finanças",
+            )
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._failed)
         job.start()
         return True
 
+    def _load_chart(self, generation: int, end) -> None:
+        """Read the chart's months after the cards are painted (one statement)."""
+        job = Job(lambda _p: (generation, reports.monthly_figures(end)), "finanças: gráficos")
+        job.succeeded.connect(self._chart_loaded)
+        job.failed.connect(self._failed)
+        start_after_paint(job, self.received_card)
+
     def is_loading(self) -> bool:
-        """True from a refresh until its figures (and alerts) are on screen."""
+        """True from a refresh until its figures, its alerts and its chart are on screen."""
+        return self.figures_loading() or self._chart_pending
+
+    def figures_loading(self) -> bool:
+        """True from a refresh until its cards and alerts are on screen (the chart may
+        still be on its way)."""
         return self._pending or self._alerts_asked is not None or self.alerts.is_loading()
 
     @Slot(object)
@@ -271,10 +292,21 @@ class FinancePage(QWidget):
         self.summary = figures
         self.status.setText("")
         self._show(figures)
+        self._load_chart(generation, figures.end)
+
+    @Slot(object)
+    def _chart_loaded(self, result) -> None:
+        generation, months = result
+        if generation != self._generation:
+            return
+        self._chart_pending = False
+        self.months = months
+        self._show_chart(months)
 
     @Slot(object)
     def _failed(self, error: Exception) -> None:
         self._pending = False
+        self._chart_pending = False
         self._alerts_asked = None
         self.status.setText("")
         for chart in (self.received_chart, self.credit_chart):
@@ -361,27 +393,27 @@ class FinancePage(QWidget):
                 ),
             ],
         )
-        labels = [month_label(m.month) for m in summary.months]
+
+    def _show_chart(self, months) -> None:
+        labels = [month_label(m.month) for m in months]
         self.received_chart.set_data(
             labels,
             [
                 Series(
                     self.tr("Recebido"),
                     RECEIVED_COLOR,
-                    tuple(m.received for m in summary.months),
+                    tuple(m.received for m in months),
                 )
             ],
         )
         self.credit_chart.set_data(
             labels,
             [
-                Series(
-                    self.tr("Vendido"), SOLD_COLOR, tuple(m.credit_sold for m in summary.months)
-                ),
+                Series(self.tr("Vendido"), SOLD_COLOR, tuple(m.credit_sold for m in months)),
                 Series(
                     self.tr("Consumido"),
                     CONSUMED_COLOR,
-                    tuple(m.credit_consumed for m in summary.months),
+                    tuple(m.credit_consumed for m in months),
                 ),
             ],
         )

@@ -128,7 +128,7 @@ def test_the_page_is_in_the_main_window(qtbot, db, frozen_today):
     qtbot.addWidget(window)
     page = window.show_page("finance")
     assert isinstance(page, FinancePage)
-    qtbot.waitUntil(lambda: page.summary is not None)
+    qtbot.waitUntil(lambda: page.summary is not None and not page.is_loading())
 
 
 def test_chart_scale_uses_round_steps_and_no_float():
@@ -245,7 +245,7 @@ def counting(monkeypatch):
 def test_opening_reads_figures_and_alerts_in_one_read(qtbot, db, may, monkeypatch):
     """Issue 22: the page's figures and its alerts come from one background read, one
     connection and one transaction of four statements (it was two reads, two connections,
-    twelve statements)."""
+    twelve statements); the chart's months come after, in one statement."""
     from r3izzy_desktop.ui.common import jobs
 
     sent, opened = counting(monkeypatch)
@@ -256,9 +256,11 @@ def test_opening_reads_figures_and_alerts_in_one_read(qtbot, db, may, monkeypatc
     asked = [sql for sql in sent if '"app_user"' in sql]
     assert len(asked) == 1
     sent = [sql for sql in sent if sql not in asked]
-    assert len(sent) == 4, sent
-    assert sent[0].startswith("BEGIN") and sent[-1] == "COMMIT"
-    assert len(opened) == 1
+    # BEGIN, the figures with the settings, the alerts, COMMIT; then the chart's months.
+    assert len(sent) == 5, sent
+    assert sent[0].startswith("BEGIN") and sent[3] == "COMMIT"
+    assert "pacote" not in sent[4] and '"session"' in sent[4]
+    assert len(opened) == 2  # the cards' read, then the chart's once they are painted
     assert page.alerts.alerts == packages.alerts() != []
     assert page.alerts.title.text() == f"Avisos de pacotes ({len(page.alerts.alerts)})"
     assert page.received_card.amount.text() == "R$ 1.250,00"
@@ -271,7 +273,7 @@ def test_another_period_reads_the_figures_alone(qtbot, db, may, monkeypatch):
     combo = page.period.preset
     combo.setCurrentIndex(combo.findData("last_month"))
     qtbot.waitUntil(lambda: page.summary.start == date(2025, 4, 1) and not page.is_loading())
-    assert len(sent) == 1, sent  # the figures' one statement
+    assert len(sent) == 2, sent  # the figures' one statement, then the chart's
     assert page.alerts.alerts == shown
 
 
@@ -302,3 +304,32 @@ def test_alerts_read_with_an_older_period_are_still_shown(qtbot, db, may, monkey
     qtbot.waitUntil(lambda: not page.is_loading())
     assert page.summary.start == date(2025, 4, 1)
     assert page.alerts.alerts == packages.alerts() != []
+
+
+def test_the_cards_show_before_the_chart(qtbot, db, may, monkeypatch):
+    """The chart's twelve months are read after the cards and the alerts are painted: the
+    charts say "Carregando…" meanwhile, then show the months."""
+    import threading
+
+    from r3izzy_desktop.core import reports
+
+    release = threading.Event()
+    read = reports.monthly_figures
+
+    def slow(end):
+        release.wait(10)
+        return read(end)
+
+    monkeypatch.setattr(reports, "monthly_figures", slow)
+    page = FinancePage()
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitUntil(lambda: not page.figures_loading())
+    assert page.received_card.amount.text() == "R$ 1.250,00"
+    assert page.alerts.alerts == packages.alerts()
+    assert page.is_loading() and page.received_chart.describe() == "Carregando…"
+    release.set()
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert page.received_chart.describe().startswith("Recebido: jun/24 R$ 0,00")
+    assert page.months == reports.finance_summary(date(2025, 5, 1), date(2025, 5, 31)).months
