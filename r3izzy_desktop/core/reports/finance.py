@@ -24,7 +24,9 @@ What counts as what:
 - **Months**: received, sold and consumed for each of the 12 months ending with the
   period's last month, for the chart.
 
-Every figure is a SQL aggregate (SUM / COUNT, with CASE per month); money is Decimal.
+Every figure is a SQL aggregate (SUM / COUNT), all of them in one statement whatever the
+data size (`summary_query`), read from indexes over their ranges (schema 11); money is
+Decimal.
 """
 
 from __future__ import annotations
