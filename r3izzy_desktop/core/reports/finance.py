@@ -148,7 +148,6 @@ def summary_query(
     begin, after_end = _day_start(start), _day_start(end + timedelta(days=1))
     today = clock.today()
     manual = Payment.package.is_null() & Payment.voided_at.is_null()
-    debits = Payment.package.is_null(False) & Payment.voided_at.is_null()
     owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
     late = Installment.due_on < today
     sources = [
@@ -180,9 +179,7 @@ def summary_query(
             fn.COUNT(Package.id).alias("n"),
         ).where(Package.status.not_in((FINALIZADO, ENCERRADO))),
         _refunds_query(begin, after_end),
-        Payment.select(fn.SUM(Payment.amount).alias("cents"), fn.COUNT(Payment.id).alias("n"))
-        .join(Session)
-        .where(debits & (Session.starts_at >= begin) & (Session.starts_at < after_end)),
+        _consumed_query(begin, after_end),
     ]
     names = ("sold", "got", "owed", "open", "credit", "refunds", "consumed")
     tables = [query.alias(name) for name, query in zip(names, sources, strict=True)]
@@ -318,6 +315,27 @@ def _summary_of(
         refunds=_money(refunds),
         refunds_count=int(refunds_n or 0),
     )
+
+
+def _consumed_query(begin: datetime, after_end: datetime):
+    """The debits of the sessions starting in [begin, after_end): their sum and count
+    (columns cents, n). Each session's active debit as a subquery of its row (a session
+    has at most one active payment, R11), so every planner reads the period's sessions and
+    looks each one's debit up in its index; joined, PostgreSQL hashed every debit of the
+    clinic for a month of sessions."""
+    debit = (
+        Payment.select(Payment.amount)
+        .where((Payment.session == Session.id) & _DEBITS)
+        .alias("debit")
+    )
+    sessions = (
+        Session.select(debit.alias("amount"))
+        .where((Session.starts_at >= begin) & (Session.starts_at < after_end))
+        .alias("period_sessions")
+    )
+    return Session.select(
+        fn.SUM(sessions.c.amount).alias("cents"), fn.COUNT(sessions.c.amount).alias("n")
+    ).from_(sessions)
 
 
 def _check_period(start: Any, end: Any) -> None:
