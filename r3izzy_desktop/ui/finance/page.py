@@ -4,8 +4,10 @@ alerts (R22, alerts.py), two charts, and the button that opens the Relatório de
 The figures come from `reports.finance_summary` (see core/reports/finance.py for what counts
 as received, open, and package credit). They load off the UI thread, with the alerts when
 the page opens or is refreshed (`reports.finance_overview`: one connection, one read
-transaction, four statements), alone when the period changes; a newer request supersedes
-an older one.
+transaction, four statements), alone when the period changes; the charts' twelve months
+once the cards are painted (`reports.monthly_figures`, one statement: a year of debits
+joined to their sessions is most of the figures' time). A newer request supersedes an
+older one.
 """
 
 from __future__ import annotations
