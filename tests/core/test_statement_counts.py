@@ -9,6 +9,7 @@ The counts are those of the SQLite run (the default); on PostgreSQL they are the
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -239,10 +240,11 @@ def test_logging_in_is_one_transaction_without_a_second_read(db, statements):
     assert len(sent) == (7 if db.__class__.__name__.startswith("Postgres") else 6)
 
 
-def test_the_finance_pages_alerts_are_three_statements_however_many(clinic_world, statements):
-    """The package alerts (R22) of Gestão Financeira: the settings, the ativo packages'
-    alerts, the late installments grouped by package with the names joined in (it was a
-    second lookup by ids); never one per package."""
+def test_the_package_alerts_are_two_statements_however_many(clinic_world, statements):
+    """The package alerts (R22): the settings, then one statement for the ativo packages'
+    alerts and, UNION ALL, the late installments grouped by package with the names joined
+    in (it was three: the late ones apart, and before that a lookup by ids); never one per
+    package."""
     patients = clinic_world["patients"]
     counts = []
     for count in (1, 5):
@@ -259,4 +261,75 @@ def test_the_finance_pages_alerts_are_three_statements_however_many(clinic_world
         assert len(late) == len(packages.list_packages(patients[0])) or count == 5
         assert all(a.patient_name for a in late)
         counts.append(len(sent))
-    assert counts == [3, 3]
+    assert counts == [2, 2]
+
+
+def test_the_finance_summary_is_one_statement_however_many(clinic_world, statements):
+    """Gestão Financeira's figures (the period's, what packages owe, the twelve months of
+    the chart, the manual payments by method): one statement, for few rows as for many
+    (it was nine, each a round trip on a clinic's server)."""
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 6):
+        clinic_world["sessions"](count, month=4 if count == 1 else 5)
+        for i in range(count):
+            package = packages.create_package(
+                patients[i % len(patients)],
+                sessions=2,
+                total=Decimal("900.00"),
+                paid_on=date(2025, 4, 1) + timedelta(days=i),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2025, 4, 1)),
+            )
+            packages.receive_installment(package, 1, method="pix", received_on=date(2025, 4, 2))
+        with statements() as sent:
+            summary = reports.finance_summary(date(2025, 4, 1), date(2025, 5, 31))
+        assert summary.packages_sold == summary.installments_received == (1 if count == 1 else 7)
+        counts.append(len(sent))
+    assert counts == [1, 1]
+
+
+def test_the_finance_page_is_one_snapshot_of_four_statements(clinic_world, statements):
+    """What Gestão Financeira reads when it opens: BEGIN, its figures with the package
+    settings, its alerts, COMMIT, for few packages and alerts as for many (it was twelve
+    statements, in two background reads of a connection each); then, after the paint, its
+    chart's months: one statement."""
+    from r3izzy_desktop.core import clinic as settings
+
+    settings.set_package_defaults(warning_days=20, ending_threshold=1)
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 5):
+        for i in range(count):
+            packages.create_package(
+                patients[i % len(patients)],
+                sessions=1,
+                total=Decimal("900.00"),
+                paid_on=date(2024, 1, 1),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
+            )
+        with statements() as sent:
+            page = reports.finance_overview(date(2024, 1, 1), date(2024, 1, 31))
+        full = reports.finance_summary(date(2024, 1, 1), date(2024, 1, 31))
+        assert page.summary == dataclasses.replace(full, months=())
+        with statements() as chart:
+            assert reports.monthly_figures(date(2024, 1, 31)) == full.months
+        assert len(chart) == 1
+        assert list(page.alerts) == packages.alerts()
+        assert {a.kind for a in page.alerts} == {"acabando", "parcela atrasada"}
+        counts.append(len(sent))
+    assert counts == [4, 4]
+
+
+def test_the_credit_window_is_one_statement_however_many(clinic_world, statements):
+    """The Saldo de créditos window (R20): the roll-forward, the credit vencido and the
+    months in one statement (it was three, in a transaction: five), plus, in a database
+    without users, the guard's question whether it has any (R23)."""
+    counts = []
+    for count in (1, 6):
+        clinic_world["packages"](count)
+        with statements() as sent:
+            roll, months = reports.credit_figures(date(2025, 1, 1), date.today())
+        assert roll.sold_count == len(packages.list_packages(clinic_world["owner"]))
+        assert months[-1].credit == roll.closing > 0
+        counts.append(len(sent))
+    assert counts == [2, 2]

@@ -5,6 +5,7 @@ clinic's data, the operator's name, and the package defaults of Configurações 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -130,16 +131,28 @@ def _stored_number(values: dict[str, str], key: str, default: int | None) -> int
     return int(text) if text.isdigit() else default
 
 
+# The settings `package_defaults` reads (a caller reading them within a statement of its
+# own, Gestão Financeira, turns them into PackageDefaults with `package_defaults_from`).
+PACKAGE_DEFAULT_KEYS = (
+    VALIDITY_KEY,
+    WARNING_DAYS_KEY,
+    ENDING_THRESHOLD_KEY,
+    MESSAGE_TEMPLATE_KEY,
+    PAY_BEFORE_USE_KEY,
+)
+
+
 def package_defaults() -> PackageDefaults:
     """The package defaults as set in Configurações › Pacotes (a new clinic's otherwise)."""
-    keys = (
-        VALIDITY_KEY,
-        WARNING_DAYS_KEY,
-        ENDING_THRESHOLD_KEY,
-        MESSAGE_TEMPLATE_KEY,
-        PAY_BEFORE_USE_KEY,
-    )
+    keys = PACKAGE_DEFAULT_KEYS
     values = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
+    return package_defaults_from(values)
+
+
+def package_defaults_from(values: Mapping[str, str | None]) -> PackageDefaults:
+    """The package defaults from the stored values of PACKAGE_DEFAULT_KEYS (a key missing
+    or None: not set, the default)."""
+    values = {key: value for key, value in values.items() if value is not None}
     months = _stored_number(values, VALIDITY_KEY, None)
     return PackageDefaults(
         validity_months=months or None,

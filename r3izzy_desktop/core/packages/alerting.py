@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from peewee import fn
+from peewee import SQL, fn
 
 from .. import clock
 from ..clinic import PackageDefaults, clinic_info, fill_message_template, package_defaults
@@ -31,6 +31,8 @@ VENCIDO = "vencido"
 PARCELA_ATRASADA = "parcela atrasada"
 # The order of the list: what is already lost first, then what is about to be.
 ALERT_KINDS = (VENCIDO, PARCELA_ATRASADA, VENCENDO, ACABANDO)
+# R19's final status: an early closing cancels what was not received (no alert then).
+_CLOSED = "encerrado"
 
 
 @dataclass(frozen=True)
@@ -78,26 +80,49 @@ def alert_text(kind: str, patient_name: str, number: str, left: int, valid_until
     return f"{package} tem uma parcela atrasada"
 
 
-def alerts(today: date | None = None) -> list[PackageAlert]:
+def alerts(
+    today: date | None = None, defaults: PackageDefaults | None = None
+) -> list[PackageAlert]:
     """R22: every alert of the `ativo` packages on `today` (default: the core's today),
     vencido first, then parcela atrasada, vencendo (soonest first) and acabando (fewest
-    sessions first); within a kind by patient name."""
+    sessions first); within a kind by patient name. `defaults`: the clinic's package
+    defaults when the caller read them already (Gestão Financeira reads them with its
+    figures); else they are read here. One statement for the alerts, whatever their number
+    (plus one for the defaults when not given)."""
     day = today or clock.today()
-    defaults = package_defaults()
+    defaults = defaults or package_defaults()
+    found: list[PackageAlert] = []
+    # The driver's rows as they come (a clinic has thousands of alerts: peewee's
+    # conversion of each value would cost more than the query; dates are read below).
+    for row in Package._meta.database.execute(alert_rows(day, defaults)).fetchall():
+        found += _row_alerts(row, day, defaults)
+    folded: dict[str, str] = {}  # each patient's name folded once, not once per alert
+    for alert in found:
+        if alert.patient_name not in folded:
+            folded[alert.patient_name] = fold(alert.patient_name)
+    return sorted(found, key=lambda alert: _alert_order(alert, folded[alert.patient_name]))
+
+
+def alert_rows(today: date, defaults: PackageDefaults):
+    """The one query of `alerts`: the `ativo` packages with an alert by the validity or the
+    sessions left (the late columns NULL), then, UNION ALL, the packages (not `encerrado`)
+    with an installment not received and due before `today`, grouped with how many, their
+    sum and the earliest due date; each row with its package's and patient's columns."""
     left = Package.sessions_total - Package.sessions_used
-    soon = day + timedelta(days=defaults.warning_days)
-    query = (
-        Package.select(
-            Package.id,
-            Package.number,
-            Package.patient,
-            Package.sessions_total,
-            Package.sessions_used,
-            Package.valid_until,
-            Patient.name,
-            Patient.phone,
-            Patient.guardian,
-        )
+    soon = today + timedelta(days=defaults.warning_days)
+    package_columns = (
+        Package.id,
+        Package.number,
+        Package.patient,
+        Package.sessions_total,
+        Package.sessions_used,
+        Package.valid_until,
+        Patient.name,
+        Patient.phone,
+        Patient.guardian,
+    )
+    by_terms = (
+        Package.select(*package_columns, SQL("NULL"), SQL("NULL"), SQL("NULL"))
         .join(Patient)
         .where(
             (Package.status == ATIVO)
@@ -105,50 +130,72 @@ def alerts(today: date | None = None) -> list[PackageAlert]:
             & ((left <= defaults.ending_threshold) | (Package.valid_until <= soon))
         )
     )
-    found: list[PackageAlert] = []
-    for row in query.objects():
-        sessions_left = row.sessions_total - row.sessions_used
-        kinds = []
-        if row.valid_until is not None and row.valid_until < day:
-            kinds.append(VENCIDO)
-        elif row.valid_until is not None and (row.valid_until - day).days <= defaults.warning_days:
-            kinds.append(VENCENDO)
-        if sessions_left <= defaults.ending_threshold:
-            kinds.append(ACABANDO)
-        for kind in kinds:
-            found.append(
-                PackageAlert(
-                    kind=kind,
-                    package_id=row.id,
-                    package_number=row.number,
-                    patient_id=row.patient_id,
-                    patient_name=row.name,
-                    phone=row.phone,
-                    text=alert_text(
-                        kind, row.name, row.number, sessions_left, row.valid_until, day
-                    ),
-                    sessions_left=sessions_left,
-                    valid_until=row.valid_until,
-                    contact_name=row.guardian or row.name,
-                )
-            )
-    found += overdue_installment_alerts(day, defaults)
-    return sorted(found, key=_alert_order)
+    # The late installments grouped by package, with the package's and the patient's
+    # columns (both functionally dependent on the grouped ids).
+    late = Installment.received_on.is_null() & (Installment.due_on < today)
+    overdue = (
+        Installment.select(
+            *package_columns,
+            fn.COUNT(Installment.id),
+            fn.SUM(Installment.amount),
+            fn.MIN(Installment.due_on),
+        )
+        .join(Package)
+        .join(Patient)
+        .where(late & (Package.status != _CLOSED))
+        .group_by(Package.id, Patient.id)
+    )
+    return by_terms.union_all(overdue)
 
 
-def _alert_order(alert: PackageAlert):
+def _row_alerts(row: tuple, day: date, defaults: PackageDefaults) -> list[PackageAlert]:
+    """The alerts of one row of `alert_rows`."""
+    (package_id, number, patient_id, total, used, valid_until, name, phone, guardian) = row[:9]
+    late_count, late_cents, first_due = row[9:]
+    valid_until = _as_day(valid_until) if valid_until is not None else None
+    sessions_left = total - used
+
+    def alert(kind: str, text: str) -> PackageAlert:
+        return PackageAlert(
+            kind=kind,
+            package_id=package_id,
+            package_number=number,
+            patient_id=patient_id,
+            patient_name=name,
+            phone=phone,
+            text=text,
+            sessions_left=sessions_left,
+            valid_until=valid_until,
+            contact_name=guardian or name,
+        )
+
+    if late_count is not None:
+        count = int(late_count)
+        amount = from_cents(int(late_cents or 0))
+        text = overdue_text(name, number, count, amount, _as_day(first_due))
+        return [alert(PARCELA_ATRASADA, text)]
+    kinds = []
+    if valid_until is not None and valid_until < day:
+        kinds.append(VENCIDO)
+    elif valid_until is not None and (valid_until - day).days <= defaults.warning_days:
+        kinds.append(VENCENDO)
+    if sessions_left <= defaults.ending_threshold:
+        kinds.append(ACABANDO)
+    return [
+        alert(kind, alert_text(kind, name, number, sessions_left, valid_until, day))
+        for kind in kinds
+    ]
+
+
+def _alert_order(alert: PackageAlert, folded_name: str):
     due = alert.valid_until.toordinal() if alert.valid_until is not None else 0
     return (
         ALERT_KINDS.index(alert.kind),
         due if alert.kind == VENCENDO else 0,
         alert.sessions_left if alert.kind == ACABANDO else 0,
-        fold(alert.patient_name),
+        folded_name,
         alert.package_id,
     )
-
-
-# R19's final status: an early closing cancels what was not received (no alert then).
-_CLOSED = "encerrado"
 
 
 def _overdue_query(today: date):
@@ -175,55 +222,6 @@ def overdue_text(patient_name: str, number: str, count: int, amount, first_due) 
     what = "uma parcela atrasada" if count == 1 else f"{count} parcelas atrasadas"
     since = "vencida" if count == 1 else "a primeira vencida"
     return f"{package} tem {what} ({format_brl(amount)}), {since} em {format_date(first_due)}"
-
-
-def overdue_installment_alerts(today: date, defaults: PackageDefaults) -> list[PackageAlert]:
-    """`parcela atrasada` (R22): one alert per package, whatever its status but
-    `encerrado`, with an installment not received and due before `today`; the text says
-    how many, how much and since when."""
-    # One statement: the late installments grouped by package, with the package's and
-    # the patient's columns (both functionally dependent on the grouped ids).
-    late = Installment.received_on.is_null() & (Installment.due_on < today)
-    query = (
-        Installment.select(
-            Package.id,
-            Package.number,
-            Package.patient.alias("patient_id"),
-            Package.sessions_total,
-            Package.sessions_used,
-            Package.valid_until,
-            Patient.name,
-            Patient.phone,
-            Patient.guardian,
-            fn.COUNT(Installment.id).alias("late_count"),
-            fn.SUM(Installment.amount).alias("late_cents"),
-            fn.MIN(Installment.due_on).alias("first_due"),
-        )
-        .join(Package)
-        .join(Patient)
-        .where(late & (Package.status != _CLOSED))
-        .group_by(Package.id, Patient.id)
-    )
-    found = []
-    for row in query.objects():
-        count = int(row.late_count)
-        amount = from_cents(int(row.late_cents or 0))
-        first = _as_day(row.first_due)
-        found.append(
-            PackageAlert(
-                kind=PARCELA_ATRASADA,
-                package_id=row.id,
-                package_number=row.number,
-                patient_id=row.patient_id,
-                patient_name=row.name,
-                phone=row.phone,
-                text=overdue_text(row.name, row.number, count, amount, first),
-                sessions_left=row.sessions_total - row.sessions_used,
-                valid_until=row.valid_until,
-                contact_name=row.guardian or row.name,
-            )
-        )
-    return found
 
 
 def _as_day(value) -> date:

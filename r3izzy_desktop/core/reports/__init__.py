@@ -1,13 +1,20 @@
 """What the clinic reads about its money: the package report of manual 2.1
 (package_report.py, its filters report_query.py, its history package_history.py), a
 package's receipt (receipt.py), the closing statement of R19 (closing_statement.py),
-Gestão Financeira (finance.py), Receitas (receitas.py) and the Excel workbooks
-(export.py). `reports.<name>` gathers the package report, the receipt and the finance
-summary; the others are read as modules."""
+Gestão Financeira (finance.py; with its alerts, finance_page.py), Receitas (receitas.py)
+and the Excel workbooks (export.py). `reports.<name>` gathers the package report, the
+receipt and the finance summary; the others are read as modules."""
 
 from .closing_statement import ClosingStatement, closing_statement
-from .credit import CreditRollforward, MonthCredit, credit_by_month, credit_rollforward
+from .credit import (
+    CreditRollforward,
+    MonthCredit,
+    credit_by_month,
+    credit_figures,
+    credit_rollforward,
+)
 from .finance import FinanceSummary, MethodAmount, MonthFigures, finance_summary, monthly_figures
+from .finance_page import FinanceOverview, finance_overview
 from .package_history import HistoryReportRow, count_history, history_rows, iter_history_rows
 from .package_report import (
     PackageReport,
@@ -25,6 +32,7 @@ from .report_query import ReportFilters, fetch_rows, make_filters, read_snapshot
 __all__ = [
     "ClosingStatement",
     "CreditRollforward",
+    "FinanceOverview",
     "FinanceSummary",
     "HistoryReportRow",
     "MethodAmount",
@@ -39,9 +47,11 @@ __all__ = [
     "count_history",
     "count_packages",
     "credit_by_month",
+    "credit_figures",
     "credit_rollforward",
     "document_label",
     "fetch_rows",
+    "finance_overview",
     "finance_summary",
     "history_rows",
     "iter_history_rows",

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import access
 from ..errors import ValidationError
@@ -182,6 +182,41 @@ def credit_rollforward(start: date, end: date) -> CreditRollforward:
     """The roll-forward of [start, end], both days included (module doc). Two statements:
     the window aggregate and the credit of the packages vencido at `end`."""
     _check_period(start, end)
+    row = _rollforward_query(start, end).tuples().get()
+    expired = _expired_query(end).tuples().get()
+    return _rollforward_of(start, end, row, expired)
+
+
+@access.allowed("reports.credit_rollforward")
+def credit_figures(start: date, end: date) -> tuple[CreditRollforward, tuple[MonthCredit, ...]]:
+    """`credit_rollforward(start, end)` and `credit_by_month(start, end)` (what the Saldo de
+    créditos window shows) in one statement, so they agree without a transaction around
+    them: the two single-row aggregates in the FROM, the months' rows LEFT JOINed on them
+    (each month's row repeats them)."""
+    _check_period(start, end)
+    roll = _rollforward_query(start, end).alias("roll")
+    expired = _expired_query(end).alias("expired")
+    months, by_month = _months_query(start, end)
+    rows_of = by_month.alias("months")
+    columns = [
+        getattr(table.c, column._alias) for table in (roll, expired) for column in table._returning
+    ]
+    query = (
+        Select(from_list=[roll, expired], columns=[rows_of.c.bucket, rows_of.c.credit, *columns])
+        .join(rows_of, JOIN.LEFT_OUTER, on=SQL("1 = 1"))
+        .bind(PackageEvent._meta.database)
+    )
+    rows = list(query.tuples())
+    figures = rows[0][2:]
+    width = len(roll._returning)
+    result = _rollforward_of(start, end, figures[:width], figures[width:])
+    buckets = [(bucket, cents) for bucket, cents, *_ in rows if bucket is not None]
+    return result, _months_of(months, buckets)
+
+
+def _rollforward_query(start: date, end: date):
+    """The window aggregate of the roll-forward: opening, closing, then each movement's
+    sum and count (MOVEMENTS' order), each column aliased."""
     low, high = _instant(start), _instant(end + timedelta(days=1))
     phase = Case(None, [(PackageEvent.at < low, 0), (PackageEvent.at < high, 1)], 2)
     lines = _changes(
@@ -200,28 +235,34 @@ def credit_rollforward(start: date, end: date) -> CreditRollforward:
         # (0 - x: peewee reads a unary minus as DESC.)
         value = 0 - getattr(lines.c, name) if kind == ENCERRADO else lines.c.delta
         columns += [_sum_if(where, value), _count_if(where)]
-    row = PackageEvent.select(*columns).from_(lines).tuples().get()
+    aliased = [column.alias(f"v{index}") for index, column in enumerate(columns)]
+    return PackageEvent.select(*aliased).from_(lines)
+
+
+def _rollforward_of(start: date, end: date, row, expired) -> CreditRollforward:
     opening, closing, *moved = row
     figures: dict[str, Any] = {}
     for index, (name, _kind) in enumerate(MOVEMENTS):
         figures[name] = _money(moved[2 * index])
         figures[f"{name}_count"] = int(moved[2 * index + 1] or 0)
-    expired_credit, expired_count = _expired_at(end, high)
+    cents, count = expired
     return CreditRollforward(
         start=start,
         end=end,
         opening=_money(opening),
         closing=_money(closing),
-        expired_credit=expired_credit,
-        expired_count=expired_count,
+        expired_credit=_money(cents),
+        expired_count=int(count or 0),
         **figures,
     )
 
 
-def _expired_at(end: date, high: datetime) -> tuple[Decimal, int]:
-    """The open amount and the number of the packages vencido at `end`: as their last line
-    before the end instant left them `ativo` with sessions left, and the validity of their
-    last `criado`/`alterado manualmente` line (the lines that set it) before `end`."""
+def _expired_query(end: date):
+    """The open amount and the number of the packages vencido at `end` (columns cents, n):
+    as their last line before the end instant left them `ativo` with sessions left, and the
+    validity of their last `criado`/`alterado manualmente` line (the lines that set it)
+    before `end`."""
+    high = _instant(end + timedelta(days=1))
     terms = Case(None, [(PackageEvent.kind.in_((CRIADO, ALTERADO)), PackageEvent.id)], None)
     last = (
         PackageEvent.select(
@@ -235,8 +276,11 @@ def _expired_at(end: date, high: datetime) -> tuple[Decimal, int]:
     )
     state = PackageEvent.alias("state")
     terms_line = PackageEvent.alias("terms_line")
-    cents, count = (
-        state.select(fn.SUM(state.open_amount).coerce(False), fn.COUNT(state.id))
+    return (
+        state.select(
+            fn.SUM(state.open_amount).coerce(False).alias("cents"),
+            fn.COUNT(state.id).alias("n"),
+        )
         .from_(last)
         .join(state, on=(state.id == last.c.last_id))
         .join(terms_line, on=(terms_line.id == last.c.terms_id))
@@ -246,10 +290,7 @@ def _expired_at(end: date, high: datetime) -> tuple[Decimal, int]:
             & terms_line.valid_until.is_null(False)
             & (terms_line.valid_until < end)
         )
-        .tuples()
-        .get()
     )
-    return _money(cents), int(count or 0)
 
 
 def month_edges(start: date, end: date) -> list[date]:
@@ -279,27 +320,41 @@ def _bucket(edges: list[date], low: int, high: int) -> Any:
 @access.allowed("reports.credit_rollforward")
 def credit_by_month(start: date, end: date) -> tuple[MonthCredit, ...]:
     """The credit at the end of each month from `start`'s month to `end`'s (the last one at
-    the end of `end`), for the chart. One statement: each line's change goes to the first
-    month that ends after it (`_bucket`), summed per month and accumulated in order (a
-    window SUM over the monthly sums); a month without lines keeps the credit before it."""
+    the end of `end`), for the chart. One statement (`_months_query`)."""
     _check_period(start, end)
+    months, query = _months_query(start, end)
+    return _months_of(months, query.tuples())
+
+
+def _months_query(start: date, end: date):
+    """The months of [start, end] and the statement of their credit: each line's change
+    goes to the first month that ends after it (`_bucket`), summed per month and
+    accumulated in order (a window SUM over the monthly sums); rows (bucket, credit) for
+    the months with lines only."""
     months = month_edges(start, end)
     edges = [*months[1:], end + timedelta(days=1)]
     edges = [min(edge, end + timedelta(days=1)) for edge in edges]
     inner = _changes(_bucket(edges, 0, len(edges)).alias("bucket")).alias("lines")
     # Lines after the end (bucket len(edges)) are left out only here, after LAG saw them
     # in order, never inside the window's subquery.
-    rows = (
+    query = (
         PackageEvent.select(
-            inner.c.bucket,
-            fn.SUM(fn.SUM(inner.c.delta)).over(order_by=[inner.c.bucket]).coerce(False),
+            inner.c.bucket.alias("bucket"),
+            fn.SUM(fn.SUM(inner.c.delta))
+            .over(order_by=[inner.c.bucket])
+            .coerce(False)
+            .alias("credit"),
         )
         .from_(inner)
         .where(inner.c.bucket < len(edges))
         .group_by(inner.c.bucket)
         .order_by(inner.c.bucket)
-        .tuples()
     )
+    return months, query
+
+
+def _months_of(months: list[date], rows) -> tuple[MonthCredit, ...]:
+    """A month without lines keeps the credit before it."""
     credit_at = {int(bucket): cents for bucket, cents in rows}
     figures, cents = [], 0
     for index, month in enumerate(months):

@@ -24,22 +24,26 @@ What counts as what:
 - **Months**: received, sold and consumed for each of the 12 months ending with the
   period's last month, for the chart.
 
-Every figure is a SQL aggregate (SUM / COUNT, with CASE per month); money is Decimal.
+Every figure is a SQL aggregate (SUM / COUNT), all of them in one statement whatever the
+data size (`summary_query`), read from indexes over their ranges (schema 11); money is
+Decimal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from peewee import Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import clock
 from ..errors import ValidationError
 from ..ptbr import from_cents
+from ..store.binding import is_postgres
 from ..store.models import Installment, Package, PackageEvent, Payment, Session, session_is_paid
 from ..terms import ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, MANUAL_METHODS, PACOTE, method_label
 
@@ -118,137 +122,237 @@ def current_month(today: date) -> tuple[date, date]:
     return first, add_months(first, 1) - timedelta(days=1)
 
 
-def finance_summary(start: date, end: date) -> FinanceSummary:
-    """The figures of the period [start, end] (both days included); see the module doc."""
-    if not isinstance(start, date) or not isinstance(end, date):
-        raise ValidationError("Informe o período (data inicial e final).")
-    if start > end:
-        raise ValidationError("A data inicial do período é posterior à data final.")
-    after_end = _day_start(end + timedelta(days=1))
+def finance_summary(start: date, end: date, *, months: bool = True) -> FinanceSummary:
+    """The figures of the period [start, end] (both days included); see the module doc.
+    One statement, whatever the data size (`summary_query`); `months=False` leaves the
+    chart's months out (`months` is then (): `monthly_figures` reads them)."""
+    query, read = summary_query(start, end, months=months)
+    return read(list(query.tuples()))
 
-    manual = (
-        Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
-        .where(
-            Payment.package.is_null()
-            & Payment.voided_at.is_null()
-            & (Payment.paid_on >= start)
-            & (Payment.paid_on <= end)
-        )
-        .group_by(Payment.method)
-        .tuples()
-    )
-    by_method = {method: (_money(cents), int(count)) for method, cents, count in manual}
-    edges = _month_edges(end, MONTHS_IN_CHART)
-    # The packages sold and the installments received, in the period and per month of the
-    # chart, and what packages owe now: one aggregate query each.
-    in_period = (Package.paid_on >= start) & (Package.paid_on <= end)
-    sold_cents, sold_count, *sold_months = (
-        Package.select(
-            fn.SUM(Case(None, [(in_period, Package.total)], 0)).coerce(False),
-            fn.SUM(Case(None, [(in_period, 1)], 0)).coerce(False),
-            *_month_columns(Package.total, Package.paid_on, edges),
-        )
-        .tuples()
-        .get()
-    )
-    credit_sold = _money(sold_cents)
-    got = (Installment.received_on >= start) & (Installment.received_on <= end)
+
+def summary_query(
+    start: date, end: date, extra: dict[str, Any] | None = None, *, months: bool = True
+) -> tuple[Select, Callable[[list[tuple]], FinanceSummary]]:
+    """The one statement of `finance_summary`, and what turns its rows into the summary.
+
+    Each figure is an aggregate over a range its indexes reach: the period's as single-row
+    subqueries of the FROM (sum and count together), each chart month's as a scalar
+    subquery of its own (a range scan, never a CASE per month on every row); the manual
+    payments by method, the only figure of several rows, LEFT JOINed on them (one row per
+    method, the figures repeated; one row of NULL methods when there is none). `extra`:
+    more scalar expressions by name, read in the same statement (Gestão Financeira's
+    settings); the reader then returns (summary, {name: value}) instead of the summary.
+    `months=False`: without the chart's months (`months` is then (); Gestão Financeira
+    reads them apart, `monthly_figures`, after its cards are painted)."""
+    _check_period(start, end)
+    begin, after_end = _day_start(start), _day_start(end + timedelta(days=1))
+    today = clock.today()
+    manual = Payment.package.is_null() & Payment.voided_at.is_null()
     owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
-    late = owing & (Installment.due_on < clock.today())
-    (
-        got_cents,
-        got_count,
-        owed_cents,
-        packages_owing,
-        late_cents,
-        packages_late,
-        *got_months,
-    ) = (
+    late = Installment.due_on < today
+    sources = [
+        Package.select(fn.SUM(Package.total).alias("cents"), fn.COUNT(Package.id).alias("n")).where(
+            (Package.paid_on >= start) & (Package.paid_on <= end)
+        ),
         Installment.select(
-            fn.SUM(Case(None, [(got, Installment.amount)], 0)).coerce(False),
-            fn.SUM(Case(None, [(got, 1)], 0)).coerce(False),
-            fn.SUM(Case(None, [(owing, Installment.amount)], 0)).coerce(False),
-            fn.COUNT(fn.DISTINCT(Case(None, [(owing, Installment.package)], None))),
-            fn.SUM(Case(None, [(late, Installment.amount)], 0)).coerce(False),
-            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))),
-            *_month_columns(Installment.amount, Installment.received_on, edges),
+            fn.SUM(Installment.amount).alias("cents"), fn.COUNT(Installment.id).alias("n")
+        ).where((Installment.received_on >= start) & (Installment.received_on <= end)),
+        Installment.select(
+            fn.SUM(Installment.amount).alias("cents"),
+            fn.COUNT(fn.DISTINCT(Installment.package)).alias("n"),
+            fn.SUM(Case(None, [(late, Installment.amount)], 0)).alias("late_cents"),
+            fn.COUNT(fn.DISTINCT(Case(None, [(late, Installment.package)], None))).alias("late_n"),
         )
         .join(Package)
-        .tuples()
-        .get()
-    )
-    package_received = _money(got_cents)
-    received = [
-        MethodAmount(method, method_label(method), *by_method[method])
-        for method in (*MANUAL_METHODS, *sorted(set(by_method) - set(MANUAL_METHODS)))
-        if method in by_method
-    ]
-    if got_count:
-        received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_count)))
-
-    open_cents, open_count = (
-        Session.select(fn.SUM(Session.price).coerce(False), fn.COUNT(Session.id))
-        .where(
-            (Session.starts_at >= _day_start(start))
+        .where(owing),
+        Session.select(fn.SUM(Session.price).alias("cents"), fn.COUNT(Session.id).alias("n")).where(
+            (Session.starts_at >= begin)
             & (Session.starts_at < after_end)
             & Session.deleted_at.is_null()
             & (Session.attendance != FALTA_JUSTIFICADA)
             & (Session.price > 0)
             & ~session_is_paid()
-        )
-        .tuples()
-        .get()
-    )
-    credit_cents, sessions_open, packages_open = (
+        ),
         Package.select(
-            fn.SUM(Package.open_amount).coerce(False),
-            fn.SUM(Package.sessions_total - Package.sessions_used).coerce(False),
-            fn.COUNT(Package.id),
+            fn.SUM(Package.open_amount).alias("cents"),
+            fn.SUM(Package.sessions_total - Package.sessions_used).alias("sessions"),
+            fn.COUNT(Package.id).alias("n"),
+        ).where(Package.status.not_in((FINALIZADO, ENCERRADO))),
+        _refunds_query(begin, after_end),
+        _consumed_query(begin, after_end),
+    ]
+    names = ("sold", "got", "owed", "open", "credit", "refunds", "consumed")
+    tables = [query.alias(name) for name, query in zip(names, sources, strict=True)]
+    columns = [column for table in tables for column in _columns_of(table)]
+    if months:
+        month_tables, month_columns = _month_parts(end)
+        tables += month_tables
+        columns += month_columns
+    extra = extra or {}
+    columns += [value.alias(f"extra_{name}") for name, value in extra.items()]
+    methods = (
+        Payment.select(
+            Payment.method.alias("method"),
+            fn.SUM(Payment.amount).alias("cents"),
+            fn.COUNT(Payment.id).alias("n"),
         )
-        .where(Package.status.not_in((FINALIZADO, ENCERRADO)))
-        .tuples()
-        .get()
+        .where(manual & (Payment.paid_on >= start) & (Payment.paid_on <= end))
+        .group_by(Payment.method)
+        .alias("methods")
     )
-    refunds, refunds_count = period_refunds(start, end)
-    consumed_cents, consumed_count = (
-        Payment.select(fn.SUM(Payment.amount).coerce(False), fn.COUNT(Payment.id))
-        .join(Session)
-        .where(
-            Payment.package.is_null(False)
-            & Payment.voided_at.is_null()
-            & (Session.starts_at >= _day_start(start))
-            & (Session.starts_at < after_end)
+    query = (
+        Select(from_list=tables, columns=[methods.c.method, methods.c.cents, methods.c.n, *columns])
+        .join(methods, JOIN.LEFT_OUTER, on=SQL("1 = 1"))
+        .bind(Package._meta.database)
+    )
+
+    def read(rows: list[tuple]):
+        summary = _summary_of(start, end, rows, len(extra), months)
+        if not extra:
+            return summary
+        return summary, dict(zip(extra, rows[0][-len(extra) :], strict=True))
+
+    return query, read
+
+
+def _columns_of(table) -> list:
+    """The columns of a single-row subquery of the FROM, in its select order."""
+    return [getattr(table.c, column._alias) for column in table._returning]
+
+
+_MANUAL = Payment.package.is_null() & Payment.voided_at.is_null()
+_DEBITS = Payment.package.is_null(False) & Payment.voided_at.is_null()
+
+
+def _month_series(edges: list[date]) -> list[tuple]:
+    """The chart's four series: (query, amount, when, its edges, where), in
+    MonthFigures' order (manual payments, installments received, sold, consumed)."""
+    instants = [_day_start(edge) for edge in edges]
+    return [
+        (Payment.select(), Payment.amount, Payment.paid_on, edges, _MANUAL),
+        (Installment.select(), Installment.amount, Installment.received_on, edges, None),
+        (Package.select(), Package.total, Package.paid_on, edges, None),
+        (Payment.select().join(Session), Payment.amount, Session.starts_at, instants, _DEBITS),
+    ]
+
+
+def _month_parts(end: date) -> tuple[list, list]:
+    """The chart's 4 × MONTHS_IN_CHART sums (series by series, oldest month first) as
+    (tables for the FROM, columns). SQLite: a scalar subquery per month, a range scan each
+    (a CASE per month on every row of the year costs twice as much there). PostgreSQL: one
+    pass per series over the twelve months with a SUM(CASE) per month, in a single-row
+    subquery of the FROM (its planner joins a month's debits to their sessions by hashing
+    every debit: twelve of those would cost twelve times one)."""
+    edges = _month_edges(end, MONTHS_IN_CHART)
+    if not is_postgres():
+        columns = []
+        for query, amount, when, bounds, where in _month_series(edges):
+            for low, high in pairwise(bounds):
+                within = (when >= low) & (when < high)
+                condition = within if where is None else where & within
+                columns.append(query.clone().select(fn.SUM(amount)).where(condition))
+        return [], columns
+    tables, columns = [], []
+    for index, (query, amount, when, bounds, where) in enumerate(_month_series(edges)):
+        window = (when >= bounds[0]) & (when < bounds[-1])
+        sums = [
+            fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)).alias(f"m{month}")
+            for month, (low, high) in enumerate(pairwise(bounds))
+        ]
+        table = (
+            query.clone()
+            .select(*sums)
+            .where(window if where is None else where & window)
+            .alias(f"series{index}")
         )
-        .tuples()
-        .get()
-    )
+        tables.append(table)
+        columns += _columns_of(table)
+    return tables, columns
+
+
+def _summary_of(
+    start: date, end: date, rows: list[tuple], extras: int, with_months: bool
+) -> FinanceSummary:
+    first = rows[0][3 : len(rows[0]) - extras]
+    (sold, sold_n, got, got_n, owed, owing, late, late_n, open_cents, open_n) = first[:10]
+    (credit, credit_sessions, credit_n, refunds, refunds_n, consumed, consumed_n) = first[10:17]
+    months = first[17:]
+    by_method = {
+        method: (_money(cents), int(count))
+        for method, cents, count, *_ in rows
+        if method is not None
+    }
+    package_received = _money(got)
+    received = [
+        MethodAmount(method, method_label(method), *by_method[method])
+        for method in (*MANUAL_METHODS, *sorted(set(by_method) - set(MANUAL_METHODS)))
+        if method in by_method
+    ]
+    if got_n:
+        received.append(MethodAmount(PACOTE, PACKAGE_SALES_LABEL, package_received, int(got_n)))
+    figures = _months_of(end, months) if with_months else ()
     return FinanceSummary(
         start=start,
         end=end,
         received_by_method=tuple(received),
         received_total=sum((item.amount for item in received), Decimal("0.00")),
         open_receivables=_money(open_cents),
-        open_sessions=int(open_count or 0),
-        package_credit_open=_money(credit_cents),
-        package_sessions_open=int(sessions_open or 0),
-        packages_open=int(packages_open or 0),
-        credit_sold=credit_sold,
-        packages_sold=int(sold_count or 0),
-        credit_consumed=_money(consumed_cents),
-        sessions_consumed=int(consumed_count or 0),
-        months=monthly_figures(
-            end,
-            sold=[_money(c) for c in sold_months],
-            installments=[_money(c) for c in got_months],
-        ),
+        open_sessions=int(open_n or 0),
+        package_credit_open=_money(credit),
+        package_sessions_open=int(credit_sessions or 0),
+        packages_open=int(credit_n or 0),
+        credit_sold=_money(sold),
+        packages_sold=int(sold_n or 0),
+        credit_consumed=_money(consumed),
+        sessions_consumed=int(consumed_n or 0),
+        months=figures,
         package_received=package_received,
-        installments_received=int(got_count or 0),
-        package_owed=_money(owed_cents),
-        packages_owing=int(packages_owing or 0),
-        package_overdue=_money(late_cents),
-        packages_overdue=int(packages_late or 0),
-        refunds=refunds,
-        refunds_count=refunds_count,
+        installments_received=int(got_n or 0),
+        package_owed=_money(owed),
+        packages_owing=int(owing or 0),
+        package_overdue=_money(late),
+        packages_overdue=int(late_n or 0),
+        refunds=_money(refunds),
+        refunds_count=int(refunds_n or 0),
+    )
+
+
+def _consumed_query(begin: datetime, after_end: datetime):
+    """The debits of the sessions starting in [begin, after_end): their sum and count
+    (columns cents, n). Each session's active debit as a subquery of its row (a session
+    has at most one active payment, R11), so every planner reads the period's sessions and
+    looks each one's debit up in its index; joined, PostgreSQL hashed every debit of the
+    clinic for a month of sessions."""
+    debit = (
+        Payment.select(Payment.amount)
+        .where((Payment.session == Session.id) & _DEBITS)
+        .alias("debit")
+    )
+    sessions = (
+        Session.select(debit.alias("amount"))
+        .where((Session.starts_at >= begin) & (Session.starts_at < after_end))
+        .alias("period_sessions")
+    )
+    return Session.select(
+        fn.SUM(sessions.c.amount).alias("cents"), fn.COUNT(sessions.c.amount).alias("n")
+    ).from_(sessions)
+
+
+def _check_period(start: Any, end: Any) -> None:
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise ValidationError("Informe o período (data inicial e final).")
+    if start > end:
+        raise ValidationError("A data inicial do período é posterior à data final.")
+
+
+def _refunds_query(begin: datetime, after_end: datetime):
+    return PackageEvent.select(
+        fn.SUM(PackageEvent.refunded).alias("cents"),
+        fn.COUNT(Case(None, [(PackageEvent.refunded > 0, 1)], None)).alias("n"),
+    ).where(
+        (PackageEvent.kind == ENCERRADO)
+        & (PackageEvent.at >= begin)
+        & (PackageEvent.at < after_end)
     )
 
 
@@ -256,15 +360,6 @@ def _month_edges(end: date, months: int) -> list[date]:
     """The first day of each of the `months` months ending with `end`'s, and of the next."""
     first = add_months(month_start(end), -(months - 1))
     return [add_months(first, i) for i in range(months + 1)]
-
-
-def _month_columns(amount, when, edges: list[date]) -> list:
-    """SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END) for each month (a date
-    column)."""
-    return [
-        fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)).coerce(False)
-        for low, high in pairwise(edges)
-    ]
 
 
 def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
@@ -290,87 +385,27 @@ def owed_by_packages(today: date) -> tuple[Decimal, int, Decimal, int]:
 def period_refunds(start: date, end: date) -> tuple[Decimal, int]:
     """R19's "Devoluções": the sum of what the `encerrado` lines written in [start, end]
     (by their `at`) gave back, and how many of them gave something back."""
-    cents, count = (
-        PackageEvent.select(
-            fn.SUM(PackageEvent.refunded).coerce(False),
-            fn.COUNT(Case(None, [(PackageEvent.refunded > 0, 1)], None)).coerce(False),
-        )
-        .where(
-            (PackageEvent.kind == ENCERRADO)
-            & (PackageEvent.at >= _day_start(start))
-            & (PackageEvent.at < _day_start(end + timedelta(days=1)))
-        )
-        .tuples()
-        .get()
-    )
+    query = _refunds_query(_day_start(start), _day_start(end + timedelta(days=1)))
+    cents, count = query.tuples().get()
     return _money(cents), int(count or 0)
 
 
-def _monthly_sums(query_model, amount, when, months: list[date], where, *, as_datetime: bool):
-    """One row of SUM(CASE WHEN `when` in month i THEN `amount` ELSE 0 END), i = 0..11."""
-    columns = []
-    for first, following in pairwise(months):
-        low, high = (first, following)
-        if as_datetime:
-            low, high = _day_start(first), _day_start(following)
-        columns.append(fn.SUM(Case(None, [((when >= low) & (when < high), amount)], 0)))
-    values = query_model.where(where).select(*[c.coerce(False) for c in columns]).tuples().get()
-    return [_money(value) for value in values]
-
-
-def monthly_figures(
-    end: date,
-    months: int = MONTHS_IN_CHART,
-    *,
-    sold: list[Decimal] | None = None,
-    installments: list[Decimal] | None = None,
-) -> tuple[MonthFigures, ...]:
-    """Received (manual payments and package installments), credit sold and credit consumed
-    per month, for the `months` months ending with `end`'s month (oldest first). Four
-    aggregate queries, whatever the data size; two when the caller already summed what was
-    sold and the installments received per month (`finance_summary` does, in the queries
-    of its period)."""
-    edges = _month_edges(end, months)
-    window = (edges[0], edges[-1])
-    manual = _monthly_sums(
-        Payment.select(),
-        Payment.amount,
-        Payment.paid_on,
-        edges,
-        Payment.package.is_null()
-        & Payment.voided_at.is_null()
-        & (Payment.paid_on >= window[0])
-        & (Payment.paid_on < window[1]),
-        as_datetime=False,
+def _months_of(end: date, sums) -> tuple[MonthFigures, ...]:
+    """MonthFigures from `_month_parts`' sums."""
+    n = MONTHS_IN_CHART
+    manual, installments, sold, consumed = (
+        [_money(c) for c in sums[i * n : (i + 1) * n]] for i in range(4)
     )
-    installments = installments or _monthly_sums(
-        Installment.select(),
-        Installment.amount,
-        Installment.received_on,
-        edges,
-        (Installment.received_on >= window[0]) & (Installment.received_on < window[1]),
-        as_datetime=False,
-    )
-    sold = sold or _monthly_sums(
-        Package.select(),
-        Package.total,
-        Package.paid_on,
-        edges,
-        (Package.paid_on >= window[0]) & (Package.paid_on < window[1]),
-        as_datetime=False,
-    )
-    consumed = _monthly_sums(
-        Payment.select().join(Session),
-        Payment.amount,
-        Session.starts_at,
-        edges,
-        Payment.package.is_null(False)
-        & Payment.voided_at.is_null()
-        & (Session.starts_at >= _day_start(window[0]))
-        & (Session.starts_at < _day_start(window[1])),
-        as_datetime=True,
-    )
+    edges = _month_edges(end, n)
     return tuple(
-        MonthFigures(edges[i], manual[i] + installments[i], sold[i], consumed[i])
-        for i in range(months)
+        MonthFigures(edges[i], manual[i] + installments[i], sold[i], consumed[i]) for i in range(n)
     )
+
+
+def monthly_figures(end: date) -> tuple[MonthFigures, ...]:
+    """Received (manual payments and package installments), credit sold and credit consumed
+    per month, for the MONTHS_IN_CHART months ending with `end`'s month (oldest first): the
+    chart's figures, as `finance_summary` reads them. One statement, whatever the data size."""
+    tables, columns = _month_parts(end)
+    query = Select(from_list=tables or None, columns=columns).bind(Package._meta.database)
+    return _months_of(end, next(iter(query.tuples())))

@@ -118,6 +118,40 @@ def add_range_read_indexes(migrator: SchemaMigrator, database: peewee.Database) 
     create_range_read_indexes(database)
 
 
+# Schema 11: Gestão Financeira's figures, each read from an index over its range alone
+# (reports/finance.py): the manual payments by payment date (partial, with the method and
+# the amount), the package debits by session (partial, with the amount: a year of chart
+# months joins tens of thousands of sessions to them), and the history lines by kind and
+# instant (the period's closings, R19, without scanning every line). The partial indexes
+# repeat their WHERE's columns first, so SQLite's planner prefers them to the plain
+# package_id index for the same equality.
+MANUAL_PAYMENT_INDEX = "payment_manual_read"
+DEBIT_INDEX = "payment_debit_read"
+EVENT_KIND_INDEX = "package_event_kind_at"
+FINANCE_INDEXES = {
+    MANUAL_PAYMENT_INDEX: (
+        '"payment" ("package_id", "voided_at", "paid_on", "method", "amount") '
+        'WHERE "package_id" IS NULL AND "voided_at" IS NULL'
+    ),
+    DEBIT_INDEX: (
+        '"payment" ("session_id", "voided_at", "package_id", "amount") '
+        'WHERE "package_id" IS NOT NULL AND "voided_at" IS NULL'
+    ),
+    EVENT_KIND_INDEX: '"package_event" ("kind", "at")',
+}
+
+
+def create_finance_indexes(database: peewee.Database) -> None:
+    """Create the schema 11 indexes (kept when already there)."""
+    for name, target in FINANCE_INDEXES.items():
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
+
+
+def add_finance_indexes(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """10 -> 11: the indexes Gestão Financeira reads its figures from."""
+    create_finance_indexes(database)
+
+
 AUDIT_GUARD = "audit_entry_append_only"
 
 
@@ -486,6 +520,7 @@ MIGRATIONS: list[Step] = [
     add_closing_amounts,
     add_installments,
     add_receipts,
+    add_finance_indexes,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -505,6 +540,7 @@ def migrate(database: peewee.Database, path: str | None) -> int:
         with database.atomic():
             database.create_tables(ALL_MODELS)
             create_range_read_indexes(database)
+            create_finance_indexes(database)
             create_audit_guard(database)
             SchemaVersion.create(version=SCHEMA_VERSION)
         log.info("schema created at version %s", SCHEMA_VERSION)

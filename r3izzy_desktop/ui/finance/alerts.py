@@ -3,8 +3,9 @@
 and, per alert, "Mensagem": it opens WhatsApp (a wa.me link with the clinic's message,
 `packages.whatsapp_link`) in the system's browser. A missing or invalid phone is said so.
 
-The list loads off the UI thread (a clinic has thousands of packages); `counted(n)` tells
-the main window how many there are (the count in the navigation).
+The list loads off the UI thread (a clinic has thousands of packages): Gestão Financeira
+reads it with its figures and hands it over (`show_alerts`); `refresh()` reads it alone.
+`counted(n)` tells the main window how many there are (the count in the navigation).
 """
 
 from __future__ import annotations
@@ -163,10 +164,16 @@ class AlertsCard(Card):
         generation, alerts = result
         if generation != self._generation:
             return
+        self.show_alerts(alerts)
+
+    def show_alerts(self, alerts) -> None:
+        """Show `alerts` (Gestão Financeira reads them with its figures, in one read); a
+        read of the card's own still running is superseded."""
+        self._generation += 1
         self._pending = False
-        self.alerts = alerts
+        self.alerts = list(alerts)
         self._show()
-        self.counted.emit(len(alerts))
+        self.counted.emit(len(self.alerts))
 
     @Slot(object)
     def _failed(self, error: Exception) -> None:

@@ -5,10 +5,11 @@ end of each month, with "Exportar Excel" and "Imprimir".
 
 A window of its own, opened from Gestão Financeira ("Saldo de créditos") with the page's
 period: the page keeps its cards and charts, and the table and the chart stay readable
-side by side at 1024×600. The figures come from `reports.credit_rollforward` and
-`reports.credit_by_month` (computed in SQL, core/reports/credit.py); the window only shows
-them. Over years of history they take most of a second, so they load off the UI thread
-(ui/common/jobs) while "Carregando…" shows; a newer period supersedes an older one.
+side by side at 1024×600. The figures come from `reports.credit_figures` (the
+roll-forward and its months in one statement, computed in SQL, core/reports/credit.py);
+the window only shows them. Over years of history they take most of a second, so they
+load off the UI thread (ui/common/jobs) while "Carregando…" shows; a newer period
+supersedes an older one.
 """
 
 from __future__ import annotations
@@ -114,9 +115,8 @@ def print_table(roll: CreditRollforward) -> PrintTable:
 
 
 def read_figures(start: date, end: date):
-    """The roll-forward and its months, read in one read transaction (any thread)."""
-    with reports.read_snapshot():
-        return reports.credit_rollforward(start, end), reports.credit_by_month(start, end)
+    """The roll-forward and its months, read in one statement (any thread)."""
+    return reports.credit_figures(start, end)
 
 
 class CreditRollforwardWindow(QWidget):

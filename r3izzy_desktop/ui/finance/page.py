@@ -2,8 +2,12 @@
 alerts (R22, alerts.py), two charts, and the button that opens the Relatório de Pacotes.
 
 The figures come from `reports.finance_summary` (see core/reports/finance.py for what counts
-as received, open, and package credit). They load off the UI thread, since over a big
-clinic they take a few hundred milliseconds; a newer request supersedes an older one.
+as received, open, and package credit). They load off the UI thread, with the alerts when
+the page opens or is refreshed (`reports.finance_overview`: one connection, one read
+transaction, four statements), alone when the period changes; the charts' twelve months
+once the cards are painted (`reports.monthly_figures`, one statement: a year of debits
+joined to their sessions is most of the figures' time). A newer request supersedes an
+older one.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from ...core import reports
 from ...core.ptbr import MONTHS, format_brl
-from ...core.reports import FinanceSummary
+from ...core.reports import FinanceOverview, FinanceSummary
 from ..common import messages
 from ..common.fit import CardGrid, SideOrBelow
-from ..common.jobs import Job
+from ..common.jobs import Job, start_after_paint
 from ..common.widgets import Card, PageHeader, label
 from .alerts import AlertsCard
 from .chart import BarChart, Series
@@ -114,6 +118,9 @@ class FinancePage(QWidget):
         self.summary: FinanceSummary | None = None
         self._generation = 0
         self._pending = False  # figures asked for and not on screen yet
+        self._alerts_asked: int | None = None  # the read whose alerts are awaited
+        self._chart_pending = False  # the chart's months asked for and not shown yet
+        self.months: tuple = ()  # the chart's, once read
         self._report_window = None
         self.credit_window = None  # Saldo de créditos, while open (credit.py)
 
@@ -214,46 +221,95 @@ class FinancePage(QWidget):
 
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the alerts and the figures of the chosen period (off the UI thread)."""
-        self.alerts.refresh()
-        self.load_figures()
+        """Reload the figures of the chosen period and the alerts, off the UI thread: one
+        read (`reports.finance_overview`, one connection, one transaction)."""
+        if not self._load(with_alerts=True):
+            self.alerts.refresh()  # no period to read: the alerts alone
 
     def load_figures(self) -> None:
         """Reload the figures of the chosen period (the alerts do not depend on it)."""
+        self._load(with_alerts=False)
+
+    def _load(self, *, with_alerts: bool) -> bool:
+        """Start the background read; False when the period is not one (nothing read).
+        The cards (and the alerts) first; the chart's twelve months once they are painted
+        (`_load_chart`): a year of debits joined to their sessions is most of the time of
+        the figures."""
         start, end = self.period.period()
         if start is None or end is None:
-            return
+            return False
         if start > end:
             self.status.setText(self.tr("A data inicial é posterior à final."))
-            return
+            return False
         self._generation += 1
         generation = self._generation
         self._pending = True
+        self._chart_pending = True
+        if with_alerts:
+            self._alerts_asked = generation
         self.status.setText(self.tr("Carregando…"))
         for chart in (self.received_chart, self.credit_chart):
             chart.set_waiting_text(self.tr("Carregando…"))
-        job = Job(lambda _progress: (generation, reports.finance_summary(start, end)), "finanças")
+        if with_alerts:
+            job = Job(lambda _p: (generation, reports.finance_overview(start, end)), "finanças")
+        else:
+            job = Job(
+                lambda _p: (generation, reports.finance_summary(start, end, months=False)),
+                "finanças",
+            )
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._failed)
         job.start()
+        return True
+
+    def _load_chart(self, generation: int, end) -> None:
+        """Read the chart's months after the cards are painted (one statement)."""
+        job = Job(lambda _p: (generation, reports.monthly_figures(end)), "finanças: gráficos")
+        job.succeeded.connect(self._chart_loaded)
+        job.failed.connect(self._failed)
+        start_after_paint(job, self.received_card)
 
     def is_loading(self) -> bool:
-        """True from a refresh until its figures (and alerts) are on screen."""
-        return self._pending or self.alerts.is_loading()
+        """True from a refresh until its figures, its alerts and its chart are on screen."""
+        return self.figures_loading() or self._chart_pending
+
+    def figures_loading(self) -> bool:
+        """True from a refresh until its cards and alerts are on screen (the chart may
+        still be on its way)."""
+        return self._pending or self._alerts_asked is not None or self.alerts.is_loading()
 
     @Slot(object)
     def _loaded(self, result) -> None:
-        generation, summary = result
+        generation, figures = result
+        if isinstance(figures, FinanceOverview):
+            # The alerts do not depend on the period: shown even when a newer period's
+            # figures are on their way, unless newer alerts were asked for.
+            if generation == self._alerts_asked:
+                self._alerts_asked = None
+                self.alerts.show_alerts(figures.alerts)
+            figures = figures.summary
         if generation != self._generation:
             return  # a newer period was asked for meanwhile
         self._pending = False
-        self.summary = summary
+        self.summary = figures
         self.status.setText("")
-        self._show(summary)
+        self._show(figures)
+        self._load_chart(generation, figures.end)
+
+    @Slot(object)
+    def _chart_loaded(self, result) -> None:
+        generation, months = result
+        if generation != self._generation:
+            return
+        self._chart_pending = False
+        self.months = months
+        self._show_chart(months)
 
     @Slot(object)
     def _failed(self, error: Exception) -> None:
         self._pending = False
+        self._chart_pending = False
+        self._alerts_asked = None
         self.status.setText("")
         for chart in (self.received_chart, self.credit_chart):
             chart.set_waiting_text(self.tr("Os valores não puderam ser carregados."))
@@ -339,27 +395,27 @@ class FinancePage(QWidget):
                 ),
             ],
         )
-        labels = [month_label(m.month) for m in summary.months]
+
+    def _show_chart(self, months) -> None:
+        labels = [month_label(m.month) for m in months]
         self.received_chart.set_data(
             labels,
             [
                 Series(
                     self.tr("Recebido"),
                     RECEIVED_COLOR,
-                    tuple(m.received for m in summary.months),
+                    tuple(m.received for m in months),
                 )
             ],
         )
         self.credit_chart.set_data(
             labels,
             [
-                Series(
-                    self.tr("Vendido"), SOLD_COLOR, tuple(m.credit_sold for m in summary.months)
-                ),
+                Series(self.tr("Vendido"), SOLD_COLOR, tuple(m.credit_sold for m in months)),
                 Series(
                     self.tr("Consumido"),
                     CONSUMED_COLOR,
-                    tuple(m.credit_consumed for m in summary.months),
+                    tuple(m.credit_consumed for m in months),
                 ),
             ],
         )

@@ -22,7 +22,7 @@ def _settle(ctx: ShotContext, window=None) -> None:
     ctx.settle()
     jobs.wait_for_all()
     ctx.settle(6)
-    for _ in range(200):  # the report's rows arrive in parts (a few rounds of events)
+    for _ in range(200):  # rows or a chart that arrive in parts (a few rounds of events)
         if window is None or not window.is_loading():
             break
         jobs.wait_for_all()
@@ -31,8 +31,8 @@ def _settle(ctx: ShotContext, window=None) -> None:
 
 @shot("finance.png")
 def finance(ctx: ShotContext) -> QWidget:
-    ctx.show_page("finance")
-    _settle(ctx)
+    page = ctx.show_page("finance")
+    _settle(ctx, page)  # its chart is read once its cards are painted
     return ctx.window
 
 

@@ -183,3 +183,27 @@ def test_closings_move_the_credit_in_three_parts(clinic_history):
     assert (april_second.opening, april_second.closing) == (D("1200.00"), D("300.00"))
     assert figures(april_second)["refunded"] == (D("-600.00"), 1)
     assert figures(april_second)["retained"] == (D("-300.00"), 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 1)),
+        (date(2025, 1, 1), date(2025, 3, 31)),  # before anything: no month has lines
+    ],
+)
+def test_the_windows_one_statement_gives_the_same_figures(clinic_history, start, end):
+    """`credit_figures` (the Saldo de créditos window's one statement) is the roll-forward
+    and its months as read apart, a package vencido at the end included."""
+    ana = clinic.add_patient("Bia Lima")
+    with clock.frozen(at(1, 12)):
+        packages.create_package(
+            ana, 2, D("400.00"), paid_on=date(2026, 1, 12), valid_until=date(2026, 2, 10)
+        )
+    roll, months = reports.credit_figures(start, end)
+    assert roll == reports.credit_rollforward(start, end)
+    assert months == reports.credit_by_month(start, end)
+    if end >= date(2026, 2, 28):
+        assert roll.expired_count == 1 and roll.expired_credit == D("400.00")

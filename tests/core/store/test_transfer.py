@@ -49,6 +49,13 @@ def test_copy_keeps_every_row_and_id(clinic_file):
         assert newcomer.id == max(p[0] for p in before["patient"]) + 1
         first = Package.select().order_by(Package.id).first()
         assert packages.history(first)[0].note == "Pacote criado"
+        # The server's planner was told the tables' sizes (and their visibility map set).
+        db = current_database()
+        never = db.execute_sql(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NULL "
+            "OR last_analyze IS NULL"
+        ).fetchall()
+        assert never == []
 
 
 def test_refuses_a_target_that_is_not_empty(clinic_file):

@@ -128,7 +128,7 @@ def test_the_page_is_in_the_main_window(qtbot, db, frozen_today):
     qtbot.addWidget(window)
     page = window.show_page("finance")
     assert isinstance(page, FinancePage)
-    qtbot.waitUntil(lambda: page.summary is not None)
+    qtbot.waitUntil(lambda: page.summary is not None and not page.is_loading())
 
 
 def test_chart_scale_uses_round_steps_and_no_float():
@@ -174,6 +174,8 @@ def test_charts_say_when_the_figures_could_not_be_read(qtbot, db, may, monkeypat
         raise DomainError("O banco de dados não respondeu.")
 
     monkeypatch.setattr(reports, "finance_summary", broken)
+    overview = reports.finance_overview
+    monkeypatch.setattr(reports, "finance_overview", broken)
     page = FinancePage()  # built, it reads the current month
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: not page.is_loading())
@@ -181,6 +183,7 @@ def test_charts_say_when_the_figures_could_not_be_read(qtbot, db, may, monkeypat
     assert page.received_chart.describe() == "Os valores não puderam ser carregados."
     assert page.credit_chart.describe() == "Os valores não puderam ser carregados."
     monkeypatch.setattr(reports, "finance_summary", read)
+    monkeypatch.setattr(reports, "finance_overview", overview)
     page.refresh()
     qtbot.waitUntil(lambda: page.summary is not None and not page.is_loading())
     assert page.received_chart.describe().startswith("Recebido: jun/24 R$ 0,00")
@@ -201,3 +204,132 @@ def test_the_axis_keeps_room_for_a_big_clinics_labels(qtbot):
     assert label_width > BarChart.MARGIN_LEFT - 8  # the usual margin would cut it
     assert chart.bar_tooltip_at(QPoint(label_width + 4, 150)) is None
     assert chart.bar_tooltip_at(QPoint(label_width + 40, 150)) is not None
+
+
+def counting(monkeypatch):
+    """The statements sent (from any thread) and the connections opened from now on."""
+    import peewee
+
+    sent: list[str] = []
+    opened: list[int] = []
+    real_cursor, real_connect = peewee.Database.cursor, peewee.Database.connect
+
+    class Counting:
+        def __init__(self, cursor):
+            self._cursor = cursor
+
+        def execute(self, sql, *args, **kwargs):
+            sent.append(sql)
+            return self._cursor.execute(sql, *args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._cursor, name)
+
+        def __iter__(self):
+            return iter(self._cursor)
+
+    def connect(self, *args, **kwargs):
+        closed = self.is_closed()
+        result = real_connect(self, *args, **kwargs)
+        if closed and not self.is_closed():
+            opened.append(1)
+        return result
+
+    monkeypatch.setattr(
+        peewee.Database, "cursor", lambda self, *a, **k: Counting(real_cursor(self, *a, **k))
+    )
+    monkeypatch.setattr(peewee.Database, "connect", connect)
+    return sent, opened
+
+
+def test_opening_reads_figures_and_alerts_in_one_read(qtbot, db, may, monkeypatch):
+    """Issue 22: the page's figures and its alerts come from one background read, one
+    connection and one transaction of four statements (it was two reads, two connections,
+    twelve statements); the chart's months come after, in one statement."""
+    from r3izzy_desktop.ui.common import jobs
+
+    sent, opened = counting(monkeypatch)
+    page = loaded_page(qtbot)
+    assert jobs.wait_for_all(10)
+    # Built in a database without users, the page asks whether it has any (the Saldo de
+    # créditos button's right, R23) on the UI thread, once; then its read.
+    asked = [sql for sql in sent if '"app_user"' in sql]
+    assert len(asked) == 1
+    sent = [sql for sql in sent if sql not in asked]
+    # BEGIN, the figures with the settings, the alerts, COMMIT; then the chart's months.
+    assert len(sent) == 5, sent
+    assert sent[0].startswith("BEGIN") and sent[3] == "COMMIT"
+    assert "pacote" not in sent[4] and '"session"' in sent[4]
+    assert len(opened) == 2  # the cards' read, then the chart's once they are painted
+    assert page.alerts.alerts == packages.alerts() != []
+    assert page.alerts.title.text() == f"Avisos de pacotes ({len(page.alerts.alerts)})"
+    assert page.received_card.amount.text() == "R$ 1.250,00"
+
+
+def test_another_period_reads_the_figures_alone(qtbot, db, may, monkeypatch):
+    page = loaded_page(qtbot)
+    shown = list(page.alerts.alerts)
+    sent, _opened = counting(monkeypatch)
+    combo = page.period.preset
+    combo.setCurrentIndex(combo.findData("last_month"))
+    qtbot.waitUntil(lambda: page.summary.start == date(2025, 4, 1) and not page.is_loading())
+    assert len(sent) == 2, sent  # the figures' one statement, then the chart's
+    assert page.alerts.alerts == shown
+
+
+def test_alerts_read_with_an_older_period_are_still_shown(qtbot, db, may, monkeypatch):
+    """The period changed while the opening read ran: its figures are dropped, its alerts
+    (which do not depend on the period) are shown."""
+    import threading
+
+    from r3izzy_desktop.core import reports
+
+    release = threading.Event()
+    read = reports.finance_overview
+
+    def slow(*args):
+        release.wait(10)
+        return read(*args)
+
+    monkeypatch.setattr(reports, "finance_overview", slow)
+    page = FinancePage()
+    qtbot.addWidget(page)
+    page.show()
+    assert page.is_loading() and page.status.text() == "Carregando…"
+    combo = page.period.preset
+    combo.setCurrentIndex(combo.findData("last_month"))
+    qtbot.waitUntil(lambda: page.summary is not None and page.summary.start == date(2025, 4, 1))
+    assert page.is_loading()  # the alerts are still on their way
+    release.set()
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert page.summary.start == date(2025, 4, 1)
+    assert page.alerts.alerts == packages.alerts() != []
+
+
+def test_the_cards_show_before_the_chart(qtbot, db, may, monkeypatch):
+    """The chart's twelve months are read after the cards and the alerts are painted: the
+    charts say "Carregando…" meanwhile, then show the months."""
+    import threading
+
+    from r3izzy_desktop.core import reports
+
+    release = threading.Event()
+    read = reports.monthly_figures
+
+    def slow(end):
+        release.wait(10)
+        return read(end)
+
+    monkeypatch.setattr(reports, "monthly_figures", slow)
+    page = FinancePage()
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitUntil(lambda: not page.figures_loading())
+    assert page.received_card.amount.text() == "R$ 1.250,00"
+    assert page.alerts.alerts == packages.alerts()
+    assert page.is_loading() and page.received_chart.describe() == "Carregando…"
+    release.set()
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert page.received_chart.describe().startswith("Recebido: jun/24 R$ 0,00")
+    assert page.months == reports.finance_summary(date(2025, 5, 1), date(2025, 5, 31)).months

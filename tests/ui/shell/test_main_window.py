@@ -23,7 +23,7 @@ def test_each_page_reads_its_data_once_when_built_and_again_when_shown_again(
     monkeypatch.setattr(clinic, "list_patients", counted("patients", clinic.list_patients))
     monkeypatch.setattr(agenda, "first_of_each_day", counted("agenda", agenda.first_of_each_day))
     monkeypatch.setattr(PeriodLoader, "load", counted("receitas", PeriodLoader.load))
-    monkeypatch.setattr(reports, "finance_summary", counted("finance", reports.finance_summary))
+    monkeypatch.setattr(reports, "finance_overview", counted("finance", reports.finance_overview))
     window = MainWindow()
     qtbot.addWidget(window)
     assert reads == {"patients": 1, "agenda": 0, "receitas": 0, "finance": 0}
