@@ -224,6 +224,16 @@ def can(name: str) -> bool:
     return not users_exist()
 
 
+def can_each(*names: str) -> dict[str, bool]:
+    """`can` of each operation of `names`, at most one read for all of them (a screen
+    showing several actions asks once, not once per action or per row)."""
+    who = actor.current()
+    if who is not None:
+        return {name: role_allows(who.role, name) for name in names}
+    free = not users_exist()
+    return {name: free for name in names}
+
+
 def allowed(name: str) -> Callable[[F], F]:
     """Guard an operation with the table's entry `name` (a KeyError at import when it has
     none: every guarded operation is in the one table)."""
