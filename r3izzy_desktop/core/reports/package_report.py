@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, Case, Value, fn
+from peewee import JOIN, Case, Select, Value, fn
 
 from .. import clock
 from ..packages import coverage, ledger
@@ -393,15 +393,17 @@ def _first_rows(filters: ReportFilters, limit: int) -> PackageReport:
         _with_totals(filters)
         .select_extend(Patient.search_text.alias("sort_name"))
         .limit(limit)
-        .cte("first_rows")
+        .cte("first_rows", materialized=True)
     )
-    terms = coverage.terms_union(first.select_from(first.c.id)).alias("terms")
+    # Its ids by the CTE's name (WITH once, at the top: `select_from` would repeat it).
+    terms = coverage.terms_union(Select((first,), (first.c.id,))).alias("terms")
     columns = [first.c[name] for name in _ROW_NAMES]
     columns += [first.c[f"total_{i}"] for i in range(TOTALS_COLUMNS)]
     query = (
-        first.select_from(*columns, terms.c.kind, terms.c.id, terms.c.name)
+        Select((first,), (*columns, terms.c.kind, terms.c.id, terms.c.name))
         .join(terms, JOIN.LEFT_OUTER, on=(terms.c.package_id == first.c.id))
         .order_by(first.c.sort_name, first.c.patient_id, first.c.paid_on, first.c.id)
+        .with_cte(first)
     )
     raw: dict[int, tuple] = {}  # in the report's order, once each
     services: dict[int, list[str]] = {}
