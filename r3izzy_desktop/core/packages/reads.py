@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from peewee import JOIN
+from peewee import JOIN, Select
 
 from .. import clock
 from ..errors import NotFound
@@ -242,16 +242,19 @@ def _summarize(
 _MONEY = tuple(f"money_{name}" for name in plan.FIGURE_COLUMNS)
 
 
-def _summaries(condition, *order) -> list[PackageSummary]:
-    """The packages `condition` (over Package) selects, as summaries, in `order`: one
+def _summaries(chosen_ids, *order) -> list[PackageSummary]:
+    """The packages whose ids `chosen_ids` (a query of package ids) selects, as summaries,
+    in `order`: one
     statement whatever their number. Their owner's name, their installments' figures (R18)
     and their closing line (R19), one row each, are joined in; their terms (R16, R17) too,
     a package limited to two services or shared with two patients coming as two or more
     rows (few: a package has a handful of terms at most), gathered here. On a clinic's
     server each statement is a round trip: this was three to four."""
-    # The packages' ids as a subquery that each part filters on (by their primary key: the
-    # planner then never walks every package in date order).
-    ids = Package.select(Package.id).where(condition)
+    # The packages' ids, found once (a materialized CTE, named by each part: peewee's
+    # `select_from` would repeat its WITH), which every part filters on by primary key: the
+    # planner then never walks every package in date order, nor looks them up five times.
+    chosen = chosen_ids.cte("chosen", materialized=True)
+    ids = Select((chosen,), (chosen.c.id,))
     money = plan.figures_query(ids).alias("money")
     closing = (
         PackageEvent.select(
@@ -283,6 +286,7 @@ def _summaries(condition, *order) -> list[PackageSummary]:
         .join(terms, JOIN.LEFT_OUTER, on=(terms.c.package_id == Package.id))
         .where(Package.id.in_(ids))
         .order_by(*order)
+        .with_cte(chosen)
     )
     rows: dict[int, Package] = {}  # in the order read, once each
     names = _TermNames()
@@ -306,7 +310,7 @@ def _summaries(condition, *order) -> list[PackageSummary]:
 def summary(package: Package | int | str) -> PackageSummary:
     """The package's figures (R4) and terms (R15-R17) as they are in the database now
     (one statement)."""
-    found = _summaries(Package.id == package_id_of(package))
+    found = _summaries(Package.select(Package.id).where(Package.id == package_id_of(package)))
     if not found:
         raise NotFound("Pacote não encontrado.")
     return found[0]
@@ -328,10 +332,19 @@ def list_packages(
     `include_shared` (the default) also the packages shared with the patient (R17): their
     `patient_id` / `patient_name` is the owner's."""
     patient_id = patient.id if isinstance(patient, Patient) else patient
-    condition = own_or_shared(patient_id, include_shared)
+    # Own ones, then shared ones, as a UNION (an OR of both keeps a server from using either
+    # index: it walked every package).
+    ids = Package.select(Package.id).where(Package.patient == patient_id)
     if status:
-        condition &= Package.status == status
-    return _summaries(condition, Package.paid_on.desc(), Package.id.desc())
+        ids = ids.where(Package.status == status)
+    if include_shared:
+        shared = (
+            PackageShare.select(PackageShare.package)
+            .join(Package, on=(PackageShare.package == Package.id))
+            .where(PackageShare.patient == patient_id)
+        )
+        ids = ids | (shared.where(Package.status == status) if status else shared)
+    return _summaries(ids, Package.paid_on.desc(), Package.id.desc())
 
 
 @dataclass(frozen=True)
