@@ -224,6 +224,19 @@ def can(name: str) -> bool:
     return not users_exist()
 
 
+def can_each(*names: str) -> dict[str, bool]:
+    """`can` of each operation of `names`, at most one read for all of them (a screen
+    showing several actions asks once, not once per action or per row). A database with
+    no user yet is asked again at each call, not remembered: another PC may create the
+    first user (through its own Configurações, never through this process), and the
+    screens would keep offering what the core then refuses."""
+    who = actor.current()
+    if who is not None:
+        return {name: role_allows(who.role, name) for name in names}
+    free = not users_exist()
+    return {name: free for name in names}
+
+
 def allowed(name: str) -> Callable[[F], F]:
     """Guard an operation with the table's entry `name` (a KeyError at import when it has
     none: every guarded operation is in the one table)."""

@@ -13,64 +13,18 @@ import dataclasses
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-import peewee
 import pytest
 
 from r3izzy_desktop.core import agenda, clinic, packages, reports
 from r3izzy_desktop.core.agenda import rows as session_rows
-
-
-class Counter:
-    def __init__(self):
-        self.sent: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self.sent)
+from tests.helpers.statements import counting
 
 
 @pytest.fixture
 def statements(monkeypatch):
     """`with statements() as sent:` … `len(sent)`: the statements sent meanwhile (queries,
     BEGIN, COMMIT: everything peewee executes, from any cursor it hands out)."""
-    active: list[Counter] = []
-    real_cursor = peewee.Database.cursor
-
-    class Counting:
-        def __init__(self, cursor):
-            self._cursor = cursor
-
-        def execute(self, sql, *args, **kwargs):
-            for counter in active:
-                counter.sent.append(sql)
-            self._cursor.execute(sql, *args, **kwargs)
-            return self
-
-        def executemany(self, sql, *args, **kwargs):
-            for counter in active:
-                counter.sent.append(sql)
-            self._cursor.executemany(sql, *args, **kwargs)
-            return self
-
-        def __iter__(self):
-            return iter(self._cursor)
-
-        def __getattr__(self, name):
-            return getattr(self._cursor, name)
-
-    monkeypatch.setattr(
-        peewee.Database, "cursor", lambda self, *a, **k: Counting(real_cursor(self, *a, **k))
-    )
-
-    class Block:
-        def __enter__(self):
-            self.counter = Counter()
-            active.append(self.counter)
-            return self.counter
-
-        def __exit__(self, *exc):
-            active.remove(self.counter)
-
-    return Block
+    return counting(monkeypatch)
 
 
 @pytest.fixture
@@ -139,11 +93,13 @@ def test_the_month_grid_is_one_statement_whatever_the_month(clinic_world, statem
     assert counts == [1, 1]
 
 
-def test_a_patients_packages_are_three_statements_however_many(clinic_world, statements):
-    """The package list and the patient page: the packages, their services and sharing
-    with the names in one more statement (it was four), their installments' figures (R18)
-    in one more; never one per card."""
-    owner = clinic_world["owner"]
+def test_a_patients_packages_are_one_statement_however_many(clinic_world, statements):
+    """The package list and the patient page: the packages with their owner's name, their
+    services and sharing with the names, their installments' figures (R18) and what a
+    closed one gave back (R19), all in one statement (it was three to four: on a clinic's
+    server each is a round trip); never one per card, whatever terms the packages have."""
+    owner, patients = clinic_world["owner"], clinic_world["patients"]
+    services = [s.id for s in clinic.list_services()]
     counts = []
     for count in (1, 9):
         clinic_world["packages"](count)
@@ -151,10 +107,38 @@ def test_a_patients_packages_are_three_statements_however_many(clinic_world, sta
             found = packages.list_packages(owner)
         assert any(s.services for s in found) or count == 1
         counts.append(len(sent))
-    assert counts == [3, 3]
+    # Two services and two sharers on one package, installments on another, one closed.
+    wide = packages.create_package(
+        owner, 4, Decimal("400.00"), services=services[:2], shared_with=patients[1:3]
+    )
+    planned = packages.create_package(
+        owner,
+        3,
+        Decimal("900.00"),
+        installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
+    )
+    closed = packages.create_package(owner, 5, Decimal("500.00"))
+    packages.close_package(closed, refund=Decimal("100.00"), method="pix")
     with statements() as sent:
-        one = packages.summary(found[0].id)
-    assert one.services == found[0].services and len(sent) == 3
+        found = packages.list_packages(owner)
+    counts.append(len(sent))
+    assert counts == [1, 1, 1]
+    by_id = {s.id: s for s in found}
+    assert len(found) == 13 and len(by_id) == 13  # each package once, terms or not
+    assert by_id[wide.id].services == ("Serviço 0", "Serviço 1")
+    assert by_id[wide.id].shared_with == ("Paciente 1", "Paciente 2")
+    assert by_id[wide.id].shared_with_ids == tuple(p.id for p in patients[1:3])
+    assert by_id[planned.id].installments_count == 3
+    assert by_id[planned.id].overdue_count == 3 and by_id[planned.id].owed == Decimal("900.00")
+    assert by_id[closed.id].refunded == Decimal("100.00")
+    assert by_id[closed.id].retained == Decimal("400.00")
+    assert [s.id for s in found] == [
+        s.id for s in sorted(found, key=lambda s: (s.paid_on, s.id), reverse=True)
+    ]
+    for package_id in (wide.id, planned.id, closed.id):
+        with statements() as sent:
+            one = packages.summary(package_id)
+        assert one == by_id[package_id] and len(sent) == 1
 
 
 def test_the_patient_page_reads_its_active_packages_once(clinic_world, statements):
@@ -167,16 +151,32 @@ def test_the_patient_page_reads_its_active_packages_once(clinic_world, statement
     assert totals == packages.active_totals(owner)
 
 
-def test_the_report_window_opens_on_one_snapshot_of_four_statements(clinic_world, statements):
-    """BEGIN, the first rows with the totals (window columns), their terms, COMMIT."""
+def test_the_report_window_opens_on_one_statement(clinic_world, statements):
+    """The first rows with the totals and their terms in one statement, which is its own
+    snapshot (it was BEGIN, the rows with the totals, their terms, COMMIT); the same rows
+    as the start of the whole report, terms included, for few packages and many."""
+    owner, patients = clinic_world["owner"], clinic_world["patients"]
+    services = [s.id for s in clinic.list_services()]
     counts = []
     for count in (2, 12):
         clinic_world["packages"](count)
+        packages.create_package(
+            owner, 4, Decimal("400.00"), services=services[:2], shared_with=patients[1:3]
+        )
         with statements() as sent:
             report = reports.package_report_preview(limit=5)
-        assert report.totals.packages == len(packages.list_packages(clinic_world["owner"]))
+        whole = reports.package_report()
+        assert report.totals == whole.totals and report.rows == whole.rows[:5]
+        assert report.totals.packages == len(packages.list_packages(owner))
         counts.append(len(sent))
-    assert counts == [4, 4]
+    assert counts == [1, 1]
+    with statements() as sent:
+        report = reports.package_report_preview(limit=100)
+    assert len(sent) == 1 and report.rows == reports.package_report().rows
+    assert any(len(r.services) == 2 and len(r.shared_with) == 2 for r in report.rows)
+    with statements() as sent:
+        nothing = reports.package_report_preview(limit=5, status="encerrado")
+    assert len(sent) == 1 and nothing.rows == () and nothing.totals.packages == 0
 
 
 def test_paying_sessions_sends_the_same_statements_for_2_as_for_8(clinic_world, statements):

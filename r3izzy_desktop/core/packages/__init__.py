@@ -24,11 +24,13 @@ from .coverage import UNSET
 from .editing import edit_package
 from .lines import MAX_NOTES, MAX_SESSIONS
 from .offers import (
+    OpeningPeriod,
     debit_preview,
     offerable_for_sessions,
     offerable_packages,
     oldest_open_session,
     open_sessions_for,
+    opening_period,
 )
 from .operations import (
     NUMBER_FORMAT,
@@ -78,6 +80,7 @@ __all__ = [
     "HistoryRow",
     "InstallmentFigures",
     "InstallmentRow",
+    "OpeningPeriod",
     "PackageAlert",
     "PackageSummary",
     "PaidSession",
@@ -102,6 +105,7 @@ __all__ = [
     "offerable_packages",
     "oldest_open_session",
     "open_sessions_for",
+    "opening_period",
     "paid_sessions",
     "pay_sessions",
     "plan_problem",

@@ -87,29 +87,37 @@ def shared_ids_of(package_ids: Iterable[int]) -> dict[int, frozenset[int]]:
 NamesById = dict[int, dict[int, str]]  # {package id: {service or patient id: its name}}
 
 
+def terms_union(package_ids: Any):
+    """The query of the terms of `package_ids` (a list or a subquery of ids), as rows
+    (package id, kind, service or patient id, its name): kind 0 a service the package is
+    limited to, 1 a patient it is shared with. A UNION ALL of both, so that whoever reads
+    them (on its own, or joined to the packages' own read) sends one statement."""
+    limited = (
+        PackageService.select(
+            PackageService.package, Value(0).alias("kind"), Service.id, Service.name
+        )
+        .join(Service, on=(PackageService.service == Service.id))
+        .where(PackageService.package.in_(package_ids))
+    )
+    sharing = (
+        PackageShare.select(PackageShare.package, Value(1).alias("kind"), Patient.id, Patient.name)
+        .join(Patient, on=(PackageShare.patient == Patient.id))
+        .where(PackageShare.package.in_(package_ids))
+    )
+    return limited + sharing
+
+
 def named_terms_of(package_ids: Iterable[int]) -> tuple[NamesById, NamesById]:
     """({package id: {service id: name}}, {package id: {patient id: name}}): the services
     the packages are limited to and the patients they are shared with, with their names,
-    in one statement whatever the number of packages (a UNION ALL of both: on a clinic's
+    in one statement whatever the number of packages (`terms_union`: on a clinic's
     server each statement is a round trip). Packages with neither are left out."""
     services: NamesById = defaultdict(dict)
     shared: NamesById = defaultdict(dict)
     ids = list(package_ids)
     if not ids:
         return {}, {}
-    limited = (
-        PackageService.select(
-            PackageService.package, Value(0).alias("kind"), Service.id, Service.name
-        )
-        .join(Service, on=(PackageService.service == Service.id))
-        .where(PackageService.package.in_(ids))
-    )
-    sharing = (
-        PackageShare.select(PackageShare.package, Value(1).alias("kind"), Patient.id, Patient.name)
-        .join(Patient, on=(PackageShare.patient == Patient.id))
-        .where(PackageShare.package.in_(ids))
-    )
-    for package_id, kind, other_id, name in (limited + sharing).tuples():
+    for package_id, kind, other_id, name in terms_union(ids).tuples():
         (shared if kind else services)[package_id][other_id] = name
     return dict(services), dict(shared)
 

@@ -6,6 +6,7 @@ Nothing here writes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -168,3 +169,28 @@ def oldest_open_session(package: PackageRef) -> date | None:
     if isinstance(found, str):  # SQLite hands an aggregate's datetime back as text
         found = datetime.fromisoformat(found)
     return found.date()
+
+
+@dataclass(frozen=True)
+class OpeningPeriod:
+    """Where "Pagar sessões existentes" opens: the period [start, end] and its open
+    sessions (as `open_sessions_for` lists them)."""
+
+    start: date
+    end: date
+    sessions: list[Session]
+
+
+def opening_period(package: PackageRef, today: date | None = None) -> OpeningPeriod:
+    """The current month, from the oldest open session when there is one before it
+    (nothing open is hidden in an earlier month), with that period's open sessions, in one
+    statement: the open sessions up to the month's last day are those of the period
+    either way (none is before the oldest), and the first of them is the oldest. It was
+    two (the oldest's day, then the period's sessions): on a clinic's server, two round
+    trips."""
+    first = (today or clock.today()).replace(day=1)
+    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    sessions = open_sessions_for(package, None, last)
+    oldest = coverage.session_day(sessions[0].starts_at) if sessions else None
+    start = oldest if oldest is not None and oldest < first else first
+    return OpeningPeriod(start, last, sessions)

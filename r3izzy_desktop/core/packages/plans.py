@@ -223,6 +223,50 @@ def installments(package: Package | int | str) -> list[InstallmentRow]:
     ]
 
 
+FIGURE_COLUMNS = ("count", "received_count", "received", "owed", "overdue", "overdue_count")
+
+
+def figures_query(package_ids: Any, today: date | None = None):
+    """The grouped query of the installments' figures of `package_ids` (a list or a
+    subquery of ids): the package id, then FIGURE_COLUMNS (amounts in centavos), one row per
+    package that has installments. Read alone (`figures_of`) or joined to the packages'
+    own read (reads.py), so that the figures cost no statement of their own."""
+    day = today or clock.today()
+    received = Installment.received_on.is_null(False)
+    late = Installment.received_on.is_null() & (Installment.due_on < day)
+    columns = (
+        fn.COUNT(Installment.id),
+        fn.SUM(Case(None, [(received, 1)], 0)),
+        fn.SUM(Case(None, [(received, Installment.amount)], 0)),
+        fn.SUM(Case(None, [(received, 0)], Installment.amount)),
+        fn.SUM(Case(None, [(late, Installment.amount)], 0)),
+        fn.SUM(Case(None, [(late, 1)], 0)),
+    )
+    return (
+        Installment.select(
+            Installment.package.alias("package_id"),
+            *(column.alias(name) for column, name in zip(columns, FIGURE_COLUMNS, strict=True)),
+        )
+        .where(Installment.package.in_(package_ids))
+        .group_by(Installment.package)
+    )
+
+
+def figures_from(
+    count: Any, got: Any, got_cents: Any, owed_cents: Any, late_cents: Any, late_count: Any
+) -> InstallmentFigures:
+    """InstallmentFigures from the values of `figures_query` (None: no installment)."""
+    money = from_cents_or_zero
+    return InstallmentFigures(
+        count=int(count or 0),
+        received_count=int(got or 0),
+        received=money(got_cents),
+        owed=money(owed_cents),
+        overdue=money(late_cents),
+        overdue_count=int(late_count or 0),
+    )
+
+
 def figures_of(
     package_ids: Iterable[int], today: date | None = None
 ) -> dict[int, InstallmentFigures]:
@@ -230,34 +274,9 @@ def figures_of(
     ids = list(package_ids)
     if not ids:
         return {}
-    day = today or clock.today()
-    received = Installment.received_on.is_null(False)
-    late = Installment.received_on.is_null() & (Installment.due_on < day)
-    query = (
-        Installment.select(
-            Installment.package,
-            fn.COUNT(Installment.id),
-            fn.SUM(Case(None, [(received, 1)], 0)),
-            fn.SUM(Case(None, [(received, Installment.amount)], 0)),
-            fn.SUM(Case(None, [(received, 0)], Installment.amount)),
-            fn.SUM(Case(None, [(late, Installment.amount)], 0)),
-            fn.SUM(Case(None, [(late, 1)], 0)),
-        )
-        .where(Installment.package.in_(ids))
-        .group_by(Installment.package)
-        .tuples()
-    )
-    money = from_cents_or_zero
     return {
-        package_id: InstallmentFigures(
-            count=int(count or 0),
-            received_count=int(got or 0),
-            received=money(got_cents),
-            owed=money(owed_cents),
-            overdue=money(late_cents),
-            overdue_count=int(late_count or 0),
-        )
-        for package_id, count, got, got_cents, owed_cents, late_cents, late_count in query
+        package_id: figures_from(*values)
+        for package_id, *values in figures_query(ids, today).tuples()
     }
 
 

@@ -16,10 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, Case, Value, fn
+from peewee import JOIN, Case, Select, Value, fn
 
 from .. import clock
-from ..packages import ledger
+from ..packages import coverage, ledger
 from ..ptbr import from_cents
 from ..store.models import Package, PackageService, PackageShare, Patient, Service
 from ..terms import ATIVO, ENCERRADO
@@ -235,6 +235,13 @@ def _report_terms(packages_query: Any) -> _Terms:
             shared.setdefault(package_id, []).append((other_id, name))
         else:
             services.setdefault(package_id, []).append(name)
+    return _sorted_terms(services, shared)
+
+
+def _sorted_terms(
+    services: dict[int, list[str]], shared: dict[int, list[tuple[int, str]]]
+) -> _Terms:
+    """Services' names sorted as a person reads them; sharers in the order registered."""
     return _Terms(
         {key: tuple(sorted(names, key=lambda n: (fold(n), n))) for key, names in services.items()},
         {key: tuple(name for _, name in sorted(pairs)) for key, pairs in shared.items()},
@@ -325,32 +332,95 @@ def package_report_preview(
     return _report(filters, limit)
 
 
-def _report(filters: ReportFilters, limit: int | None = None) -> PackageReport:
-    """The report's rows (the first `limit`, or all) and its complete totals, read from
-    one snapshot."""
-    # The totals joined to every row (a one-row aggregate over every package the filters
-    # keep, computed once, before the LIMIT): rows and totals in one statement, the terms
-    # in one more. (As window columns they cost SQLite the sort of every row first.)
-    totals = (
+def _totals_subquery(filters: ReportFilters) -> Any:
+    """The totals as a one-row subquery (total_0 …), to be joined to every row: computed
+    once, before any LIMIT. (As window columns they cost SQLite the sort of every row.)"""
+    return (
         Package.select(*[c.alias(f"total_{i}") for i, c in enumerate(_totals_columns())])
         .join(Patient)
         .where(where(filters))
         .alias("totals")
     )
-    query = (
+
+
+def _with_totals(filters: ReportFilters) -> Any:
+    totals = _totals_subquery(filters)
+    return (
         _report_query(filters)
         .join(totals, JOIN.CROSS)
         .select_extend(*[totals.c[f"total_{i}"] for i in range(TOTALS_COLUMNS)])
     )
+
+
+def _report(filters: ReportFilters, limit: int | None = None) -> PackageReport:
+    """The report's rows (the first `limit`, or all) and its complete totals, read from
+    one snapshot."""
     if limit is not None:
-        query = query.limit(limit)
+        return _first_rows(filters, limit)
+    query = _with_totals(filters)
     with read_snapshot():
         raw = list(fetch_rows(query))
-        ids = [values[0] for values in raw] if limit is not None else _package_ids(filters)
-        make = _RowMaker(_report_terms(ids) if raw else None)
+        make = _RowMaker(_report_terms(_package_ids(filters)) if raw else None)
     rows = tuple(make(values[:-TOTALS_COLUMNS]) for values in raw)
     # No row: no package matches, and every total is zero.
     totals = _totals(raw[0][-TOTALS_COLUMNS:] if raw else (0, 0, 0, 0, 0, 0))
+    return PackageReport(filters, rows, totals)
+
+
+_ROW_NAMES = (
+    "id",
+    "patient_id",
+    "name",
+    "number",
+    "paid_on",
+    "status",
+    "total",
+    "open_amount",
+    "sessions_total",
+    "sessions_used",
+    "notes",
+    "valid_until",
+)
+
+
+def _first_rows(filters: ReportFilters, limit: int) -> PackageReport:
+    """The first `limit` rows, the complete totals and those rows' terms in one statement:
+    one statement is one snapshot by itself (no BEGIN and COMMIT around it), and on a
+    clinic's server each statement is a round trip (this was four). The rows with the
+    totals joined are a CTE; their services and sharers are joined to them, a row with
+    two terms coming twice (a package has a handful at most), gathered here."""
+    first = (
+        _with_totals(filters)
+        .select_extend(Patient.search_text.alias("sort_name"))
+        .limit(limit)
+        .cte("first_rows", materialized=True)
+    )
+    # Its ids by the CTE's name (WITH once, at the top: `select_from` would repeat it).
+    terms = coverage.terms_union(Select((first,), (first.c.id,))).alias("terms")
+    columns = [first.c[name] for name in _ROW_NAMES]
+    columns += [first.c[f"total_{i}"] for i in range(TOTALS_COLUMNS)]
+    query = (
+        Select((first,), (*columns, terms.c.kind, terms.c.id, terms.c.name))
+        .join(terms, JOIN.LEFT_OUTER, on=(terms.c.package_id == first.c.id))
+        .order_by(first.c.sort_name, first.c.patient_id, first.c.paid_on, first.c.id)
+        .with_cte(first)
+    )
+    raw: dict[int, tuple] = {}  # in the report's order, once each
+    services: dict[int, list[str]] = {}
+    shared: dict[int, list[tuple[int, str]]] = {}
+    for values in fetch_rows(query):
+        *package, kind, other_id, name = values
+        raw.setdefault(package[0], tuple(package))
+        if kind is None:
+            continue
+        if kind:
+            shared.setdefault(package[0], []).append((other_id, name))
+        else:
+            services.setdefault(package[0], []).append(name)
+    make = _RowMaker(_sorted_terms(services, shared))
+    rows = tuple(make(values[:-TOTALS_COLUMNS]) for values in raw.values())
+    first_values = next(iter(raw.values()), None)
+    totals = _totals(first_values[-TOTALS_COLUMNS:] if first_values else (0, 0, 0, 0, 0, 0))
     return PackageReport(filters, rows, totals)
 
 

@@ -156,6 +156,11 @@ def can(operation_name: str) -> bool:
     return access.can(operation_name)
 
 
+def can_each(*operation_names: str) -> dict[str, bool]:
+    """`can` of each of these operations, with at most one read for them all."""
+    return access.can_each(*operation_names)
+
+
 # --- the clinic's choices about logins (Configurações) -----------------------------------
 
 LOCK_MINUTES_KEY = "lock_idle_minutes"

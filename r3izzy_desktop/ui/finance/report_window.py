@@ -32,7 +32,7 @@ from ..common import exports, messages
 from ..common.column_widths import CELL_PADDING, size_columns
 from ..common.exports import ExportRun
 from ..common.fit import fit_to_screen
-from ..common.jobs import Job
+from ..common.jobs import Job, start_after_paint
 from ..common.operations import run_op
 from ..common.print_preview import PrintPreviewDialog, open_print_preview
 from ..common.table_model import RowTableModel, WrappedHeaderModel, make_table
@@ -260,9 +260,10 @@ class PackageReportWindow(QWidget):
         )
         job = Job(lambda _p: (generation, reports.package_report(**filters)), "relatório")
         preview.succeeded.connect(self._previewed)
-        # Every row is read once the first ones are painted (a zero timer runs after the
-        # pending paint): the two would otherwise share the interpreter.
-        preview.ended.connect(lambda: QTimer.singleShot(0, job.start))
+        # Every row is read once the first ones are painted (or at the latest a moment
+        # later): started sooner, the two would share the interpreter, and its statements
+        # would go to the server before the paint.
+        preview.ended.connect(lambda: start_after_paint(job, self.table.viewport()))
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._load_failed)
         preview.start()

@@ -86,10 +86,12 @@ class PackageCard(Card):
         viewer_id: int | None = None,
         defaults: PackageDefaults | None = None,
         can_edit: bool | None = None,
+        can_close: bool | None = None,
     ):
         """`viewer_id`: the patient whose list shows the card (a package of another owner
         is marked "de <dono>"); `defaults`: the clinic's warning days and threshold;
-        `can_edit`: whether Editar shows (None: asked here; a list asks once for all)."""
+        `can_edit` / `can_close`: whether Editar / Encerrar pacote may show (None: asked
+        here; a list asks once for all its cards)."""
         super().__init__(parent)
         self.setProperty("packageCard", True)
         self.summary = summary
@@ -213,7 +215,9 @@ class PackageCard(Card):
         )
         self.close_button.setProperty("flat", True)
         closable = summary.status in ("ativo", "inativo") and summary.sessions_left > 0
-        self.close_button.setVisible(closed or (closable and users.can("packages.close_package")))
+        if closable and can_close is None:
+            can_close = users.can("packages.close_package")
+        self.close_button.setVisible(closed or (closable and bool(can_close)))
         if not closed:
             self.close_button.setToolTip(
                 self.tr("Devolver o que não foi usado e encerrar o pacote (mostra antes quanto).")

@@ -35,6 +35,8 @@ LATER_BATCH = 8
 LATER_DELAY_MS = 15  # between two later batches: the first screenful paints first, and
 # clicks and scrolling get through while a patient's 40 packages are being built
 
+EDIT, CLOSE = "packages.edit_package", "packages.close_package"  # what a card may offer
+
 STATUS_FILTERS = (
     ("Todos", None),
     ("ativo", "ativo"),
@@ -53,6 +55,7 @@ class PackageListPage(QWidget):
         self.patient_id: int | None = None
         self.patient_name: str | None = None  # as last read (the breadcrumb shows it)
         self._can_edit = False  # asked once per reload, not once per card
+        self._can_close = False
         self.cards: list[PackageCard] = []
         self._pending: list = []  # summaries whose cards are still to be built
         self._generation = 0
@@ -128,7 +131,9 @@ class PackageListPage(QWidget):
             return
         patient = clinic.get_patient(self.patient_id)
         self.patient_name = patient.name
-        self._can_edit = users.can("packages.edit_package")
+        # What the cards may offer: one question for all of them (no read with a login).
+        allowed = users.can_each(EDIT, CLOSE)
+        self._can_edit, self._can_close = allowed[EDIT], allowed[CLOSE]
         # The patient's own packages and those shared with them (R17), each card marked.
         rows = packages.list_packages(self.patient_id, status=self.status())
         self._defaults = clinic.package_defaults()
@@ -173,7 +178,11 @@ class PackageListPage(QWidget):
         batch, self._pending = self._pending[:count], self._pending[count:]
         for summary in batch:
             card = PackageCard(
-                summary, viewer_id=self.patient_id, defaults=self._defaults, can_edit=self._can_edit
+                summary,
+                viewer_id=self.patient_id,
+                defaults=self._defaults,
+                can_edit=self._can_edit,
+                can_close=self._can_close,
             )
             card.edit_requested.connect(self.edit_package)
             card.history_requested.connect(self.show_history)

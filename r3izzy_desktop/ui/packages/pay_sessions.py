@@ -152,14 +152,13 @@ class PaySessionsDialog(QDialog):
         buttons.addWidget(self.select_button)
         layout.addLayout(buttons)
 
-        self.open_period(today)
         self.month.currentIndexChanged.connect(self._month_chosen)
         self.start.dateChanged.connect(self._dates_changed)
         self.end.dateChanged.connect(self._dates_changed)
         self.service.currentIndexChanged.connect(lambda _i: self.reload())
         self.sessions.itemChanged.connect(lambda _item: self._update_selection())
         self._show_package()
-        self.reload()
+        self.open_period(today)
         fit_to_screen(self, (640, 620))  # within the screen (1024×600: the list is shorter)
 
     @classmethod
@@ -179,18 +178,23 @@ class PaySessionsDialog(QDialog):
 
     # -- the period -----------------------------------------------------------------------------
     def open_period(self, today: date) -> None:
-        """The period the dialog opens on: the current month, from the oldest open session
-        when there is one before it (nothing open is hidden in an earlier month)."""
+        """The period the dialog opens on, listed: the current month, from the oldest open
+        session when there is one before it (nothing open is hidden in an earlier month);
+        the period and its sessions come in one read."""
         self.set_month(today)
-        read = run_op(self, lambda: packages.oldest_open_session(self.summary))
-        oldest = read.value if read else None
-        if oldest is not None and oldest < current_month(today)[0]:
+        read = run_op(self, lambda: packages.opening_period(self.summary, today))
+        if not read:
+            self.reload()
+            return
+        opening = read.value
+        if opening.start < current_month(today)[0]:
             self.start.blockSignals(True)
-            self.start.setDate(to_qdate(oldest))
+            self.start.setDate(to_qdate(opening.start))
             self.start.blockSignals(False)
             self.month.blockSignals(True)
             self.month.setCurrentIndex(self.month.count() - 1)  # Período personalizado
             self.month.blockSignals(False)
+        self._list(opening.sessions)
 
     def set_month(self, day: date) -> None:
         """Show `day`'s whole month (Mês) and set De / Até to its first and last day."""
@@ -236,24 +240,30 @@ class PaySessionsDialog(QDialog):
 
     def reload(self) -> None:
         """List the open sessions of the period and service, keeping what was checked."""
+        start, end = self.period()
+        # The terms of the summary the dialog shows (re-read after a refused payment).
+        found = (
+            packages.open_sessions_for(self.summary, start, end, self.service.currentData())
+            if start <= end
+            else []
+        )
+        self._list(found)
+
+    def _list(self, sessions) -> None:
         checked = set(self.checked_ids())
         start, end = self.period()
         self.sessions.blockSignals(True)
         self.sessions.clear()
-        if start <= end:
-            # The terms of the summary the dialog shows (re-read after a refused payment).
-            for session in packages.open_sessions_for(
-                self.summary, start, end, self.service.currentData()
-            ):
-                item = QListWidgetItem(session_line(session, self.summary.patient_id))
-                item.setData(SESSION_ROLE, session.id)
-                item.setData(LABEL_ROLE, session_label(session, self.summary.patient_id))
-                item.setToolTip(self.tr("Valor da sessão: {0}").format(format_brl(session.price)))
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(
-                    Qt.CheckState.Checked if session.id in checked else Qt.CheckState.Unchecked
-                )
-                self.sessions.addItem(item)
+        for session in sessions:
+            item = QListWidgetItem(session_line(session, self.summary.patient_id))
+            item.setData(SESSION_ROLE, session.id)
+            item.setData(LABEL_ROLE, session_label(session, self.summary.patient_id))
+            item.setToolTip(self.tr("Valor da sessão: {0}").format(format_brl(session.price)))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if session.id in checked else Qt.CheckState.Unchecked
+            )
+            self.sessions.addItem(item)
         self.sessions.blockSignals(False)
         if self.sessions.count() == 0:
             empty = QListWidgetItem(

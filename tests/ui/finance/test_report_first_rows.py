@@ -10,11 +10,13 @@ from decimal import Decimal
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QEvent, QObject
 
 from r3izzy_desktop.core import clinic, packages, reports
 from r3izzy_desktop.ui.common import jobs
 from r3izzy_desktop.ui.finance import report_window
 from r3izzy_desktop.ui.finance.report_window import PackageReportWindow
+from tests.helpers.statements import counting
 
 
 @pytest.fixture
@@ -68,6 +70,61 @@ def test_the_window_shows_the_first_rows_then_all(qtbot, many_packages, monkeypa
         assert window.model.rowCount() == many_packages
         assert "carregando" not in window.count_label.text()
         assert window.selected_package_id() == picked != first[0]
+    finally:
+        release.set()
+        if shiboken6.isValid(window):
+            window.close()
+        assert jobs.wait_for_all(10)
+
+
+class _Paints(QObject):
+    """Notes whether the table's viewport was painted with rows in it."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.with_rows = False
+        window.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self.window.model.rowCount():
+            self.with_rows = True
+        return False
+
+
+def test_the_first_rows_are_two_statements_and_the_rest_comes_after_their_paint(
+    qtbot, many_packages, monkeypatch
+):
+    """The first rows with the totals and their terms (one statement, its own snapshot:
+    it was BEGIN, the rows, their terms, COMMIT), then the selected row's history; the
+    whole report is asked for only once those rows were painted."""
+    statements = counting(monkeypatch)
+    monkeypatch.setattr(report_window, "PREVIEW_ROWS", 3)
+    release = threading.Event()
+    real_report = reports.package_report
+    painted_first: list[bool] = []
+
+    def held_report(**filters):
+        painted_first.append(paints.with_rows)
+        release.wait(10)
+        return real_report(**filters)
+
+    monkeypatch.setattr(reports, "package_report", held_report)
+    window = PackageReportWindow()
+    paints = _Paints(window)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        with statements() as sent:
+            window.load()
+            qtbot.waitUntil(window.rows_shown, timeout=10_000)
+        assert len(sent) == 2, sent.sent
+        assert window.history_model.rowCount() > 0  # the first row's history is on screen
+        qtbot.waitUntil(lambda: bool(painted_first), timeout=10_000)
+        assert painted_first == [True]
+        release.set()
+        qtbot.waitUntil(lambda: not window.is_loading(), timeout=10_000)
+        assert window.model.rowCount() == many_packages
     finally:
         release.set()
         if shiboken6.isValid(window):

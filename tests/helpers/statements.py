@@ -1,0 +1,69 @@
+"""Statements sent to the database, counted with a hook on peewee's cursor, whatever the
+thread (a screen's background jobs too): `with counting(monkeypatch)() as sent:` …
+`len(sent)`, `sent.sent` their text. On a clinic's server each statement is a round trip,
+so the screens' tests pin how many a screen sends (counts, never times)."""
+
+from __future__ import annotations
+
+import threading
+
+import peewee
+
+
+class Counter:
+    def __init__(self):
+        self.sent: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+
+def counting(monkeypatch):
+    """Patch peewee's cursor for the test; returns `Block`, whose `with Block() as sent:`
+    collects the statements (queries, BEGIN, COMMIT: everything peewee executes, from any
+    cursor it hands out, in any thread) sent meanwhile."""
+    active: list[Counter] = []
+    lock = threading.Lock()
+    real_cursor = peewee.Database.cursor
+
+    def note(sql) -> None:
+        with lock:
+            for counter in active:
+                counter.sent.append(sql)
+
+    class Counting:
+        def __init__(self, cursor):
+            self._cursor = cursor
+
+        def execute(self, sql, *args, **kwargs):
+            note(sql)
+            self._cursor.execute(sql, *args, **kwargs)
+            return self
+
+        def executemany(self, sql, *args, **kwargs):
+            note(sql)
+            self._cursor.executemany(sql, *args, **kwargs)
+            return self
+
+        def __iter__(self):
+            return iter(self._cursor)
+
+        def __getattr__(self, name):
+            return getattr(self._cursor, name)
+
+    monkeypatch.setattr(
+        peewee.Database, "cursor", lambda self, *a, **k: Counting(real_cursor(self, *a, **k))
+    )
+
+    class Block:
+        def __enter__(self):
+            self.counter = Counter()
+            with lock:
+                active.append(self.counter)
+            return self.counter
+
+        def __exit__(self, *exc):
+            with lock:
+                active.remove(self.counter)
+
+    return Block
