@@ -94,6 +94,7 @@ def verify(path: Path, payer: Payer) -> list[str]:
     return found.problems + [f"partial {t}" for t in found.partial] + [f"lost {t}" for t in lost]
 
 
+@pytest.mark.timeout(600)  # ~400 file operations, each run twice: 40 s alone, over 120 s at load 5
 def test_an_io_error_at_every_file_operation(tmp_path):
     base = tmp_path / "base"
     base.mkdir()

@@ -74,7 +74,10 @@ def test_the_years_receipts_searchable_and_reprinted(qtbot, qtmodeltester, year_
     assert window.model.data(cell) == "Cancelado"
     assert "1.250,00" in window.summary.text() and "1 cancelados" in window.summary.text()
     qtbot.wait(50)  # the name columns take the width left, once laid out
-    assert window.table.columnWidth(2) > 250
+    table = window.table
+    widths = [table.columnWidth(c) for c in range(window.model.columnCount())]
+    assert widths[2] == widths[4] > ReceiptsWindow.MIN_NAME_WIDTH  # payer, patient: shared
+    assert table.viewport().width() - 10 <= sum(widths) <= table.viewport().width()
     shoot(window, "recibos-1366x768")
     qtbot.keyClicks(window.search, "ana")
     qtbot.waitUntil(lambda: len(window.model.rows()) == 1)
