@@ -264,6 +264,29 @@ def test_the_package_alerts_are_two_statements_however_many(clinic_world, statem
     assert counts == [2, 2]
 
 
+def test_the_alerts_count_is_two_statements_however_many(clinic_world, statements):
+    """The count beside Gestão Financeira (R22, polled after each page change): the
+    settings, then the three counts (ending, with a validity, late installments) in one
+    SELECT of scalar subqueries (it was three statements of them, four in all)."""
+    patients = clinic_world["patients"]
+    counts = []
+    for count in (1, 5):
+        for i in range(count):
+            packages.create_package(
+                patients[i % len(patients)],
+                sessions=2,
+                total=Decimal("900.00"),
+                paid_on=date(2024, 1, 1),
+                valid_until=date(2024, 6, 30),
+                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
+            )
+        with statements() as sent:
+            counted = packages.alert_count()
+        assert counted == len(packages.alerts())
+        counts.append(len(sent))
+    assert counts == [2, 2]
+
+
 def test_the_finance_summary_is_one_statement_however_many(clinic_world, statements):
     """Gestão Financeira's figures (the period's, what packages owe, the twelve months of
     the chart, the manual payments by method): one statement, for few rows as for many

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from peewee import SQL, fn
+from peewee import SQL, Select, fn
 
 from .. import clock
 from ..clinic import PackageDefaults, clinic_info, fill_message_template, package_defaults
@@ -232,17 +232,18 @@ def _as_day(value) -> date:
 
 def alert_count(today: date | None = None) -> int:
     """How many alerts `alerts(today)` lists (the count the navigation shows), counted in
-    SQL: a clinic's packages are never read one by one for it."""
+    SQL: a clinic's packages are never read one by one for it. Two statements: the
+    clinic's package settings, then the three counts as scalar subqueries of one SELECT."""
     day = today or clock.today()
     defaults = package_defaults()
     left = Package.sessions_total - Package.sessions_used
-    open_packages = Package.select(Package.id).where((Package.status == ATIVO) & (left > 0))
-    ending = open_packages.where(left <= defaults.ending_threshold).count()
+    counted = Package.select(fn.COUNT(Package.id)).where((Package.status == ATIVO) & (left > 0))
+    ending = counted.where(left <= defaults.ending_threshold)
     # A package with a validity by then is either vencido or vencendo: one alert.
-    dated = open_packages.where(
-        Package.valid_until <= day + timedelta(days=defaults.warning_days)
-    ).count()
-    return ending + dated + _overdue_query(day).count()
+    dated = counted.where(Package.valid_until <= day + timedelta(days=defaults.warning_days))
+    late = Select([_overdue_query(day).alias("late")], [fn.COUNT(SQL("*"))])
+    row = Select(columns=[ending, dated, late]).bind(Package._meta.database).tuples()
+    return sum(int(count or 0) for count in row.get())
 
 
 def alert_message(alert: PackageAlert, template: str | None = None) -> str:
