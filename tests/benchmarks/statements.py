@@ -13,6 +13,7 @@ into the library. `snapshot()` reads the counts; the difference of two is a scre
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from r3izzy_desktop.core.store import drivers
@@ -55,21 +56,27 @@ def _count(kind: str, sql: object = None) -> None:
             _log.append(" ".join(str(sql).split())[:300])
 
 
-class _CountingCursor:
-    """A driver cursor that counts what it sends; everything else is the cursor's."""
+def _statement(sql: object) -> None:
+    _count("statements", sql)
 
-    __slots__ = ("_cursor",)
 
-    def __init__(self, cursor):
+class CountingCursor:
+    """A driver cursor that tells `note(sql)` of each statement it sends; everything else
+    is the cursor's. Also the tests' counting hook (tests/helpers/statements.py)."""
+
+    __slots__ = ("_cursor", "_note")
+
+    def __init__(self, cursor, note: Callable[[object], None]):
         self._cursor = cursor
+        self._note = note
 
     def execute(self, sql, *args, **kwargs):
-        _count("statements", sql)
+        self._note(sql)
         self._cursor.execute(sql, *args, **kwargs)
         return self
 
     def executemany(self, sql, *args, **kwargs):
-        _count("statements", sql)
+        self._note(sql)
         self._cursor.executemany(sql, *args, **kwargs)
         return self
 
@@ -91,7 +98,7 @@ def install() -> None:
     cursor, connect = peewee.Database.cursor, peewee.Database.connect
 
     def counting_cursor(self, *args, **kwargs):
-        return _CountingCursor(cursor(self, *args, **kwargs))
+        return CountingCursor(cursor(self, *args, **kwargs), _statement)
 
     def counting_connect(self, *args, **kwargs):
         opened = self.is_closed()

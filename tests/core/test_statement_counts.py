@@ -62,7 +62,28 @@ def clinic_world(db):
                 shared_with=[patients[1 + i % 3]] if i % 3 else None,
             )
 
-    return {"owner": owner, "patients": patients, "sessions": sessions, "packages": package_set}
+    def in_installments(count: int, first_due: date = date(2024, 1, 1), **terms):
+        """`count` packages of R$ 900,00 in 3 installments from `first_due`, one per
+        patient in turn (2 sessions unless `terms` say otherwise); returns them."""
+        made = []
+        for i in range(count):
+            total = Decimal("900.00")
+            made.append(
+                packages.create_package(
+                    patients[i % len(patients)],
+                    **{"sessions": 2, "total": total, **terms},
+                    installments=packages.split_installments(total, 3, first_due),
+                )
+            )
+        return made
+
+    return {
+        "owner": owner,
+        "patients": patients,
+        "sessions": sessions,
+        "packages": package_set,
+        "in_installments": in_installments,
+    }
 
 
 def test_a_month_of_sessions_is_one_statement_with_every_name(clinic_world, statements):
@@ -248,13 +269,7 @@ def test_the_package_alerts_are_two_statements_however_many(clinic_world, statem
     patients = clinic_world["patients"]
     counts = []
     for count in (1, 5):
-        for i in range(count):
-            packages.create_package(
-                patients[i % len(patients)],
-                sessions=2,
-                total=Decimal("900.00"),
-                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
-            )
+        clinic_world["in_installments"](count)
         with statements() as sent:
             found = packages.alerts()
         late = [a for a in found if a.kind == "parcela atrasada"]
@@ -268,18 +283,11 @@ def test_the_alerts_count_is_two_statements_however_many(clinic_world, statement
     """The count beside Gestão Financeira (R22, polled after each page change): the
     settings, then the three counts (ending, with a validity, late installments) in one
     SELECT of scalar subqueries (it was three statements of them, four in all)."""
-    patients = clinic_world["patients"]
     counts = []
     for count in (1, 5):
-        for i in range(count):
-            packages.create_package(
-                patients[i % len(patients)],
-                sessions=2,
-                total=Decimal("900.00"),
-                paid_on=date(2024, 1, 1),
-                valid_until=date(2024, 6, 30),
-                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
-            )
+        clinic_world["in_installments"](
+            count, paid_on=date(2024, 1, 1), valid_until=date(2024, 6, 30)
+        )
         with statements() as sent:
             counted = packages.alert_count()
         assert counted == len(packages.alerts())
@@ -291,18 +299,12 @@ def test_the_finance_summary_is_one_statement_however_many(clinic_world, stateme
     """Gestão Financeira's figures (the period's, what packages owe, the twelve months of
     the chart, the manual payments by method): one statement, for few rows as for many
     (it was nine, each a round trip on a clinic's server)."""
-    patients = clinic_world["patients"]
     counts = []
     for count in (1, 6):
         clinic_world["sessions"](count, month=4 if count == 1 else 5)
-        for i in range(count):
-            package = packages.create_package(
-                patients[i % len(patients)],
-                sessions=2,
-                total=Decimal("900.00"),
-                paid_on=date(2025, 4, 1) + timedelta(days=i),
-                installments=packages.split_installments(Decimal("900.00"), 3, date(2025, 4, 1)),
-            )
+        for package in clinic_world["in_installments"](
+            count, date(2025, 4, 1), paid_on=date(2025, 4, 1)
+        ):
             packages.receive_installment(package, 1, method="pix", received_on=date(2025, 4, 2))
         with statements() as sent:
             summary = reports.finance_summary(date(2025, 4, 1), date(2025, 5, 31))
@@ -319,17 +321,9 @@ def test_the_finance_page_is_one_snapshot_of_four_statements(clinic_world, state
     from r3izzy_desktop.core import clinic as settings
 
     settings.set_package_defaults(warning_days=20, ending_threshold=1)
-    patients = clinic_world["patients"]
     counts = []
     for count in (1, 5):
-        for i in range(count):
-            packages.create_package(
-                patients[i % len(patients)],
-                sessions=1,
-                total=Decimal("900.00"),
-                paid_on=date(2024, 1, 1),
-                installments=packages.split_installments(Decimal("900.00"), 3, date(2024, 1, 1)),
-            )
+        clinic_world["in_installments"](count, sessions=1, paid_on=date(2024, 1, 1))
         with statements() as sent:
             page = reports.finance_overview(date(2024, 1, 1), date(2024, 1, 31))
         full = reports.finance_summary(date(2024, 1, 1), date(2024, 1, 31))

@@ -9,6 +9,8 @@ import threading
 
 import peewee
 
+from tests.benchmarks.statements import CountingCursor  # the benchmark's, the same hook
+
 
 class Counter:
     def __init__(self):
@@ -31,28 +33,10 @@ def counting(monkeypatch):
             for counter in active:
                 counter.sent.append(sql)
 
-    class Counting:
-        def __init__(self, cursor):
-            self._cursor = cursor
-
-        def execute(self, sql, *args, **kwargs):
-            note(sql)
-            self._cursor.execute(sql, *args, **kwargs)
-            return self
-
-        def executemany(self, sql, *args, **kwargs):
-            note(sql)
-            self._cursor.executemany(sql, *args, **kwargs)
-            return self
-
-        def __iter__(self):
-            return iter(self._cursor)
-
-        def __getattr__(self, name):
-            return getattr(self._cursor, name)
-
     monkeypatch.setattr(
-        peewee.Database, "cursor", lambda self, *a, **k: Counting(real_cursor(self, *a, **k))
+        peewee.Database,
+        "cursor",
+        lambda self, *a, **k: CountingCursor(real_cursor(self, *a, **k), note),
     )
 
     class Block:

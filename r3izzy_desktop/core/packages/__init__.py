@@ -28,7 +28,6 @@ from .offers import (
     debit_preview,
     offerable_for_sessions,
     offerable_packages,
-    oldest_open_session,
     open_sessions_for,
     opening_period,
 )
@@ -103,7 +102,6 @@ __all__ = [
     "list_packages",
     "offerable_for_sessions",
     "offerable_packages",
-    "oldest_open_session",
     "open_sessions_for",
     "opening_period",
     "paid_sessions",

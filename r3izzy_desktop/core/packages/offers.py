@@ -160,17 +160,6 @@ def open_sessions_for(
     return list(query)
 
 
-def oldest_open_session(package: PackageRef) -> date | None:
-    """The day of the oldest session `open_sessions_for(package)` lists (None: none), where
-    "Pagar sessões existentes" opens its period."""
-    found = _open_sessions_query(_terms(package), (fn.MIN(Session.starts_at),)).scalar()
-    if found is None:
-        return None
-    if isinstance(found, str):  # SQLite hands an aggregate's datetime back as text
-        found = datetime.fromisoformat(found)
-    return found.date()
-
-
 @dataclass(frozen=True)
 class OpeningPeriod:
     """Where "Pagar sessões existentes" opens: the period [start, end] and its open

@@ -147,7 +147,6 @@ def summary_query(
     _check_period(start, end)
     begin, after_end = _day_start(start), _day_start(end + timedelta(days=1))
     today = clock.today()
-    manual = Payment.package.is_null() & Payment.voided_at.is_null()
     owing = Installment.received_on.is_null() & (Package.status != _CLOSED)
     late = Installment.due_on < today
     sources = [
@@ -196,7 +195,7 @@ def summary_query(
             fn.SUM(Payment.amount).alias("cents"),
             fn.COUNT(Payment.id).alias("n"),
         )
-        .where(manual & (Payment.paid_on >= start) & (Payment.paid_on <= end))
+        .where(_MANUAL & (Payment.paid_on >= start) & (Payment.paid_on <= end))
         .group_by(Payment.method)
         .alias("methods")
     )

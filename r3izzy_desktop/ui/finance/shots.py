@@ -36,14 +36,25 @@ def finance(ctx: ShotContext) -> QWidget:
     return ctx.window
 
 
-@shot("package_report.png")
-def package_report(ctx: ShotContext) -> QWidget:
+def _open_from_page(ctx: ShotContext, opener, fit: bool = True, preset: str | None = None):
+    """A window Gestão Financeira opens (`opener(page)`), once the page and then the
+    window have their data; fitted to a reception PC's screen unless `fit` is False."""
     page = ctx.show_page("finance")
     _settle(ctx)
-    window = page.open_report()
-    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
+    if preset is not None:
+        page.period.set_preset(preset)
+        _settle(ctx)
+    window = opener(page)
+    if fit:
+        fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
     ctx.opened.append(window)
-    _settle(ctx)
+    _settle(ctx, window)
+    return window
+
+
+@shot("package_report.png")
+def package_report(ctx: ShotContext) -> QWidget:
+    window = _open_from_page(ctx, lambda page: page.open_report())
     # Select the package with the richest history, so the lower table shows its story.
     rows = window.model.rows()
     if rows:
@@ -55,11 +66,7 @@ def package_report(ctx: ShotContext) -> QWidget:
 
 @shot("package_report_print.png")
 def package_report_print(ctx: ShotContext) -> QWidget:
-    page = ctx.show_page("finance")
-    _settle(ctx)
-    window = page.open_report()
-    ctx.opened.append(window)
-    _settle(ctx, window)
+    window = _open_from_page(ctx, lambda page: page.open_report(), fit=False)
     dialog = window.print_report()
     ctx.opened.append(dialog)
     _settle(ctx)
@@ -68,26 +75,12 @@ def package_report_print(ctx: ShotContext) -> QWidget:
 
 @shot("credit_rollforward.png")
 def credit_rollforward(ctx: ShotContext) -> QWidget:
-    page = ctx.show_page("finance")
-    _settle(ctx)
-    page.period.set_preset(THIS_YEAR)
-    _settle(ctx)
-    window = open_credit_window(page)
-    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
-    ctx.opened.append(window)
-    _settle(ctx)
-    return window
+    return _open_from_page(ctx, open_credit_window, preset=THIS_YEAR)
 
 
 @shot("receipts.png")
 def receipts_window(ctx: ShotContext) -> QWidget:
-    page = ctx.show_page("finance")
-    _settle(ctx)
-    window = page.open_receipts()
-    fit_to_screen(window, (1366, 768))  # a reception PC's screen (or what there is of it)
-    ctx.opened.append(window)
-    _settle(ctx, window)
-    return window
+    return _open_from_page(ctx, lambda page: page.open_receipts())
 
 
 def receipt_example() -> reports.PackageReceipt:

@@ -15,15 +15,11 @@ database without users) nothing locks.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QPushButton, QVBoxLayout, QWidget
 
 from ...core import users
-
-if TYPE_CHECKING:
-    from ..common.login_form import LoginForm
+from ..common.login_form import LoginForm
 
 # Input a locked app keeps from the widgets under the covers.
 _BLOCKED = {
@@ -161,8 +157,6 @@ class SessionLock(QObject):
             if not switch_user
             else ""
         )
-        from ..common.login_form import LoginForm  # only once the window locks: not at start
-
         self.form = LoginForm(
             unlock_login=None if switch_user else me.login,
             title=self.tr("Tela bloqueada") if not switch_user else self.tr("Trocar usuário"),

@@ -57,7 +57,6 @@ def _database(tmp_path) -> str:
 NOT_FOR_THE_FIRST_PAINT = (
     "argon2",
     "r3izzy_desktop.ui.shell.login",
-    "r3izzy_desktop.ui.common.login_form",
     "r3izzy_desktop.core.backup.restoring",
     "keyring",
     "r3izzy_desktop.core.packages",
