@@ -161,7 +161,9 @@ class _Registry(QObject):
 
     @Slot()
     def _forget(self) -> None:
-        self.jobs = {job for job in self.jobs if job.is_running()}
+        # Only the job whose `ended` this is: another one, done in its thread, may still
+        # have its signals queued, and freed now it would never deliver them.
+        self.jobs.discard(self.sender())
 
     @Slot()
     def stop_all(self) -> None:

@@ -141,3 +141,20 @@ def test_a_job_started_after_paint_starts_anyway_when_nothing_is_painted(qtbot, 
     listener = Listener(job)
     jobs.start_after_paint(job, hidden)
     qtbot.waitUntil(lambda: listener.events == [("ok", "lido")], timeout=2000)
+
+
+def test_a_job_done_with_its_signals_on_their_way_is_kept_until_they_arrive(qtbot, db):
+    # The report's first rows start the full read from their job's `ended`. Another job
+    # ending just before (its `ended` still queued when this one finished in its thread)
+    # used to forget every job no longer running, this one too: freed by Python before
+    # its own signals arrived, it never told them, and the window stayed "Carregando…".
+    first = Job(lambda _progress: "primeiro", "teste").start()
+    assert first.wait(5)  # its `ended` is queued, not yet delivered
+    second = Job(lambda _progress: "segundo", "teste")
+    told = []
+    second.succeeded.connect(lambda result: told.append(result))  # as the report does
+    second.ended.connect(lambda: told.append("fim"))
+    second.start()
+    assert second.wait(5)  # done in its thread; its signals are queued after first's
+    del second  # the window keeps no reference to a job it started
+    qtbot.waitUntil(lambda: told == ["segundo", "fim"], timeout=2000)
