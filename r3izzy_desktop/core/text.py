@@ -11,7 +11,10 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Lower case without accents: "João" -> "joao", for searching."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # most names: nothing to decompose
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import quote
 
 from peewee import SQL, Select, fn
@@ -41,7 +42,10 @@ class PackageAlert:
 
     `patient_id` / `patient_name` are the package's owner; `phone` the number to call as
     it was typed ("" when there is none); `contact_name` who reads the message (the
-    guardian of a child, else the patient); `text` the alert in words."""
+    guardian of a child, else the patient); `on` the day it is about (a vencendo alert
+    counts the days from it); a parcela atrasada's `late_count` installments, their sum
+    `late_amount` and the earliest due date `first_due`. `text`, the alert in words, is
+    made when asked: a clinic has thousands of alerts, a screen shows a few texts."""
 
     kind: str
     package_id: int
@@ -49,10 +53,32 @@ class PackageAlert:
     patient_id: int
     patient_name: str
     phone: str
-    text: str
     sessions_left: int
     valid_until: date | None
     contact_name: str
+    on: date
+    late_count: int = 0
+    late_amount: Decimal = ledger.ZERO
+    first_due: date | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == PARCELA_ATRASADA:
+            return overdue_text(
+                self.patient_name,
+                self.package_number,
+                self.late_count,
+                self.late_amount,
+                self.first_due,
+            )
+        return alert_text(
+            self.kind,
+            self.patient_name,
+            self.package_number,
+            self.sessions_left,
+            self.valid_until,
+            self.on,
+        )
 
 
 def _sessions(count: int) -> str:
@@ -155,7 +181,7 @@ def _row_alerts(row: tuple, day: date, defaults: PackageDefaults) -> list[Packag
     valid_until = _as_day(valid_until) if valid_until is not None else None
     sessions_left = total - used
 
-    def alert(kind: str, text: str) -> PackageAlert:
+    def alert(kind: str, **late) -> PackageAlert:
         return PackageAlert(
             kind=kind,
             package_id=package_id,
@@ -163,17 +189,22 @@ def _row_alerts(row: tuple, day: date, defaults: PackageDefaults) -> list[Packag
             patient_id=patient_id,
             patient_name=name,
             phone=phone,
-            text=text,
             sessions_left=sessions_left,
             valid_until=valid_until,
             contact_name=guardian or name,
+            on=day,
+            **late,
         )
 
     if late_count is not None:
-        count = int(late_count)
-        amount = from_cents(int(late_cents or 0))
-        text = overdue_text(name, number, count, amount, _as_day(first_due))
-        return [alert(PARCELA_ATRASADA, text)]
+        return [
+            alert(
+                PARCELA_ATRASADA,
+                late_count=int(late_count),
+                late_amount=from_cents(int(late_cents or 0)),
+                first_due=_as_day(first_due),
+            )
+        ]
     kinds = []
     if valid_until is not None and valid_until < day:
         kinds.append(VENCIDO)
@@ -181,10 +212,7 @@ def _row_alerts(row: tuple, day: date, defaults: PackageDefaults) -> list[Packag
         kinds.append(VENCENDO)
     if sessions_left <= defaults.ending_threshold:
         kinds.append(ACABANDO)
-    return [
-        alert(kind, alert_text(kind, name, number, sessions_left, valid_until, day))
-        for kind in kinds
-    ]
+    return [alert(kind) for kind in kinds]
 
 
 def _alert_order(alert: PackageAlert, folded_name: str):

@@ -255,10 +255,10 @@ class PackagesTab(QWidget):
             patient_id=0,
             patient_name=patient,
             phone="",
-            text=packages.alert_text(packages.VENCENDO, patient, number, 3, last_day, today),
             sessions_left=3,
             valid_until=last_day,
             contact_name="Ana Souza",
+            on=today,
         )
         self.preview.setText(packages.alert_message(example, template))
 
