@@ -52,10 +52,15 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if not getattr(app, "_r3izzy_translator", None):
         app._r3izzy_translator = qt_pt_br.install(app)  # type: ignore[attr-defined]
     app.setWindowIcon(app_icon())
+    # Set again only when different: each set re-polishes every widget alive (a second
+    # call, as the tests make before each one, would cost as much as the first).
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.5))
-    app.setFont(font)
-    app.setStyleSheet(load_stylesheet())
+    if font != app.font():
+        app.setFont(font)
+    sheet = load_stylesheet()
+    if sheet != app.styleSheet():
+        app.setStyleSheet(sheet)
     return app
 
 
