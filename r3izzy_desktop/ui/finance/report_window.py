@@ -32,7 +32,7 @@ from ..common import exports, messages
 from ..common.column_widths import CELL_PADDING, size_columns
 from ..common.exports import ExportRun
 from ..common.fit import fit_to_screen
-from ..common.jobs import Job, start_after_paint
+from ..common.jobs import Job, start_after_paint_of
 from ..common.operations import run_op
 from ..common.print_preview import PrintPreviewDialog, open_print_preview
 from ..common.table_model import RowTableModel, WrappedHeaderModel, make_table
@@ -262,8 +262,8 @@ class PackageReportWindow(QWidget):
         preview.succeeded.connect(self._previewed)
         # Every row is read once the first ones are painted (or at the latest a moment
         # later): started sooner, the two would share the interpreter, and its statements
-        # would go to the server before the paint.
-        preview.ended.connect(lambda: start_after_paint(job, self.table.viewport()))
+        # would go to the server before the paint. Not at all once the window is closed.
+        start_after_paint_of(preview, job, self.table.viewport())
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._load_failed)
         preview.start()

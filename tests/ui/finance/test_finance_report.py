@@ -380,3 +380,29 @@ def test_two_line_headers():
     assert two_lines("Sessões Restantes") == "Sessões\nRestantes"
     assert two_lines("Preço por Sessão") == "Preço por\nSessão"
     assert two_lines("Status") == "Status"
+
+
+def test_closing_while_the_first_rows_are_read_tells_nothing(
+    qtbot, db, clinic_packages, monkeypatch, dialogs
+):
+    # The full read starts from the first rows' job's end, which can come after the
+    # window was closed and deleted: nothing may then touch the window, start, or fail.
+    release = threading.Event()
+    preview = reports.package_report_preview
+
+    def held(**filters):
+        assert release.wait(5)
+        return preview(**filters)
+
+    monkeypatch.setattr(reports, "package_report_preview", held)
+    full_reads = []
+    monkeypatch.setattr(reports, "package_report", lambda **f: full_reads.append(f))
+    window = PackageReportWindow()
+    window.show()
+    window.load()
+    window.close()  # WA_DeleteOnClose
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+    release.set()
+    assert jobs.wait_for_all(5)
+    qtbot.wait(300)  # past AFTER_PAINT_LATEST_MS: a full read would have started
+    assert full_reads == [] and not dialogs.told
