@@ -115,25 +115,6 @@ def start_after_paint(job: Job, widget: QObject) -> None:
     _AfterPaint(job, widget)
 
 
-def start_after_paint_of(first: Job, job: Job, widget: QObject) -> None:
-    """Once `first` has ended, `start_after_paint(job, widget)`: the rest of a screen's
-    rows after its first ones are painted. Nothing when `widget` is gone by then (its
-    window closed while `first` ran)."""
-    _AfterJob(first, job, widget)
-
-
-class _AfterJob(QObject):
-    def __init__(self, first: Job, job: Job, widget: QObject):
-        super().__init__(widget)  # dies with the widget, and its connection to `first`
-        self._job = job
-        first.ended.connect(self._first_ended)
-
-    @Slot()
-    def _first_ended(self) -> None:
-        start_after_paint(self._job, self.parent())
-        self.deleteLater()
-
-
 class _AfterPaint(QObject):
     def __init__(self, job: Job, widget: QObject):
         super().__init__(widget)  # dies with the widget: a closed window starts nothing

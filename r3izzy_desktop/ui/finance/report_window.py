@@ -32,7 +32,7 @@ from ..common import exports, messages
 from ..common.column_widths import CELL_PADDING, size_columns
 from ..common.exports import ExportRun
 from ..common.fit import fit_to_screen
-from ..common.jobs import Job, start_after_paint_of
+from ..common.jobs import Job, start_after_paint
 from ..common.operations import run_op
 from ..common.print_preview import PrintPreviewDialog, open_print_preview
 from ..common.table_model import RowTableModel, WrappedHeaderModel, make_table
@@ -81,6 +81,8 @@ class PackageReportWindow(QWidget):
         # Every column at 1366×768; on a smaller screen within it (the table scrolls sideways).
         fit_to_screen(self, (1320, 800))
         self.report: reports.PackageReport | None = None
+        self._preview: Job | None = None  # the current load's first rows, then all of them
+        self._full_read: Job | None = None
         self.export_run: ExportRun | None = None
         self.print_dialog: PrintPreviewDialog | None = None
         self._generation = 0
@@ -262,11 +264,18 @@ class PackageReportWindow(QWidget):
         preview.succeeded.connect(self._previewed)
         # Every row is read once the first ones are painted (or at the latest a moment
         # later): started sooner, the two would share the interpreter, and its statements
-        # would go to the server before the paint. Not at all once the window is closed.
-        start_after_paint_of(preview, job, self.table.viewport())
+        # would go to the server before the paint. Not at all once the window is closed
+        # (Qt drops the connection to a deleted window) or a newer load began.
+        self._preview, self._full_read = preview, job
+        preview.ended.connect(self._preview_ended)
         job.succeeded.connect(self._loaded)
         job.failed.connect(self._load_failed)
         preview.start()
+
+    @Slot()
+    def _preview_ended(self) -> None:
+        if self.sender() is self._preview:
+            start_after_paint(self._full_read, self.table.viewport())
 
     def rows_shown(self) -> bool:
         """True once the current load has rows (its first ones, or all) on screen."""
