@@ -95,7 +95,9 @@ def log_in(args: argparse.Namespace) -> None:
     users.login(login, password)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without its `commands` (their parsers are most of
+    argparse's work), the one that opens the app (`parse_arguments`)."""
     parser = argparse.ArgumentParser(
         prog="r3izzy-desktop", description=f"{APP_NAME}: gestão de pacotes de sessões."
     )
@@ -109,12 +111,38 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="teste rápido do programa instalado, sem janela (pasta temporária); sai com 0 se OK",
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMANDO")
     for name, (help_text, arguments, _run) in COMMANDS.items():
         child = sub.add_parser(name, help=help_text)
         _db_option(child)
         arguments(child)
     return parser
+
+
+_APP_FLAGS = ("--demo", "--smoke")
+
+
+def _opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether `argv` is only the options that open the app (--db URL, --demo, --smoke),
+    each spelled out: the usual start, parsed without building every command's parser."""
+    expecting_url = False
+    for arg in argv:
+        if expecting_url:
+            expecting_url = False
+        elif arg == "--db":
+            expecting_url = True
+        elif not (arg in _APP_FLAGS or arg.startswith("--db=")):
+            return False
+    return not expecting_url
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments, as `build_parser()` reads them (its errors and help included)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return build_parser(commands=not _opens_the_app(argv)).parse_args(argv)
 
 
 def _no_arguments(_parser: argparse.ArgumentParser) -> None:
@@ -385,8 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.errors import DomainError
     from .logs import setup_logging
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     if args.smoke:
         from .ui.shell.smoke import run_smoke  # sets up its own temporary folder and log
 
