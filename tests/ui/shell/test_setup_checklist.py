@@ -74,3 +74,11 @@ def test_hidden_on_this_pc_it_stays_hidden(qtbot, db):
 def test_a_clinic_in_use_never_sees_it(qtbot, db):
     clinic.add_patient("Ana Souza")  # imported or registered before: not a new clinic
     assert window(qtbot).checklist is None
+
+
+def test_a_clinic_with_patients_is_decided_on_one_read(db, patient, monkeypatch):
+    from tests.helpers.statements import counting
+
+    with counting(monkeypatch)() as sent:
+        assert not setup_checklist.wanted()
+    assert len(sent) == 1, sent.sent  # is there a patient? then the steps are not read
