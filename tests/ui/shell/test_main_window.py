@@ -35,3 +35,18 @@ def test_each_page_reads_its_data_once_when_built_and_again_when_shown_again(
         window.show_page(key)
     qtbot.waitUntil(lambda: not window.page("finance").is_loading())
     assert reads == dict.fromkeys(PAGES, 2)
+
+
+def test_the_window_asks_what_its_rail_offers_at_once(qtbot, db, patient, monkeypatch):
+    # Each page's permission used to be asked apart, twice (its rail entry, its Alt+N):
+    # on a database without users each ask is a read, and on a server a round trip.
+    from r3izzy_desktop.core import users
+
+    asked = []
+    can_each = users.can_each
+    monkeypatch.setattr(users, "can", lambda name: asked.append(name) or True)
+    monkeypatch.setattr(users, "can_each", lambda *names: asked.append(names) or can_each(*names))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert len(asked) == 1 and isinstance(asked[0], tuple)
+    assert all(not window.nav.item(row).isHidden() for row in range(window.nav.count()))
