@@ -36,9 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
-from peewee import JOIN, SQL, Case, Select, fn
+from peewee import JOIN, SQL, Case, Select, ValuesList, fn
 
 from .. import access
 from ..errors import ValidationError
@@ -179,11 +180,22 @@ def _high(end: date) -> datetime:
     return _instant(end + timedelta(days=1))
 
 
+def _changes(low: datetime | None, high: datetime | None) -> Select:
+    """The sum of the changes of the lines with low <= at < high (None: no bound), read
+    from the change index over `at`."""
+    line = PackageEvent.alias("line")
+    where = []
+    if low is not None:
+        where.append(line.at >= low)
+    if high is not None:
+        where.append(line.at < high)
+    return line.select(fn.SUM(line.open_change).coerce(False)).where(*where)
+
+
 @access.allowed("reports.credit_rollforward")
 def credit_rollforward(start: date, end: date) -> CreditRollforward:
-    """The roll-forward of [start, end], both days included (module doc). One statement:
-    the period's aggregate, the packages' (the credit now, the credit vencido of those
-    as they are now) and the packages changed after the end, in its FROM."""
+    """The roll-forward of [start, end], both days included (module doc). One statement,
+    its single-row parts (`_rollforward_parts`) in its FROM."""
     _check_period(start, end)
     parts = _rollforward_parts(start, end)
     query = Select(from_list=parts, columns=_columns_of(parts)).bind(PackageEvent._meta.database)
@@ -194,8 +206,8 @@ def credit_rollforward(start: date, end: date) -> CreditRollforward:
 def credit_figures(start: date, end: date) -> tuple[CreditRollforward, tuple[MonthCredit, ...]]:
     """`credit_rollforward(start, end)` and `credit_by_month(start, end)` (what the Saldo de
     créditos window shows) in one statement, so they agree without a transaction around
-    them: the single-row aggregates in the FROM, the months' rows LEFT JOINed on them (each
-    month's row repeats them)."""
+    them: the roll-forward's single-row parts in the FROM, the months' rows LEFT JOINed on
+    them (each month's row repeats them)."""
     _check_period(start, end)
     parts = _rollforward_parts(start, end)
     months, by_month = _months_query(start, end)
@@ -207,8 +219,9 @@ def credit_figures(start: date, end: date) -> tuple[CreditRollforward, tuple[Mon
     )
     rows = list(query.tuples())
     result = _rollforward_of(start, end, rows[0][2:])
+    credit, after = rows[0][2], rows[0][5]  # the packages' credit, the period's `after`
     buckets = [(bucket, cents) for bucket, cents, *_ in rows if bucket is not None]
-    return result, _months_of(months, _cents(rows[0][2]), buckets)
+    return result, _months_of(months, _cents(credit) - _cents(after), buckets)
 
 
 def _columns_of(parts) -> list:
@@ -216,39 +229,60 @@ def _columns_of(parts) -> list:
 
 
 def _rollforward_parts(start: date, end: date) -> list:
-    """The three single-row aggregates of the roll-forward, aliased for a FROM: the
-    packages' (`_packages_query`: credit, cents, n), the period's (`_period_query`:
-    after, inside, then each movement's sum and count) and the packages changed after the
-    end (`_changed_after_query`: cents, n). `_rollforward_of` reads their columns in this
-    order."""
+    """The four single-row parts of the roll-forward, aliased for a FROM: the packages'
+    (`_packages_query`: credit, cents, n), the period's changes (after, inside), its
+    movements (`_movements_query`: each one's sum and count, MOVEMENTS' order) and the
+    packages changed after the end (`_changed_after_query`: cents, n). `_rollforward_of`
+    reads their columns in this order."""
+    low, high = _instant(start), _high(end)
+    period = Select(
+        columns=[_changes(high, None).alias("after"), _changes(low, high).alias("inside")]
+    )
     return [
         _packages_query(end).alias("packages"),
-        _period_query(start, end).alias("period"),
+        period.alias("period"),
+        _movements_query(start, end).alias("moves"),
         _changed_after_query(end).alias("changed"),
     ]
 
 
-def _period_query(start: date, end: date):
-    """The lines at or after the start instant (read from the credit index): the sum of
-    the changes of those at or after the end instant, of those inside, then each
-    movement's sum and count (MOVEMENTS' order), each column aliased."""
-    high = _high(end)
-    inside = PackageEvent.at < high
-    columns = [
-        _sum_if(PackageEvent.at >= high, PackageEvent.open_change),
-        _sum_if(inside, PackageEvent.open_change),
-    ]
+def _movements_query(start: date, end: date):
+    """Each movement's sum and count (MOVEMENTS' order; columns v0, v1, ...): the lines
+    of the period of each kind that moves the credit, summed per kind from the credit
+    index (kind, then `at`: each kind's lines of the period side by side), then the few
+    rows laid out in one."""
+    kinds = tuple(dict.fromkeys(kind for _name, kind in MOVEMENTS))
+    by_kind = (
+        PackageEvent.select(
+            PackageEvent.kind.alias("kind"),
+            fn.SUM(PackageEvent.open_change).coerce(False).alias("change"),
+            fn.COUNT(PackageEvent.id).alias("n"),
+            *(fn.SUM(getattr(PackageEvent, name)).coerce(False).alias(name) for name in SPLIT),
+        )
+        .where(
+            PackageEvent.kind.in_(kinds)
+            & (PackageEvent.at >= _instant(start))
+            & (PackageEvent.at < _high(end))
+        )
+        .group_by(PackageEvent.kind)
+        .alias("kinds")
+    )
+    columns = []
     for name, kind in MOVEMENTS:
-        where = inside & (PackageEvent.kind == kind)
+        this = by_kind.c.kind == kind
         # (0 - x: peewee reads a unary minus as DESC.)
-        value = 0 - getattr(PackageEvent, name) if kind == ENCERRADO else PackageEvent.open_change
-        columns += [_sum_if(where, value), _count_if(where)]
+        value = 0 - getattr(by_kind.c, name) if kind == ENCERRADO else by_kind.c.change
+        columns += [_sum_if(this, value), _sum_if(this, by_kind.c.n)]
     aliased = [column.alias(f"v{index}") for index, column in enumerate(columns)]
-    return PackageEvent.select(*aliased).where(PackageEvent.at >= _instant(start))
+    return Select(from_list=[by_kind], columns=aliased)
+
+
+# The three columns of an `encerrado` line (R19), each a movement of its own.
+SPLIT = ("refunded", "retained", "cancelled")
 
 
 def _changed_after(end: date):
-    """The packages with a line at or after the end instant (from the credit index)."""
+    """The packages with a line at or after the end instant (from the change index)."""
     return PackageEvent.select(PackageEvent.package).where(PackageEvent.at >= _high(end))
 
 
@@ -276,34 +310,29 @@ def _changed_after_query(end: date):
     line after the end instant (columns cents, n): as their last line before the end
     instant left them `ativo` with sessions left, and the validity of their last
     `criado`/`alterado manualmente` line (the lines that set it) before `end`. Reads the
-    lines of those packages alone (none for an end of today or later)."""
+    lines of those packages alone, each package's from the package_id index (none for an
+    end of today or later)."""
     high = _high(end)
-    changed = _changed_after(end).distinct().alias("changed_after")
-    line = PackageEvent.alias("line")
-    terms = Case(None, [(line.kind.in_((CRIADO, ALTERADO)), line.id)], None)
-    last = (
-        line.select(
-            line.package.alias("package_id"),
-            fn.MAX(line.id).alias("last_id"),
-            fn.MAX(terms).alias("terms_id"),
-        )
-        .from_(changed)
-        .join(line, on=(line.package == changed.c.package_id) & (line.at < high))
-        .group_by(line.package)
-        .alias("last")
-    )
+
+    def last_line(*kinds: str):
+        line = PackageEvent.alias("line")
+        where = (line.package == Package.id) & (line.at < high)
+        if kinds:
+            where &= line.kind.in_(kinds)
+        return line.select(fn.MAX(line.id)).where(where)
+
     state = PackageEvent.alias("state")
     terms_line = PackageEvent.alias("terms_line")
     return (
-        state.select(
+        Package.select(
             fn.SUM(state.open_amount).coerce(False).alias("cents"),
             fn.COUNT(state.id).alias("n"),
         )
-        .from_(last)
-        .join(state, on=(state.id == last.c.last_id))
-        .join(terms_line, on=(terms_line.id == last.c.terms_id))
+        .join(state, on=(state.id == last_line()))
+        .join(terms_line, on=(terms_line.id == last_line(CRIADO, ALTERADO)))
         .where(
-            (state.status == ATIVO)
+            Package.id.in_(_changed_after(end))
+            & (state.status == ATIVO)
             & (state.sessions_left > 0)
             & terms_line.valid_until.is_null(False)
             & (terms_line.valid_until < end)
@@ -345,72 +374,65 @@ def month_edges(start: date, end: date) -> list[date]:
     return months
 
 
-def _bucket(edges: list[date], low: int, high: int) -> Any:
-    """The number of `edges` at or before a line's `at`, knowing it is between `low` and
-    `high`: a CASE that halves the range at each step, so a line is compared with about
-    log2(months) edges rather than with every one (60 months: 6 comparisons, not 60)."""
-    if low == high:
-        return SQL(str(low))
-    middle = (low + high) // 2
-    return Case(
-        None,
-        [(PackageEvent.at < _instant(edges[middle]), _bucket(edges, low, middle))],
-        _bucket(edges, middle + 1, high),
-    )
-
-
 @access.allowed("reports.credit_rollforward")
 def credit_by_month(start: date, end: date) -> tuple[MonthCredit, ...]:
     """The credit at the end of each month from `start`'s month to `end`'s (the last one at
-    the end of `end`), for the chart. One statement: the credit now, the months' rows
-    LEFT JOINed on it (`_months_query`)."""
+    the end of `end`), for the chart. One statement: the credit at the end (the credit now
+    minus the changes after the end), the months' rows LEFT JOINed on it."""
     _check_period(start, end)
     months, by_month = _months_query(start, end)
-    now = Package.select(fn.SUM(Package.open_amount).coerce(False).alias("credit")).alias("now")
+    closing = Select(
+        columns=[
+            Package.select(fn.SUM(Package.open_amount).coerce(False)).alias("credit"),
+            _changes(_high(end), None).alias("after"),
+        ]
+    ).alias("closing")
     rows_of = by_month.alias("months")
     query = (
-        Select(from_list=[now], columns=[rows_of.c.bucket, rows_of.c.change, now.c.credit])
+        Select(
+            from_list=[closing],
+            columns=[rows_of.c.bucket, rows_of.c.change, closing.c.credit, closing.c.after],
+        )
         .join(rows_of, JOIN.LEFT_OUTER, on=SQL("1 = 1"))
         .bind(PackageEvent._meta.database)
     )
     rows = list(query.tuples())
-    buckets = [(bucket, cents) for bucket, cents, _credit in rows if bucket is not None]
-    return _months_of(months, _cents(rows[0][2]), buckets)
+    buckets = [(bucket, cents) for bucket, cents, _credit, _after in rows if bucket is not None]
+    return _months_of(months, _cents(rows[0][2]) - _cents(rows[0][3]), buckets)
 
 
 def _months_query(start: date, end: date):
-    """The months of [start, end] and the statement of their lines: each line at or after
-    the start instant goes to the first month that ends after it (`_bucket`; a line after
-    the end to one past the last month), its changes summed per bucket; rows (bucket,
-    change) for the buckets with lines only."""
+    """The months of [start, end] and the statement of their lines: for each month the
+    sum of the changes of its lines inside the period (a VALUES row per month, its
+    number and instants, each month's sum one range of the change index); rows (bucket,
+    change), a month without lines with a NULL change."""
     months = month_edges(start, end)
-    edges = [*months[1:], end + timedelta(days=1)]
-    edges = [min(edge, end + timedelta(days=1)) for edge in edges]
-    inner = (
-        PackageEvent.select(
-            _bucket(edges, 0, len(edges)).alias("bucket"),
-            PackageEvent.open_change.alias("change"),
-        )
-        .where(PackageEvent.at >= _instant(start))
-        .alias("lines")
+    high = end + timedelta(days=1)
+    bounds = [start, *months[1:], high]
+    edges = ValuesList(
+        [
+            (index, _instant(low), _instant(upper))
+            for index, (low, upper) in enumerate(pairwise(bounds))
+        ],
+        alias="edges",
     )
-    query = (
-        PackageEvent.select(
-            inner.c.bucket.alias("bucket"), fn.SUM(inner.c.change).coerce(False).alias("change")
-        )
-        .from_(inner)
-        .group_by(inner.c.bucket)
+    line = PackageEvent.alias("line")
+    change = line.select(fn.SUM(line.open_change).coerce(False)).where(
+        (line.at >= edges.c.column2) & (line.at < edges.c.column3)
+    )
+    query = Select(
+        from_list=[edges], columns=[edges.c.column1.alias("bucket"), change.alias("change")]
     )
     return months, query
 
 
-def _months_of(months: list[date], credit: int, rows) -> tuple[MonthCredit, ...]:
-    """Each month's credit at its end: the credit now (`credit`, centavos) minus the
-    changes of the buckets after the month's (`rows`: (bucket, change))."""
+def _months_of(months: list[date], closing: int, rows) -> tuple[MonthCredit, ...]:
+    """Each month's credit at its end: the credit at the end of the period (`closing`,
+    centavos) minus the changes of the months after it (`rows`: (bucket, change))."""
     change_in = {int(bucket): _cents(cents) for bucket, cents in rows}
-    later = sum(cents for bucket, cents in change_in.items() if bucket >= len(months))
+    later = 0
     figures = []
     for index in range(len(months) - 1, -1, -1):
-        figures.append(MonthCredit(months[index], _money(credit - later)))
+        figures.append(MonthCredit(months[index], _money(closing - later)))
         later += change_in.get(index, 0)
     return tuple(reversed(figures))

@@ -510,20 +510,22 @@ def write_past_receipts() -> int:
 
 
 # Schema 12 (R20): each history line's change of its package's open amount (open_change),
-# and an index that serves a range of `at` with every column the credit roll-forward sums
-# (reports/credit.py), so the Saldo de créditos window reads the lines at or after its
-# period's start alone, from the index, never the whole history.
+# and two indexes the credit roll-forward (reports/credit.py) reads it from, so the Saldo
+# de créditos window reads the lines at or after its period's start alone, never the whole
+# history: the changes over a range of `at` (with the package: which packages changed
+# after an instant), and the period's lines of each kind with what a closing split.
+CHANGE_INDEX = "package_event_change_read"
 CREDIT_INDEX = "package_event_credit_read"
 CREDIT_INDEXES = {
+    CHANGE_INDEX: '"package_event" ("at", "open_change", "package_id")',
     CREDIT_INDEX: (
-        '"package_event" ("at", "kind", "open_change", "refunded", "retained", "cancelled", '
-        '"package_id")'
+        '"package_event" ("kind", "at", "open_change", "refunded", "retained", "cancelled")'
     ),
 }
 
 
 def create_credit_indexes(database: peewee.Database) -> None:
-    """Create the schema 12 index (kept when already there)."""
+    """Create the schema 12 indexes (kept when already there)."""
     for name, target in CREDIT_INDEXES.items():
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
 
@@ -542,7 +544,7 @@ _FILL_OPEN_CHANGES = (
 def add_open_changes(migrator: SchemaMigrator, database: peewee.Database) -> None:
     """11 -> 12 (R20): on each history line the change it made to its package's open
     amount (`open_change`), filled for the lines already written in one UPDATE, and the
-    index the credit roll-forward reads. The column is added NOT NULL DEFAULT 0 (a line
+    indexes the credit roll-forward reads. The column is added NOT NULL DEFAULT 0 (a line
     that changed nothing keeps that 0); PostgreSQL then drops the default, as a new
     database has none; SQLite cannot without copying the whole table, so an old file
     keeps it (the app always writes the column). What is already there is kept."""
