@@ -309,34 +309,48 @@ def _changed_after_query(end: date):
     """The open amount and the number of the packages vencido at `end` among those with a
     line after the end instant (columns cents, n): as their last line before the end
     instant left them `ativo` with sessions left, and the validity of their last
-    `criado`/`alterado manualmente` line (the lines that set it) before `end`. Reads the
-    lines of those packages alone, each package's from the package_id index (none for an
-    end of today or later)."""
-    high = _high(end)
+    `criado`/`alterado manualmente` line (the lines that set it) before `end`.
 
-    def last_line(*kinds: str):
+    Only a few can be: one whose validity now is before `end`, or that was changed by
+    hand after it (otherwise its last terms line before the end instant is its last one,
+    with the validity it has now: R14); `criado` after it is a package that did not exist
+    yet. For each of those its two lines are each one search of its own lines (the
+    package_id index, latest first), in the SELECT list: no join the server's planner
+    could turn into a pass over every line."""
+    high = _high(end)
+    changed_by_hand = PackageEvent.select(PackageEvent.package).where(
+        (PackageEvent.kind == ALTERADO) & (PackageEvent.at >= high)
+    )
+
+    def last_line(value: Any, *kinds: str):
         line = PackageEvent.alias("line")
         where = (line.package == Package.id) & (line.at < high)
         if kinds:
             where &= line.kind.in_(kinds)
-        return line.select(fn.MAX(line.id)).where(where)
+        return line.select(value(line)).where(where).order_by(line.id.desc()).limit(1)
 
-    state = PackageEvent.alias("state")
-    terms_line = PackageEvent.alias("terms_line")
-    return (
-        Package.select(
-            fn.SUM(state.open_amount).coerce(False).alias("cents"),
-            fn.COUNT(state.id).alias("n"),
+    cents = last_line(
+        lambda line: Case(
+            None, [((line.status == ATIVO) & (line.sessions_left > 0), line.open_amount)], None
         )
-        .join(state, on=(state.id == last_line()))
-        .join(terms_line, on=(terms_line.id == last_line(CRIADO, ALTERADO)))
+    )
+    validity = last_line(lambda line: line.valid_until, CRIADO, ALTERADO)
+    # Each candidate's open amount when vencido, else NULL: one expression, so a server
+    # that merges this subquery into the outer one still searches each line once.
+    candidates = (
+        Package.select(Case(None, [(validity < end, cents)], None).alias("cents"))
         .where(
             Package.id.in_(_changed_after(end))
-            & (state.status == ATIVO)
-            & (state.sessions_left > 0)
-            & terms_line.valid_until.is_null(False)
-            & (terms_line.valid_until < end)
+            & ((Package.valid_until < end) | Package.id.in_(changed_by_hand))
         )
+        .alias("candidates")
+    )
+    return Select(
+        from_list=[candidates],
+        columns=[
+            fn.SUM(candidates.c.cents).coerce(False).alias("cents"),
+            fn.COUNT(candidates.c.cents).alias("n"),
+        ],
     )
 
 
