@@ -5,8 +5,10 @@ between, each as a sum and a count.
 Computed in SQL, never by replaying packages in Python, from each history line's change of
 its package's open amount (`package_event.open_change`, schema 12: its open_amount minus
 the one of the package's line before it in id order, 0 before the first line), working
-back from today's credit, so a period reads the lines at or after its start alone (the
-`package_event_credit_read` index over `at`), never the whole history:
+back from today's credit, so a period reads the lines at or after its start alone, each
+part a range of an index of schema 12 (`package_event_change_read`: `at` and the change;
+`package_event_credit_read`: kind, `at` and what a closing split), never the whole
+history:
 
 - the credit now is the sum of the packages' open amounts (each package's last line
   carries its current figures, R14), which is the sum of every line's change;
@@ -18,12 +20,13 @@ back from today's credit, so a period reads the lines at or after its start alon
   `sessão debitada` -> consumed, `sessão creditada` -> credited, and an `encerrado` line
   (R19) -> refunded, retained and cancelled, from its three columns, each negative and each
   counted once even when zero. Installment lines leave the open amount as it was;
-- each month's credit at its end (the chart) is the credit now minus the changes of the
-  lines from the month's end on;
+- each month's credit at its end (the chart) is the closing minus the changes of the
+  period's lines after the month;
 - the credit vencido at `end` (ativo with sessions left as of `end`, its validity as of
   `end` before `end`): a package without a line after the end instant is as it is now
-  (its row), the few with lines after it are as their last line before it left them, with
-  the validity of their last `criado`/`alterado manualmente` line before it.
+  (its row), one with lines after it as its last line before it left it, with the
+  validity of its last `criado`/`alterado manualmente` line before it (looked up only for
+  those whose validity now is before `end` or that were changed by hand after it).
 
 So opening + movements = closing to the centavo by construction, and for an end of today or
 later the closing is the sum of the packages' current open amounts. The figures are those
@@ -415,14 +418,22 @@ def credit_by_month(start: date, end: date) -> tuple[MonthCredit, ...]:
     return _months_of(months, _cents(rows[0][2]) - _cents(rows[0][3]), buckets)
 
 
+# Up to this many months a period's months are a VALUES row each (three parameters): well
+# under every backend's limit of parameters (SQLite's 32766). A longer period (a typo in a
+# year) puts each line in its month with a CASE instead (`_bucket`).
+MAX_VALUES_MONTHS = 1200
+
+
 def _months_query(start: date, end: date):
     """The months of [start, end] and the statement of their lines: for each month the
     sum of the changes of its lines inside the period (a VALUES row per month, its
     number and instants, each month's sum one range of the change index); rows (bucket,
-    change), a month without lines with a NULL change."""
+    change), a month without lines with a NULL change or none."""
     months = month_edges(start, end)
     high = end + timedelta(days=1)
     bounds = [start, *months[1:], high]
+    if len(months) > MAX_VALUES_MONTHS:
+        return months, _bucketed_months(bounds)
     edges = ValuesList(
         [
             (index, _instant(low), _instant(upper))
@@ -438,6 +449,40 @@ def _months_query(start: date, end: date):
         from_list=[edges], columns=[edges.c.column1.alias("bucket"), change.alias("change")]
     )
     return months, query
+
+
+def _bucketed_months(bounds: list[date]):
+    """`_months_query`'s rows for a period of many months: the period's lines (a range of
+    the change index), each put in its month by `_bucket`, summed per month."""
+    inner = (
+        PackageEvent.select(
+            _bucket(bounds[1:], 0, len(bounds) - 2).alias("bucket"),
+            PackageEvent.open_change.alias("change"),
+        )
+        .where((PackageEvent.at >= _instant(bounds[0])) & (PackageEvent.at < _instant(bounds[-1])))
+        .alias("lines")
+    )
+    return (
+        PackageEvent.select(
+            inner.c.bucket.alias("bucket"), fn.SUM(inner.c.change).coerce(False).alias("change")
+        )
+        .from_(inner)
+        .group_by(inner.c.bucket)
+    )
+
+
+def _bucket(edges: list[date], low: int, high: int) -> Any:
+    """The number of `edges` at or before a line's `at`, knowing it is between `low` and
+    `high`: a CASE that halves the range at each step, so a line is compared with about
+    log2(months) edges rather than with every one."""
+    if low == high:
+        return SQL(str(low))
+    middle = (low + high) // 2
+    return Case(
+        None,
+        [(PackageEvent.at < _instant(edges[middle]), _bucket(edges, low, middle))],
+        _bucket(edges, middle + 1, high),
+    )
 
 
 def _months_of(months: list[date], closing: int, rows) -> tuple[MonthCredit, ...]:

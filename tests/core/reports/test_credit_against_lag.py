@@ -229,6 +229,7 @@ def random_periods(rng: random.Random, instants: list[datetime]) -> list[tuple[d
     periods = [
         (FIRST.date(), TODAY.date()),
         (date(2020, 1, 1), date(2030, 12, 31)),  # before anything to years ahead
+        (date(1900, 1, 1), date(2030, 12, 31)),  # more months than a VALUES row each
         (date(2024, 1, 1), date(2024, 12, 31)),  # nothing yet
         (TODAY.date().replace(day=1), TODAY.date()),
         (TODAY.date() + timedelta(days=1), TODAY.date() + timedelta(days=40)),
@@ -247,6 +248,9 @@ def test_the_stored_changes_give_the_figures_of_lag(db, seed):
     kinds = {kind for (kind,) in PackageEvent.select(PackageEvent.kind).distinct().tuples()}
     assert {"criado", "sessão debitada", "sessão creditada", "encerrado"} <= kinds, kinds
     assert "alterado manualmente" in kinds and "parcela recebida" in kinds, kinds
+    assert len(credit.month_edges(date(1900, 1, 1), date(2030, 12, 31))) > (
+        credit.MAX_VALUES_MONTHS
+    )
     seen_expired = seen_changed_after = 0
     for start, end in random_periods(rng, instants):
         expected = lag_rollforward(start, end)
