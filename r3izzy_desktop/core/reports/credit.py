@@ -61,6 +61,9 @@ MOVEMENTS: tuple[tuple[str, str], ...] = (
     ("cancelled", ENCERRADO),
 )
 
+# The three columns of an `encerrado` line (R19), each a movement of its own.
+SPLIT = ("refunded", "retained", "cancelled")
+
 # What the screen, its printout and the workbook call each movement. "Devolvido" is money
 # given back to the patient (R19's refund, "Devoluções" in Gestão Financeira); a session
 # credited back to its package is "Creditado de volta".
@@ -278,10 +281,6 @@ def _movements_query(start: date, end: date):
         columns += [_sum_if(this, value), _sum_if(this, by_kind.c.n)]
     aliased = [column.alias(f"v{index}") for index, column in enumerate(columns)]
     return Select(from_list=[by_kind], columns=aliased)
-
-
-# The three columns of an `encerrado` line (R19), each a movement of its own.
-SPLIT = ("refunded", "retained", "cancelled")
 
 
 def _changed_after(end: date):
