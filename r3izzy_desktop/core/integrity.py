@@ -322,6 +322,7 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
             PackageEvent.refunded,
             PackageEvent.retained,
             PackageEvent.cancelled,
+            PackageEvent.open_change,
         )
         .join(Session, JOIN.LEFT_OUTER, on=(PackageEvent.session == Session.id))
         .where(PackageEvent.package.between(low, high))
@@ -350,6 +351,7 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
         refunded,
         retained,
         cancelled,
+        open_change,
     ) in db.execute(query).fetchall():
         history[package_id].append(
             ledger.EventRecord(
@@ -372,6 +374,7 @@ def _history(low: int, high: int) -> dict[int, list[ledger.EventRecord]]:
                 refunded=money(refunded),
                 retained=money(retained),
                 cancelled=money(cancelled),
+                open_change=money(open_change),
             )
         )
     return history
@@ -418,6 +421,7 @@ def _check_package(
         found.append("sem sessões restantes mas com valor em aberto")
     replayed = ledger.replay(events)
     found += [f"histórico: {text}" for text in replayed.problems]
+    found += _open_change_problems(events)
     figures = replayed.figures
     if figures is None:
         found.append("histórico vazio")
@@ -445,6 +449,25 @@ def _check_package(
             )
         )
     return problems
+
+
+def _open_change_problems(events) -> list[str]:
+    """Each history line's change of the open amount (R20's `open_change`, what the credit
+    roll-forward sums) must be its open amount minus the line before's (0 before the
+    first)."""
+    found = []
+    previous = ledger.ZERO
+    for number, event in enumerate(events, start=1):
+        expected = event.open_amount - previous
+        if event.open_change is not None and event.open_change != expected:
+            found.append(
+                f"histórico: a linha {number} ({event.kind}) registra variação de "
+                f"{format_money(event.open_change)} no valor em aberto, mas ele foi de "
+                f"{format_money(previous)} para {format_money(event.open_amount)} "
+                f"({format_money(expected)})"
+            )
+        previous = event.open_amount
+    return found
 
 
 def _terms_problems(

@@ -3,14 +3,15 @@ bare `sqlite3` module, that gives every figure of `reports.credit_rollforward(st
 — the opening and the closing, each movement's sum and count, and the credit vencido at
 the end with its number of packages.
 
-How it gets them (the same rules as core/reports/credit.py, written out by hand): each
-history line's change of its package's open amount is `open_amount - LAG(open_amount)` over
-the package's lines in id order; the opening sums the changes of the lines before the start
-instant, the closing those before the end instant (the day after `end`, 00:00), and the
-movements the changes of the lines in between by kind (a closing's three amounts from its
-own columns, negative). The vencido credit: each package's last line before the end instant
-(`ativo`, sessions left) and its last `criado` / `alterado manualmente` line before it (the
-validity), in a CTE of the same statement. The benchmark checks that both give the same
+How it gets them (the same rules as core/reports/credit.py, written out by hand, on the
+same stored column and indexes of schema 12): each history line keeps its change of its
+package's open amount (`open_change`); the closing is the packages' open amounts now minus
+the changes of the lines at or after the end instant (the day after `end`, 00:00), the
+opening the closing minus the changes inside the period, and the movements the changes of
+the period's lines by kind (a closing's three amounts from its own columns, negative). The
+vencido credit: the packages without a line after the end instant as their rows are now,
+the others as their last line before it left them (and their last `criado` / `alterado
+manualmente` line before it, the validity). The benchmark checks that both give the same
 figures, one by one, before timing them."""
 
 from __future__ import annotations
@@ -38,39 +39,57 @@ FIGURES = (
 
 
 def _movement_columns() -> str:
-    inside = "phase = 1"
     columns = []
     for kind in KINDS.values():
-        columns.append(f"SUM(CASE WHEN {inside} AND kind = '{kind}' THEN delta ELSE 0 END)")
-        columns.append(f"COUNT(CASE WHEN {inside} AND kind = '{kind}' THEN 1 END)")
+        columns.append(f"SUM(CASE WHEN kind = '{kind}' THEN change ELSE 0 END)")
+        columns.append(f"SUM(CASE WHEN kind = '{kind}' THEN n ELSE 0 END)")
     for column in CLOSING_COLUMNS:
-        columns.append(f"SUM(CASE WHEN {inside} AND kind = 'encerrado' THEN -{column} ELSE 0 END)")
-        columns.append(f"COUNT(CASE WHEN {inside} AND kind = 'encerrado' THEN 1 END)")
-    return ",\n       ".join(columns)
+        columns.append(f"SUM(CASE WHEN kind = 'encerrado' THEN -{column} ELSE 0 END)")
+        columns.append("SUM(CASE WHEN kind = 'encerrado' THEN n ELSE 0 END)")
+    return ",\n           ".join(columns)
 
+
+_MOVING = ", ".join(f"'{kind}'" for kind in (*KINDS.values(), "encerrado"))
+_EXPIRED_NOW = (
+    "status = 'ativo' AND sessions_total > sessions_used AND valid_until < :end "
+    "AND id NOT IN (SELECT package_id FROM package_event WHERE at >= :high)"
+)
 
 CREDIT_SQL = f"""
-WITH lines AS (
-    SELECT kind, refunded, retained, cancelled,
-           CASE WHEN at < :low THEN 0 WHEN at < :high THEN 1 ELSE 2 END AS phase,
-           open_amount - LAG(open_amount, 1, 0) OVER (PARTITION BY package_id ORDER BY id)
-               AS delta
-    FROM package_event
-), last AS (
-    SELECT package_id, MAX(id) AS last_id,
-           MAX(CASE WHEN kind IN ('criado', 'alterado manualmente') THEN id END) AS terms_id
-    FROM package_event WHERE at < :high GROUP BY package_id
-), expired AS (
+WITH now AS (
+    SELECT SUM(open_amount) AS credit,
+           SUM(CASE WHEN {_EXPIRED_NOW} THEN open_amount ELSE 0 END) AS cents,
+           COUNT(CASE WHEN {_EXPIRED_NOW} THEN 1 END) AS packages
+    FROM package
+), period AS (
+    SELECT (SELECT SUM(open_change) FROM package_event WHERE at >= :high) AS after,
+           (SELECT SUM(open_change) FROM package_event WHERE at >= :low AND at < :high)
+               AS inside
+), kinds AS (
+    SELECT kind, SUM(open_change) AS change, COUNT(*) AS n, SUM(refunded) AS refunded,
+           SUM(retained) AS retained, SUM(cancelled) AS cancelled
+    FROM package_event WHERE kind IN ({_MOVING}) AND at >= :low AND at < :high
+    GROUP BY kind
+), moves AS (
+    SELECT {_movement_columns()}
+    FROM kinds
+), changed AS (
     SELECT SUM(s.open_amount) AS cents, COUNT(*) AS packages
-    FROM last JOIN package_event s ON s.id = last.last_id
-    JOIN package_event t ON t.id = last.terms_id
-    WHERE s.status = 'ativo' AND s.sessions_left > 0 AND t.valid_until < :end
+    FROM package p
+    JOIN package_event s ON s.id = (
+        SELECT MAX(id) FROM package_event WHERE package_id = p.id AND at < :high)
+    JOIN package_event t ON t.id = (
+        SELECT MAX(id) FROM package_event WHERE package_id = p.id AND at < :high
+        AND kind IN ('criado', 'alterado manualmente'))
+    WHERE p.id IN (SELECT package_id FROM package_event WHERE at >= :high)
+      AND s.status = 'ativo' AND s.sessions_left > 0 AND t.valid_until < :end
 )
-SELECT SUM(CASE WHEN phase = 0 THEN delta ELSE 0 END),
-       SUM(CASE WHEN phase < 2 THEN delta ELSE 0 END),
-       {_movement_columns()},
-       MAX(expired.cents), MAX(expired.packages)
-FROM lines CROSS JOIN expired
+SELECT COALESCE(now.credit, 0) - COALESCE(period.after, 0) - COALESCE(period.inside, 0),
+       COALESCE(now.credit, 0) - COALESCE(period.after, 0),
+       moves.*,
+       COALESCE(now.cents, 0) + COALESCE(changed.cents, 0),
+       now.packages + changed.packages
+FROM now, period, moves, changed
 """
 
 

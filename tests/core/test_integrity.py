@@ -60,6 +60,19 @@ def test_open_amount_tampered(clinic_day):
     assert all(busy.number in text for text in found)
 
 
+def test_a_lines_change_of_the_open_amount_tampered(clinic_day):
+    """R20: the credit roll-forward sums each line's stored change; one that is not its
+    open amount minus the line before's is named, line and figures."""
+    busy = clinic_day["busy"]
+    debit = next(h for h in packages.history(busy) if h.kind == "sessão debitada")
+    sql("UPDATE package_event SET open_change = open_change + 1 WHERE id = ?", debit.id)
+    found = messages()
+    assert found == [
+        f"Pacote No. {busy.number}: histórico: a linha 2 (sessão debitada) registra variação "
+        "de -333,32 no valor em aberto, mas ele foi de 1.000,00 para 666,67 (-333,33)"
+    ]
+
+
 def test_sessions_used_tampered(clinic_day):
     busy = clinic_day["busy"]
     sql("UPDATE package SET sessions_used = 0 WHERE id = ?", busy.id)

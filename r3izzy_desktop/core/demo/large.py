@@ -536,6 +536,7 @@ class _Pkg:
     status: str = ATIVO
     used: int = 0
     open_amount: Decimal = Decimal("0")
+    line_open: Decimal = Decimal("0")  # the open amount its last history line left
     version: int = 1
     # session id -> (payment id, amount, debit order, slot)
     debits: dict[int, tuple[int, Decimal, int, _Slot]] = field(default_factory=dict)
@@ -594,6 +595,7 @@ def _event(
         if kind in (CRIADO, ALTERADO)
         else (None, None, None, None)
     )
+    change, pkg.line_open = pkg.open_amount - pkg.line_open, pkg.open_amount
     sim.add(
         PackageEvent,
         (
@@ -620,6 +622,7 @@ def _event(
                 if split is not None
                 else (0, 0, 0)
             ),
+            to_cents(change),  # R20: the change of the open amount since the line before
         ),
     )
 

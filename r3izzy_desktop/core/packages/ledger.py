@@ -203,6 +203,8 @@ class EventRecord:
     refunded: Decimal = ZERO
     retained: Decimal = ZERO
     cancelled: Decimal = ZERO
+    # R20: the line's change of the open amount since the line before (None: not read).
+    open_change: Decimal | None = None
 
 
 # The words each kind of history line starts with (SPEC §4). Only the start: a debit's

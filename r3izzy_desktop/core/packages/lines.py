@@ -43,7 +43,9 @@ def record(
 ) -> PackageEvent:
     """Append one history line with the package's figures after it; `terms` on the lines
     that set them (criado, alterado manualmente), so a replay rebuilds them too; `split`
-    on an `encerrado` line (R19): what it refunded, retained and cancelled.
+    on an `encerrado` line (R19): what it refunded, retained and cancelled; and how much
+    it changed the open amount since the package's line before (R20's `open_change`, from
+    what the row remembers: `Package.take_open_change`, no query).
 
     With `later` (a list) the line is not written now but added to it, for `write_all` to
     insert with the others in one statement (an operation writing many lines: on a server
@@ -56,6 +58,7 @@ def record(
         note=note,
         sessions_left=ledger.sessions_left(row.status, row.sessions_total, row.sessions_used),
         open_amount=row.open_amount,
+        open_change=row.take_open_change(),
         price_per_session=ledger.price_per_session(row.total, row.sessions_total),
         sessions_total=row.sessions_total,
         total=row.total,

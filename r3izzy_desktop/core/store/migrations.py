@@ -509,6 +509,56 @@ def write_past_receipts() -> int:
     return len(rows)
 
 
+# Schema 12 (R20): each history line's change of its package's open amount (open_change),
+# and two indexes the credit roll-forward (reports/credit.py) reads it from, so the Saldo
+# de créditos window reads the lines at or after its period's start alone, never the whole
+# history: the changes over a range of `at` (with the package: which packages changed
+# after an instant), and the period's lines of each kind with what a closing split.
+CHANGE_INDEX = "package_event_change_read"
+CREDIT_INDEX = "package_event_credit_read"
+CREDIT_INDEXES = {
+    CHANGE_INDEX: '"package_event" ("at", "open_change", "package_id")',
+    CREDIT_INDEX: (
+        '"package_event" ("kind", "at", "open_change", "refunded", "retained", "cancelled")'
+    ),
+}
+
+
+def create_credit_indexes(database: peewee.Database) -> None:
+    """Create the schema 12 indexes (kept when already there)."""
+    for name, target in CREDIT_INDEXES.items():
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
+
+
+# Every history line's change of its package's open amount: its open_amount minus the one
+# of the package's line before it in id order (0 before the first line). UPDATE … FROM:
+# SQLite 3.33 and later (the app's is pysqlite3's, store/sqlite.py) and PostgreSQL.
+_FILL_OPEN_CHANGES = (
+    'UPDATE "package_event" SET "open_change" = "lines"."change" FROM ('
+    'SELECT "id", "open_amount" - LAG("open_amount", 1, 0) '
+    'OVER (PARTITION BY "package_id" ORDER BY "id") AS "change" FROM "package_event"'
+    ') AS "lines" WHERE "package_event"."id" = "lines"."id" AND "lines"."change" <> 0'
+)
+
+
+def add_open_changes(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """11 -> 12 (R20): on each history line the change it made to its package's open
+    amount (`open_change`), filled for the lines already written in one UPDATE, and the
+    indexes the credit roll-forward reads. The column is added NOT NULL DEFAULT 0 (a line
+    that changed nothing keeps that 0); PostgreSQL then drops the default, as a new
+    database has none; SQLite cannot without copying the whole table, so an old file
+    keeps it (the app always writes the column). What is already there is kept."""
+    from playhouse.migrate import migrate as run
+
+    if "open_change" not in {column.name for column in database.get_columns("package_event")}:
+        field = MoneyField(constraints=[peewee.SQL("DEFAULT 0")])
+        run(migrator.alter_add_column("package_event", "open_change", field, allow_not_null=True))
+        database.execute_sql(_FILL_OPEN_CHANGES)
+        if isinstance(database, peewee.PostgresqlDatabase):
+            run(migrator.drop_column_default("package_event", "open_change"))
+    create_credit_indexes(database)
+
+
 # MIGRATIONS[i] takes a database from version i + 1 to version i + 2.
 MIGRATIONS: list[Step] = [
     add_calendar_and_report_indexes,
@@ -521,6 +571,7 @@ MIGRATIONS: list[Step] = [
     add_installments,
     add_receipts,
     add_finance_indexes,
+    add_open_changes,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -541,6 +592,7 @@ def migrate(database: peewee.Database, path: str | None) -> int:
             database.create_tables(ALL_MODELS)
             create_range_read_indexes(database)
             create_finance_indexes(database)
+            create_credit_indexes(database)
             create_audit_guard(database)
             SchemaVersion.create(version=SCHEMA_VERSION)
         log.info("schema created at version %s", SCHEMA_VERSION)

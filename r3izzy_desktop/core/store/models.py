@@ -17,6 +17,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FieldAccessor,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -162,12 +163,37 @@ class Session(BaseModel):
         indexes = ((("patient", "starts_at"), False),)
 
 
+# A Package row read from the database until its open amount arrives (see Package).
+_BEING_READ = object()
+_ZERO = Decimal("0.00")
+
+
+class _OpenAmountAccessor(FieldAccessor):
+    """Package.open_amount's accessor: the first value a row read from the database gets
+    is the one it was read with, which the row keeps as its last line's open amount."""
+
+    def __set__(self, instance, value):
+        if instance.__dict__.get("_line_open") is _BEING_READ:
+            instance.__dict__["_line_open"] = value
+        super().__set__(instance, value)
+
+
+class OpenAmountField(MoneyField):
+    accessor_class = _OpenAmountAccessor
+
+
 class Package(BaseModel):
     """A prepaid package of sessions.
 
     `sessions_used` and `open_amount` are kept by the ledger operations in the same
     transaction as the debits they sum; the integrity check recomputes them (R14).
     `version` grows with every change, so a screen can tell its figures are stale.
+
+    A row also knows the open amount its last history line left (R20's `open_change`,
+    `take_open_change`), with no query: a row read from the database was read with it
+    (its last line carries the package's figures); a new row has no line yet (0). peewee
+    builds a row it reads with `__no_default__` and then sets its columns, so the first
+    open amount such a row gets is the one read.
     """
 
     number = CharField(max_length=12, unique=True)
@@ -178,7 +204,7 @@ class Package(BaseModel):
     notes = TextField(default="")
     status = CharField(max_length=12, default=ATIVO, index=True)
     sessions_used = IntegerField(default=0)
-    open_amount = MoneyField()
+    open_amount = OpenAmountField()
     version = IntegerField(default=1)
     created_at = DateTimeField(default=clock.now)
     # R15: the last day a session may fall on to be paid from it; None = no limit.
@@ -197,6 +223,20 @@ class Package(BaseModel):
         if self.status == ENCERRADO:
             return 0
         return self.sessions_total - self.sessions_used
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__["_line_open"] = _BEING_READ if kwargs.get("__no_default__") else _ZERO
+        super().__init__(*args, **kwargs)
+
+    def take_open_change(self) -> Decimal:
+        """The change of the open amount since the row's last history line (as read, or
+        as the last `take_open_change` left it), which is then measured from now on: for
+        the history line being written (lines.record)."""
+        previous = self.__dict__.get("_line_open")
+        if previous is _BEING_READ or previous is None or self.open_amount is None:
+            raise RuntimeError(f"package {self.id} was read without its open amount")
+        self.__dict__["_line_open"] = self.open_amount
+        return self.open_amount - previous
 
 
 class Installment(BaseModel):
@@ -287,6 +327,8 @@ def refresh_instance(target: Any, fresh: Model) -> None:
     if target is not None and target is not fresh and hasattr(target, "__data__"):
         target.__data__.update(fresh.__data__)
         target._dirty.clear()
+        if "_line_open" in fresh.__dict__:  # a Package: its last line's open amount too
+            target.__dict__["_line_open"] = fresh.__dict__["_line_open"]
 
 
 def get_row(model, value, message: str):
@@ -358,6 +400,11 @@ class PackageEvent(BaseModel):
     refunded = MoneyField(default=0)
     retained = MoneyField(default=0)
     cancelled = MoneyField(default=0)
+    # R20 (schema 12): how much the line changed its package's open amount, its
+    # open_amount minus the one of the package's line before it (id order; 0 before the
+    # first). The credit roll-forward sums it over a range of `at`. No default: a line
+    # written without it is refused.
+    open_change = MoneyField()
     # Who did it (R9, R23): the user logged in; None in a database without users.
     user = ForeignKeyField(
         User, null=True, backref="package_events", on_delete="RESTRICT", default=actor.user_id

@@ -42,7 +42,7 @@ def summary_plan(database) -> str:
 
 def test_a_new_database_has_the_finance_indexes(db):
     assert set(migrations.FINANCE_INDEXES) <= index_names(db)
-    assert SchemaVersion.get().version == migrations.SCHEMA_VERSION == VERSION_BEFORE + 1
+    assert SchemaVersion.get().version == migrations.SCHEMA_VERSION > VERSION_BEFORE
 
 
 def test_the_step_upgrades_an_older_database(db):
@@ -65,6 +65,10 @@ def test_the_step_upgrades_an_older_database(db):
         return  # the planner's choice depends on the server's statistics
     plan = summary_plan(db)
     for name in migrations.FINANCE_INDEXES:
+        if name == migrations.EVENT_KIND_INDEX:
+            # Schema 12's credit index starts with the same (kind, at) and holds what a
+            # closing split too: the period's closings are read from it.
+            name = migrations.CREDIT_INDEX
         assert f"INDEX {name} " in plan, plan
 
 
