@@ -41,14 +41,17 @@ FULL_REPORT = (
 REPORT_SQL = """
 SELECT k.id, p.name, k.number, k.paid_on, k.status, k.total, k.open_amount,
        (2 * k.total + k.sessions_total) / (2 * k.sessions_total) AS price_per_session,
-       k.sessions_total, k.sessions_used, k.sessions_total - k.sessions_used AS left,
+       k.sessions_total, k.sessions_used, {left} AS left,
        k.notes, k.valid_until,
        count(*) OVER () AS packages, sum(k.total) OVER () AS all_total,
        sum(k.open_amount) OVER () AS all_open, sum(k.sessions_total) OVER () AS all_sessions,
-       sum(k.sessions_used) OVER () AS all_used
+       sum(k.sessions_used) OVER () AS all_used, sum({left}) OVER () AS all_left
 FROM package k JOIN patient p ON p.id = k.patient_id
 ORDER BY p.search_text, p.id, k.paid_on, k.id
-"""
+""".format(
+    # R19: an encerrado package has no session left (the ones not used were given up).
+    left="CASE WHEN k.status = 'encerrado' THEN 0 ELSE k.sessions_total - k.sessions_used END"
+)
 # price_per_session: total ÷ sessions half-up to the centavo, in integer centavos (R4).
 SERVICES_SQL = """
 SELECT ps.package_id, s.name FROM package_service ps JOIN service s ON s.id = ps.service_id
@@ -57,7 +60,7 @@ SHARES_SQL = """
 SELECT sh.package_id, p.name FROM package_share sh JOIN patient p ON p.id = sh.patient_id
 ORDER BY sh.package_id, p.id
 """
-TOTALS = slice(13, 18)  # the window sums of REPORT_SQL
+TOTALS = slice(13, 19)  # the window sums of REPORT_SQL
 
 
 def connect(url: str) -> sqlite3.Connection:
@@ -127,7 +130,7 @@ def floor_figures(floor) -> tuple[list[tuple], tuple]:
             *_,
         ) in rows
     ]
-    totals = tuple(rows[0][TOTALS]) if rows else (0, 0, 0, 0, 0)
+    totals = tuple(rows[0][TOTALS]) if rows else (0,) * 6
     return packages, totals
 
 
@@ -157,7 +160,14 @@ def app_figures(report) -> tuple[list[tuple], tuple]:
         for r in report.rows
     ]
     t = report.totals
-    totals = (t.packages, cents(t.total), cents(t.open_amount), t.sessions_total, t.sessions_used)
+    totals = (
+        t.packages,
+        cents(t.total),
+        cents(t.open_amount),
+        t.sessions_total,
+        t.sessions_used,
+        t.sessions_left,
+    )
     return packages, totals
 
 
@@ -300,7 +310,7 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
         count += 1
         totals = sums
     sheet.auto_filter.ref = f"A{header_row}:N{header_row + count}"
-    packages, all_total, all_open, all_sessions, all_used = totals or (0, 0, 0, 0, 0)
+    packages, all_total, all_open, all_sessions, all_used, all_left = totals or (0,) * 6
     top = Border(top=Side(style="thin", color="475569"))
     line = []
     # As the app: a text column's empty total is an empty bold cell, a number's is none.
@@ -314,7 +324,7 @@ def export_floor(connection: sqlite3.Connection, path: Path, heading: list[list]
         (None, None),
         (all_sessions, "int"),
         (all_used, "int"),
-        (all_sessions - all_used, "int"),
+        (all_left, "int"),
         ("", "text"),
         (None, None),
         ("", "text"),
