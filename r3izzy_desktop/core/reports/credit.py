@@ -158,8 +158,13 @@ class MonthCredit:
     credit: Decimal  # the credit at the end of the month (or of the period's last day)
 
 
+def _cents(value: Any) -> int:
+    """A sum of centavos as the driver gives it (None for no row)."""
+    return int(value or 0)
+
+
 def _money(cents: Any) -> Decimal:
-    return from_cents(int(cents or 0))
+    return from_cents(_cents(cents))
 
 
 def _instant(day: date) -> datetime:
@@ -354,10 +359,6 @@ def _changed_after_query(end: date):
             fn.COUNT(candidates.c.cents).alias("n"),
         ],
     )
-
-
-def _cents(value: Any) -> int:
-    return int(value or 0)
 
 
 def _rollforward_of(start: date, end: date, row) -> CreditRollforward:

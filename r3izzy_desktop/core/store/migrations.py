@@ -141,10 +141,15 @@ FINANCE_INDEXES = {
 }
 
 
+def create_indexes(database: peewee.Database, indexes: dict[str, str]) -> None:
+    """Create each index of `indexes` (name -> its table and columns), kept when there."""
+    for name, target in indexes.items():
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
+
+
 def create_finance_indexes(database: peewee.Database) -> None:
     """Create the schema 11 indexes (kept when already there)."""
-    for name, target in FINANCE_INDEXES.items():
-        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
+    create_indexes(database, FINANCE_INDEXES)
 
 
 def add_finance_indexes(migrator: SchemaMigrator, database: peewee.Database) -> None:
@@ -526,8 +531,7 @@ CREDIT_INDEXES = {
 
 def create_credit_indexes(database: peewee.Database) -> None:
     """Create the schema 12 indexes (kept when already there)."""
-    for name, target in CREDIT_INDEXES.items():
-        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
+    create_indexes(database, CREDIT_INDEXES)
 
 
 # Every history line's change of its package's open amount: its open_amount minus the one
@@ -617,13 +621,9 @@ def migrate(database: peewee.Database, path: str | None) -> int:
     if path and path != ":memory:":
         copy = backup_before_migration(database, path, version)
         log.info("copied %s to %s before migrating", path, copy)
-    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+    from playhouse.migrate import SchemaMigrator
 
-    migrator = (
-        PostgresqlMigrator(database)
-        if isinstance(database, peewee.PostgresqlDatabase)
-        else SqliteMigrator(database)
-    )
+    migrator = SchemaMigrator.from_database(database)  # the backend's own
     for step_version in range(version, SCHEMA_VERSION):
         step = MIGRATIONS[step_version - 1]
         try:

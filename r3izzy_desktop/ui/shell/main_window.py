@@ -210,11 +210,10 @@ class MainWindow(QMainWindow):
     # -- who is logged in -------------------------------------------------------------------
     def offers(self, key: str) -> bool:
         """Whether the rail offers the page `key` to the user logged in."""
-        spec = next(s for s in self._specs if s.key == key)
-        return spec.permission is None or users.can(spec.permission)
+        return self._offered()[key]
 
     def _offered(self) -> dict[str, bool]:
-        """`offers` of every page, asked of the core at once."""
+        """Whether the rail offers each page, asked of the core at once."""
         allowed = users.can_each(*{s.permission for s in self._specs if s.permission})
         return {s.key: s.permission is None or allowed[s.permission] for s in self._specs}
 

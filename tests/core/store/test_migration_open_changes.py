@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import peewee
 import pytest
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
 from r3izzy_desktop.core import clock, demo, integrity, packages, reports
@@ -37,19 +37,14 @@ def index_names(database) -> set[str]:
     return {index.name for index in database.get_indexes("package_event")}
 
 
-def migrator_of(database):
-    if isinstance(database, peewee.PostgresqlDatabase):
-        return PostgresqlMigrator(database)
-    return SqliteMigrator(database)
-
-
 def undo_the_step(database) -> None:
     """Bring a current database back to the version before the step, its data kept."""
     legacy = {} if isinstance(database, peewee.PostgresqlDatabase) else {"legacy": True}
     with database.atomic():
         for name in migrations.CREDIT_INDEXES:
             database.execute_sql(f'DROP INDEX "{name}"')
-        run(migrator_of(database).drop_column("package_event", "open_change", **legacy))
+        migrator = SchemaMigrator.from_database(database)
+        run(migrator.drop_column("package_event", "open_change", **legacy))
         SchemaVersion.update(version=VERSION_BEFORE).execute()
 
 
@@ -143,7 +138,7 @@ def test_the_step_keeps_what_is_already_there(db):
     before = db.execute_sql('SELECT * FROM "package_event" ORDER BY id').fetchall()
     indexes = index_names(db)
     with db.atomic():
-        migrations.add_open_changes(migrator_of(db), db)
+        migrations.add_open_changes(SchemaMigrator.from_database(db), db)
     assert db.execute_sql('SELECT * FROM "package_event" ORDER BY id').fetchall() == before
     assert index_names(db) == indexes
 
