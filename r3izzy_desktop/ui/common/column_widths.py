@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
@@ -41,6 +41,39 @@ def size_columns(table: QTableView, samples: Sequence[Sample]) -> None:
         )
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(column, widest + CELL_PADDING)
+
+
+def keep_wide(table: QTableView, column: int, sample: str) -> None:
+    """Let `column` take the width the other columns leave (Stretch), but never less than
+    `sample` needs: on a narrow screen (1024×600) a stretched column would shrink to a
+    sliver; it keeps that width then, and the table scrolls sideways instead."""
+    least = table.fontMetrics().horizontalAdvance(sample) + CELL_PADDING
+    _WideEnough(table, column, least).fit()
+
+
+class _WideEnough(QObject):
+    def __init__(self, table: QTableView, column: int, least: int):
+        super().__init__(table)  # dies with the table
+        self._table, self._column, self._least = table, column, least
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self._table.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column != self._column and not header.isSectionHidden(column)
+        )
+        if self._table.viewport().width() - others >= self._least:
+            header.setSectionResizeMode(self._column, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(self._column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(self._column, self._least)
 
 
 def two_lines(title: str, longest: int = 11) -> str:

@@ -305,3 +305,23 @@ def test_pacientes_in_the_rail_opens_the_list_not_the_last_patient(qtbot, patien
     assert area.level == "patient"
     _click_nav(qtbot, window, "patients")
     assert area.level == "list" and area.stack.currentWidget() is area.list_page
+
+
+def test_the_names_stay_readable_on_a_small_screen(qtbot, db, patient):
+    # On a 1024×600 screen the list is about 700 px wide, less than its other columns:
+    # the stretched Nome column shrank to a 30 px sliver and hid every name.
+    from r3izzy_desktop.ui.patients.list_page import NAME_SAMPLE
+
+    page = PatientsListPage()
+    qtbot.addWidget(page)
+    page.show()
+    table = page.table
+    least = table.fontMetrics().horizontalAdvance(NAME_SAMPLE)
+    page.resize(760, 500)  # the page at 1024×600, beside the rail
+    qtbot.waitUntil(lambda: table.viewport().width() < 760)
+    qtbot.wait(20)
+    assert table.columnWidth(0) >= least
+    page.resize(1130, 700)  # at 1366×768 the name takes what the others leave
+    qtbot.waitUntil(lambda: table.columnWidth(0) > least + 40)
+    others = sum(table.columnWidth(column) for column in range(1, 5))
+    assert table.columnWidth(0) + others == table.viewport().width()
