@@ -15,13 +15,16 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 CELL_PADDING = 30  # the stylesheet's item padding, the grid line and some air
+# What `keep_wide` keeps a name column wide enough for.
+STRETCH_SAMPLE = "Valentina Pereira Carvalho"
 
 Sample = str | Iterable[str] | None
 
 
 def size_columns(table: QTableView, samples: Sequence[Sample]) -> None:
     """Fit each column to its header (every line of it, in bold) and to the widest of its
-    sample texts; a column whose sample is None takes the remaining width."""
+    sample texts; a column whose sample is None takes the remaining width (`keep_wide`
+    keeps one readable on a narrow screen, where a table may scroll sideways)."""
     metrics = table.fontMetrics()
     bold = QFont(table.font())
     bold.setBold(True)

@@ -21,7 +21,7 @@ from ...core.packages import PackageAlert
 from ...core.ptbr import format_date
 from ..common import messages
 from ..common.button_delegate import ButtonDelegate
-from ..common.column_widths import size_columns
+from ..common.column_widths import STRETCH_SAMPLE, keep_wide, size_columns
 from ..common.jobs import Job
 from ..common.operations import run_op
 from ..common.table_model import CENTER, LEFT, Column, RowTableModel, make_table
@@ -128,6 +128,7 @@ class AlertsCard(Card):
         self.table = make_table(self.model, "packageAlerts", row_height=BUTTON_ROW_HEIGHT)
         self.table.setAccessibleName(tr("Avisos de pacotes"))
         size_columns(self.table, ALERT_SAMPLES)
+        keep_wide(self.table, 1, STRETCH_SAMPLE)  # Paciente, readable at 1024×600
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(MESSAGE_COLUMN, 130)

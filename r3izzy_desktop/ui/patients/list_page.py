@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic
 from ...core.ptbr import format_date
-from ..common.column_widths import keep_wide
+from ..common.column_widths import STRETCH_SAMPLE, keep_wide
 from ..common.table_model import Column, RowTableModel, make_table
 from ..common.widgets import PageHeader, icon, label
 
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list is filtered
-NAME_SAMPLE = "Valentina Pereira Carvalho"  # the Nome column is never narrower than this
 
 
 # The list's rows are the core's `clinic.PatientListing` as read (a clinic has thousands);
@@ -122,7 +121,7 @@ class PatientsListPage(QWidget):
         for column, width in ((1, 170), (2, 150), (3, 190), (4, 240)):
             header.resizeSection(column, width)
         # The name takes what the others leave, and stays readable on a 1024×600 screen.
-        keep_wide(self.table, 0, NAME_SAMPLE)
+        keep_wide(self.table, 0, STRETCH_SAMPLE)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setAccessibleName(self.tr("Lista de pacientes"))
         layout.addWidget(self.table, 1)

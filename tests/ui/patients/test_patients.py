@@ -310,13 +310,13 @@ def test_pacientes_in_the_rail_opens_the_list_not_the_last_patient(qtbot, patien
 def test_the_names_stay_readable_on_a_small_screen(qtbot, db, patient):
     # On a 1024×600 screen the list is about 700 px wide, less than its other columns:
     # the stretched Nome column shrank to a 30 px sliver and hid every name.
-    from r3izzy_desktop.ui.patients.list_page import NAME_SAMPLE
+    from r3izzy_desktop.ui.common.column_widths import STRETCH_SAMPLE
 
     page = PatientsListPage()
     qtbot.addWidget(page)
     page.show()
     table = page.table
-    least = table.fontMetrics().horizontalAdvance(NAME_SAMPLE)
+    least = table.fontMetrics().horizontalAdvance(STRETCH_SAMPLE)
     page.resize(760, 500)  # the page at 1024×600, beside the rail
     qtbot.waitUntil(lambda: table.viewport().width() < 760)
     qtbot.wait(20)
