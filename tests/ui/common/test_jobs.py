@@ -158,3 +158,20 @@ def test_a_job_done_with_its_signals_on_their_way_is_kept_until_they_arrive(qtbo
     assert second.wait(5)  # done in its thread; its signals are queued after first's
     del second  # the window keeps no reference to a job it started
     qtbot.waitUntil(lambda: told == ["segundo", "fim"], timeout=2000)
+
+
+def test_a_job_waiting_for_a_paint_does_not_start_once_its_database_is_closed(qtbot, db):
+    # A page's chart read waits for the page's paint (at most AFTER_PAINT_LATEST_MS): when
+    # the database was closed or replaced meanwhile it ran on none and told an error.
+    from PySide6.QtWidgets import QLabel
+
+    from r3izzy_desktop.core.database import close_database
+
+    hidden = QLabel("nunca mostrado")
+    qtbot.addWidget(hidden)
+    ran = []
+    job = Job(lambda _progress: ran.append("lido"), "teste")
+    jobs.start_after_paint(job, hidden)
+    close_database()
+    qtbot.wait(jobs.AFTER_PAINT_LATEST_MS * 3)
+    assert not job.is_running() and not job._started and ran == []
