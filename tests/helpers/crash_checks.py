@@ -19,6 +19,12 @@ from tests.helpers.power_cut import Moment, Recorder, crash_images
 PER_MOMENT = 2
 
 
+def crash_seed() -> int:
+    """A fresh random seed, or R3IZZY_CRASH_SEED's to replay a run a report printed."""
+    given = os.environ.get("R3IZZY_CRASH_SEED")
+    return int(given) if given else int.from_bytes(os.urandom(4), "big")
+
+
 @dataclass
 class Tally:
     images: int = 0

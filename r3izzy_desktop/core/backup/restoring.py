@@ -22,7 +22,7 @@ from ..store.connection import close_every_connection, is_locked_error, open_dat
 from ..store.files import (
     BUSY_TIMEOUT_S,
     SQLITE_HEADER,
-    has_wal,
+    has_recovery_log,
     sync_folder,
 )
 from ..store.migrations import SCHEMA_VERSION
@@ -127,7 +127,7 @@ def _usable(path: Path) -> bool:
     """
     try:
         with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER and not has_wal(path):
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER and not has_recovery_log(path):
                 return False
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         try:

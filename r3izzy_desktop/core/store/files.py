@@ -24,7 +24,7 @@ def check_sqlite_file(file: Path) -> None:
         raise DatabaseProblem(
             f"Sem permissão para ler o banco de dados:\n{file}", "readonly", str(file)
         ) from exc
-    if header and header != SQLITE_HEADER and not has_wal(file):
+    if header and header != SQLITE_HEADER and not has_recovery_log(file):
         raise DatabaseProblem(
             f"Este arquivo não é um banco de dados do R3izzy (ou está danificado):\n{file}",
             "damaged",
@@ -39,16 +39,20 @@ def check_sqlite_file(file: Path) -> None:
         )
 
 
-def has_wal(file: Path) -> bool:
-    """A non-empty `-wal` file lies next to `file`. Then a first page that does not look
-    like SQLite's may be one a power cut tore while a checkpoint was copying it back: the
-    WAL still holds it, and SQLite puts it right when it opens the database. Only SQLite
-    can tell that from real damage."""
-    wal = file.with_name(file.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except OSError:
-        return False
+def has_recovery_log(file: Path) -> bool:
+    """A non-empty `-wal` or `-journal` file lies next to `file`. Then a first page that
+    does not look like SQLite's may be one a power cut tore while it was being written:
+    a checkpoint copying it back from the WAL, or a transaction in rollback-journal mode
+    (a restored backup's first open switching it to WAL) whose journal still holds the
+    page as it was. SQLite puts it right when it opens the database; only SQLite can tell
+    that from real damage."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if file.with_name(file.name + suffix).stat().st_size > 0:
+                return True
+        except OSError:
+            pass
+    return False
 
 
 def sqlite_backup(source: str | sqlite3.Connection, target: str | Path) -> None:

@@ -18,6 +18,7 @@ from r3izzy_desktop.core import integrity
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.store.models import Package, Payment, Session
 from r3izzy_desktop.core.store.sqlite import sqlite3
+from tests.helpers.crash_checks import crash_seed
 from tests.helpers.crash_worker import BATCH_SIZES, TAG, setup
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -83,7 +84,7 @@ def test_killed_in_the_middle_of_payments_many_times(tmp_path):
     path = tmp_path / "r3izzy.db"
     setup(str(path))
     env = {**os.environ, "R3IZZY_DATA_DIR": str(tmp_path / "dados")}
-    seed = int.from_bytes(os.urandom(4), "big")
+    seed = crash_seed()
     rng = random.Random(seed)
     history = []
     for kill in range(KILLS):

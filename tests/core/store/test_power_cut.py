@@ -21,7 +21,7 @@ import pytest
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.store.binding import db
 from tests.helpers.batches import Payer, make_clinic
-from tests.helpers.crash_checks import PER_MOMENT, crash_and_check, scratch
+from tests.helpers.crash_checks import PER_MOMENT, crash_and_check, crash_seed, scratch
 from tests.helpers.figures import report
 from tests.helpers.power_cut import Recorder
 from tests.helpers.vfs import FileLayer
@@ -59,7 +59,7 @@ def record_batches(folder: Path, batches: int, *, synchronous: str = "FULL") -> 
 
 
 def test_power_cuts_during_payment_batches_lose_nothing_acknowledged(tmp_path):
-    seed = int.from_bytes(os.urandom(4), "big")
+    seed = crash_seed()
     clinic = tmp_path / "clinica"
     clinic.mkdir()
     recorder = record_batches(clinic, 60)
@@ -85,7 +85,7 @@ def test_power_cuts_during_payment_batches_lose_nothing_acknowledged(tmp_path):
 
 def test_control_synchronous_normal_loses_acknowledged_batches(tmp_path):
     """The same check must catch a setting that is not durable."""
-    seed = int.from_bytes(os.urandom(4), "big")
+    seed = crash_seed()
     clinic = tmp_path / "clinica"
     clinic.mkdir()
     recorder = record_batches(clinic, 20, synchronous="NORMAL")

@@ -18,7 +18,7 @@ from r3izzy_desktop.core import backup
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import DomainError
 from tests.helpers.batches import Payer, findings, make_clinic
-from tests.helpers.crash_checks import Tally, check, pick_moments, scratch
+from tests.helpers.crash_checks import Tally, check, crash_seed, pick_moments, scratch
 from tests.helpers.figures import report
 from tests.helpers.power_cut import Recorder, crash_images
 from tests.helpers.vfs import FileLayer
@@ -42,7 +42,7 @@ def contents(path: Path) -> set[str] | None:
 
 
 def test_power_cuts_while_backups_are_written(tmp_path, monkeypatch):
-    seed = int.from_bytes(os.urandom(4), "big")
+    seed = crash_seed()
     clinic = tmp_path / "clinica"
     (clinic / "copias").mkdir(parents=True)
     path = str(clinic / "r3izzy.db")
@@ -116,7 +116,7 @@ def clinic_with_batches(path: Path, batches: int) -> list[str]:
 def test_power_cuts_while_a_backup_is_restored(tmp_path, monkeypatch, old):
     """`danificado`: the database is damaged, so it is renamed aside and the backup renamed
     into place; `bom`: a sound database is overwritten through the backup API."""
-    seed = int.from_bytes(os.urandom(4), "big")
+    seed = crash_seed()
     clinic = tmp_path / "clinica"
     clinic.mkdir()
     monkeypatch.setenv("R3IZZY_DATA_DIR", str(clinic / "dados"))

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 import threading
 import time
@@ -33,6 +32,7 @@ from r3izzy_desktop.core.store.binding import db
 from r3izzy_desktop.core.store.models import Payment
 from tests.helpers import pg
 from tests.helpers.batches import Payer, findings, make_clinic
+from tests.helpers.crash_checks import crash_seed
 from tests.helpers.figures import report
 from tests.helpers.private_pg import Cluster, Proxy
 
@@ -101,7 +101,7 @@ def test_a_commit_whose_answer_never_came(cluster, when):
 
 def test_the_server_killed_during_payment_batches(cluster):
     url = cluster.create_database("kills")
-    seed = int.from_bytes(os.urandom(4), "big")
+    seed = crash_seed()
     rng = random.Random(seed)
     open_database(url)
     make_clinic()

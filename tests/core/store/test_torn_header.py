@@ -2,7 +2,12 @@
 tear its header; the WAL still holds that page and SQLite puts it right when it opens
 the file. The app must let it: neither refuse the file as damaged nor set it aside when a
 backup is restored (found by test_power_cut_files.py). Without a WAL the same file is
-damaged."""
+damaged.
+
+The same holds in rollback-journal mode: a restored backup is in that mode until its
+first open switches it to WAL, and a cut while that switch writes the first page leaves
+the page torn and the journal holding it as it was (test_power_cut_files.py, seed
+1333268036)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from r3izzy_desktop.core.backup import restoring
 from r3izzy_desktop.core.database import close_database, open_database
 from r3izzy_desktop.core.errors import DatabaseProblem
 from r3izzy_desktop.core.store.binding import db
+from r3izzy_desktop.core.store.sqlite import sqlite3
 
 
 def torn_copy(tmp_path: Path) -> Path:
@@ -54,6 +60,57 @@ def test_a_torn_header_with_its_wal_opens(tmp_path):
 def test_a_torn_header_without_a_wal_is_damaged(tmp_path):
     copy = torn_copy(tmp_path)
     Path(f"{copy}-wal").unlink()
+    with pytest.raises(DatabaseProblem) as raised:
+        open_database(str(copy), create=False)
+    assert raised.value.kind == "damaged"
+
+
+def torn_copy_with_its_journal(tmp_path: Path) -> Path:
+    """A crash image: a database in rollback-journal mode cut amid a transaction that
+    changed its first page, that page torn, its hot journal intact."""
+    live = tmp_path / "vivo" / "r3izzy.db"
+    open_database(str(live))
+    clinic.add_patient("Ana Souza")
+    close_database()
+    con = sqlite3.connect(live, isolation_level=None)
+    image = tmp_path / "imagem"
+    image.mkdir()
+    try:
+        con.execute("PRAGMA journal_mode=DELETE")
+        con.execute("PRAGMA cache_size=2")  # the transaction spills: its journal is synced
+        con.execute("BEGIN IMMEDIATE")
+        con.execute('CREATE TABLE "extra" (x)')  # the first page changes
+        con.executemany('INSERT INTO "extra" VALUES (?)', [("x" * 200,)] * 2000)
+        for suffix in ("", "-journal"):
+            shutil.copyfile(f"{live}{suffix}", image / f"r3izzy.db{suffix}")
+        con.execute("ROLLBACK")
+    finally:
+        con.close()
+    copy = image / "r3izzy.db"
+    with copy.open("r+b") as handle:
+        handle.write(os.urandom(512))
+    return copy
+
+
+def test_a_torn_header_with_its_hot_journal_is_not_set_aside_by_a_restore(tmp_path):
+    assert restoring._usable(torn_copy_with_its_journal(tmp_path))
+
+
+def test_a_torn_header_with_its_hot_journal_opens_as_it_was(tmp_path):
+    copy = torn_copy_with_its_journal(tmp_path)
+    open_database(str(copy), create=False)
+    try:
+        assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
+        assert db.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
+        tables = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master")}
+        assert "extra" not in tables  # the cut transaction was rolled back
+    finally:
+        close_database()
+
+
+def test_a_torn_header_without_its_journal_is_damaged(tmp_path):
+    copy = torn_copy_with_its_journal(tmp_path)
+    Path(f"{copy}-journal").unlink()
     with pytest.raises(DatabaseProblem) as raised:
         open_database(str(copy), create=False)
     assert raised.value.kind == "damaged"
