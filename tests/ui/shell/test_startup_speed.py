@@ -152,3 +152,22 @@ def test_without_the_variable_nothing_is_installed(qtbot, monkeypatch):
     for value, wanted in (("", False), ("0", False), ("1", True)):
         monkeypatch.setenv(idle_exit.ENV_EXIT_WHEN_IDLE, value)
         assert idle_exit.requested() is wanted
+
+
+def test_no_widget_of_the_first_screen_has_a_style_sheet_of_its_own(qtbot, db, patient):
+    """Each widget with its own style sheet has Qt polish it and all it holds once more
+    (the rail's cost about 7 ms at start-up); the look belongs in style.qss."""
+    from PySide6.QtWidgets import QWidget
+
+    from r3izzy_desktop.ui.shell.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    own = [
+        w.objectName() or type(w).__name__ for w in window.findChildren(QWidget) if w.styleSheet()
+    ]
+    assert own == []
+    rail = window.findChild(QWidget, "rail")
+    assert rail.grab().toImage().pixelColor(rail.width() - 4, rail.height() - 4).name() == "#ffffff"
