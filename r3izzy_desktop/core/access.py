@@ -130,6 +130,19 @@ def role_allows(role: str, name: str) -> bool:
 _with_users: Any = None  # the database object last seen with users (they are never deleted)
 
 
+def users_exist_read() -> peewee.Node:
+    """What `users_exist` asks, as an expression a combined read can carry (one statement
+    for several questions: on a clinic's server each statement is a round trip)."""
+    return peewee.fn.EXISTS(User.select(User.id).limit(1))
+
+
+def saw_users(found: bool) -> None:
+    """A combined read found (or not) users on the database bound now, as `users_exist`."""
+    global _with_users
+    if found and db.obj is not None:
+        _with_users = db.obj
+
+
 def users_exist() -> bool:
     """Whether the database bound now has any user (then everyone logs in). False when no
     database is open. Once seen, remembered for that database: users are never deleted."""
@@ -140,7 +153,7 @@ def users_exist() -> bool:
     if _with_users is database:
         return True
     try:
-        found = User.select(User.id).limit(1).exists()
+        found = User.select(User.id).limit(1).exists()  # the same as users_exist_read
     except peewee.DatabaseError as exc:
         # A file too damaged to read its users: what can still run on it is a restore over
         # it (outside any transaction; the start-up's "Restaurar backup…" has no login

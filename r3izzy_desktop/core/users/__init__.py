@@ -20,6 +20,7 @@ from .sessions import (
     LOCK_MINUTES_KEY,
     LOGIN_MODE_KEY,
     NO_LOGIN,
+    WindowStart,
     can,
     can_each,
     change_own_password,
@@ -31,6 +32,7 @@ from .sessions import (
     no_login_chosen,
     unlock,
     wait_after,
+    window_start,
 )
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "UserRow",
+    "WindowStart",
     "add_user",
     "can",
     "can_each",
@@ -65,4 +68,5 @@ __all__ = [
     "unlock",
     "update_user",
     "wait_after",
+    "window_start",
 ]

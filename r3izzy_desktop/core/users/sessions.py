@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
+
+from peewee import Select, fn
 
 from .. import access, audit, clock
 from ..errors import NotAllowed
@@ -172,8 +175,12 @@ NO_LOGIN = "sem login"
 def lock_minutes() -> int:
     """The minutes without use after which the window locks (default 10, 1 to 240)."""
     row = Setting.get_or_none(Setting.key == LOCK_MINUTES_KEY)
+    return _lock_minutes(row.value if row is not None else None)
+
+
+def _lock_minutes(stored: str | None) -> int:
     try:
-        value = int(row.value) if row is not None else DEFAULT_LOCK_MINUTES
+        value = int(stored) if stored is not None else DEFAULT_LOCK_MINUTES
     except ValueError:
         return DEFAULT_LOCK_MINUTES
     return value if 1 <= value <= 240 else DEFAULT_LOCK_MINUTES
@@ -192,3 +199,38 @@ def first_run_question() -> bool:
     if access.users_exist() or no_login_chosen():
         return False
     return not Patient.select(Patient.id).limit(1).exists()
+
+
+class WindowStart(NamedTuple):
+    """What a new main window asks of the users and the clinic: `can_each` of its pages'
+    operations, `first_run_question()`, `lock_minutes()` and whether any patient is
+    registered (the first steps)."""
+
+    allowed: dict[str, bool]
+    first_run_question: bool
+    lock_minutes: int
+    has_patients: bool
+
+
+def window_start(*operation_names: str) -> WindowStart:
+    """The answers a new main window needs, read in one statement instead of six (on a
+    clinic's server each is a round trip at every start). Nothing is kept: the next
+    window asks again, as another PC may have created the first user meanwhile."""
+    mode = Setting.select(Setting.value).where(Setting.key == LOGIN_MODE_KEY)
+    lock = Setting.select(Setting.value).where(Setting.key == LOCK_MINUTES_KEY)
+    patients = fn.EXISTS(Patient.select(Patient.id).limit(1))
+    read = Select(columns=[access.users_exist_read(), mode, lock, patients])
+    found, login_mode, minutes, any_patient = read.bind(User._meta.database).tuples().get()
+    found, any_patient = bool(found), bool(any_patient)
+    access.saw_users(found)
+    who = access.current()
+    if who is not None:
+        allowed = {name: access.role_allows(who.role, name) for name in operation_names}
+    else:
+        allowed = dict.fromkeys(operation_names, not found)
+    return WindowStart(
+        allowed=allowed,
+        first_run_question=not found and login_mode != NO_LOGIN and not any_patient,
+        lock_minutes=_lock_minutes(minutes),
+        has_patients=any_patient,
+    )

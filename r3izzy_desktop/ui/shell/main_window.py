@@ -139,7 +139,10 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Navegação")
         # A count beside a name (set_count) never brings a scroll bar to the rail.
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        offered = self._offered()  # one read for every page, not one per page
+        # What the rail offers, the first-run question, the first steps and the lock, asked
+        # in one read (on a server each read is a round trip, at every start).
+        start = users.window_start(*self._permissions())
+        offered = self._offered(start.allowed)
         for spec in self._specs:
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -167,7 +170,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         self.first_run = None
-        if users.first_run_question():
+        if start.first_run_question:
             from .first_run import FirstRunBanner
 
             self.first_run = FirstRunBanner()
@@ -176,7 +179,7 @@ class MainWindow(QMainWindow):
         self.checklist = None
         from . import setup_checklist
 
-        if setup_checklist.wanted():
+        if setup_checklist.wanted(has_patients=start.has_patients):
             self.checklist = setup_checklist.SetupChecklist()
             self.checklist.step_clicked.connect(self.do_setup_step)
             column.addWidget(self.checklist)
@@ -205,7 +208,7 @@ class MainWindow(QMainWindow):
         self.alert_count = AlertCount(self)
         from .lock import SessionLock
 
-        self.lock = SessionLock(self, users.lock_minutes())
+        self.lock = SessionLock(self, start.lock_minutes)
         self.lock.user_changed.connect(self.user_changed)
         self._show_user()
 
@@ -214,9 +217,14 @@ class MainWindow(QMainWindow):
         """Whether the rail offers the page `key` to the user logged in."""
         return self._offered()[key]
 
-    def _offered(self) -> dict[str, bool]:
-        """Whether the rail offers each page, asked of the core at once."""
-        allowed = users.can_each(*{s.permission for s in self._specs if s.permission})
+    def _permissions(self) -> set[str]:
+        return {s.permission for s in self._specs if s.permission}
+
+    def _offered(self, allowed: dict[str, bool] | None = None) -> dict[str, bool]:
+        """Whether the rail offers each page, from `allowed` (the operations' `can_each`),
+        else asked of the core at once."""
+        if allowed is None:
+            allowed = users.can_each(*self._permissions())
         return {s.key: s.permission is None or allowed[s.permission] for s in self._specs}
 
     def _show_user(self) -> None:

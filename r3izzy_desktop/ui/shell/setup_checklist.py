@@ -22,13 +22,16 @@ BUTTON_TEXTS = {
 }
 
 
-def wanted() -> bool:
+def wanted(*, has_patients: bool | None = None) -> bool:
     """Whether a new window shows the checklist: a clinic with no patient yet whose first
-    steps are not all done, and nobody hid it on this PC."""
-    if QSettings().value(HIDDEN_KEY, False, type=bool):
+    steps are not all done, and nobody hid it on this PC. `has_patients`: what the window
+    read already (users.window_start); None: read it here."""
+    if QSettings().value(HIDDEN_KEY, False, type=bool) or has_patients:
         return False
     # A clinic with patients is past its first steps: one read, not five, at each start.
-    read = run_op(None, lambda: clinic.has_patients() or clinic.setup_done())
+    read = run_op(
+        None, lambda: (has_patients is None and clinic.has_patients()) or clinic.setup_done()
+    )
     return bool(read) and not read.value
 
 

@@ -38,15 +38,17 @@ def test_each_page_reads_its_data_once_when_built_and_again_when_shown_again(
 
 
 def test_the_window_asks_what_its_rail_offers_at_once(qtbot, db, patient, monkeypatch):
-    # Each page's permission used to be asked apart, twice (its rail entry, its Alt+N):
-    # on a database without users each ask is a read, and on a server a round trip.
-    from r3izzy_desktop.core import users
+    # Each page's permission used to be asked apart, twice (its rail entry, its Alt+N),
+    # then the first-run question, the first steps and the lock minutes each read on
+    # their own: on a server each read is a round trip, at every start. Now the window
+    # sends three statements: those answers, the patients, the other PCs' changes.
+    from tests.helpers.statements import counting
 
-    asked = []
-    can_each = users.can_each
-    monkeypatch.setattr(users, "can", lambda name: asked.append(name) or True)
-    monkeypatch.setattr(users, "can_each", lambda *names: asked.append(names) or can_each(*names))
-    window = MainWindow()
+    with counting(monkeypatch)() as sent:
+        window = MainWindow()
     qtbot.addWidget(window)
-    assert len(asked) == 1 and isinstance(asked[0], tuple)
+    assert len(sent) == 3, sent.sent
+    assert sum('FROM "app_user"' in sql for sql in sent.sent) == 1
     assert all(not window.nav.item(row).isHidden() for row in range(window.nav.count()))
+    assert window.first_run is None and window.checklist is None
+    assert window.lock.timer.interval() == 10 * 60_000
