@@ -20,7 +20,6 @@ from typing import Generic, TypeVar
 from PySide6.QtWidgets import QWidget
 
 from ...core.errors import DomainError
-from . import messages
 
 T = TypeVar("T")
 
@@ -54,6 +53,8 @@ def run_op(
         if failed is not None:
             failed(error)
         else:
+            from . import messages  # its message boxes load when one is first shown
+
             messages.show_domain_error(parent, error, title)
         return OpResult(False, error=error)
     if done is not None:

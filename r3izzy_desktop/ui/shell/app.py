@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication
 from ... import APP_NAME, __version__
 from ...core.errors import DomainError
 from ...resources import resource_path
-from ..common import messages, profiles
+from ..common import profiles
 from . import instance_lock, qt_pt_br
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,8 @@ def install_excepthook(parent_getter=lambda: None) -> None:
     threads and Qt's own warnings go to the log too."""
 
     def hook(kind, value, tb):
+        from ..common import messages  # the message boxes load when one is first shown
+
         if isinstance(value, DomainError):
             messages.show_domain_error(parent_getter(), value)
             return
@@ -355,6 +357,8 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
             return None
         profiles.remember_url(profiles.normalized_url(url))
         if not instance_lock.acquire(url):  # one running copy per database file
+            from ..common import messages
+
             messages.show_error(None, instance_lock.already_open_text(url), APP_NAME)
             return None
     if not log_in_if_needed():

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DatabaseProblem, DomainError
 from ...core.ptbr import format_datetime
-from ..common import messages
 from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.widgets import Card, icon, label, repolish
@@ -297,6 +296,8 @@ def restore_from_backup(parent: QWidget | None, url: str | None = None) -> bool:
     restored = _waiting(parent, lambda: backup.restore(chosen, url), "Não foi possível restaurar")
     if not restored:
         return False
+    from ..common import messages
+
     messages.inform(parent, "Backup restaurado", backup_dialogs.restored_text(restored.value))
     return True
 

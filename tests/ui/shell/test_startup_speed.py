@@ -60,6 +60,7 @@ NOT_FOR_THE_FIRST_PAINT = (
     "r3izzy_desktop.core.backup.restoring",
     "keyring",
     "r3izzy_desktop.core.packages",
+    "r3izzy_desktop.ui.common.messages",  # the message boxes: when one is first shown
 )
 
 
