@@ -1,10 +1,11 @@
 """The database as the rest of the program sees it (SPEC §6:
 `core.database.open_database`): opening and closing it, which one is open, and where it
 lives; the change counter the screens poll (`changes`) and a server as Configurações
-sees it (`server`). The work is done in the storage layer (store/); this is its public
-face, so the screens and the command line never reach into it."""
+sees it (`server`, loaded when first asked for: the start-up has no use for it). The work
+is done in the storage layer (store/); this is its public face, so the screens and the
+command line never reach into it."""
 
-from .store import changes, server
+from .store import changes
 from .store.binding import close_thread_connection, current_database, current_url, is_postgres
 from .store.connection import (
     close_database,
@@ -44,10 +45,18 @@ __all__ = [
     "is_locked_error",
     "is_postgres",
     "open_database",
-    "server",
+    "server",  # noqa: F822 - loaded on first use (__getattr__ below)
     "sqlite_backup",
     "sqlite_description",
     "sqlite_is_fixed",
     "sqlite_path_of",
     "storage_problem",
 ]
+
+
+def __getattr__(name: str):
+    if name == "server":
+        from .store import server
+
+        return server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -79,9 +79,11 @@ def remember_url(url: str) -> None:
     """This database opened fine: open it next time, and never create it again. A server's
     password goes to the credential store, never into the settings."""
     url = _keep_password(url)
+    known = known_urls()
+    if remembered_url() == url and url in known:
+        return  # as at the last start: the settings file is not written again
     settings = QSettings()
     settings.setValue(SETTINGS_LAST_URL, url)
-    known = known_urls()
     if url not in known:
         settings.setValue(SETTINGS_KNOWN_URLS, [*known, url][-20:])
     settings.sync()
@@ -132,7 +134,8 @@ def move_plain_passwords() -> int:
             cleaned.append(bare)
     if cleaned != known:
         settings.setValue(SETTINGS_KNOWN_URLS, cleaned)
-    settings.sync()
+    if found or cleaned != known:  # nothing to move (every start but the first): no write
+        settings.sync()
     return len(found)
 
 

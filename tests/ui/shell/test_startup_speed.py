@@ -61,6 +61,7 @@ NOT_FOR_THE_FIRST_PAINT = (
     "keyring",
     "r3izzy_desktop.core.packages",
     "r3izzy_desktop.ui.common.messages",  # the message boxes: when one is first shown
+    "r3izzy_desktop.core.store.server",  # Configurações' server form
 )
 
 
