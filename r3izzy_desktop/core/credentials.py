@@ -12,11 +12,18 @@ Nothing here logs a password.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 log = logging.getLogger(__name__)
 
 SERVICE = "R3izzy Desktop"
+# Windows' store, named through keyring's own setting: left to choose, keyring imports and
+# weighs every backend it knows (its plugins' entry points, the Secret Service, KWallet…)
+# at its first use, most of 100 ms of a server start. A backend someone configured in that
+# variable is kept.
+WINDOWS_STORE = "keyring.backends.Windows.WinVaultKeyring"
 
 
 def _is_server(url: str | None) -> bool:
@@ -58,6 +65,8 @@ def with_password(url: str, password: str) -> str:
 
 
 def _keyring():
+    if sys.platform == "win32":
+        os.environ.setdefault("PYTHON_KEYRING_BACKEND", WINDOWS_STORE)
     import keyring  # loaded only for a server database: a SQLite start never pays for it
 
     return keyring
