@@ -1,0 +1,85 @@
+"""On a 1024×600 screen a table is often narrower than its sized columns: a column that
+takes the width left (Stretch) shrank to a 30 px sliver and hid its text ("…"). Each
+table here keeps that column as wide as its sample needs (`column_widths.keep_wide`) and
+scrolls sideways instead; at 1366×768 the column still takes what the others leave.
+
+The screen is pretended as in test_small_screen.py (the offscreen screen is 800×600)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+from r3izzy_desktop.core import clinic, packages
+from r3izzy_desktop.ui.common.column_widths import SERVICE_SAMPLE
+from tests.ui.shell.test_small_screen import (  # noqa: F401 (fixtures)
+    demo_clinic,
+    main_window,
+    settle,
+    small_screen,
+)
+
+pytestmark = pytest.mark.usefixtures("demo_clinic", "small_screen")
+STRETCH = QHeaderView.ResizeMode.Stretch
+
+
+def needs(table: QTableView, sample: str) -> int:
+    return table.fontMetrics().horizontalAdvance(sample)
+
+
+def fills_the_view(table: QTableView) -> bool:
+    """Every column shows and they fill the table exactly: nothing to scroll sideways."""
+    header = table.horizontalHeader()
+    widths = sum(header.sectionSize(c) for c in range(header.count()))
+    return widths == table.viewport().width() and table.horizontalScrollBar().maximum() == 0
+
+
+def all_packages() -> list[packages.PackageSummary]:
+    return [row for p in clinic.find_patients("") for row in packages.list_packages(p)]
+
+
+def busiest_package() -> packages.PackageSummary:
+    return max(all_packages(), key=lambda row: (len(packages.history(row.id)), row.id))
+
+
+def test_the_history_dialog_shows_its_notes_at_1024(qtbot):
+    from r3izzy_desktop.ui.packages.history import (
+        OBSERVATION_COLUMN,
+        OBSERVATION_SAMPLE,
+        HistoryDialog,
+    )
+
+    window = main_window(qtbot)
+    dialog = HistoryDialog(busiest_package().id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    table = dialog.table
+    # The other columns take about 930 px of the 950 the dialog leaves: Observação was 30.
+    assert table.columnWidth(OBSERVATION_COLUMN) >= needs(table, OBSERVATION_SAMPLE)
+    dialog.resize(1320, 580)  # at 1366×768, as before: it takes what the others leave
+    qtbot.waitUntil(lambda: table.horizontalHeader().sectionResizeMode(4) == STRETCH)
+    settle(qtbot)
+    assert fills_the_view(table)
+    assert table.columnWidth(OBSERVATION_COLUMN) > needs(table, OBSERVATION_SAMPLE) + 40
+
+
+def test_the_package_report_shows_services_and_notes_at_1024(qtbot):
+    from r3izzy_desktop.ui.finance.report_window import SERVICES_COLUMN
+    from r3izzy_desktop.ui.packages.history import OBSERVATION_COLUMN, OBSERVATION_SAMPLE
+
+    window = main_window(qtbot)
+    report = window.show_page("finance").open_report()
+    qtbot.addWidget(report)
+    qtbot.waitUntil(lambda: report.report is not None and not report.is_loading(), timeout=5000)
+    settle(qtbot)
+    table, history = report.table, report.history
+    assert table.columnWidth(SERVICES_COLUMN) >= needs(table, SERVICE_SAMPLE)
+    assert history.columnWidth(OBSERVATION_COLUMN) >= needs(history, OBSERVATION_SAMPLE)
+    # The totals under the table follow its widths.
+    assert report.totals.columnWidth(SERVICES_COLUMN) == table.columnWidth(SERVICES_COLUMN)
+    report.resize(1320, 728)  # at 1366×768 the package columns fill the window already:
+    settle(qtbot)  # Serviços was a 30 px sliver there too
+    assert table.columnWidth(SERVICES_COLUMN) >= needs(table, SERVICE_SAMPLE)
+    assert history.horizontalHeader().sectionResizeMode(OBSERVATION_COLUMN) == STRETCH
+    assert fills_the_view(history)
