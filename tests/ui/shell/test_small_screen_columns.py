@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from r3izzy_desktop.core import clinic, packages
-from r3izzy_desktop.ui.common.column_widths import SERVICE_SAMPLE
+from r3izzy_desktop.ui.common.column_widths import SERVICE_SAMPLE, STRETCH_SAMPLE
 from tests.ui.shell.test_small_screen import (  # noqa: F401 (fixtures)
     demo_clinic,
     main_window,
@@ -83,3 +83,15 @@ def test_the_package_report_shows_services_and_notes_at_1024(qtbot):
     assert table.columnWidth(SERVICES_COLUMN) >= needs(table, SERVICE_SAMPLE)
     assert history.horizontalHeader().sectionResizeMode(OBSERVATION_COLUMN) == STRETCH
     assert fills_the_view(history)
+
+
+def test_recibos_shows_whole_names_at_1024(qtbot):
+    window = main_window(qtbot)
+    receipts = window.show_page("finance").open_receipts()
+    qtbot.addWidget(receipts)
+    qtbot.waitUntil(receipts.rows_shown, timeout=5000)
+    settle(qtbot)
+    table = receipts.table
+    assert table.viewport().width() < 1000
+    for column in receipts.NAME_COLUMNS:  # the payer, the patient: 170 px cut a long name
+        assert table.columnWidth(column) >= needs(table, STRETCH_SAMPLE)
