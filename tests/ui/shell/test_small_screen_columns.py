@@ -95,3 +95,30 @@ def test_recibos_shows_whole_names_at_1024(qtbot):
     assert table.viewport().width() < 1000
     for column in receipts.NAME_COLUMNS:  # the payer, the patient: 170 px cut a long name
         assert table.columnWidth(column) >= needs(table, STRETCH_SAMPLE)
+
+
+def test_paid_sessions_shows_the_service_and_every_remover_button(
+    qtbot,
+):
+    from r3izzy_desktop.ui.packages.paid_sessions import (
+        REMOVE_COLUMN,
+        SERVICE_COLUMN,
+        PaidSessionsDialog,
+    )
+
+    window = main_window(qtbot)
+    busiest = max(all_packages(), key=lambda row: (row.sessions_used, row.id))
+    dialog = PaidSessionsDialog(busiest.id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    table = dialog.table
+    assert dialog.model.rowCount() > 0
+    assert table.columnWidth(SERVICE_COLUMN) >= needs(table, SERVICE_SAMPLE)
+    # At 1024 all but a few pixels show; "Remover" was off the right edge at any size.
+    right = table.columnViewportPosition(REMOVE_COLUMN) + table.columnWidth(REMOVE_COLUMN)
+    assert right <= table.viewport().width() + 20
+    dialog.resize(1020, 480)  # as it opens on a 1366×768 screen: every column at once
+    settle(qtbot)
+    assert table.columnWidth(SERVICE_COLUMN) >= needs(table, SERVICE_SAMPLE)
+    assert fills_the_view(table)
