@@ -122,3 +122,15 @@ def test_paid_sessions_shows_the_service_and_every_remover_button(
     settle(qtbot)
     assert table.columnWidth(SERVICE_COLUMN) >= needs(table, SERVICE_SAMPLE)
     assert fills_the_view(table)
+
+
+def test_configuracoes_shows_the_professionals_names_at_1024(qtbot):
+    window = main_window(qtbot, small=True)
+    page = window.show_page("settings")
+    tab = page.show_tab("Profissionais")
+    settle(qtbot)
+    table = tab.table
+    assert tab.model.rowCount() > 0
+    # Beside the form the list is about 360 px; "Registro no conselho" and "Cor" took 270.
+    assert table.viewport().width() < 400
+    assert table.columnWidth(0) >= needs(table, STRETCH_SAMPLE)
