@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from r3izzy_desktop.core import clinic, packages
 from r3izzy_desktop.ui.common.column_widths import SERVICE_SAMPLE, STRETCH_SAMPLE
+from tests.helpers.users import cheap_hasher  # noqa: F401 (a fixture)
 from tests.ui.shell.test_small_screen import (  # noqa: F401 (fixtures)
     demo_clinic,
     main_window,
@@ -134,3 +135,50 @@ def test_configuracoes_shows_the_professionals_names_at_1024(qtbot):
     # Beside the form the list is about 360 px; "Registro no conselho" and "Cor" took 270.
     assert table.viewport().width() < 400
     assert table.columnWidth(0) >= needs(table, STRETCH_SAMPLE)
+
+
+def _settings_with_users(qtbot, tab_title: str):
+    """Configurações at 1024×600 of a clinic with users, the administrator logged in (the
+    Auditoria tab shows then)."""
+    from tests.helpers.users import add_staff, log_in_as
+
+    add_staff()
+    log_in_as("administrador")
+    window = main_window(qtbot, small=True)
+    page = window.show_page("settings")
+    tab = page.show_tab(tab_title)
+    page.refresh()
+    settle(qtbot)
+    return window, tab
+
+
+def _no_sideways_scroll(window) -> bool:
+    from PySide6.QtWidgets import QScrollArea
+
+    areas = [a for a in window.findChildren(QScrollArea) if a.isVisible() and a.widgetResizable()]
+    return bool(areas) and all(a.horizontalScrollBar().maximum() == 0 for a in areas)
+
+
+@pytest.mark.usefixtures("cheap_hasher")
+def test_configuracoes_with_users_fits_1024_and_shows_the_last_login(qtbot):
+    from r3izzy_desktop.ui.settings.users_tab import LAST_LOGIN_SAMPLE
+
+    window, tab = _settings_with_users(qtbot, "Usuários")
+    # The audit filters (the longest action, a long name) made every tab 1012 px wide:
+    # the whole page scrolled sideways, the tables with it.
+    assert _no_sideways_scroll(window)
+    table = tab.table
+    assert tab.model.rowCount() == 3
+    assert table.columnWidth(4) >= needs(table, LAST_LOGIN_SAMPLE)  # Último acesso
+
+
+@pytest.mark.usefixtures("cheap_hasher")
+def test_the_audit_tab_fits_1024_with_its_dates_and_details(qtbot):
+    from r3izzy_desktop.ui.settings.audit_tab import DATE_SAMPLE, DETAIL_SAMPLE
+
+    window, tab = _settings_with_users(qtbot, "Auditoria")
+    assert _no_sideways_scroll(window)
+    table = tab.table
+    assert tab.model.rowCount() > 0
+    assert table.columnWidth(0) >= needs(table, DATE_SAMPLE) + 20  # 140: "03/12/2026 15…"
+    assert table.columnWidth(4) >= needs(table, DETAIL_SAMPLE)  # Detalhe
