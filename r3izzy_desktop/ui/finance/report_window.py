@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...core import reports
 from ...core.reports import export as workbook_export
 from ..common import exports, messages
-from ..common.column_widths import CELL_PADDING, size_columns
+from ..common.column_widths import CELL_PADDING, SERVICE_SAMPLE, keep_wide, size_columns
 from ..common.exports import ExportRun
 from ..common.fit import fit_to_screen
 from ..common.jobs import Job, start_after_paint
@@ -38,7 +38,7 @@ from ..common.print_preview import PrintPreviewDialog, open_print_preview
 from ..common.table_model import RowTableModel, WrappedHeaderModel, make_table
 from ..common.table_print import PrintTable
 from ..common.widgets import Card, PageHeader, label
-from ..packages.history import history_model, history_samples
+from ..packages.history import history_model, size_history_columns
 from .report_columns import (
     PACKAGE_SAMPLES,
     package_columns,
@@ -121,6 +121,9 @@ class PackageReportWindow(QWidget):
         self.table.setSortingEnabled(True)
         header.setSectionsMovable(False)
         size_columns(self.table, PACKAGE_SAMPLES)
+        # Serviços takes the width left; the other columns fill the window (1366×768 too):
+        # it keeps room for a service named whole and the table scrolls sideways.
+        keep_wide(self.table, SERVICES_COLUMN, SERVICE_SAMPLE)
 
         self.totals_model = RowTableModel(totals_columns(), parent=self)
         self.totals = make_table(
@@ -152,7 +155,7 @@ class PackageReportWindow(QWidget):
         self.history_model = history_model(parent=self)
         self.history = make_table(self.history_model, "packageHistory")
         self.history.setAccessibleName(self.tr("Histórico do pacote"))
-        size_columns(self.history, history_samples())
+        size_history_columns(self.history)
         self.history_title = label(self.tr("Histórico"), "sectionTitle", wrap=True)
         bottom = Card()
         bottom.body.addWidget(self.history_title)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +22,7 @@ from ...core.packages import HistoryRow
 from ...core.ptbr import format_brl, format_date, format_datetime, format_money
 from ...core.reports import HistoryReportRow
 from ...core.terms import EVENT_KINDS, PACKAGE_STATUSES
-from ..common.column_widths import Sample, size_columns
+from ..common.column_widths import Sample, keep_wide, size_columns
 from ..common.fit import SideOrBelow, fit_to_screen
 from ..common.table_model import CENTER, LEFT, RIGHT, Column, WrappedHeaderModel, make_table
 from ..common.widgets import StatusBadge, label
@@ -33,6 +34,9 @@ STATUS_COLORS = {
     "encerrado": "#4b5563",
 }
 OBSERVATION_COLUMN = 4  # the one that stretches; its header stays on one line
+# What Observação keeps room for on a narrow screen (`keep_wide`): a debit's or a
+# credit's note whole; a longer one is elided, whole in its tooltip.
+OBSERVATION_SAMPLE = "Creditada pela sessão 00/00 00:00"
 WIDEST_AMOUNT = Decimal("99999.99")  # sizes the money columns before any line is read
 
 # A history line as the package's dialog reads it (`packages.history`) or as the
@@ -116,6 +120,16 @@ def history_samples(rows: Sequence[Line] = (), *, operator: bool = False) -> lis
     return samples
 
 
+def size_history_columns(
+    table: QTableView, rows: Sequence[Line] = (), *, operator: bool = False
+) -> None:
+    """The history table's widths from samples (a long history opens at once); Observação
+    takes the room left, never less than a debit's note (1024×600: the table scrolls
+    sideways rather than cut every note to "…")."""
+    size_columns(table, history_samples(rows, operator=operator))
+    keep_wide(table, OBSERVATION_COLUMN, OBSERVATION_SAMPLE)
+
+
 def history_model(
     rows: Sequence[Line] = (), *, operator: bool = False, parent=None
 ) -> WrappedHeaderModel:
@@ -166,9 +180,8 @@ class HistoryDialog(QDialog):
 
         self.model = history_model(packages.history(package_id), operator=True, parent=self)
         self.table = make_table(self.model)
-        # Widths from samples, not from every line (a long history opens at once);
         # Observação takes the room left, a long one is elided, its tooltip shows it whole.
-        size_columns(self.table, history_samples(self.model.rows(), operator=True))
+        size_history_columns(self.table, self.model.rows(), operator=True)
         layout.addWidget(self.table, 1)
         if self.model.rowCount():
             # The newest line is where the user looks first.

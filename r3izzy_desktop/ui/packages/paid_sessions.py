@@ -20,11 +20,13 @@ from ...core.agenda import ATTENDANCE_LABELS
 from ...core.packages import PaidSession
 from ...core.ptbr import format_brl, format_date, format_day_month_time, format_weekday_date
 from ..common import messages, toast
+from ..common.column_widths import SERVICE_SAMPLE, keep_wide
 from ..common.fit import fit_to_screen
 from ..common.operations import run_op
 from ..common.table_model import RIGHT, Column, RowTableModel, make_table
 from ..common.widgets import StatusBadge, label
 
+SERVICE_COLUMN = 1  # the one that takes the width left
 REMOVE_COLUMN = 5
 BUTTON_ROW_HEIGHT = 42
 
@@ -62,7 +64,9 @@ class PaidSessionsDialog(QDialog):
         self.package_id = package_id
         self.changed = False
         self.setWindowTitle(self.tr("Sessões pagas"))
-        fit_to_screen(self, (820, 480))
+        # Room for every column with a shared package's patient beside the time (at 820
+        # the "Remover" buttons were off the right edge); a 1024 screen scrolls a little.
+        fit_to_screen(self, (1020, 480))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
@@ -85,9 +89,11 @@ class PaidSessionsDialog(QDialog):
         self.table = make_table(self.model, row_height=BUTTON_ROW_HEIGHT)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(REMOVE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(REMOVE_COLUMN, 124)
+        # The service takes the width left, never less than a service's name (a narrow
+        # screen scrolls the table sideways).
+        keep_wide(self.table, SERVICE_COLUMN, SERVICE_SAMPLE)
         layout.addWidget(self.table, 1)
         self.empty = label(self.tr("Nenhuma sessão paga por este pacote."), "muted")
         layout.addWidget(self.empty)

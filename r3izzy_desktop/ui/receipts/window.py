@@ -31,7 +31,7 @@ from ...core.reports import receipts_sheet
 from ...core.terms import METHOD_LABELS
 from ...logs import log_file
 from ..common import exports, messages
-from ..common.column_widths import size_columns
+from ..common.column_widths import STRETCH_SAMPLE, keep_wide, size_columns
 from ..common.exports import ExportRun
 from ..common.fit import fit_to_screen
 from ..common.operations import run_op
@@ -86,10 +86,6 @@ class ReceiptsWindow(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, year: int | None = None):
         super().__init__(parent)
-        self._widths_timer = QTimer(self)  # dies with the window: never fires after it
-        self._widths_timer.setSingleShot(True)
-        self._widths_timer.setInterval(0)
-        self._widths_timer.timeout.connect(self._share_names)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("page")
@@ -133,7 +129,8 @@ class ReceiptsWindow(QWidget):
         self.model: RowTableModel[ReceiptRow] = RowTableModel(receipt_columns(), parent=self)
         self.table = make_table(self.model, "receiptsTable")
         self.table.setSortingEnabled(False)
-        # Each column as wide as its widest text; the payer and the patient share the rest.
+        # Each column as wide as its widest text; the payer and the patient share the rest,
+        # each never narrower than a long name (1024×600: the table scrolls sideways).
         self.table.ensurePolished()  # the stylesheet's font, which the widths are measured in
         size_columns(
             self.table,
@@ -149,7 +146,8 @@ class ReceiptsWindow(QWidget):
                 "Cancelado",
             ],
         )
-        self._share_names()
+        for column in self.NAME_COLUMNS:
+            keep_wide(self.table, column, STRETCH_SAMPLE)
         layout.addWidget(self.table, 1)
 
         buttons = QHBoxLayout()
@@ -189,32 +187,7 @@ class ReceiptsWindow(QWidget):
         self.loader.failed.connect(self._load_failed)
         self.load()
 
-    NAME_COLUMNS = (2, 4)
-    MIN_NAME_WIDTH = 170
-
-    def _share_names(self) -> None:
-        """The payer and the patient columns share the width the others leave (each at
-        least MIN_NAME_WIDTH: a narrow window scrolls sideways rather than hide names)."""
-        head = self.table.horizontalHeader()
-        for column in self.NAME_COLUMNS:
-            head.setSectionResizeMode(column, head.ResizeMode.Interactive)
-        others = sum(
-            self.table.columnWidth(c)
-            for c in range(self.model.columnCount())
-            if c not in self.NAME_COLUMNS
-        )
-        free = self.table.viewport().width() - others - 2
-        each = max(self.MIN_NAME_WIDTH, free // len(self.NAME_COLUMNS))
-        for column in self.NAME_COLUMNS:
-            self.table.setColumnWidth(column, each)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._widths_timer.start()  # once the layout has given the table its new width
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._widths_timer.start()
+    NAME_COLUMNS = (2, 4)  # the payer, the patient
 
     # -- reading --------------------------------------------------------------------------
     def current_year(self) -> int:

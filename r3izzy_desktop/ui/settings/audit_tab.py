@@ -18,10 +18,16 @@ from PySide6.QtWidgets import (
 from ...core import audit, clock, users
 from ...core.ptbr import format_datetime
 from ..common import exports
+from ..common.column_widths import CELL_PADDING, keep_wide
 from ..common.date_edit import DateEdit
 from ..common.operations import run_op
 from ..common.table_model import Column, RowTableModel, make_table
 from ..common.widgets import FormField, label
+
+NARROWEST_FILTER = 120  # px, the user and action filters on a narrow screen
+DATE_SAMPLE = "00/00/0000 00:00"
+# What Detalhe (which takes the width left) keeps room for: a line's detail, or its start.
+DETAIL_SAMPLE = "Senha do usuário rita redefinida"
 
 
 def _qdate(day: date) -> QDate:
@@ -43,6 +49,11 @@ class AuditTab(QWidget):
         filters = QHBoxLayout()
         self.user = QComboBox()
         self.action = QComboBox()
+        for combo in (self.user, self.action):
+            # As wide as their longest choice when there is room; on a 1024×600 screen
+            # narrower ("Dados do paciente exportados", a long name made the tab, and so
+            # every tab, wider than the screen). The list that opens shows them whole.
+            combo.setMinimumWidth(NARROWEST_FILTER)
         today = clock.today()
         self.start = self._date_edit(today - timedelta(days=30))
         self.end = self._date_edit(today)
@@ -65,9 +76,13 @@ class AuditTab(QWidget):
             ]
         )
         self.table = make_table(self.model, "auditTable")
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((140, 190, 130, 190)):  # the detail takes the rest
+        self.table.ensurePolished()  # the stylesheet's font, which the widths are measured in
+        when = self.table.fontMetrics().horizontalAdvance(DATE_SAMPLE) + CELL_PADDING
+        for column, width in enumerate((when, 190, 130, 190)):
             self.table.setColumnWidth(column, width)
+        # The detail takes the rest, never less than a short one (1024×600: the table
+        # scrolls sideways rather than show a 30 px sliver).
+        keep_wide(self.table, 4, DETAIL_SAMPLE)
         outer.addWidget(self.table, 1)
         self.count = label("", "muted")
         outer.addWidget(self.count)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DomainError, ValidationError
 from ..common import messages
+from ..common.column_widths import keep_wide
 from ..common.operations import run_op
 from ..common.table_model import Column, RowTableModel, make_table
 from ..common.widgets import Card, FormField, icon, label, repolish
@@ -30,6 +31,9 @@ class CatalogTab(QWidget):
     """Rows are frozen dataclasses with at least `id`, `name` and `active`."""
 
     new_title = "Novo item"
+    # The first column (the name) takes the width left; with a sample, never less than it
+    # needs (1024×600: the other columns' headers leave a professional's name a sliver).
+    name_sample: str | None = None
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,6 +59,8 @@ class CatalogTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if self.name_sample is not None:
+            keep_wide(self.table, 0, self.name_sample)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         left.addWidget(self.table, 1)
         row.addLayout(left, 3)

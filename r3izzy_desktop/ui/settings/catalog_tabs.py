@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clinic
 from ...core.ptbr import format_brl, format_money
+from ..common.column_widths import STRETCH_SAMPLE
 from ..common.table_model import RIGHT, Column
 from ..common.widgets import FormField, MoneyEdit, WholeNumberSpin
 from .catalog import CatalogTab
@@ -230,6 +231,7 @@ class ColorField(QWidget):
 
 class ProfessionalsTab(CatalogTab):
     new_title = "Novo profissional"
+    name_sample = STRETCH_SAMPLE
 
     def columns(self) -> list[Column]:
         return [

@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
 from ...core import clinic, users
 from ...core.ptbr import format_datetime
 from ..common import messages
+from ..common.column_widths import keep_wide
 from ..common.operations import run_op
 from ..common.table_model import Column, RowTableModel, make_table
 from ..common.widgets import Card, FormField, WholeNumberSpin, is_connected, label
 from .user_dialogs import PasswordDialog, UserDialog
+
+LAST_LOGIN_SAMPLE = "00/00/0000 00:00"
+NARROWEST_ROLE = 110  # px, the profile chooser on a narrow screen
 
 
 class UsersTab(QWidget):
@@ -76,9 +80,11 @@ class UsersTab(QWidget):
             ]
         )
         self.table = make_table(self.model, "usersTable")
-        self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((240, 150, 150, 120)):
             self.table.setColumnWidth(column, width)
+        # Último acesso takes the rest, never less than a date and time (1024×600: the
+        # other columns fill the list, and it was a sliver).
+        keep_wide(self.table, 4, LAST_LOGIN_SAMPLE)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.list_card.body.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -88,6 +94,9 @@ class UsersTab(QWidget):
         self.role = QComboBox()
         for role in users.ROLES:
             self.role.addItem(users.ROLE_LABELS[role], role)
+        # Narrower than "Administrador" if need be: the buttons' row made the tab wider
+        # than a 1024×600 screen.
+        self.role.setMinimumWidth(NARROWEST_ROLE)
         self.role_button = QPushButton(self.tr("Alterar perfil"))
         self.role_button.clicked.connect(self.change_role)
         self.active_button = QPushButton(self.tr("Desativar"))
