@@ -137,8 +137,8 @@ class _ReceiptRow:
 
 def _receipts() -> list[Finding]:
     """Each receipt against what it names, in one query: a valid one's installment
-    (received, of its package, same amount and day) and a "pacote" one's total; a
-    cancelled one's replacement."""
+    (received, of its package, on its day), a "parcela" one's amount, a "pacote" one's
+    total; a cancelled one's replacement."""
     new = Receipt.alias("replacement")
     active = Receipt.cancelled_at.is_null()
     installment_wrong = Receipt.source.in_([PACOTE, PARCELA]) & (
