@@ -8,7 +8,10 @@ absences, and paid sessions whose price differs from their debit. The history al
 rebuilds each package's terms (R15-R17: owner, validity, services, sharing), which must
 be the package's, and every debit must have paid a session of the owner or of a patient
 the package was shared with at that point. The installments (R18) must add up to the
-package's total, numbered 1..n, what was received never above it.
+package's total, numbered 1..n, what was received never above it. The receipts (R21)
+must match the money (integrity_receipts.py): numbers 1 to the counter's value, each once;
+a valid receipt's installment still received or its payments still standing, of its
+amount; no received installment or manual payment without exactly one valid receipt.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
+from . import integrity_receipts
 from .packages import ledger
 from .ptbr import format_day_month_time, format_money, from_cents
 from .store.binding import db
@@ -45,8 +49,11 @@ class Problem:
     message: str
     package_number: str | None = None
     session_id: int | None = None
+    receipt_number: int | None = None  # R21
 
     def __str__(self) -> str:
+        if self.receipt_number is not None:
+            return f"Recibo No. {self.receipt_number}: {self.message}"
         if self.package_number:
             return f"Pacote No. {self.package_number}: {self.message}"
         if self.session_id is not None:
@@ -66,6 +73,10 @@ def check(progress: Progress | None = None) -> list[Problem]:
     problems += _sessions_paid_twice()
     problems += _debits_on_bad_sessions()
     problems += _packages(progress)
+    problems += [
+        Problem(f.message, f.package_number, f.session_id, f.receipt_number)
+        for f in integrity_receipts.check()
+    ]
     return problems
 
 

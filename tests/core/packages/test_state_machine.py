@@ -6,8 +6,11 @@ must fail with a DomainError and leave every table as it was. The machine keeps 
 picture of who paid each session and of each package's terms (owner, validity, services,
 sharing), predicts which calls must fail (R6, extended: the order of the checks) and what
 the packages offer for a session (R10, extended); after every step it checks the package
-invariants, replays each history (R9), runs the integrity check (R14) and checks that the
-credit roll-forward (R20) from the first day to today closes at the sum of the open amounts.
+invariants, replays each history (R9), runs the integrity check (R14) — receipts included:
+rules aimed at installments that can be received or voided, and at a receipt of several
+sessions with one voided, give it receipts of every source, cancelled and replaced (R21) —
+and checks that the credit roll-forward (R20) from the first day to today closes at the sum
+of the open amounts.
 """
 
 from __future__ import annotations
@@ -405,6 +408,35 @@ class PackageMachine(RuleBasedStateMachine):
                 f"Parcela {number}/{len(plan)} estornada"
             )
 
+    # R21: the two rules above mostly aim at installments that cannot be received or
+    # voided (refusals get their share); these two aim at ones that can, so the receipts
+    # of installments ("parcela"), their cancelling and the receipts of packages without a
+    # plan cancelled in their turn reach the integrity check (R14) often.
+    def installments_of_open_packages(self, received: bool) -> list[tuple[int, int]]:
+        rows = (
+            Installment.select(Installment.package, Installment.number)
+            .where(Installment.received_on.is_null(not received))
+            .order_by(Installment.id)
+            .tuples()
+        )
+        return [(package, number) for package, number in rows if not self.closed(package)]
+
+    @precondition(lambda self: self.packages)
+    @rule(i=index, method=st.sampled_from(["pix", "Dinheiro"]))
+    def receive_an_owed_installment(self, i, method):
+        owed = self.installments_of_open_packages(received=False)
+        if owed:
+            package_id, number = pick(owed, i)
+            self.receive(self.packages.index(package_id), number, method)
+
+    @precondition(lambda self: self.packages)
+    @rule(i=index)
+    def void_a_received_installment(self, i):
+        received = self.installments_of_open_packages(received=True)
+        if received:
+            package_id, number = pick(received, i)
+            self.void_installment(self.packages.index(package_id), number)
+
     @precondition(lambda self: self.sessions)
     @rule(i=index, aimed=st.booleans())
     def refund(self, i, aimed):
@@ -795,6 +827,19 @@ class PackageMachine(RuleBasedStateMachine):
         sid = self.choose(i, aimed, lambda s: self.paid_by.get(s) == MANUAL)
         manual = self.paid_by.get(sid) == MANUAL
         if self.attempt(lambda: payments.void_payment(sid), None if manual else ValidationError):
+            del self.paid_by[sid]
+
+    @precondition(lambda self: self.sessions)
+    @rule(chosen=st.lists(index, min_size=2, max_size=3), which=index)
+    def pay_several_then_void_one(self, chosen, which):
+        """R21: voiding one session of a receipt that covers several cancels it and issues
+        one for the sessions still paid (`replaced_by`)."""
+        before = set(self.paid_by)
+        self.pay_manually(chosen, True, "pix")
+        paid = [sid for sid in self.paid_by if sid not in before]
+        if len(paid) > 1:
+            sid = pick(paid, which)
+            self.attempt(lambda: payments.void_payment(sid), None)
             del self.paid_by[sid]
 
     # --- invariants ----------------------------------------------------------------------------
