@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import select
+import time
 from typing import Any
 
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
@@ -63,6 +64,11 @@ class Strict:
         """How many closed connections wait for the next thread (for tests and the log)."""
         with self._pool_lock:
             return len(self._connections)
+
+    def _is_stale(self, timestamp: float) -> bool:
+        # peewee stamps a connection with the wall clock: one set back (a year, say) would
+        # keep every connection for ever, so "older" is either way.
+        return abs(time.time() - timestamp) > self._stale_timeout
 
     # peewee's pool asks these two: `_can_reuse` when a connection is handed back (False:
     # closed for good), `_is_closed` before one is handed out (True: not handed out).

@@ -174,3 +174,10 @@ def test_a_connection_older_than_its_limit_is_replaced(monkeypatch):
             assert in_worker(server_process) != first
         finally:
             close_database()
+
+
+def test_a_clock_set_back_does_not_keep_connections_for_ever(sqlite_file, monkeypatch):
+    first = in_worker(sqlite_connection)
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() - 365 * 24 * 3600)
+    assert in_worker(sqlite_connection) is not first
