@@ -125,7 +125,8 @@ class SqliteFileDatabase(Strict, PooledSqliteDatabase):
         except Exception:  # closed: "Cannot operate on a closed database."
             return False
 
-    # Below the pool: the connections SQLite really opens and closes.
+    # Every connection the pool hands out (new or not) is known until `_close_raw`, where
+    # SQLite really closes it.
     def _connect(self) -> Any:
         connection = super()._connect()
         if connection not in self.connections:
