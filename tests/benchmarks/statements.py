@@ -3,8 +3,9 @@
 `install()` wraps `peewee.Database.cursor` so that every `execute` / `executemany` of a
 cursor the app gets from peewee (queries, `BEGIN`, `COMMIT`, `ROLLBACK`: peewee runs in
 autocommit mode and sends those itself) adds one to the count, whatever the thread, and
-`peewee.Database.connect` so that each new connection is counted apart (a connection
-costs round trips of its own on a network: TCP, start-up, authentication). On
+the drivers' connect (peewee's `_connect` of PostgreSQL and SQLite, below the app's pool)
+so that each new connection is counted apart (a connection costs round trips of its own
+on a network: TCP, start-up, authentication; one the pool hands out again costs none). On
 PostgreSQL (psycopg 3, autocommit) each of those calls is one round trip to the server;
 an `executemany` is counted as one too (psycopg pipelines it). On SQLite it is one call
 into the library. `snapshot()` reads the counts; the difference of two is a screen's.
@@ -95,17 +96,22 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    cursor, connect = peewee.Database.cursor, peewee.Database.connect
+    cursor = peewee.Database.cursor
 
     def counting_cursor(self, *args, **kwargs):
         return CountingCursor(cursor(self, *args, **kwargs), _statement)
 
-    def counting_connect(self, *args, **kwargs):
-        opened = self.is_closed()
-        result = connect(self, *args, **kwargs)
-        if opened and not self.is_closed():
-            _count("connections")
-        return result
-
     peewee.Database.cursor = counting_cursor
-    peewee.Database.connect = counting_connect
+    # The drivers' own connect, below the app's pool (core/store/pool.py): a connection
+    # the pool hands out again is not a new one.
+    for kind in (peewee.PostgresqlDatabase, peewee.SqliteDatabase):
+        kind._connect = _counting_connect(kind._connect)
+
+
+def _counting_connect(connect):
+    def counting_connect(self, *args, **kwargs):
+        connection = connect(self, *args, **kwargs)
+        _count("connections")
+        return connection
+
+    return counting_connect

@@ -21,15 +21,18 @@ def current_database() -> peewee.Database | None:
     return db.obj
 
 
-def close_thread_connection() -> None:
-    """Close the calling thread's connection, if it has one (peewee keeps one per thread):
-    what a worker thread does when its work ends. Never raises."""
-    database = db.obj
-    try:
-        if database is not None and not database.is_closed():
-            database.close()
-    except Exception:  # pragma: no cover - a broken connection is gone either way
-        log.debug("closing a worker thread's connection", exc_info=True)
+def close_thread_connection(*also: peewee.Database | None) -> None:
+    """Close the calling thread's connection, if it has one (peewee keeps one per thread),
+    to the current database and to each of `also` (the one a job started on, when another
+    was opened meanwhile): what a worker thread does when its work ends. The connection
+    goes back to the database's pool for the next thread, or is closed for good when it is
+    not reusable or its database was closed (pool.py). Never raises."""
+    for database in dict.fromkeys((db.obj, *also)):
+        try:
+            if database is not None and not database.is_closed():
+                database.close()
+        except Exception:  # pragma: no cover - a broken connection is gone either way
+            log.debug("closing a worker thread's connection", exc_info=True)
 
 
 def current_url() -> str | None:

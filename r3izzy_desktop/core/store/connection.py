@@ -7,16 +7,14 @@ binding.py; operations run inside `transactions.operation`.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from pathlib import Path
-from typing import Any
 
 import peewee
 from peewee import PostgresqlDatabase, SqliteDatabase
 
 from ..errors import DatabaseProblem, DomainError
-from . import migrations, sqlite
+from . import migrations, pool, sqlite
 from .binding import db
 from .drivers import bind_postgres_driver
 from .files import BUSY_TIMEOUT_S, check_sqlite_file
@@ -72,10 +70,14 @@ def open_database(
 
 
 def close_database() -> None:
-    """Close the calling thread's connection and unbind (see close_every_connection)."""
+    """Close the calling thread's connection and unbind (see close_every_connection). The
+    database's idle connections are closed too, and those other threads still hold are
+    closed when they are handed back: none is handed out again (pool.py)."""
     database = db.obj
     if database is None:
         return
+    if isinstance(database, pool.Strict):
+        database.retire()
     try:
         if not database.is_closed():
             database.close()
@@ -116,32 +118,23 @@ def _sqlite(path: str, *, create: bool, busy_timeout: float) -> SqliteDatabase:
         pragmas = {"journal_mode": "wal", "cache_size": -32_000, **pragmas}
     # lock_type IMMEDIATE: every transaction takes the write lock at BEGIN, so a second
     # app instance waits (busy timeout) instead of failing in the middle of an operation.
-    return _SqliteFile(
+    if path == ":memory:":
+        # Each connection is a database of its own: never pooled (jobs run in the thread
+        # that asked, see ui/common/jobs.py).
+        return SqliteDatabase(
+            path,
+            pragmas=pragmas,
+            timeout=busy_timeout,
+            lock_type="IMMEDIATE",
+            check_same_thread=False,
+        )
+    return pool.SqliteFileDatabase(
         path,
         pragmas=pragmas,
-        timeout=busy_timeout,
+        busy_timeout=busy_timeout,
         lock_type="IMMEDIATE",
         check_same_thread=False,
     )
-
-
-class _SqliteFile(SqliteDatabase):
-    """A SqliteDatabase that knows every thread's connection (peewee keeps one per
-    thread), so `close_every_connection` can close them all."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.connections: list[Any] = []
-
-    def _connect(self) -> Any:
-        connection = super()._connect()
-        self.connections.append(connection)
-        return connection
-
-    def _close(self, conn: Any) -> None:
-        with contextlib.suppress(ValueError):
-            self.connections.remove(conn)
-        super()._close(conn)
 
 
 def close_every_connection() -> None:
@@ -149,9 +142,9 @@ def close_every_connection() -> None:
     replaced, which Windows refuses while any connection holds it open. A thread that was
     reading from it gets an error; the restore that needs this rebuilds the window."""
     database = db.obj
-    close_database()
+    close_database()  # the idle ones too
     for connection in list(getattr(database, "connections", ())):
-        connection.close()
+        connection.close()  # those of other threads; they are never handed out again
 
 
 # A silent network (Wi-Fi gone, the server PC switched off: no answer, no refusal) is
@@ -201,7 +194,7 @@ def _postgres(url: str) -> PostgresqlDatabase:
         options = f"{options} -c jit=off"
     params["options"] = options
     name = params.pop("database")
-    return PostgresqlDatabase(name, **params)
+    return pool.ServerDatabase(name, **params)
 
 
 def _probe(database: peewee.Database, path: str | None) -> None:

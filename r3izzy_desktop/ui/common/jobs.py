@@ -10,8 +10,9 @@ quits, running jobs are cancelled and waited for, and an export cancelled this w
 leaves no file behind (see core/reports/export.py).
 
 A query inside `fn` gets its own database connection (peewee keeps one per thread),
-closed when the job ends. On an in-memory database, which a second connection would
-see empty, the job runs at once in the calling thread.
+closed when the job ends: handed back to the database's pool, so the next job takes it
+instead of connecting anew (core/store/pool.py). On an in-memory database, which a second
+connection would see empty, the job runs at once in the calling thread.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from ...core.database import close_thread_connection, current_url
+from ...core.database import close_thread_connection, current_database, current_url
 from ...core.errors import DomainError, ExportCancelled
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class Job(QObject):
         self.progressed.emit(done, total)
 
     def _run(self) -> None:
+        started_on = current_database()  # closed at the end even if replaced meanwhile
         try:
             result = self._fn(self._progress)
         except ExportCancelled:
@@ -103,7 +105,7 @@ class Job(QObject):
             self.succeeded.emit(result)
         finally:
             if threading.current_thread() is not threading.main_thread():
-                close_thread_connection()
+                close_thread_connection(started_on)
             self._done.set()
             self.ended.emit()
 

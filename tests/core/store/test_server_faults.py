@@ -5,7 +5,9 @@
   the server (txid_status) and neither doubles nor loses the payment;
 - the whole server killed (SIGKILL) again and again during payment batches, restarted:
   every batch the app acknowledged is there, whole; every one it said was not recorded is
-  not; nothing half-paid; the ledger consistent.
+  not; nothing half-paid; the ledger consistent;
+- the server killed and restarted while background reads' connections wait in the pool:
+  the next reads work, on new connections.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections import Counter
 import peewee
 import pytest
 
-from r3izzy_desktop.core import packages
+from r3izzy_desktop.core import clinic, packages
 from r3izzy_desktop.core.database import (
     close_database,
     drop_broken_connection,
@@ -35,6 +37,7 @@ from tests.helpers.batches import Payer, findings, make_clinic
 from tests.helpers.crash_checks import crash_seed
 from tests.helpers.figures import report
 from tests.helpers.private_pg import Cluster, Proxy
+from tests.helpers.workers import in_worker, server_process
 
 pytestmark = [
     pytest.mark.slow,
@@ -182,6 +185,42 @@ def test_the_server_killed_during_payment_batches(cluster):
     assert lost == [], f"seed {seed}"
     assert found.partial == [] and found.problems == [], f"seed {seed}: {found}"
     assert claims["checked not recorded"] == len(not_recorded), f"seed {seed}: {claims}"
+
+
+def test_pooled_connections_of_background_reads_after_a_server_restart(cluster):
+    # The background reads' connections wait in the database's pool (core/store/pool.py)
+    # between two reads; a server that crashed and came back ended all of them. The next
+    # reads must each work, on new connections, never on one of the dead.
+    url = cluster.create_database("pool")
+    open_database(url)
+    try:
+        clinic.add_patient("Ana")
+        database = db.obj
+        together = threading.Barrier(3)
+
+        def read_together():
+            process = server_process()
+            together.wait(10)  # three connections at once: three in the pool after
+            return process
+
+        readers = [threading.Thread(target=in_worker, args=(read_together,)) for _ in range(3)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(30)
+        assert database.idle_connections() == 3
+        dead = in_worker(server_process)
+
+        cluster.kill()
+        cluster.start()
+        for _ in range(3):
+            process, names = in_worker(
+                lambda: (server_process(), [p.name for p in clinic.find_patients("")])
+            )
+            assert names == ["Ana"] and process != dead
+        assert database.idle_connections() == 1
+    finally:
+        close_database()
 
 
 def _not_paid_now(tag: str) -> int:
