@@ -17,6 +17,7 @@ import pytest
 
 from r3izzy_desktop.core import agenda, clinic, packages, reports
 from r3izzy_desktop.core.agenda import rows as session_rows
+from r3izzy_desktop.core.database import is_postgres
 from tests.helpers.statements import counting
 
 
@@ -258,7 +259,7 @@ def test_logging_in_is_one_transaction_without_a_second_read(db, statements):
     assert len(reads) == 1 and sent.sent[-1] == "COMMIT"
     # BEGIN, the user, its counters, the audit line, the change counter, COMMIT (and on
     # PostgreSQL the commit's mark, transactions.py).
-    assert len(sent) == (7 if db.__class__.__name__.startswith("Postgres") else 6)
+    assert len(sent) == (7 if is_postgres() else 6)
 
 
 def test_the_package_alerts_are_two_statements_however_many(clinic_world, statements):
