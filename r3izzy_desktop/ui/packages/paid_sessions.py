@@ -65,8 +65,9 @@ class PaidSessionsDialog(QDialog):
         self.changed = False
         self.setWindowTitle(self.tr("Sessões pagas"))
         # Room for every column with a shared package's patient beside the time (at 820
-        # the "Remover" buttons were off the right edge); a 1024 screen scrolls a little.
-        fit_to_screen(self, (1020, 480))
+        # the "Remover" buttons were off the right edge; at 1020 Windows' wider fonts
+        # still scrolled 7 px); a 1024 screen scrolls a little.
+        fit_to_screen(self, (1080, 480))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)

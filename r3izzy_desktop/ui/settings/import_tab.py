@@ -64,6 +64,9 @@ def preview_columns() -> list[Column[importing.PreviewRow]]:
     ]
 
 
+NARROWEST_KIND = 120  # px, the Importar chooser on a narrow screen
+
+
 class ImportTab(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,6 +92,10 @@ class ImportTab(QWidget):
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Pacientes"), importing.PATIENTS)
         self.kind.addItem(self.tr("Pacotes em aberto"), importing.PACKAGES)
+        # As wide as "Pacotes em aberto" when there is room, narrower on a 1024×600 screen
+        # (with Windows' fonts its row made every Configurações tab 1 px too wide); the
+        # list that opens shows each choice whole.
+        self.kind.setMinimumWidth(NARROWEST_KIND)
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
         row.addWidget(FormField(self.tr("Importar"), self.kind))
         self.choose_button = QPushButton(self.tr("Escolher planilha…"))
