@@ -223,6 +223,13 @@ stage_tests() {
     # printouts' tests skip there, saying so (tests/helpers/printouts.py), instead of
     # failing as .ci/run asks of the Linux suites.
     unset R3IZZY_REQUIRE_LIBREOFFICE
+    # Wine's server, services and desktop, started by the first program of a session,
+    # inherit that program's output: started inside a suite's pipe they kept it open after
+    # the suite had ended, and the stage waited for ever (2026-12-03). Started here, outside
+    # any pipe, and kept until the end (`wineserver -k` below).
+    wineserver -k 2>/dev/null || true
+    wineserver -p </dev/null >/dev/null 2>&1
+    HOME="$WIN_WORK/home" wine cmd /c exit </dev/null >/dev/null 2>&1 || true
     # Two cores, two suites: core (no Qt) beside UI + build.
     run_suite core tests/core &
     core_pid=$!
