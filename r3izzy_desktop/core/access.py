@@ -153,7 +153,7 @@ def users_exist() -> bool:
     if _with_users is database:
         return True
     try:
-        found = User.select(User.id).limit(1).exists()  # the same as users_exist_read
+        found = bool(peewee.Select(columns=[users_exist_read()]).bind(database).scalar())
     except peewee.DatabaseError as exc:
         # A file too damaged to read its users: what can still run on it is a restore over
         # it (outside any transaction; the start-up's "Restaurar backup…" has no login
@@ -237,16 +237,17 @@ def can(name: str) -> bool:
     return not users_exist()
 
 
-def can_each(*names: str) -> dict[str, bool]:
+def can_each(*names: str, users_found: bool | None = None) -> dict[str, bool]:
     """`can` of each operation of `names`, at most one read for all of them (a screen
     showing several actions asks once, not once per action or per row). A database with
     no user yet is asked again at each call, not remembered: another PC may create the
     first user (through its own Configurações, never through this process), and the
-    screens would keep offering what the core then refuses."""
+    screens would keep offering what the core then refuses. `users_found`: what a combined
+    read (users.window_start) has just found, instead of reading it again."""
     who = actor.current()
     if who is not None:
         return {name: role_allows(who.role, name) for name in names}
-    free = not users_exist()
+    free = not (users_exist() if users_found is None else users_found)
     return {name: free for name in names}
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from peewee import JOIN, fn
 
 from . import integrity_receipts
 from .packages import ledger
+from .problems import Problem
 from .ptbr import format_day_month_time, format_money, from_cents
 from .store.binding import db
 from .store.models import (
@@ -41,26 +41,6 @@ from .store.models import (
 from .terms import ATIVO, ENCERRADO, FALTA_JUSTIFICADA, FINALIZADO, INATIVO
 from .text import plural
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One inconsistency, in words a person can act on."""
-
-    message: str
-    package_number: str | None = None
-    session_id: int | None = None
-    receipt_number: int | None = None  # R21
-
-    def __str__(self) -> str:
-        if self.receipt_number is not None:
-            return f"Recibo No. {self.receipt_number}: {self.message}"
-        if self.package_number:
-            return f"Pacote No. {self.package_number}: {self.message}"
-        if self.session_id is not None:
-            return f"Sessão {self.session_id}: {self.message}"
-        return self.message
-
-
 Progress = Callable[[int, int], None]
 
 
@@ -73,10 +53,7 @@ def check(progress: Progress | None = None) -> list[Problem]:
     problems += _sessions_paid_twice()
     problems += _debits_on_bad_sessions()
     problems += _packages(progress)
-    problems += [
-        Problem(f.message, f.package_number, f.session_id, f.receipt_number)
-        for f in integrity_receipts.check()
-    ]
+    problems += integrity_receipts.check()
     return problems
 
 

@@ -26,6 +26,7 @@ from datetime import date, datetime
 
 from peewee import JOIN, Case, fn
 
+from .problems import Problem
 from .ptbr import format_date, format_day_month_time, format_money, from_cents
 from .receipt_book import COUNTER_ID, PACOTE, PAGAMENTO, PARCELA, SOURCES
 from .store.binding import db
@@ -43,17 +44,7 @@ from .text import format_count, plural_word
 MISSING_SHOWN = 10  # missing or repeated numbers named in one message, then "e mais N"
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One receipt inconsistency (integrity.py makes it a Problem)."""
-
-    message: str
-    receipt_number: int | None = None
-    package_number: str | None = None
-    session_id: int | None = None
-
-
-def check() -> list[Finding]:
+def check() -> list[Problem]:
     """Every receipt inconsistency; empty when the receipts match the money."""
     return [
         *_numbering(),
@@ -70,7 +61,7 @@ def _names(numbers: list[int]) -> str:
     return f"{shown} e mais {format_count(more)}" if more > 0 else shown
 
 
-def _numbering() -> list[Finding]:
+def _numbering() -> list[Problem]:
     """Numbers 1..counter, each once: one aggregate (the numbers themselves are read only
     when they are not)."""
     counter = ReceiptCounter.select(ReceiptCounter.last).where(ReceiptCounter.id == COUNTER_ID)
@@ -91,24 +82,24 @@ def _numbering() -> list[Finding]:
             .order_by(Receipt.number)
         )
         numbers = [n for (n,) in db.execute(repeated).fetchall()]
-        found.append(Finding(f"recibos: número dado a mais de um recibo: {_names(numbers)}"))
+        found.append(Problem(f"recibos: número dado a mais de um recibo: {_names(numbers)}"))
     end = max(highest, last)
     if distinct != end:
         given = {n for (n,) in db.execute(Receipt.select(Receipt.number)).fetchall()}
         missing = [n for n in range(1, end + 1) if n not in given]
         if missing:
             found.append(
-                Finding(
+                Problem(
                     f"recibos: {plural_word(len(missing), 'falta', 'faltam')} na numeração "
                     f"(de 1 a {end}, sem lacunas): {_names(missing)}"
                 )
             )
         strange = sorted(n for n in given if n < 1)
         if strange:
-            found.append(Finding(f"recibos: número inválido: {_names(strange)}"))
+            found.append(Problem(f"recibos: número inválido: {_names(strange)}"))
     if last < highest:
         found.append(
-            Finding(
+            Problem(
                 f"recibos: o contador está em {last}, atrás do maior número já emitido ({highest})"
             )
         )
@@ -135,7 +126,7 @@ class _ReceiptRow:
     replacement_source: str | None
 
 
-def _receipts() -> list[Finding]:
+def _receipts() -> list[Problem]:
     """Each receipt against what it names, in one query: a valid one's installment
     (received, of its package, on its day), a "parcela" one's amount, a "pacote" one's
     total; a cancelled one's replacement."""
@@ -193,7 +184,7 @@ def _receipts() -> list[Finding]:
     found = []
     for values in db.execute(query).fetchall():
         row = _ReceiptRow(*values)
-        found += [Finding(text, receipt_number=row.number) for text in _receipt_problems(row)]
+        found += [Problem(text, receipt_number=row.number) for text in _receipt_problems(row)]
     return found
 
 
@@ -245,7 +236,7 @@ def _receipt_problems(row: _ReceiptRow) -> list[str]:
     return found
 
 
-def _payment_receipts() -> list[Finding]:
+def _payment_receipts() -> list[Problem]:
     """Each valid "pagamento" receipt against the payments it covers (ReceiptPayment): at
     least one, none voided, none a package debit, the manual ones adding up to its amount.
     One grouped query."""
@@ -268,11 +259,11 @@ def _payment_receipts() -> list[Finding]:
         query
     ).fetchall():
         if not count:
-            found.append(Finding("válido, mas não cobre nenhum pagamento", number))
+            found.append(Problem("válido, mas não cobre nenhum pagamento", receipt_number=number))
             continue
         if voided_count:
             found.append(
-                Finding(
+                Problem(
                     "válido, mas cobre "
                     + (
                         "um pagamento estornado"
@@ -280,25 +271,28 @@ def _payment_receipts() -> list[Finding]:
                         else f"{voided_count} pagamentos estornados"
                     )
                     + ": deveria estar cancelado (ou substituído pelos que continuam pagos)",
-                    number,
+                    receipt_number=number,
                 )
             )
         if debit_count:
             found.append(
-                Finding("cobre um débito de pacote (só pagamentos manuais têm recibo)", number)
+                Problem(
+                    "cobre um débito de pacote (só pagamentos manuais têm recibo)",
+                    receipt_number=number,
+                )
             )
         if int(covered_cents or 0) != int(cents):
             found.append(
-                Finding(
+                Problem(
                     f"vale {format_money(from_cents(cents))}, mas os pagamentos que ele cobre "
                     f"somam {format_money(from_cents(int(covered_cents or 0)))}",
-                    number,
+                    receipt_number=number,
                 )
             )
     return found
 
 
-def _installments_without_receipt() -> list[Finding]:
+def _installments_without_receipt() -> list[Problem]:
     """Each received installment on exactly one valid receipt, whose number it names; an
     unreceived one names none. One grouped query."""
     valid = fn.COUNT(Receipt.id)
@@ -350,11 +344,11 @@ def _installments_without_receipt() -> list[Finding]:
             text = f"{parcel} não indica o seu recibo (No. {last})"
         else:
             text = f"{parcel} indica o recibo No. {named}, mas o seu recibo válido é o No. {last}"
-        found.append(Finding(text, package_number=package))
+        found.append(Problem(text, package_number=package))
     return found
 
 
-def _payments_without_receipt() -> list[Finding]:
+def _payments_without_receipt() -> list[Problem]:
     """Each standing manual payment on exactly one valid receipt. One grouped query."""
     valid = fn.COUNT(Receipt.id)
     query = (
@@ -389,7 +383,7 @@ def _payments_without_receipt() -> list[Finding]:
             text = f"{what} sem recibo válido"
         else:
             text = f"{what} em {count} recibos válidos (do No. {first} ao No. {last})"
-        found.append(Finding(text, session_id=session_id))
+        found.append(Problem(text, session_id=session_id))
     return found
 
 

@@ -196,9 +196,7 @@ def no_login_chosen() -> bool:
 def first_run_question() -> bool:
     """Whether to ask how the clinic wants to work (users or "usar sem login"): a new
     database — no users, no patient yet — where nobody chose "usar sem login"."""
-    if access.users_exist() or no_login_chosen():
-        return False
-    return not Patient.select(Patient.id).limit(1).exists()
+    return window_start().first_run_question
 
 
 class WindowStart(NamedTuple):
@@ -223,13 +221,8 @@ def window_start(*operation_names: str) -> WindowStart:
     found, login_mode, minutes, any_patient = read.bind(User._meta.database).tuples().get()
     found, any_patient = bool(found), bool(any_patient)
     access.saw_users(found)
-    who = access.current()
-    if who is not None:
-        allowed = {name: access.role_allows(who.role, name) for name in operation_names}
-    else:
-        allowed = dict.fromkeys(operation_names, not found)
     return WindowStart(
-        allowed=allowed,
+        allowed=access.can_each(*operation_names, users_found=found),
         first_run_question=not found and login_mode != NO_LOGIN and not any_patient,
         lock_minutes=_lock_minutes(minutes),
         has_patients=any_patient,

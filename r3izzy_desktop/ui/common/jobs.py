@@ -121,7 +121,7 @@ class _AfterPaint(QObject):
     def __init__(self, job: Job, widget: QObject):
         super().__init__(widget)  # dies with the widget: a closed window starts nothing
         self._job = job
-        self._url = current_url()  # the database the work is for
+        self._database = current_database()  # the database the work is for
         widget.installEventFilter(self)
         QTimer.singleShot(AFTER_PAINT_LATEST_MS, self, self._start)
 
@@ -135,7 +135,7 @@ class _AfterPaint(QObject):
     def _start(self) -> None:
         # Not on another database, or on none: it was closed or replaced meanwhile (a
         # restore, another database opened), and the screen that asked is being rebuilt.
-        if not self._job._started and current_url() == self._url:
+        if not self._job._started and current_database() is self._database:
             self._job.start()
         self.deleteLater()
 

@@ -357,7 +357,7 @@ def start(db_url: str | None = None, demo: bool = False) -> AppSession | None:
             return None
         profiles.remember_url(profiles.normalized_url(url))
         if not instance_lock.acquire(url):  # one running copy per database file
-            from ..common import messages
+            from ..common import messages  # not before the first paint
 
             messages.show_error(None, instance_lock.already_open_text(url), APP_NAME)
             return None

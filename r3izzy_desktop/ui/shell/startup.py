@@ -296,7 +296,7 @@ def restore_from_backup(parent: QWidget | None, url: str | None = None) -> bool:
     restored = _waiting(parent, lambda: backup.restore(chosen, url), "Não foi possível restaurar")
     if not restored:
         return False
-    from ..common import messages
+    from ..common import messages  # not before the first paint (test_startup_speed.py)
 
     messages.inform(parent, "Backup restaurado", backup_dialogs.restored_text(restored.value))
     return True
