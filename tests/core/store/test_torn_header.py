@@ -25,6 +25,12 @@ from r3izzy_desktop.core.store.binding import db
 from r3izzy_desktop.core.store.sqlite import sqlite3
 
 
+def _tear(copy: Path) -> Path:
+    with copy.open("r+b") as handle:
+        handle.write(os.urandom(512))
+    return copy
+
+
 def torn_copy(tmp_path: Path) -> Path:
     """A crash image: the database file with a torn first sector, its WAL intact."""
     live = tmp_path / "vivo" / "r3izzy.db"
@@ -37,37 +43,13 @@ def torn_copy(tmp_path: Path) -> Path:
     for suffix in ("", "-wal"):
         shutil.copyfile(f"{live}{suffix}", image / f"r3izzy.db{suffix}")
     close_database()
-    copy = image / "r3izzy.db"
-    with copy.open("r+b") as handle:
-        handle.write(os.urandom(512))
-    return copy
-
-
-def test_a_torn_header_with_its_wal_is_not_set_aside_by_a_restore(tmp_path):
-    assert restoring._usable(torn_copy(tmp_path))
-
-
-def test_a_torn_header_with_its_wal_opens(tmp_path):
-    copy = torn_copy(tmp_path)
-    open_database(str(copy), create=False)
-    try:
-        assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
-        assert db.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
-    finally:
-        close_database()
-
-
-def test_a_torn_header_without_a_wal_is_damaged(tmp_path):
-    copy = torn_copy(tmp_path)
-    Path(f"{copy}-wal").unlink()
-    with pytest.raises(DatabaseProblem) as raised:
-        open_database(str(copy), create=False)
-    assert raised.value.kind == "damaged"
+    return _tear(image / "r3izzy.db")
 
 
 def torn_copy_with_its_journal(tmp_path: Path) -> Path:
     """A crash image: a database in rollback-journal mode cut amid a transaction that
-    changed its first page, that page torn, its hot journal intact."""
+    changed its first page (a table created, rolled back by the journal), that page torn,
+    its hot journal intact."""
     live = tmp_path / "vivo" / "r3izzy.db"
     open_database(str(live))
     clinic.add_patient("Ana Souza")
@@ -86,31 +68,42 @@ def torn_copy_with_its_journal(tmp_path: Path) -> Path:
         con.execute("ROLLBACK")
     finally:
         con.close()
-    copy = image / "r3izzy.db"
-    with copy.open("r+b") as handle:
-        handle.write(os.urandom(512))
-    return copy
+    return _tear(image / "r3izzy.db")
 
 
-def test_a_torn_header_with_its_hot_journal_is_not_set_aside_by_a_restore(tmp_path):
-    assert restoring._usable(torn_copy_with_its_journal(tmp_path))
+# (how the crash image is made, the log SQLite repairs it from, "extra" after the repair)
+IMAGES = {
+    "wal": (torn_copy, "-wal", True),
+    "journal": (torn_copy_with_its_journal, "-journal", False),
+}
 
 
-def test_a_torn_header_with_its_hot_journal_opens_as_it_was(tmp_path):
-    copy = torn_copy_with_its_journal(tmp_path)
+@pytest.fixture(params=sorted(IMAGES))
+def image(request, tmp_path):
+    make, log, extra = IMAGES[request.param]
+    return make(tmp_path), log, extra
+
+
+def test_a_torn_header_with_its_log_is_not_set_aside_by_a_restore(image):
+    copy, _log, _extra = image
+    assert restoring._usable(copy)
+
+
+def test_a_torn_header_with_its_log_opens(image):
+    copy, _log, extra = image
     open_database(str(copy), create=False)
     try:
         assert [p.name for p in clinic.find_patients("")] == ["Ana Souza"]
         assert db.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
         tables = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master")}
-        assert "extra" not in tables  # the cut transaction was rolled back
+        assert ("extra" in tables) is extra  # the WAL's commit kept, the journal's undone
     finally:
         close_database()
 
 
-def test_a_torn_header_without_its_journal_is_damaged(tmp_path):
-    copy = torn_copy_with_its_journal(tmp_path)
-    Path(f"{copy}-journal").unlink()
+def test_a_torn_header_without_its_log_is_damaged(image):
+    copy, log, _extra = image
+    Path(f"{copy}{log}").unlink()
     with pytest.raises(DatabaseProblem) as raised:
         open_database(str(copy), create=False)
     assert raised.value.kind == "damaged"
