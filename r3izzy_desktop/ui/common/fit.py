@@ -168,7 +168,7 @@ class Scrolling(QScrollArea):
     """`content` in a frameless scroll area that fills it when there is room and scrolls
     (instead of squeezing its text) when the window is smaller than what it needs."""
 
-    def __init__(self, content: QWidget, parent: QWidget | None = None):
+    def __init__(self, content: QWidget | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("fitScroll")
         self.setWidgetResizable(True)
@@ -182,6 +182,11 @@ class Scrolling(QScrollArea):
         viewport.setBackgroundRole(QPalette.ColorRole.NoRole)
         viewport.setAutoFillBackground(False)
         self.setViewport(viewport)
+        self.content_parent = viewport
+        if content is not None:
+            self.set_content(content)
+
+    def set_content(self, content: QWidget) -> None:
         self.setWidget(content)
         content.setAutoFillBackground(False)
         content.installEventFilter(self)

@@ -82,7 +82,7 @@ class PatientsArea(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
 
-        self.list_page = PatientsListPage()
+        self.list_page = PatientsListPage(self.stack)
         self.stack.addWidget(self.list_page)
         self.list_page.patient_opened.connect(self.open_patient)
         # The patient page and the package list are built when first shown: the start-up

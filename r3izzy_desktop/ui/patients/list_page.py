@@ -93,7 +93,7 @@ class PatientsListPage(QWidget):
         layout.setContentsMargins(32, 28, 32, 24)
         layout.setSpacing(14)
 
-        self.header = PageHeader(self.tr("Pacientes"))
+        self.header = PageHeader(self.tr("Pacientes"), parent=self)
         self.new_button = QPushButton(icon("plus"), self.tr("Novo paciente"))
         self.new_button.setProperty("primary", True)
         self.new_button.setToolTip(self.tr("Cadastrar um novo paciente"))
@@ -103,7 +103,7 @@ class PatientsListPage(QWidget):
 
         bar = QHBoxLayout()
         bar.setSpacing(12)
-        self.search = _SearchEdit()
+        self.search = _SearchEdit(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText(self.tr("Buscar por nome, telefone ou CPF  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
@@ -115,7 +115,7 @@ class PatientsListPage(QWidget):
         layout.addLayout(bar)
 
         self.model: RowTableModel[PatientRow] = RowTableModel(patient_columns(), parent=self)
-        self.table = make_table(self.model, view=_PatientsTable())
+        self.table = make_table(self.model, view=_PatientsTable(self))
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
         for column, width in ((1, 170), (2, 150), (3, 190), (4, 240)):

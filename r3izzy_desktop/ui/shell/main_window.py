@@ -36,14 +36,14 @@ class PageSpec:
     key: str
     title: str
     icon: str
-    factory: Callable[[], QWidget]
+    factory: Callable[[QWidget], QWidget]  # builds the page inside the widget it is given
     permission: str | None = None  # an access.PERMISSIONS name; None: every role
 
 
-def _patients_page() -> QWidget:
+def _patients_page(parent: QWidget) -> QWidget:
     from ..patients.area import PatientsArea
 
-    area = PatientsArea()
+    area = PatientsArea(parent)
 
     def calendar_for(_patient_id: int) -> QWidget:
         # "Agenda do paciente": the agenda's calendar, told which patient the page shows;
@@ -59,28 +59,28 @@ def _patients_page() -> QWidget:
     return area
 
 
-def _agenda_page() -> QWidget:
+def _agenda_page(parent: QWidget) -> QWidget:
     from ..agenda import AgendaPage
 
-    return AgendaPage()
+    return AgendaPage(parent)
 
 
-def _receitas_page() -> QWidget:
+def _receitas_page(parent: QWidget) -> QWidget:
     from ..receitas import ReceitasPage
 
-    return ReceitasPage()
+    return ReceitasPage(parent)
 
 
-def _finance_page() -> QWidget:
+def _finance_page(parent: QWidget) -> QWidget:
     from ..finance.page import FinancePage
 
-    return FinancePage()
+    return FinancePage(parent)
 
 
-def _settings_page() -> QWidget:
+def _settings_page(parent: QWidget) -> QWidget:
     from ..settings.page import SettingsPage
 
-    return SettingsPage()
+    return SettingsPage(parent=parent)
 
 
 def default_pages() -> list[PageSpec]:
@@ -119,12 +119,16 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._scrolls: dict[str, Scrolling] = {}
 
-        central = QWidget()
+        # Built from the window down, each part placed before it is filled: under the app's
+        # style sheet a widget placed with children restyles every one of them again.
+        central = QWidget(self)
+        self.setCentralWidget(central)
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
 
-        rail = QWidget()
+        rail = QWidget(central)
+        row.addWidget(rail)
         rail.setFixedWidth(236)  # room for "Gestão Financeira (12)" in bold (set_count)
         # White by style.qss: a style sheet of its own had Qt polish the rail and everything
         # in it once more at start-up (about 7 ms).
@@ -133,7 +137,7 @@ class MainWindow(QMainWindow):
         rail_layout.setContentsMargins(0, 0, 0, 0)
         rail_layout.setSpacing(0)
         rail_layout.addWidget(label("R3izzy", "brand"))
-        self.nav = QListWidget()
+        self.nav = QListWidget(rail)
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setAccessibleName("Navegação")
@@ -163,9 +167,9 @@ class MainWindow(QMainWindow):
         self.about_button.setToolTip("Versão, pasta de dados, banco de dados em uso (F1)")
         self.about_button.clicked.connect(self.show_about)
         rail_layout.addWidget(self.about_button)
-        row.addWidget(rail)
 
-        content = QWidget()
+        content = QWidget(central)
+        row.addWidget(content, 1)
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -183,10 +187,8 @@ class MainWindow(QMainWindow):
             self.checklist = setup_checklist.SetupChecklist()
             self.checklist.step_clicked.connect(self.do_setup_step)
             column.addWidget(self.checklist)
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget(content)
         column.addWidget(self.stack, 1)
-        row.addWidget(content, 1)
-        self.setCentralWidget(central)
         self.statusBar()
 
         self.nav.currentRowChanged.connect(self._on_nav)
@@ -263,7 +265,9 @@ class MainWindow(QMainWindow):
         a `nav_count(int)` signal has its count shown beside its name in the rail."""
         if key not in self._pages:
             spec = next(s for s in self._specs if s.key == key)
-            widget = spec.factory()
+            scroll = Scrolling(parent=self.stack)
+            self.stack.addWidget(scroll)
+            widget = spec.factory(scroll.content_parent)
             replaced = getattr(widget, "data_replaced", None)
             if replaced is not None:
                 replaced.connect(self.data_replaced)
@@ -272,8 +276,8 @@ class MainWindow(QMainWindow):
                 counted.connect(lambda count, key=key: self.set_count(key, count))
             self._pages[key] = widget
             # Smaller than the page needs (a 1024×600 screen): it scrolls, never squeezes.
-            self._scrolls[key] = Scrolling(widget)
-            self.stack.addWidget(self._scrolls[key])
+            scroll.set_content(widget)
+            self._scrolls[key] = scroll
         return self._pages[key]
 
     def show_page(self, key: str) -> QWidget:

@@ -41,7 +41,9 @@ def test_about_never_shows_a_server_password(qtbot, monkeypatch):
 def test_main_window_opens_about_by_button_and_f1(qtbot, db, monkeypatch):
     shown = []
     monkeypatch.setattr(AboutDialog, "tell", classmethod(lambda cls, parent: shown.append(parent)))
-    window = MainWindow([PageSpec("p", "Pacientes", "patients", lambda: ComingSoonPage("P", []))])
+    window = MainWindow(
+        [PageSpec("p", "Pacientes", "patients", lambda _parent: ComingSoonPage("P", []))]
+    )
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()
