@@ -57,6 +57,20 @@ def test_sorting_keeps_the_selected_row_selected(qtbot):
     assert [model.row_at(i).name for i in view.selectionModel().selectedRows()] == ["Ana"]
 
 
+def test_rows_already_in_the_order_asked_are_left_as_they_are(qtbot):
+    # The patients come from the core sorted as the view shows them: no re-layout at start.
+    rows = [Row("Ana", 20), Row("Bia", 20), Row("Carla", 10)]
+    model = RowTableModel(COLUMNS, rows)
+    changes: list[str] = []
+    model.layoutChanged.connect(lambda *_: changes.append("layout"))
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    model.sort(1, Qt.SortOrder.DescendingOrder)  # 20, 20, 10: equal amounts keep their order
+    assert changes == [] and model.rows() == rows
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    assert changes == ["layout"]
+    assert [r.name for r in model.rows()] == ["Carla", "Ana", "Bia"]  # stable: Ana before Bia
+
+
 def test_make_table_is_read_only_whole_rows_without_grid(qtbot):
     model = RowTableModel(COLUMNS, [Row("Bia", 30)])
     table = make_table(model, "nomes")
