@@ -26,7 +26,6 @@ Qt is imported only by the commands that open windows.
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -91,6 +90,8 @@ def log_in(args: argparse.Namespace) -> None:
     if password is None:
         if not sys.stdin or not sys.stdin.isatty():
             raise NotAllowed(f"Informe a senha de {login} em {ENV_PASSWORD}.")
+        import getpass  # only here: a start of the app never asks (1.6 ms of it)
+
         password = getpass.getpass(f"Senha de {login}: ")
     users.login(login, password)
 

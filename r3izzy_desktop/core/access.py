@@ -26,7 +26,6 @@ de Pacotes for recepção). What takes data out of the app — exports, backups 
 from __future__ import annotations
 
 import functools
-import getpass
 import logging
 import socket
 import threading
@@ -185,6 +184,8 @@ def actor_name() -> str:
         row = Setting.get_or_none(Setting.key == "operator_name")
         if row is not None and row.value:
             return row.value
+    import getpass  # here: at every start of the app it cost 1.6 ms for a rare answer
+
     try:
         return getpass.getuser()
     except Exception:
