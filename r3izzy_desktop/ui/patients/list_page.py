@@ -163,7 +163,9 @@ class PatientsListPage(QWidget):
             clinic.list_patients(query, include_inactive=self.show_inactive.isChecked())
         )
         header = self.table.horizontalHeader()
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        if (column, order) != (0, Qt.SortOrder.AscendingOrder):  # the core's order: by name
+            self.model.sort(column, order)
         count = self.model.rowCount()
         if query.strip():
             self.header.set_subtitle(

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
 from r3izzy_desktop.core import clinic, packages
@@ -64,6 +64,26 @@ def test_no_match_says_so(qtbot, list_page):
     qtbot.waitUntil(lambda: names(list_page) == [])
     assert "Nenhum paciente encontrado para “zzz”" in list_page.empty.text()
     assert list_page.empty.isVisible()
+
+
+def test_a_column_clicked_sorts_the_list_and_a_search_keeps_that_order(qtbot, list_page):
+    header = list_page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section(header, 1))
+    assert names(list_page) == ["Joana Dias", "Maria Silva", "João Pereira"]  # by phone
+    qtbot.keyClicks(list_page.search, "j")
+    qtbot.waitUntil(lambda: list_page.header.subtitle.text() == "2 pacientes encontrados")
+    assert names(list_page) == ["Joana Dias", "João Pereira"]  # still by phone: "" first
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section(header, 0))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section(header, 0))
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert names(list_page) == ["João Pereira", "Joana Dias"]  # by name, Z to A
+    list_page.search.clear()
+    qtbot.waitUntil(lambda: len(names(list_page)) == 3)
+    assert names(list_page) == ["Maria Silva", "João Pereira", "Joana Dias"]
+
+
+def _section(header, column: int) -> QPoint:
+    return QPoint(header.sectionViewportPosition(column) + 10, header.height() // 2)
 
 
 def test_columns_show_formatted_data(list_page):
