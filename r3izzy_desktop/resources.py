@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 
+@functools.cache  # where the program is does not move while it runs (resolve() reads links)
 def resources_dir() -> Path:
     """`resources/` next to the package in a checkout, or inside the PyInstaller bundle."""
     bundle = getattr(sys, "_MEIPASS", None)

@@ -30,8 +30,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import peewee
 
@@ -51,8 +50,7 @@ ROLES = (RECEPCAO, FINANCEIRO, ADMINISTRADOR)  # each may do all the one before 
 ROLE_LABELS = {RECEPCAO: "Recepção", FINANCEIRO: "Financeiro", ADMINISTRADOR: "Administrador"}
 
 
-@dataclass(frozen=True)
-class Permission:
+class Permission(NamedTuple):
     role: str  # the least role allowed
     what: str  # what the operation does, for the refusal: "alterar um pacote"
 

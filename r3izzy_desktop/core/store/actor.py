@@ -9,14 +9,12 @@ a restore), nobody is logged in there until `access.carry_over` or a new login.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .binding import db
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """The user logged in: never their password or its hash."""
 
     user_id: int

@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from peewee import fn
 
@@ -57,8 +57,7 @@ def bump() -> None:
     )
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     """What the other clients have written: compare two stamps to see a change."""
 
     total: int

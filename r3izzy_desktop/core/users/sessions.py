@@ -10,7 +10,6 @@ is `clock.now()`, so tests move the clock instead of sleeping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -39,8 +38,7 @@ def wait_after(failures: int) -> timedelta:
     return timedelta(seconds=min(seconds, LONGEST_WAIT_S))
 
 
-@dataclass(frozen=True)
-class _Refused:
+class _Refused(NamedTuple):
     message: str
 
 

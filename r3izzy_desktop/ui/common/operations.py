@@ -14,8 +14,7 @@ excepthook, which logs them and tells the user.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
@@ -24,8 +23,7 @@ from ...core.errors import DomainError
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class OpResult(Generic[T]):
+class OpResult(NamedTuple, Generic[T]):
     """What `run_op` gives back: true when the operation succeeded, with its `value`;
     false with the `error` the user was shown."""
 

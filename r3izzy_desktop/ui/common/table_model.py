@@ -8,8 +8,7 @@ model only presents the rows; it never queries the database itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -49,8 +48,7 @@ _SERVED_ROLES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Column(Generic[Row]):
+class Column(NamedTuple, Generic[Row]):
     title: str
     text: Callable[[Row], str]
     align: Qt.AlignmentFlag = LEFT

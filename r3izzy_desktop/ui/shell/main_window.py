@@ -10,7 +10,7 @@ a new database the first-run banner asks how the clinic wants to work (first_run
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -31,8 +31,7 @@ from ..common.fit import Scrolling, fit_to_screen
 from ..common.widgets import icon, label
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     key: str
     title: str
     icon: str
