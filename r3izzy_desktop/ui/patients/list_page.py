@@ -206,7 +206,11 @@ class PatientsListPage(QWidget):
         rows = self.model.rows()
         if not rows:
             return
-        position = next((i for i, r in enumerate(rows) if r.id == patient_id), 0)
+        position = (
+            0
+            if patient_id is None  # the first row: no need to look through them all
+            else next((i for i, r in enumerate(rows) if r.id == patient_id), 0)
+        )
         index = self.model.index(position, 0)
         self.table.selectionModel().setCurrentIndex(
             index,

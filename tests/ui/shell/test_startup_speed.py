@@ -62,6 +62,12 @@ NOT_FOR_THE_FIRST_PAINT = (
     "r3izzy_desktop.core.packages",
     "r3izzy_desktop.ui.common.messages",  # the message boxes: when one is first shown
     "r3izzy_desktop.core.store.server",  # Configurações' server form
+    # The clinic's services, settings and privacy: the first screen lists patients only.
+    "r3izzy_desktop.core.clinic.catalog",
+    "r3izzy_desktop.core.clinic.settings",
+    "r3izzy_desktop.core.clinic.privacy",
+    "logging.handlers",  # logs.RotatingLog rotates without it
+    "getpass",  # only a command line's password prompt
 )
 
 
