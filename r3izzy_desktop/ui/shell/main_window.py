@@ -180,12 +180,13 @@ class MainWindow(QMainWindow):
             self.first_run.user_changed.connect(self.user_changed)
             column.addWidget(self.first_run)
         self.checklist = None
-        from . import setup_checklist
+        if not start.has_patients:  # a clinic with patients is past its first steps
+            from . import setup_checklist
 
-        if setup_checklist.wanted(has_patients=start.has_patients):
-            self.checklist = setup_checklist.SetupChecklist()
-            self.checklist.step_clicked.connect(self.do_setup_step)
-            column.addWidget(self.checklist)
+            if setup_checklist.wanted(has_patients=False):
+                self.checklist = setup_checklist.SetupChecklist()
+                self.checklist.step_clicked.connect(self.do_setup_step)
+                column.addWidget(self.checklist)
         self.stack = QStackedWidget(content)
         column.addWidget(self.stack, 1)
         self.statusBar()

@@ -68,6 +68,7 @@ NOT_FOR_THE_FIRST_PAINT = (
     "r3izzy_desktop.core.clinic.privacy",
     "logging.handlers",  # logs.RotatingLog rotates without it
     "getpass",  # only a command line's password prompt
+    "r3izzy_desktop.ui.shell.setup_checklist",  # a clinic with patients is past its first steps
 )
 
 
