@@ -51,12 +51,18 @@ class RotatingLog(logging.FileHandler):
         self.stream.close()
         self.stream = None
         base = self.baseFilename
-        for number in range(self.backups - 1, 0, -1):
-            older = f"{base}.{number}"
-            if os.path.exists(older):
-                os.replace(older, f"{base}.{number + 1}")
-        if os.path.exists(base):
-            os.replace(base, f"{base}.1")
+        try:
+            for number in range(self.backups - 1, 0, -1):
+                older = f"{base}.{number}"
+                if os.path.exists(older):
+                    os.replace(older, f"{base}.{number + 1}")
+            if os.path.exists(base):
+                os.replace(base, f"{base}.1")
+        except OSError:
+            # On Windows a file another process holds open (the check process logs here
+            # too) cannot be renamed: the record goes to the file as it is, and the
+            # rotation is tried again with the next one.
+            pass
         self.stream = self._open()
 
 

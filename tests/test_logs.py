@@ -4,7 +4,9 @@ older files, the oldest dropped, nothing lost in between."""
 from __future__ import annotations
 
 import logging
+import os
 
+from r3izzy_desktop import logs
 from r3izzy_desktop.logs import RotatingLog
 
 
@@ -49,3 +51,30 @@ def test_a_reopened_log_goes_on_where_it_was_and_an_empty_one_takes_a_long_line(
     assert (tmp_path / "r3izzy.log.2").read_text(encoding="utf-8") == "x" * 150 + "\n"
     assert (tmp_path / "r3izzy.log.1").read_text(encoding="utf-8") == "y" * 60 + "\n"
     assert path.read_text(encoding="utf-8") == "z" * 300 + "\n"
+
+
+def test_a_file_that_cannot_be_renamed_keeps_its_records(tmp_path, monkeypatch):
+    """Windows refuses to rename a file another process holds open (the check process logs
+    to the same file): nothing is lost, the rotation waits for a later record."""
+    path = tmp_path / "r3izzy.log"
+    handler = RotatingLog(path, max_bytes=100, backups=3)
+    logger = _logger(handler)
+    refused = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        refused.append(target)
+        raise PermissionError(13, "in use by another process", source)
+
+    try:
+        logger.info("a" * 60)
+        monkeypatch.setattr(logs.os, "replace", replace)
+        logger.info("b" * 60)  # would rotate: refused, written to the same file
+        monkeypatch.setattr(logs.os, "replace", real_replace)
+        logger.info("c" * 60)  # the rotation now goes through
+    finally:
+        handler.close()
+    assert refused
+    rotated = (tmp_path / "r3izzy.log.1").read_text(encoding="utf-8")
+    assert rotated == "a" * 60 + "\n" + "b" * 60 + "\n"
+    assert path.read_text(encoding="utf-8") == "c" * 60 + "\n"
