@@ -63,50 +63,56 @@ if TYPE_CHECKING:  # what a type checker and an IDE read; at run time, __getattr
         setup_steps,
     )
 
-_SUBMODULES = frozenset({"catalog", "privacy", "settings", "setup"})
-_LAZY: dict[str, str] = {  # name -> the module below that has it
-    "add_location": "catalog",
-    "add_professional": "catalog",
-    "add_service": "catalog",
-    "list_locations": "catalog",
-    "list_professionals": "catalog",
-    "list_services": "catalog",
-    "update_location": "catalog",
-    "update_professional": "catalog",
-    "update_service": "catalog",
-    "anonymize_patient": "privacy",
-    "anonymous_name": "privacy",
-    "CLINIC_KEYS": "settings",
-    "DEFAULT_MESSAGE_TEMPLATE": "settings",
-    "MESSAGE_FIELDS": "settings",
-    "PACKAGE_DEFAULT_KEYS": "settings",
-    "ClinicInfo": "settings",
-    "PackageDefaults": "settings",
-    "check_message_template": "settings",
-    "clinic_info": "settings",
-    "fill_message_template": "settings",
-    "get_setting": "settings",
-    "operator_name": "settings",
-    "package_defaults": "settings",
-    "package_defaults_from": "settings",
-    "set_clinic_info": "settings",
-    "set_package_defaults": "settings",
-    "set_setting": "settings",
-    "CLINIC_DATA": "setup",
-    "FIRST_PATIENT": "setup",
-    "PROFESSIONALS": "setup",
-    "SERVICES": "setup",
-    "SetupStep": "setup",
-    "setup_done": "setup",
-    "setup_steps": "setup",
+# The names each module below offers, loaded with it when one is first asked for.
+_LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "catalog": (
+        "add_location",
+        "add_professional",
+        "add_service",
+        "list_locations",
+        "list_professionals",
+        "list_services",
+        "update_location",
+        "update_professional",
+        "update_service",
+    ),
+    "privacy": ("anonymize_patient", "anonymous_name"),
+    "settings": (
+        "CLINIC_KEYS",
+        "DEFAULT_MESSAGE_TEMPLATE",
+        "MESSAGE_FIELDS",
+        "PACKAGE_DEFAULT_KEYS",
+        "ClinicInfo",
+        "PackageDefaults",
+        "check_message_template",
+        "clinic_info",
+        "fill_message_template",
+        "get_setting",
+        "operator_name",
+        "package_defaults",
+        "package_defaults_from",
+        "set_clinic_info",
+        "set_package_defaults",
+        "set_setting",
+    ),
+    "setup": (
+        "CLINIC_DATA",
+        "FIRST_PATIENT",
+        "PROFESSIONALS",
+        "SERVICES",
+        "SetupStep",
+        "setup_done",
+        "setup_steps",
+    ),
 }
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
     """Services, settings, privacy and the first steps load when first asked for (PEP 562):
     a start of the app lists the patients and needs none of them (with their dataclasses,
     some 4 ms of each start)."""
-    if name in _SUBMODULES:  # `clinic.settings`, as when the package imported them all
+    if name in _LAZY_MODULES:  # `clinic.settings`, as when the package imported them all
         return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
     if module is None:

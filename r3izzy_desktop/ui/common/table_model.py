@@ -138,13 +138,14 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         spec = self._columns[column]
         key = spec.sort_key or spec.text
         keys = [key(row) for row in self._rows]
-        descending = order == Qt.SortOrder.DescendingOrder
-        if keys == sorted(keys, reverse=descending):
-            # Already in this order (a stable sort would move nothing): the rows as the
-            # core read them, sorted as the view shows them (the patients at each start).
-            return
+        order_of = sorted(
+            range(len(keys)),
+            key=keys.__getitem__,
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        if order_of == list(range(len(keys))):
+            return  # already in this order (as the core read them): nothing moves
         self.layoutAboutToBeChanged.emit()
-        order_of = sorted(range(len(self._rows)), key=keys.__getitem__, reverse=descending)
         new_position = {old: new for new, old in enumerate(order_of)}
         self._rows = [self._rows[i] for i in order_of]
         persistent = self.persistentIndexList()

@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             self.first_run.user_changed.connect(self.user_changed)
             column.addWidget(self.first_run)
         self.checklist = None
-        if not start.has_patients:  # a clinic with patients is past its first steps
+        if not start.has_patients:  # wanted() is no for a clinic with patients: not imported
             from . import setup_checklist
 
             if setup_checklist.wanted(has_patients=False):

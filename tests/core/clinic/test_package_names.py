@@ -25,6 +25,14 @@ def test_every_name_the_package_offers_is_there():
     assert clinic.settings.package_defaults is clinic.package_defaults  # the module itself
 
 
+def test_every_name_loaded_later_is_offered_and_found_in_its_module():
+    import importlib
+
+    for module, names in clinic._LAZY_MODULES.items():
+        found = vars(importlib.import_module(f"r3izzy_desktop.core.clinic.{module}"))
+        assert set(names) <= set(clinic.__all__) and all(n in found for n in names), module
+
+
 def test_a_name_it_does_not_have_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'add_pacient'"):
         clinic.add_pacient  # noqa: B018
