@@ -13,7 +13,8 @@ from ...core import agenda
 from ...core.errors import ValidationError
 from ...core.ptbr import WEEKDAYS_SHORT, format_weekday_date
 from ...core.text import plural
-from ..common.widgets import WholeNumberSpin, label
+from ..common.fields import WholeNumberSpin
+from ..common.widgets import label
 
 DEFAULT_WEEKS = 10
 

@@ -30,9 +30,10 @@ from ...core.errors import DomainError, ValidationError
 from ...core.ptbr import format_money, format_weekday_date
 from ..common import messages
 from ..common.date_edit import DateEdit
+from ..common.fields import MoneyEdit, WholeNumberSpin
 from ..common.fit import Scrolling, fit_to_screen, set_text_lines
 from ..common.operations import run_op
-from ..common.widgets import MoneyEdit, WholeNumberSpin, label, set_field_error
+from ..common.widgets import label, set_field_error
 from .calendar import color_swatch
 from .patient_picker import PatientPicker
 from .repetition import RepetitionBox

@@ -15,6 +15,8 @@ screen: the real-window check (tests/ui/test_real_window.py) proves it at 1024×
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
@@ -23,11 +25,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QLayout,
     QMainWindow,
-    QPlainTextEdit,
     QScrollArea,
-    QTextEdit,
     QWidget,
 )
+
+if TYPE_CHECKING:  # the text boxes' Qt types load with the first form that has one
+    from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 # The window frame the system adds around a window not shown yet (title bar and borders
 # on Windows 10/11 at 100 %); once shown, the real frame is measured.

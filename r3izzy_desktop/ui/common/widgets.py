@@ -1,31 +1,22 @@
 """Small building blocks shared by the screens: cards, badges, the floating + button,
-money fields, page headers and the "coming soon" page."""
+form fields, page headers and the "coming soon" page. The number and money editors are
+in fields.py (the first page, the patients list, has none)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from PySide6.QtCore import QDir, QEvent, QMetaMethod, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QValidator
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.errors import ValidationError
-from ...core.ptbr import parse_money, parse_whole_number
 from ...resources import resource_path
 from .fit import SideOrBelow, grow_to_fit, grow_when_shown
-from .parsed_edit import ParsedLineEdit
-
-# The stylesheet names its images "icons:name.svg" (e.g. the combo box arrow).
-QDir.addSearchPath("icons", str(resource_path("icons")))
 
 
 def icon(name: str) -> QIcon:
@@ -34,6 +25,8 @@ def icon(name: str) -> QIcon:
 
 def is_connected(owner: QObject, signal) -> bool:
     """Someone listens to `owner`'s `signal` (a tab built alone, in a test, has nobody)."""
+    from PySide6.QtCore import QMetaMethod  # its Qt type loads when first needed
+
     return owner.isSignalConnected(QMetaMethod.fromSignal(signal))
 
 
@@ -134,28 +127,6 @@ class FloatingButton(QToolButton):
         self.raise_()
 
 
-class MoneyEdit(ParsedLineEdit):
-    """A line edit for money as people type it (`1.000,50`, `R$ 10`, `1000.5`).
-
-    `value()` is the Decimal or None while the text is not a valid amount; `error()` says
-    why in Portuguese. Parsing is the core's (`ptbr.parse_money`).
-    """
-
-    valueChanged = Signal(object)  # Decimal | None
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setPlaceholderText("0,00")
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
-
-    def value(self) -> Decimal | None:
-        return super().value()
-
-    def _parse(self) -> Decimal:
-        return parse_money(self.text())
-
-
 def set_field_error(field: QWidget, message_label: QLabel, message: str | None) -> None:
     """Show (or clear) an inline validation message under a form field."""
     field.setProperty("error", bool(message))
@@ -243,114 +214,3 @@ class FormField(QWidget):
 
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
-
-
-class WholeNumberEdit(ParsedLineEdit):
-    """A count typed by a person ("Número de sessões"): digits only, or refused with a
-    message (`2,5`, `1.000,00` are never read as 25 or 1000). Every character typed stays
-    visible; `value()` is the int or None, `error()` says why (the core's
-    `ptbr.parse_whole_number`); Enter on a refused text never reaches the default button."""
-
-    valueChanged = Signal(object)  # int | None
-    errorChanged = Signal(str)
-
-    def __init__(self, label_text: str, *, low: int, high: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.label_text, self.low, self.high = label_text, low, high
-        self.setMaxLength(20)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
-        self.textEdited.connect(lambda _text: self.errorChanged.emit(""))
-        self.editingFinished.connect(self.check)
-
-    def value(self) -> int | None:
-        return super().value()
-
-    def check(self) -> bool:
-        """Say why the text is refused (nothing to say while it is empty)."""
-        message = self.error() if self.text().strip() else None
-        self.errorChanged.emit(message or "")
-        return message is None
-
-    def _parse(self) -> int:
-        return parse_whole_number(self.text(), self.label_text, low=self.low, high=self.high)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.check():
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class WholeNumberSpin(QSpinBox):
-    """A spin box for a count (minutes, weeks, days) that refuses what is not a whole number
-    instead of dropping the comma: QSpinBox alone turns a typed `2,5` into 25 and
-    `1.000,00` into 1000. The refused text stays as typed with the reason (tooltip and
-    `errorChanged`); Enter on it never reaches the default button; leaving the field puts
-    back the number it had before."""
-
-    errorChanged = Signal(str)
-
-    def __init__(self, label_text: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.label_text = label_text
-        self._before = self.value()
-        self.lineEdit().textEdited.connect(lambda _text: self.errorChanged.emit(""))
-
-    def _typed(self) -> str:
-        text = self.lineEdit().text()
-        if self.prefix() and text.startswith(self.prefix()):
-            text = text[len(self.prefix()) :]
-        if self.suffix() and text.endswith(self.suffix()):
-            text = text[: -len(self.suffix())]
-        return text.strip()
-
-    def validate(self, text: str, pos: int):
-        typed = text
-        if self.prefix() and typed.startswith(self.prefix()):
-            typed = typed[len(self.prefix()) :]
-        if self.suffix() and typed.endswith(self.suffix()):
-            typed = typed[: -len(self.suffix())]
-        typed = typed.strip()
-        if typed and not (typed.isascii() and typed.isdigit()):
-            return QValidator.State.Intermediate, text, pos  # kept as typed, to be refused
-        return super().validate(text, pos)
-
-    def error(self) -> str | None:
-        typed = self._typed()
-        if not typed:
-            return None
-        try:
-            parse_whole_number(typed, self.label_text, low=self.minimum(), high=self.maximum())
-        except ValidationError as exc:
-            return str(exc)
-        return None
-
-    def _refuse(self) -> bool:
-        message = self.error()
-        self.errorChanged.emit(message or "")
-        if message:
-            self.setProperty("error", True)
-            repolish(self)
-            QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), message, self)
-            return True
-        return False
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._refuse():
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def focusInEvent(self, event) -> None:
-        self._before = self.value()
-        super().focusInEvent(event)
-
-    def focusOutEvent(self, event) -> None:
-        if self._refuse():
-            self.setValue(self._before)
-            self.lineEdit().setText(self.textFromValue(self._before) + self.suffix())
-        else:
-            self.setProperty("error", False)
-            repolish(self)
-        super().focusOutEvent(event)

@@ -38,8 +38,9 @@ from ...core.terms import MANUAL_METHODS, method_label
 from ...core.text import plural
 from ..common import messages
 from ..common.date_edit import DateEdit
+from ..common.fields import MoneyEdit
 from ..common.operations import run_op
-from ..common.widgets import Card, FormField, MoneyEdit, StatusBadge, label
+from ..common.widgets import Card, FormField, StatusBadge, label
 
 DEFAULT_METHOD = "pix"
 MAX_HEIGHT = 560  # at least this tall: fits a 1024×600 screen with the title bar

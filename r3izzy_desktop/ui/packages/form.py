@@ -39,9 +39,10 @@ from ...core.packages import MAX_SESSIONS, ledger
 from ...core.ptbr import MAX_MONEY, format_brl, format_money
 from ..common import messages, toast
 from ..common.date_edit import DateEdit
+from ..common.fields import MoneyEdit, WholeNumberEdit
 from ..common.fit import fit_to_screen, set_text_lines
 from ..common.operations import run_op
-from ..common.widgets import FormField, MoneyEdit, StatusBadge, WholeNumberEdit, label
+from ..common.widgets import FormField, StatusBadge, label
 from .dates import PT_BR, from_qdate, to_qdate
 from .plan_field import PaymentPlanField
 from .terms_fields import ServicesField, ShareField, ValidityField

@@ -27,7 +27,8 @@ from ...core.errors import ValidationError
 from ...core.ptbr import format_brl, format_money
 from ...core.terms import MANUAL_METHODS, method_label
 from ..common.date_edit import DateEdit
-from ..common.widgets import MoneyEdit, WholeNumberEdit, label
+from ..common.fields import MoneyEdit, WholeNumberEdit
+from ..common.widgets import label
 
 
 class PaymentPlanField(QWidget):

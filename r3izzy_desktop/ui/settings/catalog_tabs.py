@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 from ...core import clinic
 from ...core.ptbr import format_brl, format_money
 from ..common.column_widths import STRETCH_SAMPLE
+from ..common.fields import MoneyEdit, WholeNumberSpin
 from ..common.table_model import RIGHT, Column
-from ..common.widgets import FormField, MoneyEdit, WholeNumberSpin
+from ..common.widgets import FormField
 from .catalog import CatalogTab
 
 # --- Serviços ---------------------------------------------------------------------------------

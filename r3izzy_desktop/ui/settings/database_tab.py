@@ -43,9 +43,10 @@ from ...core.database import (
 )
 from ...core.errors import DomainError
 from ..common import messages, profiles
+from ..common.fields import WholeNumberEdit
 from ..common.jobs import Job
 from ..common.operations import run_op
-from ..common.widgets import Card, FormField, WholeNumberEdit, is_connected, label
+from ..common.widgets import Card, FormField, is_connected, label
 
 log = logging.getLogger(__name__)
 

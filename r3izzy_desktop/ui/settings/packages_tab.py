@@ -26,9 +26,10 @@ from ...core import clinic, clock, packages
 from ...core.clinic.settings import MAX_ENDING_THRESHOLD, MAX_VALIDITY_MONTHS, MAX_WARNING_DAYS
 from ...core.errors import DomainError, ValidationError
 from ..common import messages
+from ..common.fields import WholeNumberSpin
 from ..common.fit import set_text_lines
 from ..common.operations import run_op
-from ..common.widgets import Card, FormField, WholeNumberSpin, label
+from ..common.widgets import Card, FormField, label
 
 FIELD_HELP = {
     "nome": "quem recebe (o responsável, ou o paciente)",

@@ -21,9 +21,10 @@ from ...core import clinic, users
 from ...core.ptbr import format_datetime
 from ..common import messages
 from ..common.column_widths import keep_wide
+from ..common.fields import WholeNumberSpin
 from ..common.operations import run_op
 from ..common.table_model import Column, RowTableModel, make_table
-from ..common.widgets import Card, FormField, WholeNumberSpin, is_connected, label
+from ..common.widgets import Card, FormField, is_connected, label
 from .user_dialogs import PasswordDialog, UserDialog
 
 LAST_LOGIN_SAMPLE = "00/00/0000 00:00"

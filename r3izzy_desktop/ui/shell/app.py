@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 import tempfile
 import threading
@@ -72,11 +73,18 @@ def app_icon() -> QIcon:
 
 
 def load_stylesheet() -> str:
+    """style.qss, its images (`url(icons:name.svg)`) given as the icons folder's full
+    path, quoted (an installation under "Program Files" has spaces in it)."""
     try:
-        return resource_path("style.qss").read_text(encoding="utf-8")
+        sheet = resource_path("style.qss").read_text(encoding="utf-8")
     except OSError:
         log.warning("stylesheet not found at %s", resource_path("style.qss"))
         return ""
+    folder = resource_path("icons").as_posix()
+    return _ICON_URL.sub(lambda found: f'url("{folder}/{found[1]}")', sheet)
+
+
+_ICON_URL = re.compile(r"url\(icons:([^)]+)\)")
 
 
 # --- errors and logs ---------------------------------------------------------------------

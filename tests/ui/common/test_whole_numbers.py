@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout
 
-from r3izzy_desktop.ui.common.widgets import FormField, WholeNumberEdit, WholeNumberSpin
+from r3izzy_desktop.ui.common.fields import WholeNumberEdit, WholeNumberSpin
+from r3izzy_desktop.ui.common.widgets import FormField
 
 
 def dialog_with(qtbot, editor):

@@ -24,3 +24,17 @@ def test_a_changed_stylesheet_is_set_again(qapp):
     app.setStyleSheet("")
     create_application()
     assert app.styleSheet() == load_stylesheet()
+
+
+def test_the_stylesheet_names_its_images_by_their_full_path():
+    """No search path to register (QDir) before the first paint: every `url(...)` of the
+    loaded sheet is a quoted full path to a file that exists (spaces allowed)."""
+    import re
+    from pathlib import Path
+
+    sheet = load_stylesheet()
+    urls = re.findall(r"url\(([^)]*)\)", sheet)
+    assert urls and "icons:" not in sheet
+    for url in urls:
+        assert url.startswith('"') and url.endswith('"'), url
+        assert Path(url.strip('"')).is_file(), url
