@@ -72,6 +72,9 @@ def app_icon() -> QIcon:
     return icon
 
 
+_ICON_URL = re.compile(r"url\(icons:([^)]+)\)")  # style.qss names its images so
+
+
 def load_stylesheet() -> str:
     """style.qss, its images (`url(icons:name.svg)`) given as the icons folder's full
     path, quoted (an installation under "Program Files" has spaces in it)."""
@@ -82,9 +85,6 @@ def load_stylesheet() -> str:
         return ""
     folder = resource_path("icons").as_posix()
     return _ICON_URL.sub(lambda found: f'url("{folder}/{found[1]}")', sheet)
-
-
-_ICON_URL = re.compile(r"url\(icons:([^)]+)\)")
 
 
 # --- errors and logs ---------------------------------------------------------------------

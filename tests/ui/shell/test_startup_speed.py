@@ -104,6 +104,13 @@ def _start_and_list(tmp_path, modules: tuple[str, ...]) -> tuple[str, str]:
         print([m for m in {modules!r} if m in sys.modules])
         session.finish_checks()
         """
+    names, loaded = _last_two_lines(tmp_path, code)
+    return names, loaded
+
+
+def _last_two_lines(tmp_path, code: str) -> list[str]:
+    """The last two lines `code` (indented, the app's environment) prints in a fresh
+    interpreter, which must end well."""
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         env=_env(tmp_path),
@@ -112,8 +119,7 @@ def _start_and_list(tmp_path, modules: tuple[str, ...]) -> tuple[str, str]:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    names, loaded = done.stdout.strip().splitlines()[-2:]
-    return names, loaded
+    return done.stdout.strip().splitlines()[-2:]
 
 
 def test_the_main_window_opens_without_loading_the_other_screens(tmp_path):
@@ -138,15 +144,7 @@ def test_the_first_paint_makes_no_python_type_of_qt_classes_it_does_not_use(tmp_
         print("QTableView" in made)  # the probe sees the types the page does use
         session.finish_checks()
         """
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    made, sees = done.stdout.strip().splitlines()[-2:]
+    made, sees = _last_two_lines(tmp_path, code)
     assert (made, sees) == ("[]", "True")
 
 
