@@ -573,7 +573,11 @@ def _check_shown(name: str, shown, who: dict[str, int], month: date) -> None:
     from r3izzy_desktop.core import packages
 
     if name == "patients":
-        ok = shown.list_page.model.rowCount() > 1000
+        from r3izzy_desktop.ui.patients.list_page import BATCH
+
+        # Every patient counted, the first batch of them read (the rest as it scrolls).
+        model = shown.list_page.model
+        ok = model.total > 1000 and model.rowCount() >= min(BATCH, model.total)
     elif name == "patient_page":
         ok = shown.patient_id == who["patient"] and shown.header.title.text() != ""
     elif name == "package_list":

@@ -1,14 +1,24 @@
 """The patients list (SPEC §5.2): a live search over name, phone and CPF, accent- and
 case-insensitive ("joao" finds "João"), in one model/view table that stays fast with
-thousands of patients. Double-click or Enter opens the patient page."""
+thousands of patients: it reads them a batch at a time as the list scrolls (Qt's
+fetchMore), and all of them only when another order or the last row is asked for.
+Double-click or Enter opens the patient page."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +35,7 @@ from ..common.table_model import Column, RowTableModel, make_table
 from ..common.widgets import PageHeader, icon, label
 
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list is filtered
+BATCH = 256  # patients read at a time: several screenfuls, a fraction of a large clinic
 
 
 # The list's rows are the core's `clinic.PatientListing` as read (a clinic has thousands);
@@ -56,6 +67,73 @@ def patient_columns() -> list[Column[PatientRow]]:
     ]
 
 
+class PatientsModel(RowTableModel[PatientRow]):
+    """The listed patients, read from the core a batch at a time: the view asks for the
+    next one (`fetchMore`) when it scrolls to the last row read. `total` is how many the
+    search finds, counted when the first batch is full. Sorting by anything but the
+    core's order (the name, A to Z) first reads the rest."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(patient_columns(), parent=parent)
+        self.total = 0
+        self._search: tuple[str, bool] = ("", False)
+        self._complete = True  # every patient the search finds is read
+        self._in_core_order = True
+
+    def load(self, query: str, *, include_inactive: bool) -> None:
+        """Read the first batch of this search; again the same search (a refresh) reads
+        at least as many as were read, so the rows the user scrolled to stay."""
+        search = (query, include_inactive)
+        wanted = max(BATCH, len(self._rows)) if search == self._search else BATCH
+        rows = clinic.list_patients(query, include_inactive=include_inactive, limit=wanted)
+        self._search = search
+        self._complete = len(rows) < wanted
+        self.total = (
+            len(rows)
+            if self._complete
+            else clinic.count_patients(query, include_inactive=include_inactive)
+        )
+        self._in_core_order = True
+        self.set_rows(rows)
+
+    def fetch_all(self) -> None:
+        """Read every patient of the search not read yet."""
+        self._read_more(None)
+
+    # -- QAbstractItemModel's incremental reading -----------------------------------------
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self._read_more(BATCH)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        core_order = (column, order) == (0, Qt.SortOrder.AscendingOrder)
+        if core_order and self._in_core_order:
+            return  # as read: the batches still to come follow the last row
+        self.fetch_all()
+        super().sort(column, order)
+        self._in_core_order = core_order
+
+    def _read_more(self, limit: int | None) -> None:
+        if self._complete or not self._rows:
+            return
+        query, include_inactive = self._search
+        rows = clinic.list_patients(
+            query, include_inactive=include_inactive, after=self._rows[-1], limit=limit
+        )
+        if limit is None or len(rows) < limit:
+            self._complete = True
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        # Another PC may have added or removed a patient since the count.
+        self.total = len(self._rows) if self._complete else max(self.total, len(self._rows))
+
+
 class _SearchEdit(QLineEdit):
     """The search field: Down moves into the table, Enter opens the highlighted patient."""
 
@@ -69,7 +147,8 @@ class _SearchEdit(QLineEdit):
 
 
 class _PatientsTable(QTableView):
-    """Enter opens the highlighted patient (double-click does too)."""
+    """Enter opens the highlighted patient (double-click does too); End (Ctrl+End) goes
+    to the last patient, read first if it is not yet."""
 
     enter_pressed = Signal()
 
@@ -78,6 +157,16 @@ class _PatientsTable(QTableView):
             self.enter_pressed.emit()
             return
         super().keyPressEvent(event)
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        model = self.model()
+        if cursorAction == QAbstractItemView.CursorAction.MoveEnd and isinstance(
+            model, PatientsModel
+        ):
+            model.fetch_all()
+        return super().moveCursor(cursorAction, modifiers)
 
 
 class PatientsListPage(QWidget):
@@ -114,7 +203,7 @@ class PatientsListPage(QWidget):
         bar.addWidget(self.show_inactive)
         layout.addLayout(bar)
 
-        self.model: RowTableModel[PatientRow] = RowTableModel(patient_columns(), parent=self)
+        self.model = PatientsModel(self)
         self.table = make_table(self.model, view=_PatientsTable(self))
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
@@ -159,14 +248,10 @@ class PatientsListPage(QWidget):
         self._timer.stop()
         selected = self.selected_patient_id()
         query = self.search.text()
-        self.model.set_rows(
-            clinic.list_patients(query, include_inactive=self.show_inactive.isChecked())
-        )
+        self.model.load(query, include_inactive=self.show_inactive.isChecked())
         header = self.table.horizontalHeader()
-        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        if (column, order) != (0, Qt.SortOrder.AscendingOrder):  # the core's order: by name
-            self.model.sort(column, order)
-        count = self.model.rowCount()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        count = self.model.total
         if query.strip():
             self.header.set_subtitle(
                 (
@@ -189,9 +274,11 @@ class PatientsListPage(QWidget):
             if query.strip()
             else self.tr("Nenhum paciente cadastrado. Clique em “Novo paciente” para começar.")
         )
-        self.select_patient(selected if selected is not None else None)
+        # The patient selected before, if the search still lists them among the rows read.
+        self.select_patient(selected, read_more=False)
 
     def rows(self) -> list[PatientRow]:
+        """The rows read so far (all of them after `model.fetch_all()`)."""
         return self.model.rows()
 
     # -- selection and opening --------------------------------------------------------------
@@ -201,23 +288,25 @@ class PatientsListPage(QWidget):
             return None
         return self.model.row_at(index).id
 
-    def select_patient(self, patient_id: int | None) -> None:
-        """Highlight the patient's row (the first row when absent)."""
-        rows = self.model.rows()
-        if not rows:
+    def select_patient(self, patient_id: int | None, *, read_more: bool = True) -> None:
+        """Highlight the patient's row (the first row when absent), reading the rest of
+        the list (`read_more`) if it is not among the rows read."""
+        position = 0 if patient_id is None else self._position_of(patient_id)
+        if position is None and read_more and self.model.canFetchMore():
+            self.model.fetch_all()
+            position = self._position_of(patient_id)
+        if not self.model.rowCount():
             return
-        position = (
-            0
-            if patient_id is None  # the first row: no need to look through them all
-            else next((i for i, r in enumerate(rows) if r.id == patient_id), 0)
-        )
-        index = self.model.index(position, 0)
+        index = self.model.index(position or 0, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
+
+    def _position_of(self, patient_id: int) -> int | None:
+        return next((i for i, r in enumerate(self.model.rows()) if r.id == patient_id), None)
 
     def _focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

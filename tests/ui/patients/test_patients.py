@@ -291,6 +291,8 @@ def test_thousands_of_patients_are_one_model_no_widget_per_row(qtbot, db):
             clinic.add_patient(f"Paciente {number:04d}")
     page = PatientsListPage()
     qtbot.addWidget(page)
+    assert page.header.subtitle.text() == "2000 pacientes cadastrados"
+    page.model.fetch_all()
     assert page.model.rowCount() == 2000
     assert page.table.indexWidget(page.model.index(0, 0)) is None
 
