@@ -124,6 +124,20 @@ install_wheels() {
     wpython -c "import PySide6.QtCore as q, sqlite3, r3izzy_desktop as r; print('Windows Python', __import__('sys').version.split()[0], '| PySide6', q.qVersion(), '| SQLite', sqlite3.sqlite_version, '| r3izzy', r.__version__)"
 }
 
+# wrun ends with its program, not with what the program leaves running (see wrun): a
+# Windows python that leaves a child of its own asleep for 60 s must be done at once.
+check_wrun_ends_with_its_program() {
+    local started=$SECONDS took
+    wpython -c "import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], creationflags=subprocess.CREATE_NEW_CONSOLE); print('started a child that sleeps 60 s')"
+    took=$((SECONDS - started))
+    wineserver -k 2>/dev/null || true
+    if [ "$took" -ge 30 ]; then
+        echo "wrun waited ${took} s for a process its program left running" >&2
+        return 1
+    fi
+    echo "wrun ended with its program (${took} s)"
+}
+
 stage_setup() {
     if [ "$FRESH" = 1 ]; then
         wineserver -k 2>/dev/null || true
@@ -135,6 +149,7 @@ stage_setup() {
     timed "Wine prefix" wine_prefix
     timed "Windows Python" windows_python
     timed "wheels" install_wheels
+    timed "wrun's end" check_wrun_ends_with_its_program
 }
 
 # --- build and smoke ---------------------------------------------------------------------
@@ -203,14 +218,33 @@ stage_installer() {
 
 # --- the test suites ---------------------------------------------------------------------
 
-# One suite under the Windows Python; its output in work/<name>.log, its exit code kept.
+# One suite under the Windows Python; its output in work/<name>.log (its standard error
+# apart, in work/<name>.stderr.log: see wrun), its exit code kept.
 # Python under Wine runs two to three times slower than on Linux: pytest-timeout's guard
-# against a hung test (120 s in pyproject.toml) is raised, never a test's own limit.
+# against a hung test (120 s in pyproject.toml) is raised, never a test's own limit; and
+# the whole suite is bounded (SUITE_LIMIT_S) so that a Wine that wedges fails this stage
+# in time instead of running CI past its limit.
+SUITE_LIMIT_S=${R3IZZY_WIN_SUITE_LIMIT_S:-2400}
 run_suite() {
     local name=$1
     shift
-    wpython -m pytest -p no:cacheprovider -q --timeout=600 --durations=5 "$@" \
-        >"$WIN_WORK/$name.log" 2>&1
+    wpython_bounded -m pytest -p no:cacheprovider -q --timeout=600 --durations=5 "$@" \
+        >"$WIN_WORK/$name.log" 2>"$WIN_WORK/$name.stderr.log"
+}
+
+wpython_bounded() {  # wpython under `timeout`: the Windows python is the process Wine runs
+    local rc
+    set +e
+    (cd "$ROOT" && HOME="$WIN_WORK/home" timeout --kill-after=30 "$SUITE_LIMIT_S" \
+        wine "$WIN_PYTHON" "$@" </dev/null 2> >(sed -u 's/\r$//' >&2) \
+        | sed -u 's/\r$//' | iconv -f CP1252 -t UTF-8 -c
+        exit "${PIPESTATUS[0]}")
+    rc=$?
+    set -e
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        echo "the Windows suite ran past ${SUITE_LIMIT_S} s and was stopped"
+    fi
+    return "$rc"
 }
 
 stage_tests() {
@@ -237,16 +271,24 @@ stage_tests() {
     ui_pid=$!
     wait "$core_pid" || core_rc=$?
     wait "$ui_pid" || ui_rc=$?
+    # What the suites left running (a console's conhost.exe...) holds only their stderr.
+    wineserver -k 2>/dev/null || true
     for name in core ui; do
         echo "-- Windows $name suite (last lines of $WIN_WORK/$name.log):"
         grep -E -A5 "^=+ slowest" "$WIN_WORK/$name.log" || true
         grep -E "^(FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" || true
         tail -n 1 "$WIN_WORK/$name.log"
+        if [ "$core_rc$ui_rc" != 00 ] && [ -s "$WIN_WORK/$name.stderr.log" ]; then
+            echo "-- its standard error (last lines):"
+            tail -n 20 "$WIN_WORK/$name.stderr.log"
+        fi
     done
     [ "$core_rc" = 0 ] && [ "$ui_rc" = 0 ]
 }
 
 total_started=$SECONDS
+# Whatever a stage leaves running under Wine ends with this script, even on a failure.
+trap 'wineserver -k 2>/dev/null || true' EXIT
 for stage in "${STAGES[@]}"; do
     timed "$stage" "stage_$stage"
 done

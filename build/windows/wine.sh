@@ -19,10 +19,17 @@ WIN_PYTHON_DIR="$WINEPREFIX/drive_c/Python313"
 # Windows' ANSI code page cp1252 made UTF-8);
 # returns the program's own exit code. HOME is a scratch folder: Wine links the prefix's
 # Desktop and Documents to the host's home, where the installer's shortcut would land.
+#
+# Its standard error goes through a pipe of its own that nothing waits for: every Windows
+# process the program starts inherits Wine's Unix stderr, and one may outlive it (a
+# conhost.exe of a test's console subprocess, left running: 2026-12-06, where the UI
+# suite passed in 171 s and its stage waited for ever on the pipe that conhost held). The
+# standard output ends with the program; `wineserver -k` ends whatever it left behind.
 wrun() {
     local rc
     set +e
-    HOME="$WIN_WORK/home" wine "$@" </dev/null 2>&1 | sed -u 's/\r$//' | iconv -f CP1252 -t UTF-8 -c
+    HOME="$WIN_WORK/home" wine "$@" </dev/null 2> >(sed -u 's/\r$//' >&2) \
+        | sed -u 's/\r$//' | iconv -f CP1252 -t UTF-8 -c
     rc=${PIPESTATUS[0]}
     set -e
     return "$rc"
