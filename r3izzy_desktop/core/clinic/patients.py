@@ -200,6 +200,16 @@ def patient_search(query: str) -> Expression | None:
     return condition
 
 
+def _found(select, query: str, include_inactive: bool):
+    """`select` narrowed to the patients a search finds (the active ones unless
+    `include_inactive`): what find_patients, list_patients and count_patients share."""
+    if not include_inactive:
+        select = select.where(Patient.active == True)  # noqa: E712
+    if (matches := patient_search(query)) is not None:
+        select = select.where(matches)
+    return select
+
+
 def find_patients(
     query: str = "", *, include_inactive: bool = False, limit: int | None = None
 ) -> list[Patient]:
@@ -207,11 +217,7 @@ def find_patients(
 
     Case- and accent-insensitive ("joao" finds "João"); ordered by name.
     """
-    select = Patient.select()
-    if not include_inactive:
-        select = select.where(Patient.active == True)  # noqa: E712
-    if (matches := patient_search(query)) is not None:
-        select = select.where(matches)
+    select = _found(Patient.select(), query, include_inactive)
     select = select.order_by(Patient.search_text, Patient.id)
     if limit:
         select = select.limit(limit)
@@ -256,10 +262,7 @@ def list_patients(
         Patient.active,
         Patient.search_text,
     )
-    if not include_inactive:
-        select = select.where(Patient.active == True)  # noqa: E712
-    if (matches := patient_search(query)) is not None:
-        select = select.where(matches)
+    select = _found(select, query, include_inactive)
     if after is not None:
         select = select.where(
             (Patient.search_text > after.search_text)
@@ -294,12 +297,7 @@ def list_patients(
 def count_patients(query: str = "", *, include_inactive: bool = False) -> int:
     """How many patients `list_patients` lists for this search (one counting query: a
     list that shows its first page still says how many there are)."""
-    select = Patient.select(Patient.id)
-    if not include_inactive:
-        select = select.where(Patient.active == True)  # noqa: E712
-    if (matches := patient_search(query)) is not None:
-        select = select.where(matches)
-    return select.count()
+    return _found(Patient.select(Patient.id), query, include_inactive).count()
 
 
 def has_patients() -> bool:

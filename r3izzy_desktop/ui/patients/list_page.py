@@ -78,7 +78,6 @@ class PatientsModel(RowTableModel[PatientRow]):
         self.total = 0
         self._search: tuple[str, bool] = ("", False)
         self._complete = True  # every patient the search finds is read
-        self._in_core_order = True
 
     def load(self, query: str, *, include_inactive: bool) -> None:
         """Read the first batch of this search; again the same search (a refresh) reads
@@ -93,7 +92,6 @@ class PatientsModel(RowTableModel[PatientRow]):
             if self._complete
             else clinic.count_patients(query, include_inactive=include_inactive)
         )
-        self._in_core_order = True
         self.set_rows(rows)
 
     def fetch_all(self) -> None:
@@ -109,12 +107,12 @@ class PatientsModel(RowTableModel[PatientRow]):
             self._read_more(BATCH)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        core_order = (column, order) == (0, Qt.SortOrder.AscendingOrder)
-        if core_order and self._in_core_order:
-            return  # as read: the batches still to come follow the last row
+        if (column, order) == (0, Qt.SortOrder.AscendingOrder) and not self._complete:
+            # The core's order, and nothing sorted since it was read (another order reads
+            # every patient first): the batches still to come follow the last row.
+            return
         self.fetch_all()
-        super().sort(column, order)
-        self._in_core_order = core_order
+        super().sort(column, order)  # moves nothing when the rows are already in order
 
     def _read_more(self, limit: int | None) -> None:
         if self._complete or not self._rows:
@@ -161,11 +159,8 @@ class _PatientsTable(QTableView):
     def moveCursor(
         self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
-        model = self.model()
-        if cursorAction == QAbstractItemView.CursorAction.MoveEnd and isinstance(
-            model, PatientsModel
-        ):
-            model.fetch_all()
+        if cursorAction == QAbstractItemView.CursorAction.MoveEnd:
+            self.model().fetch_all()  # the page's PatientsModel
         return super().moveCursor(cursorAction, modifiers)
 
 
