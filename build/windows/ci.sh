@@ -226,29 +226,18 @@ stage_installer() {
 # in time instead of running CI past its limit.
 SUITE_LIMIT_S=${R3IZZY_WIN_SUITE_LIMIT_S:-2400}
 run_suite() {
-    local name=$1
+    local name=$1 rc=0
     shift
-    wpython_bounded -m pytest -p no:cacheprovider -q --timeout=600 --durations=5 "$@" \
-        >"$WIN_WORK/$name.log" 2>"$WIN_WORK/$name.stderr.log"
-}
-
-wpython_bounded() {  # wpython under `timeout`: the Windows python is the process Wine runs
-    local rc
-    set +e
-    (cd "$ROOT" && HOME="$WIN_WORK/home" timeout --kill-after=30 "$SUITE_LIMIT_S" \
-        wine "$WIN_PYTHON" "$@" </dev/null 2> >(sed -u 's/\r$//' >&2) \
-        | sed -u 's/\r$//' | iconv -f CP1252 -t UTF-8 -c
-        exit "${PIPESTATUS[0]}")
-    rc=$?
-    set -e
-    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-        echo "the Windows suite ran past ${SUITE_LIMIT_S} s and was stopped"
+    WRUN_LIMIT_S=$SUITE_LIMIT_S wpython -m pytest -p no:cacheprovider -q --timeout=600 \
+        --durations=5 "$@" >"$WIN_WORK/$name.log" 2>"$WIN_WORK/$name.stderr.log" || rc=$?
+    if [ "$rc" = 124 ]; then
+        echo "the Windows $name suite ran past ${SUITE_LIMIT_S} s and was stopped" >>"$WIN_WORK/$name.log"
     fi
     return "$rc"
 }
 
 stage_tests() {
-    local core_rc=0 ui_rc=0 core_pid ui_pid name
+    local core_rc=0 ui_rc=0 core_pid ui_pid name rc_of
     # A second drive, R:, for the database-on-another-drive test (tests/core/backup/test_awkward_paths.py).
     mkdir -p "$WIN_WORK/drive-r"
     ln -sfn "$WIN_WORK/drive-r" "$WINEPREFIX/dosdevices/r:"
@@ -278,7 +267,8 @@ stage_tests() {
         grep -E -A5 "^=+ slowest" "$WIN_WORK/$name.log" || true
         grep -E "^(FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" || true
         tail -n 1 "$WIN_WORK/$name.log"
-        if [ "$core_rc$ui_rc" != 00 ] && [ -s "$WIN_WORK/$name.stderr.log" ]; then
+        rc_of="${name}_rc"
+        if [ "${!rc_of}" != 0 ] && [ -s "$WIN_WORK/$name.stderr.log" ]; then
             echo "-- its standard error (last lines):"
             tail -n 20 "$WIN_WORK/$name.stderr.log"
         fi

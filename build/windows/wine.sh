@@ -25,10 +25,12 @@ WIN_PYTHON_DIR="$WINEPREFIX/drive_c/Python313"
 # conhost.exe of a test's console subprocess, left running: 2026-12-06, where the UI
 # suite passed in 171 s and its stage waited for ever on the pipe that conhost held). The
 # standard output ends with the program; `wineserver -k` ends whatever it left behind.
+# WRUN_LIMIT_S, when set, stops the program after that many seconds (exit code 124).
 wrun() {
-    local rc
+    local rc limit=()
+    [ -z "${WRUN_LIMIT_S:-}" ] || limit=(timeout --kill-after=30 "$WRUN_LIMIT_S")
     set +e
-    HOME="$WIN_WORK/home" wine "$@" </dev/null 2> >(sed -u 's/\r$//' >&2) \
+    HOME="$WIN_WORK/home" "${limit[@]}" wine "$@" </dev/null 2> >(sed -u 's/\r$//' >&2) \
         | sed -u 's/\r$//' | iconv -f CP1252 -t UTF-8 -c
     rc=${PIPESTATUS[0]}
     set -e
