@@ -266,7 +266,9 @@ stage_tests() {
         echo "-- Windows $name suite (last lines of $WIN_WORK/$name.log):"
         grep -E -A5 "^=+ slowest" "$WIN_WORK/$name.log" || true
         grep -E "^(FAILED|ERROR|SKIPPED)" "$WIN_WORK/$name.log" || true
-        tail -n 1 "$WIN_WORK/$name.log"
+        # pytest's summary line (Wine may print a crash dump of the exit after it).
+        grep -E "^[0-9]+ (passed|failed|error)" "$WIN_WORK/$name.log" | tail -n 1 \
+            || tail -n 1 "$WIN_WORK/$name.log"
         rc_of="${name}_rc"
         if [ "${!rc_of}" != 0 ] && [ -s "$WIN_WORK/$name.stderr.log" ]; then
             echo "-- its standard error (last lines):"
